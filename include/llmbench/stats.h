@@ -1,0 +1,35 @@
+/* stats.h - descriptive statistics and confidence intervals of samples. */
+#ifndef LLMBENCH_STATS_H
+#define LLMBENCH_STATS_H
+
+#include <stddef.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+struct llmb_stats {
+    size_t n;
+    double mean;
+    double stddev;   /* sample standard deviation (n-1); 0 when n < 2 */
+    double median;
+    double min;
+    double max;
+    double ci95_half; /* half-width of the 95% CI of the mean (Student t); 0 when n < 2 */
+    size_t n_outliers; /* samples further than 3 scaled MADs from the median */
+};
+
+/* Summarises x[0..n). n may be 0 (everything 0). Does not modify x. */
+void llmb_stats_compute(const double *x, size_t n, struct llmb_stats *out);
+
+/* Two-sided 95% quantile of Student's t with df degrees of freedom (df >= 1). */
+double llmb_stats_t95(size_t df);
+
+/* Median of x[0..n) (copies; x untouched). Returns 0 for n == 0. */
+double llmb_stats_median(const double *x, size_t n);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

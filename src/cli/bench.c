@@ -1,0 +1,299 @@
+/* bench.c - `llmbench bench`: llama-bench's flags and test matrix, measured
+ * through the engine seam, printed by any set of printers (stdout, stderr and
+ * --export-FORMAT files written atomically). All input is validated before the
+ * first measurement, so a bad flag or model file costs nothing and writes
+ * nothing. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../core/atomic_file.h"
+#include "cli.h"
+#include "llmbench/engine.h"
+#include "llmbench/model.h"
+#include "llmbench/output.h"
+#include "llmbench/probe.h"
+#include "llmbench/runner.h"
+#include "opt.h"
+
+enum {
+    O_MODEL = 1, O_PROMPT, O_GEN, O_PG, O_DEPTH, O_BATCH, O_UBATCH, O_CTK, O_CTV, O_THREADS, O_NGL, O_FA,
+    O_REPS, O_CI, O_MAX_REPS, O_MAX_TIME, O_NO_WARMUP, O_OUT, O_OUT_ERR, O_EXP_MD, O_EXP_CSV, O_EXP_JSON,
+    O_EXP_JSONL, O_ENGINE, O_SEED, O_PROGRESS, O_VERBOSE,
+};
+
+static const struct llmb_opt bench_opts[] = {
+    {O_MODEL, "-m,--model", "FILE[,FILE]", NULL, "GGUF model(s) to test; repeatable"},
+    {O_PROMPT, "-p,--n-prompt", "LIST", "512", "prompt lengths to process (0 skips)"},
+    {O_GEN, "-n,--n-gen", "LIST", "128", "numbers of tokens to generate (0 skips)"},
+    {O_PG, "-pg", "P,G", NULL, "prompt of P tokens then G generated, as one test; repeatable"},
+    {O_DEPTH, "-d,--n-depth", "LIST", "0", "tokens already in the KV cache before each test"},
+    {O_BATCH, "-b,--batch-size", "LIST", "2048", "logical batch sizes"},
+    {O_UBATCH, "-ub,--ubatch-size", "LIST", "512", "physical (micro) batch sizes"},
+    {O_CTK, "-ctk,--cache-type-k", "LIST", "f16", "KV cache K types (f32 f16 bf16 q8_0 q4_0 q4_1 iq4_nl q5_0 q5_1)"},
+    {O_CTV, "-ctv,--cache-type-v", "LIST", "f16", "KV cache V types"},
+    {O_THREADS, "-t,--threads", "LIST", "physical cores", "thread counts"},
+    {O_NGL, "-ngl,--n-gpu-layers", "LIST", "-1 (all)", "layers offloaded to the GPU"},
+    {O_FA, "-fa,--flash-attn", "LIST", "auto", "flash attention: on/off/auto (1/0/-1)"},
+    {O_REPS, "-r,--repetitions", "N|auto", "5", "repetitions per test; auto: until the 95% CI half-width is within --ci-target"},
+    {O_CI, "--ci-target", "PCT", "2", "-r auto: target CI half-width, % of the mean"},
+    {O_MAX_REPS, "--max-reps", "N", "50", "-r auto: most repetitions per test"},
+    {O_MAX_TIME, "--max-time", "SEC", "60", "-r auto: time budget per test"},
+    {O_NO_WARMUP, "--no-warmup", NULL, NULL, "skip the warm-up run"},
+    {O_OUT, "-o,--output", "FMT", "md", "stdout format: md, csv, json, jsonl, none"},
+    {O_OUT_ERR, "-oe,--output-err", "FMT", "none", "stderr format: md, csv, json, jsonl, none"},
+    {O_EXP_MD, "--export-md", "FILE", NULL, "also write a markdown table to FILE"},
+    {O_EXP_CSV, "--export-csv", "FILE", NULL, "also write CSV to FILE"},
+    {O_EXP_JSON, "--export-json", "FILE", NULL, "also write JSON to FILE"},
+    {O_EXP_JSONL, "--export-jsonl", "FILE", NULL, "also write JSON Lines to FILE"},
+    {O_ENGINE, "--engine", "NAME", "llama", "engine: llama (in process) or null (no model, for tests)"},
+    {O_SEED, "--seed", "N", "1234", "seed of the random prompt tokens"},
+    {O_PROGRESS, "--progress", NULL, NULL, "print progress to stderr"},
+    {O_VERBOSE, "-v,--verbose", NULL, NULL, "show the engine's log"},
+    {0, NULL, NULL, NULL, NULL},
+};
+
+#define MAX_SINKS 6
+
+struct sink {
+    const char *format;
+    const char *path; /* NULL: stdout/stderr */
+    FILE *std;
+    struct llmb_atomic_file af;
+    struct llmb_printer *pr;
+};
+
+struct bench_cli {
+    struct llmb_bench_params bp;
+    struct llmb_run_params   rp;
+    const char              *engine;
+    const char              *out_fmt, *err_fmt;
+    struct sink              sinks[MAX_SINKS];
+    int                      n_sinks;
+    int                      progress, verbose;
+    size_t                   n_done, n_total;
+};
+
+static int parse_num(const char *name, const char *v, double min, double max, double *out, struct llmb_error *err)
+{
+    char *end;
+    double d = strtod(v, &end);
+    if (end == v || *end || d < min || d > max)
+        return llmb_error_set(err, LLMB_E_INVAL, "%s: '%s' is not a number in [%g, %g]", name, v, min, max);
+    *out = d;
+    return LLMB_OK;
+}
+
+static int add_export(struct bench_cli *c, const char *fmt, const char *path, struct llmb_error *err)
+{
+    if (c->n_sinks >= MAX_SINKS)
+        return llmb_error_set(err, LLMB_E_INVAL, "too many outputs");
+    c->sinks[c->n_sinks].format = fmt;
+    c->sinks[c->n_sinks++].path = path;
+    return LLMB_OK;
+}
+
+static int on_opt(int id, const char *name, const char *v, void *user, struct llmb_error *err)
+{
+    struct bench_cli *c = user;
+    struct llmb_bench_params *p = &c->bp;
+    struct llmb_error e = {0};
+    int rc = LLMB_OK;
+    double d;
+    switch (id) {
+    case -1: return llmb_error_set(err, LLMB_E_INVAL, "unexpected argument '%s' (models go after -m)", v);
+    case O_MODEL: rc = llmb_plan_parse_strs(v, &p->models, &e); break;
+    case O_PROMPT: rc = llmb_plan_parse_ints(v, 0, &p->n_prompt, &e); break;
+    case O_GEN: rc = llmb_plan_parse_ints(v, 0, &p->n_gen, &e); break;
+    case O_PG: rc = llmb_plan_parse_pg(v, &p->pg, &e); break;
+    case O_DEPTH: rc = llmb_plan_parse_ints(v, 0, &p->n_depth, &e); break;
+    case O_BATCH: rc = llmb_plan_parse_ints(v, 0, &p->n_batch, &e); break;
+    case O_UBATCH: rc = llmb_plan_parse_ints(v, 0, &p->n_ubatch, &e); break;
+    case O_CTK: rc = llmb_plan_parse_strs(v, &p->type_k, &e); break;
+    case O_CTV: rc = llmb_plan_parse_strs(v, &p->type_v, &e); break;
+    case O_THREADS: rc = llmb_plan_parse_ints(v, 0, &p->n_threads, &e); break;
+    case O_NGL: rc = llmb_plan_parse_ints(v, -1, &p->n_gpu_layers, &e); break;
+    case O_FA: rc = llmb_plan_parse_fa(v, &p->flash_attn, &e); break;
+    case O_REPS:
+        if (!strcmp(v, "auto")) {
+            c->rp.auto_reps = 1;
+        } else if (!(rc = parse_num(name, v, 1, 100000, &d, err))) {
+            if (d != (int)d)
+                return llmb_error_set(err, LLMB_E_INVAL, "%s: '%s' is not a whole number", name, v);
+            c->rp.reps = (int)d;
+            c->rp.auto_reps = 0;
+        }
+        return rc;
+    case O_CI:
+        rc = parse_num(name, v, 0.01, 100, &c->rp.ci_target_pct, err);
+        return rc;
+    case O_MAX_REPS:
+        if (!(rc = parse_num(name, v, 2, 100000, &d, err)))
+            c->rp.max_reps = (int)d;
+        return rc;
+    case O_MAX_TIME: return parse_num(name, v, 0, 1e7, &c->rp.max_time_s, err);
+    case O_NO_WARMUP: c->rp.warmup = 0; return LLMB_OK;
+    case O_OUT: c->out_fmt = v; return LLMB_OK;
+    case O_OUT_ERR: c->err_fmt = v; return LLMB_OK;
+    case O_EXP_MD: return add_export(c, "md", v, err);
+    case O_EXP_CSV: return add_export(c, "csv", v, err);
+    case O_EXP_JSON: return add_export(c, "json", v, err);
+    case O_EXP_JSONL: return add_export(c, "jsonl", v, err);
+    case O_ENGINE: c->engine = v; return LLMB_OK;
+    case O_SEED:
+        if (!(rc = parse_num(name, v, 0, 4294967295.0, &d, err)))
+            c->rp.seed = (unsigned)d;
+        return rc;
+    case O_PROGRESS: c->progress = 1; return LLMB_OK;
+    case O_VERBOSE: c->verbose = 1; return LLMB_OK;
+    default: return llmb_error_set(err, LLMB_E_INVAL, "unhandled option '%s'", name);
+    }
+    if (rc)
+        return llmb_error_set(err, rc, "%s: %s", name, e.msg);
+    return LLMB_OK;
+}
+
+static void on_progress(const char *line, void *user)
+{
+    (void)user;
+    fprintf(stderr, "llmbench: %s\n", line);
+}
+
+static int on_result(const struct llmb_result *r, void *user)
+{
+    struct bench_cli *c = user;
+    for (int i = 0; i < c->n_sinks; i++)
+        if (c->sinks[i].pr && llmb_printer_row(c->sinks[i].pr, r))
+            return llmb_error_set(NULL, LLMB_E_IO, "write failed");
+    c->n_done++;
+    return LLMB_OK;
+}
+
+static int check_format(const char *what, const char *fmt, struct llmb_error *err)
+{
+    if (fmt && strcmp(fmt, "none") && !llmb_output_format_known(fmt))
+        return llmb_error_set(err, LLMB_E_INVAL, "%s: unknown format '%s' (md, csv, json, jsonl, none)", what, fmt);
+    return LLMB_OK;
+}
+
+/* Opens every sink; on failure closes those already open and removes their
+ * temporary files. */
+static int open_sinks(struct bench_cli *c, struct llmb_error *err)
+{
+    int rc = LLMB_OK, i;
+    for (i = 0; i < c->n_sinks && !rc; i++) {
+        struct sink *s = &c->sinks[i];
+        FILE *f = s->std;
+        if (s->path && !(rc = llmb_atomic_open(&s->af, s->path, err)))
+            f = s->af.f;
+        if (!rc && !(s->pr = llmb_printer_new(s->format, f, &c->bp)))
+            rc = llmb_error_set(err, LLMB_E_NOMEM, "out of memory");
+        if (!rc)
+            rc = llmb_printer_header(s->pr);
+    }
+    return rc;
+}
+
+/* Ends every printer; commits export files holding at least one row, removes
+ * the others. Returns the first failure. */
+static int close_sinks(struct bench_cli *c, struct llmb_error *err)
+{
+    int rc = LLMB_OK;
+    for (int i = 0; i < c->n_sinks; i++) {
+        struct sink *s = &c->sinks[i];
+        if (s->pr && llmb_printer_footer(s->pr) && !rc)
+            rc = llmb_error_set(err, LLMB_E_IO, "cannot write %s output", s->format);
+        if (s->path) {
+            if (c->n_done > 0 && s->af.f) {
+                int r2 = llmb_atomic_commit(&s->af, rc ? NULL : err);
+                rc = rc ? rc : r2;
+            }
+            llmb_atomic_abort(&s->af);
+        }
+        llmb_printer_free(s->pr);
+        s->pr = NULL;
+    }
+    return rc;
+}
+
+int llmb_cmd_bench(int argc, char **argv)
+{
+    struct bench_cli c;
+    memset(&c, 0, sizeof c);
+    c.rp = llmb_run_default_params();
+    c.engine = "llama";
+    c.out_fmt = "md";
+    c.err_fmt = "none";
+    struct llmb_error err = {0};
+    struct llmb_instance *inst = NULL;
+    size_t n_inst = 0;
+    int exit_code = LLMB_EXIT_USAGE;
+
+    int rc = llmb_opt_parse(bench_opts, argc, argv, on_opt, &c, &err);
+    if (rc == LLMB_OPT_HELP) {
+        llmb_opt_usage(stdout, "llmbench bench -m MODEL [options]",
+                       "Measures prompt processing (pp) and generation (tg) speed like llama-bench; LIST is\n"
+                       "a comma-separated list whose items may be ranges first-last[+step|*factor].",
+                       bench_opts);
+        llmb_bench_params_free(&c.bp);
+        return LLMB_EXIT_OK;
+    }
+    const struct llmb_engine_ops *engine = NULL;
+    if (!rc && !(engine = llmb_engine_find(c.engine)))
+        rc = llmb_error_set(&err, LLMB_E_INVAL, "--engine: unknown engine '%s' (llama, null)", c.engine);
+    if (!rc)
+        rc = check_format("-o", c.out_fmt, &err);
+    if (!rc)
+        rc = check_format("-oe", c.err_fmt, &err);
+    if (!rc) /* engine logs off (unless -v) before anything reads a model file */
+        llmb_engine_global_init(!c.verbose);
+    if (!rc)
+        rc = llmb_bench_params_defaults(&c.bp, llmb_probe_cpu_physical_cores());
+    if (!rc)
+        rc = llmb_bench_params_validate(&c.bp, &err);
+    if (!rc)
+        rc = llmb_plan_expand(&c.bp, &inst, &n_inst, &err);
+    for (size_t i = 0; !rc && !strcmp(engine->name, "llama") && i < c.bp.models.n; i++)
+        rc = llmb_model_check(c.bp.models.v[i], NULL, &err);
+    if (rc)
+        goto done;
+
+    /* sinks: stdout, stderr, then exports */
+    for (int i = c.n_sinks; i > 0; i--)
+        c.sinks[i + 1] = c.sinks[i - 1];
+    c.n_sinks += 2;
+    c.sinks[0] = (struct sink){.format = c.out_fmt, .std = stdout};
+    c.sinks[1] = (struct sink){.format = c.err_fmt, .std = stderr};
+    for (int i = 0; i < 2; i++)
+        if (!strcmp(c.sinks[i].format, "none"))
+            c.sinks[i].format = NULL;
+    for (int i = 0; i < c.n_sinks; i++) /* drop "none" sinks */
+        if (!c.sinks[i].format) {
+            memmove(&c.sinks[i], &c.sinks[i + 1], sizeof c.sinks[0] * (size_t)(c.n_sinks - i - 1));
+            c.n_sinks--;
+            i--;
+        }
+
+    exit_code = LLMB_EXIT_FAIL;
+    if ((rc = open_sinks(&c, &err))) {
+        close_sinks(&c, NULL);
+        goto done;
+    }
+    c.n_total = n_inst;
+    struct llmb_runner_hooks hooks = {.on_result = on_result, .on_progress = c.progress ? on_progress : NULL,
+                                      .user = &c};
+    rc = llmb_runner_run(engine, inst, n_inst, &c.rp, &hooks, &err);
+    int rc2 = close_sinks(&c, rc ? NULL : &err);
+    if (rc && c.n_done > 0)
+        fprintf(stderr, "llmbench: %zu of %zu tests finished before the failure; their results were kept\n",
+                c.n_done, n_inst);
+    rc = rc ? rc : rc2;
+    if (!rc)
+        exit_code = LLMB_EXIT_OK;
+done:
+    if (rc && rc != LLMB_OPT_HELP)
+        llmb_cli_error("%s", err.msg[0] ? err.msg : llmb_strerror(rc));
+    free(inst);
+    llmb_bench_params_free(&c.bp);
+    return exit_code;
+}

@@ -1,0 +1,58 @@
+/* main.c - the llmbench program: dispatches to one command per file. */
+#include <locale.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+#include "llmbench/llmbench.h"
+
+void llmb_cli_error(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fputs("llmbench: error: ", stderr);
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+    va_end(ap);
+}
+
+static const struct {
+    const char *name;
+    int (*run)(int, char **);
+    const char *help;
+} commands[] = {
+    {"bench", llmb_cmd_bench, "measure prompt processing and generation speed (llama-bench's flags)"},
+};
+
+static void usage(FILE *f)
+{
+    fprintf(f, "usage: llmbench COMMAND [options]\n\ncommands:\n");
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+        fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].help);
+    fprintf(f, "  %-10s %s\n", "version", "print the version of llmbench");
+    fprintf(f, "\n'llmbench COMMAND --help' describes a command.\n");
+}
+
+int main(int argc, char **argv)
+{
+    setlocale(LC_NUMERIC, "C");
+    if (argc < 2) {
+        usage(stderr);
+        return LLMB_EXIT_USAGE;
+    }
+    const char *cmd = argv[1];
+    if (!strcmp(cmd, "-h") || !strcmp(cmd, "--help") || !strcmp(cmd, "help")) {
+        usage(stdout);
+        return LLMB_EXIT_OK;
+    }
+    if (!strcmp(cmd, "version") || !strcmp(cmd, "--version")) {
+        printf("llmbench %s\n", llmb_version());
+        return LLMB_EXIT_OK;
+    }
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+        if (!strcmp(cmd, commands[i].name))
+            return commands[i].run(argc - 2, argv + 2);
+    llmb_cli_error("unknown command '%s' (see llmbench --help)", cmd);
+    return LLMB_EXIT_USAGE;
+}

@@ -1,0 +1,92 @@
+/* stats.c - descriptive statistics of repeated measurements: mean, sample
+ * standard deviation, median, range, Student-t 95% confidence interval of the
+ * mean, and outliers by median absolute deviation (as hyperfine flags them). */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "llmbench/stats.h"
+
+/* Two-sided 95% critical values of Student's t, df = 1..30. */
+static const double t95_table[30] = {
+    12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228,
+    2.201,  2.179, 2.160, 2.145, 2.131, 2.120, 2.110, 2.101, 2.093, 2.086,
+    2.080,  2.074, 2.069, 2.064, 2.060, 2.056, 2.052, 2.048, 2.045, 2.042,
+};
+
+double llmb_stats_t95(size_t df)
+{
+    if (df == 0)
+        return INFINITY;
+    if (df <= 30)
+        return t95_table[df - 1];
+    /* Cornish-Fisher style expansion around the normal quantile; within 1e-3 for df > 30 */
+    double z = 1.959964, d = (double)df;
+    return z + (z * z * z + z) / (4 * d) + (5 * pow(z, 5) + 16 * z * z * z + 3 * z) / (96 * d * d);
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+static double median_sorted(const double *s, size_t n)
+{
+    if (n == 0)
+        return 0;
+    return n % 2 ? s[n / 2] : 0.5 * (s[n / 2 - 1] + s[n / 2]);
+}
+
+double llmb_stats_median(const double *x, size_t n)
+{
+    if (n == 0)
+        return 0;
+    double *s = malloc(n * sizeof *s);
+    if (!s)
+        return NAN;
+    memcpy(s, x, n * sizeof *s);
+    qsort(s, n, sizeof *s, cmp_double);
+    double m = median_sorted(s, n);
+    free(s);
+    return m;
+}
+
+void llmb_stats_compute(const double *x, size_t n, struct llmb_stats *out)
+{
+    memset(out, 0, sizeof *out);
+    out->n = n;
+    if (n == 0)
+        return;
+    double sum = 0, mn = x[0], mx = x[0];
+    for (size_t i = 0; i < n; i++) {
+        sum += x[i];
+        if (x[i] < mn)
+            mn = x[i];
+        if (x[i] > mx)
+            mx = x[i];
+    }
+    out->mean = sum / (double)n;
+    out->min = mn;
+    out->max = mx;
+    if (n >= 2) {
+        double ss = 0;
+        for (size_t i = 0; i < n; i++)
+            ss += (x[i] - out->mean) * (x[i] - out->mean);
+        out->stddev = sqrt(ss / (double)(n - 1));
+        out->ci95_half = llmb_stats_t95(n - 1) * out->stddev / sqrt((double)n);
+    }
+    out->median = llmb_stats_median(x, n);
+    if (n >= 3) {
+        double *dev = malloc(n * sizeof *dev);
+        if (!dev)
+            return;
+        for (size_t i = 0; i < n; i++)
+            dev[i] = fabs(x[i] - out->median);
+        double mad = 1.4826 * llmb_stats_median(dev, n);
+        for (size_t i = 0; i < n; i++)
+            if (mad > 0 && dev[i] / mad > 3.0)
+                out->n_outliers++;
+        free(dev);
+    }
+}

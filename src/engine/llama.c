@@ -1,0 +1,315 @@
+/* llama.c - the in-process llama.cpp engine: loads a GGUF through libllama,
+ * creates one context per test with a ggml threadpool attached (as
+ * llama-bench does), and runs prefill/decode steps synchronously so the
+ * caller's clock measures finished work. Owns the model, context and pool. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <ggml-backend.h>
+#include <ggml-cpu.h>
+#include <llama.h>
+
+#include "llmbench/engine.h"
+#include "llmbench/model.h"
+#include "llmbench/probe.h"
+
+#ifndef LLMB_LLAMA_COMMIT
+#define LLMB_LLAMA_COMMIT "unknown"
+#endif
+#ifndef LLMB_LLAMA_BUILD_NUMBER
+#define LLMB_LLAMA_BUILD_NUMBER 0
+#endif
+
+typedef struct ggml_threadpool *(*threadpool_new_fn)(struct ggml_threadpool_params *);
+typedef void (*threadpool_free_fn)(struct ggml_threadpool *);
+
+struct llama_state {
+    struct llama_model      *model;
+    struct llama_context    *ctx;
+    struct ggml_threadpool  *pool;
+    threadpool_new_fn        pool_new;
+    threadpool_free_fn       pool_free;
+    int                      n_gpu_layers;
+    uint64_t                 file_size;
+    char                     path[1024];
+};
+
+/* llama.cpp logs through one process-wide callback; the last error line it
+ * printed is kept (per thread) so failures can say why. */
+static _Thread_local char last_log_error[256];
+
+static void keep_error(enum ggml_log_level level, const char *text)
+{
+    if (level != GGML_LOG_LEVEL_ERROR || !text || !*text)
+        return;
+    snprintf(last_log_error, sizeof last_log_error, "%s", text);
+    last_log_error[strcspn(last_log_error, "\n")] = 0;
+}
+
+static void quiet_log(enum ggml_log_level level, const char *text, void *user)
+{
+    (void)user;
+    keep_error(level, text);
+}
+
+static void verbose_log(enum ggml_log_level level, const char *text, void *user)
+{
+    (void)user;
+    keep_error(level, text);
+    fputs(text, stderr);
+}
+
+/* ": <last llama.cpp error>" or "" */
+static const char *why(void)
+{
+    static _Thread_local char buf[272];
+    snprintf(buf, sizeof buf, "%s%s", last_log_error[0] ? ": " : "", last_log_error);
+    last_log_error[0] = 0;
+    return buf;
+}
+
+void llmb_engine_global_init(int quiet)
+{
+    static int done;
+    llama_log_set(quiet ? quiet_log : verbose_log, NULL);
+    if (done)
+        return;
+    done = 1;
+    ggml_backend_load_all();
+    llama_backend_init();
+}
+
+static int type_from_name(const char *name, enum ggml_type *out)
+{
+    for (int i = 0; i < GGML_TYPE_COUNT; i++) {
+        const char *n = ggml_type_name((enum ggml_type)i);
+        if (n && !strcmp(n, name)) {
+            *out = (enum ggml_type)i;
+            return 0;
+        }
+    }
+    return -1;
+}
+
+static void free_ctx(struct llama_state *s)
+{
+    if (s->ctx)
+        llama_free(s->ctx);
+    s->ctx = NULL;
+    if (s->pool && s->pool_free)
+        s->pool_free(s->pool);
+    s->pool = NULL;
+}
+
+static void eng_close(void *st)
+{
+    struct llama_state *s = st;
+    if (!s)
+        return;
+    free_ctx(s);
+    if (s->model)
+        llama_model_free(s->model);
+    free(s);
+}
+
+static int eng_open(const struct llmb_model_params *mp, void **out, struct llmb_error *err)
+{
+    uint64_t fsize = 0;
+    int rc = llmb_model_check(mp->path, &fsize, err);
+    if (rc)
+        return rc;
+    struct llama_state *s = calloc(1, sizeof *s);
+    if (!s)
+        return llmb_error_set(err, LLMB_E_NOMEM, "out of memory");
+    s->file_size = fsize;
+    s->n_gpu_layers = mp->n_gpu_layers;
+    snprintf(s->path, sizeof s->path, "%s", mp->path);
+
+    ggml_backend_dev_t cpu = ggml_backend_dev_by_type(GGML_BACKEND_DEVICE_TYPE_CPU);
+    if (!cpu) {
+        free(s);
+        return llmb_error_set(err, LLMB_E_ENGINE, "llama.cpp: the CPU backend is not loaded");
+    }
+    ggml_backend_reg_t reg = ggml_backend_dev_backend_reg(cpu);
+    s->pool_new = (threadpool_new_fn)ggml_backend_reg_get_proc_address(reg, "ggml_threadpool_new");
+    s->pool_free = (threadpool_free_fn)ggml_backend_reg_get_proc_address(reg, "ggml_threadpool_free");
+
+    struct llama_model_params p = llama_model_default_params();
+    p.n_gpu_layers = mp->n_gpu_layers;
+    s->model = llama_model_load_from_file(mp->path, p);
+    if (!s->model) {
+        free(s);
+        return llmb_error_set(err, LLMB_E_MODEL, "llama.cpp could not load model '%s'%s", mp->path, why());
+    }
+    *out = s;
+    return LLMB_OK;
+}
+
+static void append(char *buf, size_t len, const char *sep, const char *s)
+{
+    size_t used = strlen(buf);
+    if (used >= len - 1)
+        return;
+    snprintf(buf + used, len - used, "%s%s", used ? sep : "", s);
+}
+
+static int eng_describe(void *st, struct llmb_model_info *mi)
+{
+    struct llama_state *s = st;
+    memset(mi, 0, sizeof *mi);
+    const struct llama_vocab *vocab = llama_model_get_vocab(s->model);
+    snprintf(mi->path, sizeof mi->path, "%s", s->path);
+    llama_model_desc(s->model, mi->desc, sizeof mi->desc);
+    if (llama_model_meta_val_str(s->model, "general.architecture", mi->arch, sizeof mi->arch) < 0)
+        snprintf(mi->arch, sizeof mi->arch, "unknown");
+    snprintf(mi->quant, sizeof mi->quant, "%s", llama_ftype_name(llama_model_ftype(s->model)));
+    mi->file_size = s->file_size;
+    mi->model_size = llama_model_size(s->model);
+    mi->n_params = llama_model_n_params(s->model);
+    mi->bpw = mi->n_params ? (double)mi->model_size * 8.0 / (double)mi->n_params : 0;
+    mi->n_vocab = llama_vocab_n_tokens(vocab);
+    mi->n_ctx_train = llama_model_n_ctx_train(s->model);
+    mi->n_layer = llama_model_n_layer(s->model);
+    mi->add_bos = llama_vocab_get_add_bos(vocab);
+    mi->bos = llama_vocab_bos(vocab);
+    char buf[16];
+    mi->synthetic = llama_model_meta_val_str(s->model, "llmbench.synthetic", buf, sizeof buf) >= 0 &&
+                    (!strcmp(buf, "true") || !strcmp(buf, "1"));
+
+    /* backends as llama-bench names them: every registry but CPU and RPC, else "CPU" */
+    for (size_t i = 0; i < ggml_backend_reg_count(); i++) {
+        const char *name = ggml_backend_reg_name(ggml_backend_reg_get(i));
+        if (strcmp(name, "CPU") && strncmp(name, "RPC", 3))
+            append(mi->backends, sizeof mi->backends, ",", name);
+    }
+    if (!mi->backends[0])
+        snprintf(mi->backends, sizeof mi->backends, "CPU");
+    for (size_t i = 0; i < ggml_backend_dev_count(); i++) {
+        ggml_backend_dev_t d = ggml_backend_dev_get(i);
+        enum ggml_backend_dev_type t = ggml_backend_dev_type(d);
+        if (t == GGML_BACKEND_DEVICE_TYPE_GPU || t == GGML_BACKEND_DEVICE_TYPE_IGPU) {
+            append(mi->gpu_info, sizeof mi->gpu_info, ", ", ggml_backend_dev_description(d));
+            if (s->n_gpu_layers != 0)
+                append(mi->devices, sizeof mi->devices, ",", ggml_backend_dev_name(d));
+        }
+    }
+    if (!mi->devices[0])
+        snprintf(mi->devices, sizeof mi->devices, "CPU");
+    llmb_probe_cpu_name(mi->cpu_info, sizeof mi->cpu_info);
+    snprintf(mi->build_commit, sizeof mi->build_commit, "%s", LLMB_LLAMA_COMMIT);
+    mi->build_number = LLMB_LLAMA_BUILD_NUMBER;
+    return LLMB_OK;
+}
+
+static int eng_context(void *st, const struct llmb_context_params *cp, struct llmb_context_info *ap,
+                       struct llmb_error *err)
+{
+    struct llama_state *s = st;
+    free_ctx(s);
+    struct llama_context_params p = llama_context_default_params();
+    enum ggml_type tk, tv;
+    if (type_from_name(cp->type_k, &tk) || type_from_name(cp->type_v, &tv))
+        return llmb_error_set(err, LLMB_E_INVAL, "llama.cpp does not know KV cache type '%s'",
+                              type_from_name(cp->type_k, &tk) ? cp->type_k : cp->type_v);
+    p.n_ctx = (uint32_t)cp->n_ctx;
+    p.n_batch = (uint32_t)cp->n_batch;
+    p.n_ubatch = (uint32_t)cp->n_ubatch;
+    p.type_k = tk;
+    p.type_v = tv;
+    p.flash_attn_type = cp->flash_attn == 1 ? LLAMA_FLASH_ATTN_TYPE_ENABLED
+                        : cp->flash_attn == 0 ? LLAMA_FLASH_ATTN_TYPE_DISABLED : LLAMA_FLASH_ATTN_TYPE_AUTO;
+    p.n_threads = cp->n_threads;
+    p.n_threads_batch = cp->n_threads;
+    p.offload_kqv = true;
+    p.op_offload = true;
+    p.swa_full = false;
+    p.embeddings = false;
+    s->ctx = llama_init_from_model(s->model, p);
+    if (!s->ctx)
+        return llmb_error_set(err, LLMB_E_ENGINE,
+                              "llama.cpp could not create a context (n_ctx %d, batch %d, ubatch %d, ctk %s, ctv %s)%s",
+                              cp->n_ctx, cp->n_batch, cp->n_ubatch, cp->type_k, cp->type_v, why());
+    if (s->pool_new) {
+        struct ggml_threadpool_params tpp = ggml_threadpool_params_default(cp->n_threads);
+        s->pool = s->pool_new(&tpp);
+        if (!s->pool) {
+            free_ctx(s);
+            return llmb_error_set(err, LLMB_E_ENGINE, "cannot create a pool of %d threads", cp->n_threads);
+        }
+        llama_attach_threadpool(s->ctx, s->pool, NULL);
+    }
+    llama_set_n_threads(s->ctx, cp->n_threads, cp->n_threads);
+    memset(ap, 0, sizeof *ap);
+    ap->n_ctx = (int)llama_n_ctx(s->ctx);
+    ap->n_batch = (int)llama_n_batch(s->ctx);
+    ap->n_ubatch = (int)llama_n_ubatch(s->ctx);
+    ap->n_threads = llama_n_threads(s->ctx);
+    snprintf(ap->type_k, sizeof ap->type_k, "%s", ggml_type_name(tk));
+    snprintf(ap->type_v, sizeof ap->type_v, "%s", ggml_type_name(tv));
+    ap->flash_attn = cp->flash_attn;
+    return LLMB_OK;
+}
+
+static int eng_reset(void *st)
+{
+    struct llama_state *s = st;
+    if (!s->ctx)
+        return LLMB_E_ENGINE;
+    llama_memory_clear(llama_get_memory(s->ctx), false);
+    return LLMB_OK;
+}
+
+static int decode_err(int res, struct llmb_error *err)
+{
+    return llmb_error_set(err, LLMB_E_ENGINE, "llama_decode failed (%d%s)%s", res,
+                          res == 1 ? ": no KV cache slot" : res == 2 ? ": aborted" : "", why());
+}
+
+static int eng_prefill(void *st, const int32_t *tokens, int n, int n_batch, struct llmb_error *err)
+{
+    struct llama_state *s = st;
+    for (int done = 0; done < n;) {
+        int k = n - done < n_batch ? n - done : n_batch;
+        int res = llama_decode(s->ctx, llama_batch_get_one((llama_token *)(tokens + done), k));
+        if (res)
+            return decode_err(res, err);
+        done += k;
+    }
+    llama_synchronize(s->ctx);
+    return LLMB_OK;
+}
+
+static int eng_decode(void *st, int32_t token, struct llmb_error *err)
+{
+    struct llama_state *s = st;
+    llama_token t = token;
+    int res = llama_decode(s->ctx, llama_batch_get_one(&t, 1));
+    if (res)
+        return decode_err(res, err);
+    llama_synchronize(s->ctx);
+    return LLMB_OK;
+}
+
+static int eng_logits(void *st, const float **out, int *n_vocab, struct llmb_error *err)
+{
+    struct llama_state *s = st;
+    const float *l = s->ctx ? llama_get_logits_ith(s->ctx, -1) : NULL;
+    if (!l)
+        return llmb_error_set(err, LLMB_E_ENGINE, "no logits available");
+    *out = l;
+    *n_vocab = llama_vocab_n_tokens(llama_model_get_vocab(s->model));
+    return LLMB_OK;
+}
+
+const struct llmb_engine_ops llmb_engine_llama = {
+    .name = "llama",
+    .open = eng_open,
+    .describe = eng_describe,
+    .context = eng_context,
+    .reset = eng_reset,
+    .prefill = eng_prefill,
+    .decode = eng_decode,
+    .logits = eng_logits,
+    .close = eng_close,
+};

@@ -1,0 +1,173 @@
+/* null.c - an engine with no model, like fio's null ioengine: it spins for a
+ * configurable time per token so the whole pipeline (plan, runner, stats,
+ * printers) runs in tests without llama.cpp. Its "model path" carries its
+ * settings: "null[:pp_us=N][:tg_us=N][:jitter=F][:fail_at=N][:vocab=N]"
+ * (jitter: uniform relative noise per call, fail_at: the Nth decode fails). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../core/clock.h"
+#include "llmbench/engine.h"
+
+struct null_state {
+    double   pp_us, tg_us, jitter;
+    long     fail_at, calls;
+    int      n_vocab;
+    unsigned seed;
+    float   *logits;
+    char     path[256];
+};
+
+static int parse(struct null_state *s, const char *path, struct llmb_error *err)
+{
+    s->pp_us = 2;
+    s->tg_us = 50;
+    s->n_vocab = 32000;
+    s->seed = 42;
+    if (strncmp(path, "null", 4) || (path[4] && path[4] != ':'))
+        return llmb_error_set(err, LLMB_E_MODEL, "null engine: model must be 'null[:key=value...]', got '%s'", path);
+    const char *p = path + 4;
+    while (*p == ':') {
+        p++;
+        char key[32];
+        double v;
+        int used = 0;
+        if (sscanf(p, "%31[a-z_]=%lf%n", key, &v, &used) != 2 || v < 0)
+            return llmb_error_set(err, LLMB_E_INVAL, "null engine: bad setting at '%s'", p);
+        if (!strcmp(key, "pp_us"))
+            s->pp_us = v;
+        else if (!strcmp(key, "tg_us"))
+            s->tg_us = v;
+        else if (!strcmp(key, "jitter"))
+            s->jitter = v;
+        else if (!strcmp(key, "fail_at"))
+            s->fail_at = (long)v;
+        else if (!strcmp(key, "vocab") && v >= 1)
+            s->n_vocab = (int)v;
+        else
+            return llmb_error_set(err, LLMB_E_INVAL, "null engine: unknown setting '%s'", key);
+        p += used;
+    }
+    if (*p)
+        return llmb_error_set(err, LLMB_E_INVAL, "null engine: trailing text '%s'", p);
+    return LLMB_OK;
+}
+
+static int n_open(const struct llmb_model_params *mp, void **out, struct llmb_error *err)
+{
+    struct null_state *s = calloc(1, sizeof *s);
+    if (!s)
+        return llmb_error_set(err, LLMB_E_NOMEM, "out of memory");
+    int rc = parse(s, mp->path, err);
+    if (rc == LLMB_OK && !(s->logits = calloc((size_t)s->n_vocab, sizeof(float))))
+        rc = llmb_error_set(err, LLMB_E_NOMEM, "out of memory");
+    if (rc) {
+        free(s);
+        return rc;
+    }
+    snprintf(s->path, sizeof s->path, "%s", mp->path);
+    *out = s;
+    return LLMB_OK;
+}
+
+static int n_describe(void *st, struct llmb_model_info *mi)
+{
+    struct null_state *s = st;
+    memset(mi, 0, sizeof *mi);
+    snprintf(mi->path, sizeof mi->path, "%s", s->path);
+    snprintf(mi->desc, sizeof mi->desc, "null engine");
+    snprintf(mi->arch, sizeof mi->arch, "null");
+    snprintf(mi->quant, sizeof mi->quant, "none");
+    mi->n_vocab = s->n_vocab;
+    mi->n_ctx_train = 1 << 20;
+    mi->n_params = 1000000;
+    mi->model_size = 2000000;
+    mi->bpw = 16.0;
+    mi->synthetic = 1;
+    snprintf(mi->backends, sizeof mi->backends, "null");
+    snprintf(mi->devices, sizeof mi->devices, "none");
+    snprintf(mi->cpu_info, sizeof mi->cpu_info, "none");
+    snprintf(mi->build_commit, sizeof mi->build_commit, "null");
+    return LLMB_OK;
+}
+
+static int n_context(void *st, const struct llmb_context_params *cp, struct llmb_context_info *ap,
+                     struct llmb_error *err)
+{
+    (void)st;
+    (void)err;
+    memset(ap, 0, sizeof *ap);
+    ap->n_ctx = cp->n_ctx;
+    ap->n_batch = cp->n_batch;
+    ap->n_ubatch = cp->n_ubatch < cp->n_batch ? cp->n_ubatch : cp->n_batch;
+    ap->n_threads = cp->n_threads;
+    snprintf(ap->type_k, sizeof ap->type_k, "%s", cp->type_k);
+    snprintf(ap->type_v, sizeof ap->type_v, "%s", cp->type_v);
+    ap->flash_attn = cp->flash_attn;
+    return LLMB_OK;
+}
+
+static int n_reset(void *st)
+{
+    (void)st;
+    return LLMB_OK;
+}
+
+static void spin(struct null_state *s, double us)
+{
+    if (s->jitter > 0)
+        us *= 1.0 + s->jitter * (2.0 * rand_r(&s->seed) / (double)RAND_MAX - 1.0);
+    uint64_t end = llmb_clock_ns() + (uint64_t)(us * 1000.0);
+    while (llmb_clock_ns() < end)
+        ;
+}
+
+static int n_prefill(void *st, const int32_t *tokens, int n, int n_batch, struct llmb_error *err)
+{
+    struct null_state *s = st;
+    (void)tokens;
+    (void)n_batch;
+    (void)err;
+    spin(s, s->pp_us * n);
+    return LLMB_OK;
+}
+
+static int n_decode(void *st, int32_t token, struct llmb_error *err)
+{
+    struct null_state *s = st;
+    (void)token;
+    if (s->fail_at > 0 && ++s->calls >= s->fail_at)
+        return llmb_error_set(err, LLMB_E_ENGINE, "null engine: decode failed on purpose (fail_at=%ld)", s->fail_at);
+    spin(s, s->tg_us);
+    return LLMB_OK;
+}
+
+static int n_logits(void *st, const float **out, int *n_vocab, struct llmb_error *err)
+{
+    struct null_state *s = st;
+    (void)err;
+    *out = s->logits;
+    *n_vocab = s->n_vocab;
+    return LLMB_OK;
+}
+
+static void n_close(void *st)
+{
+    struct null_state *s = st;
+    if (s)
+        free(s->logits);
+    free(s);
+}
+
+const struct llmb_engine_ops llmb_engine_null = {
+    .name = "null",
+    .open = n_open,
+    .describe = n_describe,
+    .context = n_context,
+    .reset = n_reset,
+    .prefill = n_prefill,
+    .decode = n_decode,
+    .logits = n_logits,
+    .close = n_close,
+};

@@ -1,0 +1,36 @@
+/* printer.h - internal printer interface: each format is a table of
+ * callbacks (one file per format), chosen by name in printer.c. */
+#ifndef LLMB_OUTPUT_PRINTER_H
+#define LLMB_OUTPUT_PRINTER_H
+
+#include <jansson.h>
+#include <stdio.h>
+
+#include "llmbench/output.h"
+
+struct llmb_printer_ops {
+    const char *name;
+    size_t      state_size; /* bytes of per-printer state, zeroed */
+    int (*header)(struct llmb_printer *p);
+    int (*row)(struct llmb_printer *p, const struct llmb_result *r);
+    int (*footer)(struct llmb_printer *p);
+};
+
+struct llmb_printer {
+    const struct llmb_printer_ops   *ops;
+    FILE                            *out;
+    const struct llmb_bench_params  *params;
+    size_t                           rows;
+    void                            *state;
+};
+
+/* One result as a flat JSON object: llama-bench's fields first (same names and
+ * meaning), then llmbench's, then the sample arrays. Caller owns the result. */
+json_t *llmb_result_json(const struct llmb_result *r);
+
+extern const struct llmb_printer_ops llmb_printer_md;
+extern const struct llmb_printer_ops llmb_printer_csv;
+extern const struct llmb_printer_ops llmb_printer_json;
+extern const struct llmb_printer_ops llmb_printer_jsonl;
+
+#endif

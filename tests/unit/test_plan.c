@@ -1,0 +1,178 @@
+/* test_plan.c - list/range parsing and matrix expansion (src/core/plan.c). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "llmbench/plan.h"
+
+static void expect_ints(const char *s, int min, const int *want, size_t n)
+{
+    struct llmb_int_list l = {0};
+    struct llmb_error e = {0};
+    assert_int_equal(llmb_plan_parse_ints(s, min, &l, &e), LLMB_OK);
+    assert_int_equal(l.n, n);
+    for (size_t i = 0; i < n; i++)
+        assert_int_equal(l.v[i], want[i]);
+    llmb_int_list_free(&l);
+}
+
+static void expect_bad(const char *s, int min, const char *msg_part)
+{
+    struct llmb_int_list l = {0};
+    struct llmb_error e = {0};
+    assert_int_equal(llmb_plan_parse_ints(s, min, &l, &e), LLMB_E_INVAL);
+    if (!strstr(e.msg, msg_part))
+        fail_msg("'%s': message '%s' lacks '%s'", s, e.msg, msg_part);
+    llmb_int_list_free(&l);
+}
+
+static void test_ints(void **state)
+{
+    (void)state;
+    expect_ints("512", 0, (int[]){512}, 1);
+    expect_ints("1,2,3", 0, (int[]){1, 2, 3}, 3);
+    expect_ints("64-512*2", 0, (int[]){64, 128, 256, 512}, 4);
+    expect_ints("1-5+2", 0, (int[]){1, 3, 5}, 3);
+    expect_ints("1-3", 0, (int[]){1, 2, 3}, 3);
+    expect_ints("16,64-256*4,7", 0, (int[]){16, 64, 256, 7}, 4);
+    expect_ints("-1,0,99", -1, (int[]){-1, 0, 99}, 3);
+    expect_ints("100-300*2", 0, (int[]){100, 200}, 2);
+}
+
+static void test_ints_bad(void **state)
+{
+    (void)state;
+    expect_bad("", 0, "empty");
+    expect_bad("abc", 0, "expected a number");
+    expect_bad("1,,2", 0, "expected a number");
+    expect_bad("1,", 0, "trailing");
+    expect_bad("1-", 0, "malformed range");
+    expect_bad("5-1", 0, "empty");
+    expect_bad("1-10*1", 0, "does not advance");
+    expect_bad("0-4*2", 0, "does not advance");
+    expect_bad("1-10/2", 0, "unexpected");
+    expect_bad("-1", 0, "expected a number");
+    expect_bad("-2", -1, "below the minimum");
+    expect_bad("99999999999", 0, "out of range");
+    expect_bad("1-100000", 0, "more than");
+    expect_bad("12x", 0, "unexpected 'x'");
+}
+
+static void test_fa_pg_strs(void **state)
+{
+    (void)state;
+    struct llmb_int_list l = {0};
+    struct llmb_error e = {0};
+    assert_int_equal(llmb_plan_parse_fa("on,off,auto,1,0", &l, &e), LLMB_OK);
+    assert_int_equal(l.n, 5);
+    assert_int_equal(l.v[0], LLMB_FA_ON);
+    assert_int_equal(l.v[1], LLMB_FA_OFF);
+    assert_int_equal(l.v[2], LLMB_FA_AUTO);
+    assert_int_equal(llmb_plan_parse_fa("maybe", &l, &e), LLMB_E_INVAL);
+    assert_non_null(strstr(e.msg, "maybe"));
+    llmb_int_list_free(&l);
+
+    assert_int_equal(llmb_plan_parse_pg("512,128", &l, &e), LLMB_OK);
+    assert_int_equal(l.n, 2);
+    assert_int_equal(l.v[1], 128);
+    assert_int_equal(llmb_plan_parse_pg("512", &l, &e), LLMB_E_INVAL);
+    assert_int_equal(llmb_plan_parse_pg("1,2,3", &l, &e), LLMB_E_INVAL);
+    llmb_int_list_free(&l);
+
+    struct llmb_str_list s = {0};
+    assert_int_equal(llmb_plan_parse_strs("a.gguf,b.gguf", &s, &e), LLMB_OK);
+    assert_int_equal(s.n, 2);
+    assert_string_equal(s.v[1], "b.gguf");
+    assert_int_equal(llmb_plan_parse_strs("a,,b", &s, &e), LLMB_E_INVAL);
+    llmb_str_list_free(&s);
+}
+
+static void test_expand(void **state)
+{
+    (void)state;
+    struct llmb_bench_params p;
+    memset(&p, 0, sizeof p);
+    struct llmb_error e = {0};
+    assert_int_equal(llmb_plan_parse_strs("m1,m2", &p.models, &e), 0);
+    assert_int_equal(llmb_plan_parse_ints("64,128", 0, &p.n_prompt, &e), 0);
+    assert_int_equal(llmb_plan_parse_ints("0,16", 0, &p.n_gen, &e), 0);
+    assert_int_equal(llmb_plan_parse_pg("8,4", &p.pg, &e), 0);
+    assert_int_equal(llmb_plan_parse_ints("1,2", 0, &p.n_threads, &e), 0);
+    assert_int_equal(llmb_bench_params_defaults(&p, 4), 0);
+    assert_int_equal(llmb_bench_params_validate(&p, &e), 0);
+    struct llmb_instance *v = NULL;
+    size_t n = 0;
+    assert_int_equal(llmb_plan_expand(&p, &v, &n, &e), 0);
+    /* 2 models x 2 thread counts x (2 pp + 1 tg + 1 pg) */
+    assert_int_equal(n, 16);
+    assert_string_equal(v[0].model, "m1");
+    assert_int_equal(v[0].n_threads, 1);
+    assert_int_equal(v[0].n_prompt, 64);
+    assert_int_equal(v[0].n_gen, 0);
+    assert_int_equal(v[1].n_prompt, 128);
+    assert_int_equal(v[2].n_gen, 16);
+    assert_int_equal(v[2].n_prompt, 0);
+    assert_int_equal(v[3].n_prompt, 8);
+    assert_int_equal(v[3].n_gen, 4);
+    assert_int_equal(v[4].n_threads, 2);
+    assert_string_equal(v[8].model, "m2");
+    assert_int_equal(v[0].n_batch, 2048);
+    assert_int_equal(v[0].n_ubatch, 512);
+    assert_string_equal(v[0].type_k, "f16");
+    assert_int_equal(v[0].n_gpu_layers, -1);
+    assert_int_equal(v[0].flash_attn, LLMB_FA_AUTO);
+    assert_true(llmb_instance_same_model(&v[0], &v[7]));
+    assert_false(llmb_instance_same_model(&v[7], &v[8]));
+
+    char name[64];
+    llmb_instance_test_name(&v[3], name, sizeof name);
+    assert_string_equal(name, "pp8+tg4");
+    v[0].n_depth = 4096;
+    llmb_instance_test_name(&v[0], name, sizeof name);
+    assert_string_equal(name, "pp64 @ d4096");
+    free(v);
+    llmb_bench_params_free(&p);
+}
+
+static void test_validate(void **state)
+{
+    (void)state;
+    struct llmb_bench_params p;
+    memset(&p, 0, sizeof p);
+    struct llmb_error e = {0};
+    assert_int_equal(llmb_bench_params_defaults(&p, 2), 0);
+    assert_int_equal(llmb_bench_params_validate(&p, &e), LLMB_E_INVAL);
+    assert_non_null(strstr(e.msg, "no model"));
+    llmb_str_list_push(&p.models, "x");
+    llmb_int_list_free(&p.n_threads);
+    llmb_int_list_push(&p.n_threads, 0);
+    assert_int_equal(llmb_bench_params_validate(&p, &e), LLMB_E_INVAL);
+    assert_non_null(strstr(e.msg, "thread count"));
+    p.n_threads.v[0] = 2;
+    llmb_str_list_free(&p.type_k);
+    llmb_str_list_push(&p.type_k, "q9_9");
+    assert_int_equal(llmb_bench_params_validate(&p, &e), LLMB_E_INVAL);
+    assert_non_null(strstr(e.msg, "q9_9"));
+    llmb_str_list_free(&p.type_k);
+    llmb_str_list_push(&p.type_k, "q8_0");
+    p.n_prompt.v[0] = 0;
+    p.n_gen.v[0] = 0;
+    assert_int_equal(llmb_bench_params_validate(&p, &e), LLMB_E_INVAL);
+    assert_non_null(strstr(e.msg, "nothing to run"));
+    p.n_gen.v[0] = 1;
+    assert_int_equal(llmb_bench_params_validate(&p, &e), LLMB_OK);
+    llmb_bench_params_free(&p);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_ints),     cmocka_unit_test(test_ints_bad), cmocka_unit_test(test_fa_pg_strs),
+        cmocka_unit_test(test_expand),   cmocka_unit_test(test_validate),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

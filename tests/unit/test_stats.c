@@ -1,0 +1,75 @@
+/* test_stats.c - descriptive statistics and CIs (src/core/stats.c). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <math.h>
+
+#include "llmbench/stats.h"
+
+#define NEAR(a, b, tol) assert_true(fabs((a) - (b)) <= (tol))
+
+static void test_basic(void **state)
+{
+    (void)state;
+    double x[] = {5, 1, 4, 2, 3};
+    struct llmb_stats s;
+    llmb_stats_compute(x, 5, &s);
+    assert_int_equal(s.n, 5);
+    NEAR(s.mean, 3.0, 1e-12);
+    NEAR(s.stddev, sqrt(2.5), 1e-12);
+    NEAR(s.median, 3.0, 1e-12);
+    NEAR(s.min, 1.0, 0);
+    NEAR(s.max, 5.0, 0);
+    NEAR(s.ci95_half, 2.776 * sqrt(2.5) / sqrt(5.0), 1e-9);
+    assert_int_equal(s.n_outliers, 0);
+    assert_true(x[0] == 5 && x[4] == 3); /* input untouched */
+}
+
+static void test_even_median_and_outlier(void **state)
+{
+    (void)state;
+    double x[] = {10, 10.2, 9.8, 10.1, 9.9, 100};
+    struct llmb_stats s;
+    llmb_stats_compute(x, 6, &s);
+    NEAR(s.median, 10.05, 1e-12);
+    assert_int_equal(s.n_outliers, 1);
+}
+
+static void test_small(void **state)
+{
+    (void)state;
+    struct llmb_stats s;
+    llmb_stats_compute(NULL, 0, &s);
+    assert_int_equal(s.n, 0);
+    NEAR(s.mean, 0, 0);
+    double one = 7;
+    llmb_stats_compute(&one, 1, &s);
+    NEAR(s.mean, 7, 0);
+    NEAR(s.stddev, 0, 0);
+    NEAR(s.ci95_half, 0, 0);
+}
+
+static void test_t95(void **state)
+{
+    (void)state;
+    NEAR(llmb_stats_t95(1), 12.706, 1e-9);
+    NEAR(llmb_stats_t95(10), 2.228, 1e-9);
+    NEAR(llmb_stats_t95(30), 2.042, 1e-9);
+    NEAR(llmb_stats_t95(40), 2.021, 2e-3);
+    NEAR(llmb_stats_t95(120), 1.980, 2e-3);
+    NEAR(llmb_stats_t95(100000), 1.960, 1e-3);
+    assert_true(isinf(llmb_stats_t95(0)));
+    /* monotone decreasing across the table boundary */
+    assert_true(llmb_stats_t95(31) < llmb_stats_t95(30));
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_basic), cmocka_unit_test(test_even_median_and_outlier),
+        cmocka_unit_test(test_small), cmocka_unit_test(test_t95),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
