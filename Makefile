@@ -27,8 +27,10 @@ asan:
 clean:
 	rm -rf build build-asan
 
-# The main job on the embedded default: set up, build, benchmark MODEL.
-MODEL ?= $(firstword $(wildcard ../shared/data/wikillama-3M.gguf ../shared/data/stories260K.gguf))
-demo: build
-	@test -n "$(MODEL)" || { echo "demo: name a GGUF model: make demo MODEL=path/to/model.gguf" >&2; exit 2; }
-	./build/llmbench bench -m $(MODEL)
+# The main job on the embedded default: set up, build, then the pipeline on a
+# synthetic Llama-3.2-1B (written once into the data folder, then reused):
+# quantization ladder, benchmark of every variant, one comparison table.
+SHAPE ?= llama-3.2-1b
+DEMO_FLAGS ?= -p 128 -n 32 -r 3
+demo: setup build
+	./build/llmbench pipeline --shape $(SHAPE) $(DEMO_FLAGS)

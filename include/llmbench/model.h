@@ -15,6 +15,23 @@ extern "C" {
  * problem. *file_size (may be NULL) receives the size in bytes. */
 int llmb_model_check(const char *path, uint64_t *file_size, struct llmb_error *err);
 
+/* What a GGUF file says about itself, read without an engine. */
+struct llmb_gguf_facts {
+    char     arch[64];
+    char     name[128];
+    int      file_type;     /* general.file_type, -1 when absent */
+    int      synthetic;     /* llmbench.synthetic */
+    uint64_t file_size;
+    uint64_t tensor_bytes;
+    uint64_t n_params;
+    double   bpw;
+    int      all_float;     /* every tensor is F32, F16 or BF16 */
+    int      n_tensors;
+};
+
+/* Checks path (as llmb_model_check) and fills *out. */
+int llmb_model_facts(const char *path, struct llmb_gguf_facts *out, struct llmb_error *err);
+
 #ifdef __cplusplus
 }
 #endif

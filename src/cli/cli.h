@@ -2,10 +2,22 @@
 #ifndef LLMB_CLI_CLI_H
 #define LLMB_CLI_CLI_H
 
+#include <stddef.h>
+#include <stdint.h>
+
 /* Exit codes: 0 success, 1 failure while running, 2 bad usage or input. */
 enum { LLMB_EXIT_OK = 0, LLMB_EXIT_FAIL = 1, LLMB_EXIT_USAGE = 2 };
 
 int llmb_cmd_bench(int argc, char **argv);
+int llmb_cmd_synth(int argc, char **argv);
+int llmb_cmd_quantize(int argc, char **argv);
+int llmb_cmd_pipeline(int argc, char **argv);
+
+struct llmb_shape;
+struct llmb_error;
+/* Default path of a synthetic model in the data folder. */
+int llmb_synth_default_path(const struct llmb_shape *s, int overridden, int ftype, uint64_t seed, char *buf,
+                            size_t len, struct llmb_error *err);
 
 /* Prints "llmbench: error: MSG" to stderr: the one place errors are printed. */
 void llmb_cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

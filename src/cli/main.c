@@ -23,6 +23,9 @@ static const struct {
     const char *help;
 } commands[] = {
     {"bench", llmb_cmd_bench, "measure prompt processing and generation speed (llama-bench's flags)"},
+    {"synth", llmb_cmd_synth, "write a synthetic model of a real shape (random weights, real tokenizer)"},
+    {"quantize", llmb_cmd_quantize, "quantize an F16/BF16/F32 model to a ladder of llama.cpp types"},
+    {"pipeline", llmb_cmd_pipeline, "synthesize or take a model, quantize the ladder, benchmark and compare"},
 };
 
 static void usage(FILE *f)

@@ -3,6 +3,7 @@
 #include <libgen.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "atomic_file.h"
@@ -22,7 +23,10 @@ int llmb_atomic_open(struct llmb_atomic_file *af, const char *path, struct llmb_
         af->tmp_path[0] = 0;
         return llmb_error_set(err, LLMB_E_IO, "cannot create '%s': %s", path, strerror(errno));
     }
-    if (!(af->f = fdopen(fd, "w"))) {
+    /* mkstemp makes 0600; a finished file gets the usual 0666 & ~umask */
+    mode_t mask = umask(0);
+    umask(mask);
+    if (fchmod(fd, 0666 & ~mask) != 0 || !(af->f = fdopen(fd, "w"))) {
         close(fd);
         unlink(af->tmp_path);
         af->tmp_path[0] = 0;

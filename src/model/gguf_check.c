@@ -7,6 +7,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include <ggml.h>
 #include <gguf.h>
 
 #include "llmbench/model.h"
@@ -52,5 +53,42 @@ int llmb_model_check(const char *path, uint64_t *file_size, struct llmb_error *e
                               (long long)sb.st_size, (unsigned long long)need);
     if (file_size)
         *file_size = (uint64_t)sb.st_size;
+    return LLMB_OK;
+}
+
+int llmb_model_facts(const char *path, struct llmb_gguf_facts *out, struct llmb_error *err)
+{
+    memset(out, 0, sizeof *out);
+    int rc = llmb_model_check(path, &out->file_size, err);
+    if (rc)
+        return rc;
+    struct ggml_context *meta = NULL;
+    struct gguf_init_params gp = {.no_alloc = true, .ctx = &meta};
+    struct gguf_context *g = gguf_init_from_file(path, gp);
+    if (!g)
+        return llmb_error_set(err, LLMB_E_MODEL, "model '%s' has a corrupt GGUF header", path);
+    int64_t k;
+    out->file_type = -1;
+    if ((k = gguf_find_key(g, "general.file_type")) >= 0 && gguf_get_kv_type(g, k) == GGUF_TYPE_UINT32)
+        out->file_type = (int)gguf_get_val_u32(g, k);
+    if ((k = gguf_find_key(g, "general.architecture")) >= 0 && gguf_get_kv_type(g, k) == GGUF_TYPE_STRING)
+        snprintf(out->arch, sizeof out->arch, "%s", gguf_get_val_str(g, k));
+    if ((k = gguf_find_key(g, "general.name")) >= 0 && gguf_get_kv_type(g, k) == GGUF_TYPE_STRING)
+        snprintf(out->name, sizeof out->name, "%s", gguf_get_val_str(g, k));
+    if ((k = gguf_find_key(g, "llmbench.synthetic")) >= 0 && gguf_get_kv_type(g, k) == GGUF_TYPE_BOOL)
+        out->synthetic = gguf_get_val_bool(g, k);
+    out->n_tensors = (int)gguf_get_n_tensors(g);
+    out->all_float = 1;
+    for (int64_t i = 0; i < gguf_get_n_tensors(g); i++) {
+        enum ggml_type t = gguf_get_tensor_type(g, i);
+        struct ggml_tensor *tt = ggml_get_tensor(meta, gguf_get_tensor_name(g, i));
+        out->tensor_bytes += gguf_get_tensor_size(g, i);
+        out->n_params += tt ? (uint64_t)ggml_nelements(tt) : 0;
+        if (t != GGML_TYPE_F32 && t != GGML_TYPE_F16 && t != GGML_TYPE_BF16)
+            out->all_float = 0;
+    }
+    out->bpw = out->n_params ? 8.0 * (double)out->tensor_bytes / (double)out->n_params : 0;
+    gguf_free(g);
+    ggml_free(meta);
     return LLMB_OK;
 }
