@@ -1,0 +1,219 @@
+/* store.h - the results store: every finished test instance (model,
+ * configuration, raw samples, derived metrics) kept in a database, one
+ * transaction per instance, so runs can be listed, exported, compared and
+ * resumed. A backend is a table of operations (like the engine seam); SQLite
+ * is the one backend today (src/store/sqlite.c), a server database joins by
+ * adding its table to src/store/store.c. Schema: docs/schema.md.
+ *
+ * Writes happen outside timed regions: the bench command calls
+ * llmb_store_put_result from the runner's on_result callback, after timing. */
+#ifndef LLMBENCH_STORE_H
+#define LLMBENCH_STORE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "llmbench.h"
+#include "plan.h"
+#include "runner.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+struct llmb_store; /* opaque */
+
+enum llmb_store_flags {
+    LLMB_STORE_READONLY = 1, /* never write, never create; fail when the file is absent */
+};
+
+struct llmb_store_params {
+    int    flags;       /* enum llmb_store_flags */
+    double lock_wait_s; /* longest wait for a lock held by another process (default 5) */
+};
+struct llmb_store_params llmb_store_default_params(void);
+
+/* Default database: ${XDG_DATA_HOME:-~/.local/share}/llmbench/results.db.
+ * Creates the folder when create_dir. */
+int llmb_store_default_path(char *buf, size_t len, int create_dir, struct llmb_error *err);
+
+/* Opens (creating and migrating when writable) the store at path. Refuses,
+ * without changing the file: a database from a newer schema, a file that is
+ * not an llmbench store, a corrupted file; a read-only file unless READONLY.
+ * On success *out is owned by the caller (llmb_store_close). */
+int  llmb_store_open(const char *path, const struct llmb_store_params *p, struct llmb_store **out,
+                     struct llmb_error *err);
+void llmb_store_close(struct llmb_store *s); /* NULL is a no-op */
+/* Schema version of the open database, and the newest this build knows. */
+int  llmb_store_schema_version(const struct llmb_store *s);
+int  llmb_store_schema_latest(void);
+
+/* ---- runs ---------------------------------------------------------------- */
+
+enum llmb_run_status { LLMB_RUN_RUNNING = 0, LLMB_RUN_COMPLETE, LLMB_RUN_INTERRUPTED, LLMB_RUN_FAILED };
+const char *llmb_run_status_name(int status);
+
+/* The machine a run ran on. Empty strings / 0 when unknown. */
+struct llmb_store_hw {
+    char     cpu_name[256];
+    int      cpu_cores;
+    uint64_t mem_total;     /* bytes */
+    char     gpu_info[256];
+    char     backends[128];
+    char     os[128];       /* "Debian GNU/Linux 12 (bookworm)" */
+    char     kernel[128];   /* "Linux 6.1.0-18-amd64" */
+    char     machine[32];   /* "x86_64" */
+};
+/* This machine: CPU, cores, memory, OS, kernel (GPU facts come from results). */
+void llmb_store_hw_detect(struct llmb_store_hw *hw);
+
+struct llmb_run_info {
+    const char *command;      /* the command line, argv joined by spaces */
+    const char *tags;         /* comma-separated labels ("baseline,ci"), may be NULL */
+    const char *plan_hash;    /* llmb_store_plan_hash of the plan, for --resume; may be NULL */
+    size_t      n_planned;    /* test instances in the plan */
+    const char *source;       /* "bench" (NULL) or "llama-bench" for imports */
+    const char *started_at;   /* RFC 3339 UTC; NULL: now */
+    const char *build_commit; /* llama.cpp build; NULL: the one linked in */
+    int         build_number;
+    const struct llmb_store_hw *hw; /* NULL: llmb_store_hw_detect() */
+};
+
+/* Starts a run (status running) and returns its id. */
+int llmb_store_begin_run(struct llmb_store *s, const struct llmb_run_info *ri, int64_t *run_id,
+                         struct llmb_error *err);
+/* Latest run with this plan hash that did not complete (interrupted, failed,
+ * or running but its process is gone); *run_id = 0 when there is none. */
+int llmb_store_find_resumable(struct llmb_store *s, const char *plan_hash, int64_t *run_id, struct llmb_error *err);
+/* Marks a run running again (this process) before resuming it. */
+int llmb_store_resume_run(struct llmb_store *s, int64_t run_id, struct llmb_error *err);
+/* 1 when the instance with this key is stored complete in the run, else 0
+ * (also 0 on error, with err set). */
+int llmb_store_instance_done(struct llmb_store *s, int64_t run_id, const char *instance_key, struct llmb_error *err);
+/* Stores one finished instance: model, configuration, instance, samples and
+ * metrics in one transaction, so a kill at any moment leaves it whole or
+ * absent. An instance already complete in the run is kept and not stored
+ * twice. */
+int llmb_store_put_result(struct llmb_store *s, int64_t run_id, const struct llmb_result *r, struct llmb_error *err);
+/* Sets the run's final status and finish time. */
+int llmb_store_end_run(struct llmb_store *s, int64_t run_id, int status, struct llmb_error *err);
+/* A whole run at once (begin, every result, end complete) in one transaction:
+ * imports. Nothing is stored unless everything is. */
+int llmb_store_put_run(struct llmb_store *s, const struct llmb_run_info *ri, const struct llmb_result *results,
+                       size_t n, int64_t *run_id, struct llmb_error *err);
+
+/* A quality figure for a model (issue 5 fills these; recommend reads them). */
+struct llmb_store_quality {
+    const char *kind;           /* "kld" or "ppl" */
+    double      value;
+    double      stderr_value;   /* NAN when unknown */
+    const char *dataset;        /* may be NULL */
+    int         n_ctx;
+    int         n_chunks;
+    const char *reference_path; /* KLD: the reference model, may be NULL */
+};
+int llmb_store_put_quality(struct llmb_store *s, int64_t run_id, const struct llmb_model_info *model,
+                           const struct llmb_store_quality *q, struct llmb_error *err);
+
+/* ---- identities ----------------------------------------------------------- */
+
+#define LLMB_STORE_KEY_MAX 1400
+
+/* SHA-256 of a GGUF file's header and tensor index (its first data-offset
+ * bytes): the model's identity, cheap even for large files. */
+int llmb_store_model_sha256(const char *path, char hex[65], struct llmb_error *err);
+/* Canonical key of an instance: every parameter, model by its sha256 (or by
+ * "path:<model>" when sha is empty/NULL). Same key = same configuration. */
+void llmb_instance_key(const struct llmb_instance *in, const char *model_sha256, char *buf, size_t len);
+/* The store's key for an instance: hashes the model file (cached per store),
+ * so it equals the key llmb_store_put_result records. */
+int  llmb_store_instance_key(struct llmb_store *s, const struct llmb_instance *in, char *buf, size_t len,
+                             struct llmb_error *err);
+/* Hash of a plan: its instance keys in order plus extra (reps, seed...). */
+void llmb_store_plan_hash(const char *const *keys, size_t n, const char *extra, char hex[65]);
+
+/* ---- queries -------------------------------------------------------------- */
+
+/* A selection. Empty strings / 0 match everything; text matches are
+ * case-insensitive substrings. Dates are RFC 3339 prefixes (2024-05-01). */
+struct llmb_store_filter {
+    int64_t run_id;
+    char    model[256];  /* path or description */
+    char    quant[64];
+    char    device[128]; /* backend, device, GPU or CPU name */
+    char    since[32];   /* run started at or after */
+    char    until[32];   /* run started at or before (a bare date: the whole day) */
+    char    tag[64];
+    char    host[128];
+    char    build[64];   /* llama.cpp build commit prefix */
+};
+/* Sets one field by name ("model", "tag", "run"...); checks the value. */
+int llmb_store_filter_set(struct llmb_store_filter *f, const char *key, const char *value, struct llmb_error *err);
+/* "12" (a run id) or "key=value[,key=value...]" ("tag=baseline,model=7b"). */
+int llmb_store_filter_parse(struct llmb_store_filter *f, const char *expr, struct llmb_error *err);
+
+struct llmb_store_run {
+    int64_t id;
+    char    started_at[32], finished_at[32];
+    int     status;
+    char    source[32];
+    char    user[64], host[128];
+    char    command[1024];
+    char    llmbench_version[32];
+    char    build_commit[64];
+    int     build_number;
+    char    tags[256];
+    char    plan_hash[65];
+    size_t  n_planned, n_done;
+    struct llmb_store_hw hw;
+};
+int  llmb_store_list_runs(struct llmb_store *s, const struct llmb_store_filter *f, struct llmb_store_run **out,
+                          size_t *n, struct llmb_error *err);
+
+/* One stored instance, as the runner delivered it (r), plus where it lives.
+ * r's strings and arrays point into the record. */
+struct llmb_store_record {
+    int64_t run_id, instance_id;
+    char    instance_key[LLMB_STORE_KEY_MAX];
+    char    model_sha256[65];
+    char    tags[256];
+    char    host[128];
+    char    type_k[16], type_v[16];
+    double  kld, ppl; /* latest quality figures of the model; NAN when none */
+    struct llmb_result r;
+};
+/* Instances matching f, oldest first. Free with llmb_store_records_free. */
+int  llmb_store_query(struct llmb_store *s, const struct llmb_store_filter *f, struct llmb_store_record **out,
+                      size_t *n, struct llmb_error *err);
+void llmb_store_records_free(struct llmb_store_record *v, size_t n);
+
+/* ---- backends ------------------------------------------------------------- */
+
+/* A backend: every operation above over an opaque state. */
+struct llmb_store_ops {
+    const char *name;
+    int  (*open)(const char *path, const struct llmb_store_params *p, void **state, struct llmb_error *err);
+    void (*close)(void *state);
+    int  (*schema_version)(void *state);
+    int  (*begin_run)(void *state, const struct llmb_run_info *ri, int64_t *run_id, struct llmb_error *err);
+    int  (*find_resumable)(void *state, const char *plan_hash, int64_t *run_id, struct llmb_error *err);
+    int  (*resume_run)(void *state, int64_t run_id, struct llmb_error *err);
+    int  (*instance_done)(void *state, int64_t run_id, const char *key, struct llmb_error *err);
+    int  (*put_result)(void *state, int64_t run_id, const struct llmb_result *r, const char *model_sha256,
+                       struct llmb_error *err);
+    int  (*end_run)(void *state, int64_t run_id, int status, struct llmb_error *err);
+    int  (*put_run)(void *state, const struct llmb_run_info *ri, const struct llmb_result *results,
+                    const char *const *model_sha256, size_t n, int64_t *run_id, struct llmb_error *err);
+    int  (*put_quality)(void *state, int64_t run_id, const struct llmb_model_info *m, const char *model_sha256,
+                        const struct llmb_store_quality *q, struct llmb_error *err);
+    int  (*list_runs)(void *state, const struct llmb_store_filter *f, struct llmb_store_run **out, size_t *n,
+                      struct llmb_error *err);
+    int  (*query)(void *state, const struct llmb_store_filter *f, struct llmb_store_record **out, size_t *n,
+                  struct llmb_error *err);
+};
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

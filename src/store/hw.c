@@ -1,0 +1,66 @@
+/* hw.c - the hardware snapshot a run is stored with: CPU name and cores
+ * (from the probes), memory, OS release, kernel and machine. GPU facts come
+ * later, from the engine's description of the first result. */
+#include <stdio.h>
+#include <string.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+
+#include "llmbench/probe.h"
+#include "llmbench/store.h"
+
+/* dst = a b (b may be NULL), cut to fit. */
+static void join(char *dst, size_t len, const char *a, const char *b)
+{
+    size_t n = strlen(a);
+    if (n >= len)
+        n = len - 1;
+    memcpy(dst, a, n);
+    dst[n] = 0;
+    if (b && n + 1 < len) {
+        dst[n] = ' ';
+        join(dst + n + 1, len - n - 1, b, NULL);
+    }
+}
+
+/* PRETTY_NAME from os-release, unquoted. */
+static void os_name(char *buf, size_t len)
+{
+    buf[0] = 0;
+    FILE *f = fopen("/etc/os-release", "r");
+    if (!f)
+        f = fopen("/usr/lib/os-release", "r");
+    if (!f)
+        return;
+    char line[256];
+    while (fgets(line, sizeof line, f)) {
+        if (strncmp(line, "PRETTY_NAME=", 12))
+            continue;
+        char *v = line + 12;
+        v[strcspn(v, "\n")] = 0;
+        size_t l = strlen(v);
+        if (l >= 2 && (v[0] == '"' || v[0] == '\'') && v[l - 1] == v[0]) {
+            v[l - 1] = 0;
+            v++;
+        }
+        join(buf, len, v, NULL);
+        break;
+    }
+    fclose(f);
+}
+
+void llmb_store_hw_detect(struct llmb_store_hw *hw)
+{
+    memset(hw, 0, sizeof *hw);
+    llmb_probe_cpu_name(hw->cpu_name, sizeof hw->cpu_name);
+    hw->cpu_cores = llmb_probe_cpu_physical_cores();
+    long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGESIZE);
+    if (pages > 0 && page > 0)
+        hw->mem_total = (uint64_t)pages * (uint64_t)page;
+    os_name(hw->os, sizeof hw->os);
+    struct utsname u;
+    if (uname(&u) == 0) {
+        join(hw->kernel, sizeof hw->kernel, u.sysname, u.release);
+        join(hw->machine, sizeof hw->machine, u.machine, NULL);
+    }
+}

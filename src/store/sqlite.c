@@ -1,0 +1,667 @@
+/* sqlite.c - the SQLite store backend: opening (create, migrate, refuse what
+ * it must not touch), runs, and one-transaction writes of finished test
+ * instances. Reads live in sqlite_query.c, the schema in schema.c.
+ *
+ * Opening never changes a file it refuses: a newer schema, a foreign or
+ * corrupted file and a read-only file are recognised from their header before
+ * WAL mode or any migration is applied. Every write takes the write lock up
+ * front (BEGIN IMMEDIATE), waiting at most lock_wait_s for another process. */
+#include <errno.h>
+#include <libgen.h>
+#include <math.h>
+#include <pwd.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "schema.h"
+#include "sqlite_int.h"
+#include "store_int.h"
+
+#ifndef LLMB_LLAMA_COMMIT
+#define LLMB_LLAMA_COMMIT "unknown"
+#endif
+#ifndef LLMB_LLAMA_BUILD_NUMBER
+#define LLMB_LLAMA_BUILD_NUMBER 0
+#endif
+
+/* ---- helpers -------------------------------------------------------------- */
+
+int llmb_store_sqlite_err(struct llmb_sqlite *s, int rc, const char *what, struct llmb_error *err)
+{
+    const char *m = s->db ? sqlite3_errmsg(s->db) : sqlite3_errstr(rc);
+    const char *p = s->path;
+    switch (rc & 0xff) {
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED:
+        return llmb_error_set(err, LLMB_E_IO,
+                              "results database '%s' is locked by another process (waited %.1f s during %s); "
+                              "try again when it is done, or choose another --db",
+                              p, s->lock_wait_s, what);
+    case SQLITE_READONLY:
+        return llmb_error_set(err, LLMB_E_IO,
+                              "results database '%s' cannot be written (%s): the file or its folder is read-only",
+                              p, m);
+    case SQLITE_CORRUPT:
+    case SQLITE_NOTADB:
+        return llmb_error_set(err, LLMB_E_IO,
+                              "results database '%s' is corrupted or not a database (%s); it was left untouched", p,
+                              m);
+    case SQLITE_FULL:
+        return llmb_error_set(err, LLMB_E_IO, "results database '%s': disk full during %s", p, what);
+    case SQLITE_CANTOPEN:
+        return llmb_error_set(err, LLMB_E_IO, "cannot open results database '%s': %s", p, m);
+    default:
+        return llmb_error_set(err, LLMB_E_IO, "results database '%s': %s failed: %s", p, what, m);
+    }
+}
+
+static int vbind(sqlite3_stmt *st, const char *fmt, va_list ap)
+{
+    int rc = SQLITE_OK;
+    for (int i = 1; fmt && *fmt && rc == SQLITE_OK; fmt++, i++) {
+        switch (*fmt) {
+        case 'i': rc = sqlite3_bind_int(st, i, va_arg(ap, int)); break;
+        case 'I': rc = sqlite3_bind_int64(st, i, (sqlite3_int64)va_arg(ap, int64_t)); break;
+        case 'd': rc = sqlite3_bind_double(st, i, va_arg(ap, double)); break;
+        case 'D': { /* NAN binds NULL */
+            double v = va_arg(ap, double);
+            rc = isnan(v) ? sqlite3_bind_null(st, i) : sqlite3_bind_double(st, i, v);
+            break;
+        }
+        case 's': {
+            const char *v = va_arg(ap, const char *);
+            rc = v ? sqlite3_bind_text(st, i, v, -1, SQLITE_TRANSIENT) : sqlite3_bind_null(st, i);
+            break;
+        }
+        default: rc = SQLITE_MISUSE;
+        }
+    }
+    return rc;
+}
+
+static int vprep(struct llmb_sqlite *s, sqlite3_stmt **st, const char *sql, const char *fmt, va_list ap)
+{
+    int rc = sqlite3_prepare_v2(s->db, sql, -1, st, NULL);
+    if (rc == SQLITE_OK && (rc = vbind(*st, fmt, ap)) != SQLITE_OK) {
+        sqlite3_finalize(*st);
+        *st = NULL;
+    }
+    return rc;
+}
+
+int llmb_store_sqlite_prep(struct llmb_sqlite *s, sqlite3_stmt **st, const char *sql, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int rc = vprep(s, st, sql, fmt, ap);
+    va_end(ap);
+    return rc;
+}
+
+int llmb_store_sqlite_exec(struct llmb_sqlite *s, const char *sql, const char *fmt, ...)
+{
+    sqlite3_stmt *st = NULL;
+    va_list ap;
+    va_start(ap, fmt);
+    int rc = vprep(s, &st, sql, fmt, ap);
+    va_end(ap);
+    if (rc == SQLITE_OK) {
+        while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+            ;
+        if (rc == SQLITE_DONE)
+            rc = SQLITE_OK;
+    }
+    sqlite3_finalize(st);
+    return rc;
+}
+
+void llmb_store_sqlite_text(sqlite3_stmt *st, int i, char *buf, size_t len)
+{
+    const unsigned char *t = sqlite3_column_text(st, i);
+    snprintf(buf, len, "%s", t ? (const char *)t : "");
+}
+
+/* Prepares sql with args, steps once: *id gets column 0 of the row (0 when
+ * there is none). For RETURNING id and single-value SELECTs. */
+static int query_id(struct llmb_sqlite *s, int64_t *id, const char *sql, const char *fmt, ...)
+{
+    sqlite3_stmt *st = NULL;
+    va_list ap;
+    va_start(ap, fmt);
+    int rc = vprep(s, &st, sql, fmt, ap);
+    va_end(ap);
+    *id = 0;
+    if (rc == SQLITE_OK) {
+        rc = sqlite3_step(st);
+        if (rc == SQLITE_ROW) {
+            *id = sqlite3_column_int64(st, 0);
+            while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+                ;
+        }
+        if (rc == SQLITE_DONE)
+            rc = SQLITE_OK;
+    }
+    sqlite3_finalize(st);
+    return rc;
+}
+
+static int pragma_int(struct llmb_sqlite *s, const char *sql, int *out)
+{
+    int64_t v;
+    int rc = query_id(s, &v, sql, NULL);
+    *out = (int)v;
+    return rc;
+}
+
+/* ---- transactions --------------------------------------------------------- */
+
+static int tx_begin(struct llmb_sqlite *s, const char *what, struct llmb_error *err)
+{
+    if (s->readonly)
+        return llmb_error_set(err, LLMB_E_INVAL, "results database '%s' was opened read-only", s->path);
+    int rc = sqlite3_exec(s->db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
+    return rc == SQLITE_OK ? LLMB_OK : llmb_store_sqlite_err(s, rc, what, err);
+}
+
+/* Commits when rc is LLMB_OK, else rolls back; returns the first failure. */
+static int tx_end(struct llmb_sqlite *s, int rc, const char *what, struct llmb_error *err)
+{
+    if (rc == LLMB_OK) {
+        int src = sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL);
+        if (src == SQLITE_OK)
+            return LLMB_OK;
+        rc = llmb_store_sqlite_err(s, src, what, err);
+    }
+    if (!sqlite3_get_autocommit(s->db))
+        sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+    return rc;
+}
+
+/* Ends a write transaction begun by tx_begin: src is the SQLite outcome of
+ * the work, rc an llmb failure already set (or LLMB_OK). */
+static int finish(struct llmb_sqlite *s, int rc, int src, const char *what, struct llmb_error *err)
+{
+    if (rc == LLMB_OK && src != SQLITE_OK)
+        rc = llmb_store_sqlite_err(s, src, what, err);
+    return tx_end(s, rc, what, err);
+}
+
+/* ---- open / close --------------------------------------------------------- */
+
+/* Checks the header: an llmbench store (or an empty file) of a schema this
+ * build knows. Reads only. */
+static int check_header(struct llmb_sqlite *s, struct llmb_error *err)
+{
+    int app = 0, objects = 0;
+    int rc = pragma_int(s, "PRAGMA application_id", &app);
+    if (rc == SQLITE_OK)
+        rc = pragma_int(s, "PRAGMA user_version", &s->version);
+    if (rc == SQLITE_OK)
+        rc = pragma_int(s, "SELECT count(*) FROM sqlite_master", &objects);
+    if (rc != SQLITE_OK)
+        return llmb_store_sqlite_err(s, rc, "reading the header", err);
+    if ((app != 0 && app != LLMB_STORE_APP_ID) || (app == 0 && (objects > 0 || s->version != 0)))
+        return llmb_error_set(err, LLMB_E_IO,
+                              "'%s' is an SQLite database but not an llmbench results store; it was left untouched",
+                              s->path);
+    if (s->version > llmb_store_schema_latest())
+        return llmb_error_set(err, LLMB_E_IO,
+                              "results database '%s' has schema version %d, newer than this llmbench knows (%d): "
+                              "use a newer llmbench or another --db; the file was not changed",
+                              s->path, s->version, llmb_store_schema_latest());
+    return LLMB_OK;
+}
+
+static int migrate(struct llmb_sqlite *s, struct llmb_error *err)
+{
+    int rc = tx_begin(s, "upgrading the schema", err);
+    if (rc)
+        return rc;
+    const char *what = "upgrading the schema";
+    int v = 0, src = pragma_int(s, "PRAGMA user_version", &v); /* another process may have done it */
+    if (src == SQLITE_OK && v < llmb_store_schema_latest())
+        src = llmb_store_schema_migrate(s->db, v, llmb_store_schema_latest(), &what);
+    if (src != SQLITE_OK)
+        rc = llmb_store_sqlite_err(s, src, what, err);
+    rc = tx_end(s, rc, what, err);
+    if (rc == LLMB_OK)
+        s->version = llmb_store_schema_latest();
+    return rc;
+}
+
+/* What the file system says before SQLite opens anything. */
+static int check_path(const char *path, int readonly, struct llmb_error *err)
+{
+    struct stat sb;
+    if (stat(path, &sb) == 0) {
+        if (!S_ISREG(sb.st_mode))
+            return llmb_error_set(err, LLMB_E_IO, "results database '%s' is not a regular file", path);
+        if (access(path, readonly ? R_OK : R_OK | W_OK) != 0)
+            return llmb_error_set(err, LLMB_E_IO, "results database '%s' cannot be %s: %s", path,
+                                  readonly ? "read" : "written", strerror(errno));
+        return LLMB_OK;
+    }
+    if (readonly)
+        return llmb_error_set(err, LLMB_E_IO,
+                              "no results database at '%s' (llmbench bench or llmbench import create one)", path);
+    char d[4096];
+    snprintf(d, sizeof d, "%s", path);
+    if (stat(dirname(d), &sb) != 0 || !S_ISDIR(sb.st_mode))
+        return llmb_error_set(err, LLMB_E_IO, "cannot create results database '%s': %s", path,
+                              errno ? strerror(errno) : "not a directory");
+    return LLMB_OK;
+}
+
+static void sq_close(void *state)
+{
+    struct llmb_sqlite *s = state;
+    if (!s)
+        return;
+    sqlite3_close(s->db);
+    free(s);
+}
+
+static int sq_open(const char *path, const struct llmb_store_params *p, void **state, struct llmb_error *err)
+{
+    int ro = (p->flags & LLMB_STORE_READONLY) != 0;
+    if (!path || !*path)
+        return llmb_error_set(err, LLMB_E_INVAL, "results database: empty path");
+    if (strlen(path) >= sizeof((struct llmb_sqlite *)0)->path)
+        return llmb_error_set(err, LLMB_E_INVAL, "results database path too long: '%s'", path);
+    int rc = check_path(path, ro, err);
+    if (rc)
+        return rc;
+    struct llmb_sqlite *s = calloc(1, sizeof *s);
+    if (!s)
+        return llmb_error_set(err, LLMB_E_NOMEM, "out of memory");
+    snprintf(s->path, sizeof s->path, "%s", path);
+    s->readonly = ro;
+    s->lock_wait_s = p->lock_wait_s;
+    int flags = ro ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+    int src = sqlite3_open_v2(path, &s->db, flags, NULL);
+    if (src != SQLITE_OK) {
+        rc = llmb_store_sqlite_err(s, src, "opening", err);
+        goto fail;
+    }
+    sqlite3_extended_result_codes(s->db, 1);
+    sqlite3_busy_timeout(s->db, (int)(p->lock_wait_s * 1000.0));
+    if ((rc = check_header(s, err)))
+        goto fail;
+    if (!ro && sqlite3_db_readonly(s->db, "main") == 1) {
+        rc = llmb_error_set(err, LLMB_E_IO, "results database '%s' is read-only; nothing can be stored there", path);
+        goto fail;
+    }
+    if (ro && s->version == 0) {
+        rc = llmb_error_set(err, LLMB_E_IO, "results database '%s' is empty (no llmbench results yet)", path);
+        goto fail;
+    }
+    if (ro && s->version < llmb_store_schema_latest()) {
+        rc = llmb_error_set(err, LLMB_E_IO,
+                            "results database '%s' has schema version %d and needs an upgrade to %d: run a command "
+                            "that writes to it (llmbench import or bench) once",
+                            path, s->version, llmb_store_schema_latest());
+        goto fail;
+    }
+    if (!ro) {
+        src = sqlite3_exec(s->db, "PRAGMA journal_mode=WAL", NULL, NULL, NULL);
+        if (src == SQLITE_OK)
+            src = sqlite3_exec(s->db, "PRAGMA synchronous=FULL", NULL, NULL, NULL);
+        if (src != SQLITE_OK) {
+            rc = llmb_store_sqlite_err(s, src, "switching to WAL mode", err);
+            goto fail;
+        }
+    }
+    sqlite3_exec(s->db, "PRAGMA foreign_keys=ON", NULL, NULL, NULL);
+    if (!ro && s->version < llmb_store_schema_latest() && (rc = migrate(s, err)))
+        goto fail;
+    *state = s;
+    return LLMB_OK;
+fail:
+    sq_close(s);
+    return rc;
+}
+
+static int sq_schema_version(void *state)
+{
+    return ((struct llmb_sqlite *)state)->version;
+}
+
+/* ---- runs ----------------------------------------------------------------- */
+
+static const char *const status_names[] = {"running", "complete", "interrupted", "failed"};
+
+const char *llmb_run_status_name(int status)
+{
+    return status >= 0 && status < 4 ? status_names[status] : "unknown";
+}
+
+static void who(char *user, size_t ulen, char *host, size_t hlen)
+{
+    const char *u = getenv("USER");
+    struct passwd *pw = (!u || !*u) ? getpwuid(geteuid()) : NULL;
+    snprintf(user, ulen, "%s", u && *u ? u : pw ? pw->pw_name : "");
+    if (gethostname(host, hlen) != 0)
+        host[0] = 0;
+    host[hlen - 1] = 0;
+}
+
+static int add_tags(struct llmb_sqlite *s, int64_t run_id, const char *tags)
+{
+    int rc = SQLITE_OK;
+    for (const char *p = tags; p && *p && rc == SQLITE_OK;) {
+        size_t l = strcspn(p, ",");
+        char t[64];
+        const char *a = p, *b = p + l;
+        while (a < b && (*a == ' ' || *a == '\t'))
+            a++;
+        while (b > a && (b[-1] == ' ' || b[-1] == '\t'))
+            b--;
+        snprintf(t, sizeof t, "%.*s", (int)(b - a), a);
+        if (t[0])
+            rc = llmb_store_sqlite_exec(s, "INSERT OR IGNORE INTO run_tags(run_id, tag) VALUES (?, ?)", "Is", run_id,
+                                        t);
+        p += l + (p[l] == ',');
+    }
+    return rc;
+}
+
+static int begin_run(struct llmb_sqlite *s, const struct llmb_run_info *ri, int64_t *run_id)
+{
+    char now[32], user[64], host[128];
+    struct llmb_store_hw hw;
+    llmb_store_now(now, sizeof now);
+    who(user, sizeof user, host, sizeof host);
+    if (ri->hw)
+        hw = *ri->hw;
+    else
+        llmb_store_hw_detect(&hw);
+    int rc = query_id(s, run_id,
+                      "INSERT INTO runs(started_at, source, user, host, pid, command, llmbench_version, build_commit,"
+                      " build_number, plan_hash, n_planned) VALUES (?,?,?,?,?,?,?,?,?,?,?) RETURNING id",
+                      "ssssIsssisI", ri->started_at ? ri->started_at : now, ri->source ? ri->source : "bench", user,
+                      host, (int64_t)getpid(), ri->command ? ri->command : "", llmb_version(),
+                      ri->build_commit ? ri->build_commit : LLMB_LLAMA_COMMIT,
+                      ri->build_commit ? ri->build_number : LLMB_LLAMA_BUILD_NUMBER, ri->plan_hash,
+                      (int64_t)ri->n_planned);
+    if (rc == SQLITE_OK)
+        rc = add_tags(s, *run_id, ri->tags);
+    if (rc == SQLITE_OK)
+        rc = llmb_store_sqlite_exec(s,
+                                    "INSERT INTO hardware(run_id, cpu_name, cpu_cores, mem_total_bytes, gpu_info,"
+                                    " backends, os, kernel, machine) VALUES (?,?,?,?,?,?,?,?,?)",
+                                    "IsiIsssss", *run_id, hw.cpu_name, hw.cpu_cores, (int64_t)hw.mem_total,
+                                    hw.gpu_info, hw.backends, hw.os, hw.kernel, hw.machine);
+    return rc;
+}
+
+static int sq_begin_run(void *state, const struct llmb_run_info *ri, int64_t *run_id, struct llmb_error *err)
+{
+    struct llmb_sqlite *s = state;
+    int rc = tx_begin(s, "starting a run", err);
+    return rc ? rc : finish(s, LLMB_OK, begin_run(s, ri, run_id), "starting a run", err);
+}
+
+static int sq_find_resumable(void *state, const char *plan_hash, int64_t *run_id, struct llmb_error *err)
+{
+    struct llmb_sqlite *s = state;
+    char me[128], user[64], host[128];
+    who(user, sizeof user, me, sizeof me);
+    sqlite3_stmt *st;
+    *run_id = 0;
+    int rc = llmb_store_sqlite_prep(s, &st,
+                                    "SELECT id, status, host, pid FROM runs WHERE plan_hash = ? AND status != 'complete'"
+                                    " ORDER BY id DESC",
+                                    "s", plan_hash);
+    while (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+        llmb_store_sqlite_text(st, 2, host, sizeof host);
+        pid_t pid = (pid_t)sqlite3_column_int64(st, 3);
+        const char *status = (const char *)sqlite3_column_text(st, 1);
+        /* a run still going in another live process on this host is not ours to take */
+        int alive = status && !strcmp(status, "running") && !strcmp(host, me) && pid > 0 && pid != getpid() &&
+                    (kill(pid, 0) == 0 || errno == EPERM);
+        if (!alive) {
+            *run_id = sqlite3_column_int64(st, 0);
+            rc = SQLITE_DONE;
+            break;
+        }
+        rc = SQLITE_OK;
+    }
+    sqlite3_finalize(st);
+    return rc == SQLITE_DONE ? LLMB_OK : llmb_store_sqlite_err(s, rc, "looking for a run to resume", err);
+}
+
+/* Runs one UPDATE of a run (its id among the arguments) in its own
+ * transaction; fails when the run does not exist. */
+static int update_run(struct llmb_sqlite *s, int64_t run_id, const char *what, struct llmb_error *err,
+                      const char *sql, const char *fmt, ...)
+{
+    int rc = tx_begin(s, what, err);
+    if (rc)
+        return rc;
+    sqlite3_stmt *st = NULL;
+    va_list ap;
+    va_start(ap, fmt);
+    int src = vprep(s, &st, sql, fmt, ap);
+    va_end(ap);
+    if (src == SQLITE_OK && (src = sqlite3_step(st)) == SQLITE_DONE)
+        src = SQLITE_OK;
+    sqlite3_finalize(st);
+    if (src != SQLITE_OK)
+        rc = llmb_store_sqlite_err(s, src, what, err);
+    else if (sqlite3_changes(s->db) != 1)
+        rc = llmb_error_set(err, LLMB_E_INVAL, "results database '%s' has no run %lld", s->path, (long long)run_id);
+    return tx_end(s, rc, what, err);
+}
+
+static int sq_resume_run(void *state, int64_t run_id, struct llmb_error *err)
+{
+    return update_run(state, run_id, "resuming a run", err,
+                      "UPDATE runs SET status = 'running', finished_at = NULL, pid = ? WHERE id = ?", "II",
+                      (int64_t)getpid(), run_id);
+}
+
+static int sq_end_run(void *state, int64_t run_id, int status, struct llmb_error *err)
+{
+    if (status < LLMB_RUN_RUNNING || status > LLMB_RUN_FAILED)
+        return llmb_error_set(err, LLMB_E_INVAL, "bad run status %d", status);
+    char now[32];
+    llmb_store_now(now, sizeof now);
+    return update_run(state, run_id, "ending a run", err, "UPDATE runs SET status = ?, finished_at = ? WHERE id = ?",
+                      "ssI", llmb_run_status_name(status), status == LLMB_RUN_RUNNING ? NULL : now, run_id);
+}
+
+/* ---- results -------------------------------------------------------------- */
+
+static int model_id(struct llmb_sqlite *s, const struct llmb_model_info *m, const char *path, const char *sha,
+                    int64_t *id)
+{
+    return query_id(s, id,
+                    "INSERT INTO models(sha256, path, description, arch, quant, n_params, model_size, file_size, bpw,"
+                    " synthetic, n_vocab, n_ctx_train, n_layer) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)"
+                    " ON CONFLICT (sha256, path, description, n_params, model_size, file_size)"
+                    " DO UPDATE SET arch = excluded.arch RETURNING id",
+                    "sssssIIIdiiii", sha ? sha : "", path && *path ? path : m->path, m->desc, m->arch, m->quant,
+                    (int64_t)m->n_params, (int64_t)m->model_size, (int64_t)m->file_size, m->bpw, m->synthetic,
+                    m->n_vocab, m->n_ctx_train, m->n_layer);
+}
+
+static int config_id(struct llmb_sqlite *s, const struct llmb_result *r, int64_t *id)
+{
+    const struct llmb_instance *in = &r->inst;
+    const struct llmb_context_info *a = &r->applied;
+    return query_id(s, id,
+                    "INSERT INTO configurations(n_prompt, n_gen, n_depth, n_batch, n_ubatch, type_k, type_v,"
+                    " n_threads, n_gpu_layers, flash_attn, applied_n_ctx, applied_n_batch, applied_n_ubatch,"
+                    " applied_n_threads, applied_type_k, applied_type_v, applied_flash_attn, backends, devices)"
+                    " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
+                    " ON CONFLICT (n_prompt, n_gen, n_depth, n_batch, n_ubatch, type_k, type_v, n_threads,"
+                    " n_gpu_layers, flash_attn, applied_n_ctx, applied_n_batch, applied_n_ubatch, applied_n_threads,"
+                    " applied_type_k, applied_type_v, applied_flash_attn, backends, devices)"
+                    " DO UPDATE SET n_prompt = excluded.n_prompt RETURNING id",
+                    "iiiiissiiiiiiississ", in->n_prompt, in->n_gen, in->n_depth, in->n_batch, in->n_ubatch,
+                    in->type_k ? in->type_k : "", in->type_v ? in->type_v : "", in->n_threads, in->n_gpu_layers,
+                    in->flash_attn, a->n_ctx, a->n_batch, a->n_ubatch, a->n_threads, a->type_k, a->type_v,
+                    a->flash_attn, r->model.backends, r->model.devices);
+}
+
+static int put_metric(struct llmb_sqlite *s, int64_t inst, const char *name, const struct llmb_stats *m)
+{
+    if (m->n == 0)
+        return SQLITE_OK;
+    double half = m->n >= 2 ? m->ci95_half : NAN; /* no interval from one sample */
+    return llmb_store_sqlite_exec(s,
+                                  "INSERT INTO metrics(instance_id, metric, n, mean, stddev, median, min, max, ci95_lo,"
+                                  " ci95_hi, n_outliers) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+                                  "IsIdddddDDI", inst, name, (int64_t)m->n, m->mean, m->stddev, m->median, m->min,
+                                  m->max, m->mean - half, m->mean + half, (int64_t)m->n_outliers);
+}
+
+/* Writes one result inside the caller's transaction. An instance already in
+ * the run is left as it is. */
+static int put_one(struct llmb_sqlite *s, int64_t run_id, const struct llmb_result *r, const char *sha)
+{
+    char key[LLMB_STORE_KEY_MAX], test[96];
+    llmb_instance_key(&r->inst, sha, key, sizeof key);
+    llmb_instance_test_name(&r->inst, test, sizeof test);
+    int64_t mid, cid, iid;
+    int rc = model_id(s, &r->model, r->inst.model, sha, &mid);
+    if (rc == SQLITE_OK)
+        rc = config_id(s, r, &cid);
+    if (rc == SQLITE_OK)
+        rc = query_id(s, &iid,
+                      "INSERT INTO test_instances(run_id, model_id, config_id, instance_key, test, test_time,"
+                      " n_samples, stop_reason, ci_target_pct, load_ms, peak_rss_bytes)"
+                      " VALUES (?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT (run_id, instance_key) DO NOTHING RETURNING id",
+                      "IIIsssIsddI", run_id, mid, cid, key, test, r->test_time, (int64_t)r->n_samples,
+                      llmb_stop_reason_name(r->stop_reason), r->ci_target_pct, r->model.load_ms,
+                      (int64_t)r->peak_rss);
+    if (rc != SQLITE_OK || iid == 0)
+        return rc;
+    for (size_t i = 0; i < r->n_samples && rc == SQLITE_OK; i++)
+        rc = llmb_store_sqlite_exec(s,
+                                    "INSERT INTO samples(instance_id, rep, total_ns, pp_ns, tg_ns, ttft_ns)"
+                                    " VALUES (?,?,?,?,?,?)",
+                                    "IIIIII", iid, (int64_t)i, (int64_t)r->total_ns[i],
+                                    (int64_t)(r->pp_ns ? r->pp_ns[i] : 0), (int64_t)(r->tg_ns ? r->tg_ns[i] : 0),
+                                    (int64_t)(r->ttft_ns ? r->ttft_ns[i] : 0));
+    const struct { const char *name; const struct llmb_stats *st; } ms[] = {
+        {"ts", &r->ts}, {"pp_ts", &r->pp_ts}, {"tg_ts", &r->tg_ts}, {"ttft_ms", &r->ttft_ms},
+        {"total_ns", &r->total_ns_stats},
+    };
+    for (size_t i = 0; i < sizeof ms / sizeof ms[0] && rc == SQLITE_OK; i++)
+        rc = put_metric(s, iid, ms[i].name, ms[i].st);
+    if (rc == SQLITE_OK) /* GPU facts come with the engine's description */
+        rc = llmb_store_sqlite_exec(s,
+                                    "UPDATE hardware SET gpu_info = ?, backends = ? WHERE run_id = ?"
+                                    " AND gpu_info = '' AND backends = ''",
+                                    "ssI", r->model.gpu_info, r->model.backends, run_id);
+    return rc;
+}
+
+static int run_exists(struct llmb_sqlite *s, int64_t run_id, int *src, struct llmb_error *err)
+{
+    int64_t n;
+    if ((*src = query_id(s, &n, "SELECT count(*) FROM runs WHERE id = ?", "I", run_id)) != SQLITE_OK)
+        return LLMB_OK;
+    return n ? LLMB_OK
+             : llmb_error_set(err, LLMB_E_INVAL, "results database '%s' has no run %lld", s->path, (long long)run_id);
+}
+
+static int sq_put_result(void *state, int64_t run_id, const struct llmb_result *r, const char *sha,
+                         struct llmb_error *err)
+{
+    struct llmb_sqlite *s = state;
+    int src = SQLITE_OK, rc = tx_begin(s, "storing a result", err);
+    if (rc)
+        return rc;
+    if (!(rc = run_exists(s, run_id, &src, err)) && src == SQLITE_OK)
+        src = put_one(s, run_id, r, sha);
+    return finish(s, rc, src, "storing a result", err);
+}
+
+static int sq_put_run(void *state, const struct llmb_run_info *ri, const struct llmb_result *results,
+                      const char *const *sha, size_t n, int64_t *run_id, struct llmb_error *err)
+{
+    struct llmb_sqlite *s = state;
+    int rc = tx_begin(s, "storing a run", err);
+    if (rc)
+        return rc;
+    char now[32];
+    llmb_store_now(now, sizeof now);
+    int src = begin_run(s, ri, run_id);
+    for (size_t i = 0; i < n && src == SQLITE_OK; i++)
+        src = put_one(s, *run_id, &results[i], sha ? sha[i] : NULL);
+    if (src == SQLITE_OK)
+        src = llmb_store_sqlite_exec(s, "UPDATE runs SET status = 'complete', finished_at = ? WHERE id = ?", "sI",
+                                     now, *run_id);
+    return finish(s, rc, src, "storing a run", err);
+}
+
+static int sq_instance_done(void *state, int64_t run_id, const char *key, struct llmb_error *err)
+{
+    struct llmb_sqlite *s = state;
+    int64_t n;
+    int src = query_id(s, &n,
+                       "SELECT count(*) FROM test_instances WHERE run_id = ? AND instance_key = ?"
+                       " AND status = 'complete'",
+                       "Is", run_id, key);
+    if (src != SQLITE_OK) {
+        llmb_store_sqlite_err(s, src, "looking up an instance", err);
+        return 0;
+    }
+    return n > 0;
+}
+
+static int sq_put_quality(void *state, int64_t run_id, const struct llmb_model_info *m, const char *sha,
+                          const struct llmb_store_quality *q, struct llmb_error *err)
+{
+    struct llmb_sqlite *s = state;
+    if (!q->kind || (strcmp(q->kind, "kld") && strcmp(q->kind, "ppl")))
+        return llmb_error_set(err, LLMB_E_INVAL, "quality kind must be 'kld' or 'ppl', not '%s'",
+                              q->kind ? q->kind : "(none)");
+    int src = SQLITE_OK, rc = tx_begin(s, "storing a quality result", err);
+    if (rc)
+        return rc;
+    char now[32];
+    llmb_store_now(now, sizeof now);
+    int64_t mid = 0, ref = 0;
+    if (run_id && (rc = run_exists(s, run_id, &src, err)))
+        return finish(s, rc, src, "storing a quality result", err);
+    if (src == SQLITE_OK)
+        src = model_id(s, m, m->path, sha, &mid);
+    if (src == SQLITE_OK && q->reference_path && *q->reference_path) {
+        struct llmb_model_info rm;
+        memset(&rm, 0, sizeof rm);
+        src = model_id(s, &rm, q->reference_path, "", &ref);
+    }
+    if (src == SQLITE_OK)
+        src = llmb_store_sqlite_exec(s,
+                                     "INSERT INTO quality_results(run_id, model_id, reference_model_id, kind, dataset,"
+                                     " n_ctx, n_chunks, value, stderr, created_at)"
+                                     " VALUES (nullif(?, 0), ?, nullif(?, 0), ?, ?, ?, ?, ?, ?, ?)",
+                                     "IIIssiidDs", run_id, mid, ref, q->kind, q->dataset ? q->dataset : "", q->n_ctx,
+                                     q->n_chunks, q->value, q->stderr_value, now);
+    return finish(s, rc, src, "storing a quality result", err);
+}
+
+const struct llmb_store_ops llmb_store_sqlite = {
+    .name = "sqlite",
+    .open = sq_open,
+    .close = sq_close,
+    .schema_version = sq_schema_version,
+    .begin_run = sq_begin_run,
+    .find_resumable = sq_find_resumable,
+    .resume_run = sq_resume_run,
+    .instance_done = sq_instance_done,
+    .put_result = sq_put_result,
+    .end_run = sq_end_run,
+    .put_run = sq_put_run,
+    .put_quality = sq_put_quality,
+    .list_runs = llmb_store_sqlite_list_runs,
+    .query = llmb_store_sqlite_query,
+};

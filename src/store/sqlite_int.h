@@ -1,0 +1,36 @@
+/* sqlite_int.h - state and helpers shared by the SQLite backend's files
+ * (sqlite.c: open, writes; sqlite_query.c: reads). Internal to src/store. */
+#ifndef LLMB_STORE_SQLITE_INT_H
+#define LLMB_STORE_SQLITE_INT_H
+
+#include <sqlite3.h>
+
+#include "llmbench/store.h"
+
+struct llmb_sqlite {
+    sqlite3 *db;
+    char     path[4096];
+    int      readonly;
+    int      version;
+    double   lock_wait_s;
+};
+
+/* Turns an SQLite failure during `what` into one clear line (locked,
+ * read-only, corrupted, disk full...) and returns LLMB_E_IO. */
+int llmb_store_sqlite_err(struct llmb_sqlite *s, int rc, const char *what, struct llmb_error *err);
+
+/* Prepares sql and binds the arguments fmt describes, in order:
+ * 'i' int, 'I' int64_t, 'd' double, 'D' double (NAN binds NULL),
+ * 's' text (NULL binds NULL). */
+int llmb_store_sqlite_prep(struct llmb_sqlite *s, sqlite3_stmt **st, const char *sql, const char *fmt, ...);
+/* Prepares, binds, steps once and finalizes: for statements without rows. */
+int llmb_store_sqlite_exec(struct llmb_sqlite *s, const char *sql, const char *fmt, ...);
+/* Text column i, never NULL, copied into buf[len]. */
+void llmb_store_sqlite_text(sqlite3_stmt *st, int i, char *buf, size_t len);
+
+int llmb_store_sqlite_list_runs(void *state, const struct llmb_store_filter *f, struct llmb_store_run **out,
+                                size_t *n, struct llmb_error *err);
+int llmb_store_sqlite_query(void *state, const struct llmb_store_filter *f, struct llmb_store_record **out,
+                            size_t *n, struct llmb_error *err);
+
+#endif

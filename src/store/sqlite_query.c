@@ -1,0 +1,368 @@
+/* sqlite_query.c - reads of the SQLite store: runs and stored instances that
+ * match a filter, rebuilt into the structs the runner produced so every
+ * printer, compare and recommend work on them unchanged. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sqlite_int.h"
+
+/* A filter as SQL: run-level conditions (on r) and instance-level ones (on
+ * ti, m, c, h), with named parameters bound by bind_filter. */
+struct where {
+    char run[1024];
+    char inst[1024];
+};
+
+static void add(char *buf, size_t len, const char *cond)
+{
+    size_t l = strlen(buf);
+    snprintf(buf + l, len - l, "%s%s", l ? " AND " : "", cond);
+}
+
+static void build_where(const struct llmb_store_filter *f, struct where *w)
+{
+    w->run[0] = w->inst[0] = 0;
+    if (f->run_id)
+        add(w->run, sizeof w->run, "r.id = :run");
+    if (f->tag[0])
+        add(w->run, sizeof w->run, "EXISTS (SELECT 1 FROM run_tags t WHERE t.run_id = r.id AND t.tag = :tag)");
+    if (f->host[0])
+        add(w->run, sizeof w->run, "instr(lower(r.host), lower(:host)) > 0");
+    if (f->build[0])
+        add(w->run, sizeof w->run, "instr(r.build_commit, :build) = 1");
+    if (f->since[0])
+        add(w->run, sizeof w->run, "r.started_at >= :since");
+    if (f->until[0])
+        add(w->run, sizeof w->run, "r.started_at <= :until");
+    if (f->model[0])
+        add(w->inst, sizeof w->inst,
+            "(instr(lower(m.path), lower(:model)) > 0 OR instr(lower(m.description), lower(:model)) > 0)");
+    if (f->quant[0])
+        add(w->inst, sizeof w->inst, "instr(lower(m.quant), lower(:quant)) > 0");
+    if (f->device[0])
+        add(w->inst, sizeof w->inst,
+            "instr(lower(c.backends || ' ' || c.devices || ' ' || coalesce(h.gpu_info, '') || ' ' ||"
+            " coalesce(h.cpu_name, '')), lower(:device)) > 0");
+}
+
+static int bind_name(sqlite3_stmt *st, const char *name, const char *v)
+{
+    int i = sqlite3_bind_parameter_index(st, name);
+    return i && *v ? sqlite3_bind_text(st, i, v, -1, SQLITE_TRANSIENT) : SQLITE_OK;
+}
+
+static int bind_filter(sqlite3_stmt *st, const struct llmb_store_filter *f)
+{
+    int i = sqlite3_bind_parameter_index(st, ":run");
+    int rc = i ? sqlite3_bind_int64(st, i, f->run_id) : SQLITE_OK;
+    const struct { const char *name, *v; } t[] = {
+        {":tag", f->tag},     {":host", f->host},   {":build", f->build}, {":since", f->since},
+        {":until", f->until}, {":model", f->model}, {":quant", f->quant}, {":device", f->device},
+    };
+    for (size_t k = 0; k < sizeof t / sizeof t[0] && rc == SQLITE_OK; k++)
+        rc = bind_name(st, t[k].name, t[k].v);
+    return rc;
+}
+
+static int prep_filtered(struct llmb_sqlite *s, sqlite3_stmt **st, const char *sql,
+                         const struct llmb_store_filter *f)
+{
+    int rc = sqlite3_prepare_v2(s->db, sql, -1, st, NULL);
+    if (rc == SQLITE_OK && (rc = bind_filter(*st, f)) != SQLITE_OK) {
+        sqlite3_finalize(*st);
+        *st = NULL;
+    }
+    return rc;
+}
+
+/* Grows *v (of *cap elements of size sz) to hold n+1. */
+static int grow(void **v, size_t *cap, size_t n, size_t sz)
+{
+    if (n < *cap)
+        return 0;
+    size_t nc = *cap ? *cap * 2 : 16;
+    void *p = realloc(*v, nc * sz);
+    if (!p)
+        return -1;
+    memset((char *)p + *cap * sz, 0, (nc - *cap) * sz);
+    *v = p;
+    *cap = nc;
+    return 0;
+}
+
+static int run_status(const char *name)
+{
+    for (int i = LLMB_RUN_RUNNING; i <= LLMB_RUN_FAILED; i++)
+        if (!strcmp(name, llmb_run_status_name(i)))
+            return i;
+    return -1;
+}
+
+int llmb_store_sqlite_list_runs(void *state, const struct llmb_store_filter *f, struct llmb_store_run **out,
+                                size_t *n, struct llmb_error *err)
+{
+    struct llmb_sqlite *s = state;
+    struct where w;
+    build_where(f, &w);
+    char sql[4096];
+    snprintf(sql, sizeof sql,
+             "SELECT r.id, r.started_at, coalesce(r.finished_at, ''), r.status, r.source, r.user, r.host, r.command,"
+             " r.llmbench_version, r.build_commit, r.build_number,"
+             " coalesce((SELECT group_concat(tag, ',') FROM (SELECT tag FROM run_tags WHERE run_id = r.id"
+             " ORDER BY tag)), ''), coalesce(r.plan_hash, ''), r.n_planned,"
+             " (SELECT count(*) FROM test_instances WHERE run_id = r.id),"
+             " h.cpu_name, h.cpu_cores, h.mem_total_bytes, h.gpu_info, h.backends, h.os, h.kernel, h.machine"
+             " FROM runs r LEFT JOIN hardware h ON h.run_id = r.id WHERE %s%s%s%s%s ORDER BY r.id",
+             w.run[0] ? w.run : "1", w.inst[0] ? " AND EXISTS (SELECT 1 FROM test_instances ti" : "",
+             w.inst[0] ? " JOIN models m ON m.id = ti.model_id JOIN configurations c ON c.id = ti.config_id"
+                         " WHERE ti.run_id = r.id AND "
+                       : "",
+             w.inst, w.inst[0] ? ")" : "");
+    sqlite3_stmt *st;
+    struct llmb_store_run *v = NULL;
+    size_t cap = 0, k = 0;
+    int rc = prep_filtered(s, &st, sql, f);
+    while (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+        if (grow((void **)&v, &cap, k, sizeof *v)) {
+            sqlite3_finalize(st);
+            free(v);
+            return llmb_error_set(err, LLMB_E_NOMEM, "out of memory");
+        }
+        struct llmb_store_run *r = &v[k++];
+        char status[32];
+        r->id = sqlite3_column_int64(st, 0);
+        llmb_store_sqlite_text(st, 1, r->started_at, sizeof r->started_at);
+        llmb_store_sqlite_text(st, 2, r->finished_at, sizeof r->finished_at);
+        llmb_store_sqlite_text(st, 3, status, sizeof status);
+        r->status = run_status(status);
+        llmb_store_sqlite_text(st, 4, r->source, sizeof r->source);
+        llmb_store_sqlite_text(st, 5, r->user, sizeof r->user);
+        llmb_store_sqlite_text(st, 6, r->host, sizeof r->host);
+        llmb_store_sqlite_text(st, 7, r->command, sizeof r->command);
+        llmb_store_sqlite_text(st, 8, r->llmbench_version, sizeof r->llmbench_version);
+        llmb_store_sqlite_text(st, 9, r->build_commit, sizeof r->build_commit);
+        r->build_number = sqlite3_column_int(st, 10);
+        llmb_store_sqlite_text(st, 11, r->tags, sizeof r->tags);
+        llmb_store_sqlite_text(st, 12, r->plan_hash, sizeof r->plan_hash);
+        r->n_planned = (size_t)sqlite3_column_int64(st, 13);
+        r->n_done = (size_t)sqlite3_column_int64(st, 14);
+        llmb_store_sqlite_text(st, 15, r->hw.cpu_name, sizeof r->hw.cpu_name);
+        r->hw.cpu_cores = sqlite3_column_int(st, 16);
+        r->hw.mem_total = (uint64_t)sqlite3_column_int64(st, 17);
+        llmb_store_sqlite_text(st, 18, r->hw.gpu_info, sizeof r->hw.gpu_info);
+        llmb_store_sqlite_text(st, 19, r->hw.backends, sizeof r->hw.backends);
+        llmb_store_sqlite_text(st, 20, r->hw.os, sizeof r->hw.os);
+        llmb_store_sqlite_text(st, 21, r->hw.kernel, sizeof r->hw.kernel);
+        llmb_store_sqlite_text(st, 22, r->hw.machine, sizeof r->hw.machine);
+        rc = SQLITE_OK;
+    }
+    sqlite3_finalize(st);
+    if (rc != SQLITE_DONE) {
+        free(v);
+        return llmb_store_sqlite_err(s, rc, "listing runs", err);
+    }
+    *out = v;
+    *n = k;
+    return LLMB_OK;
+}
+
+/* ---- instances ------------------------------------------------------------ */
+
+enum {
+    Q_ID, Q_RUN, Q_KEY, Q_TIME, Q_NSAMP, Q_STOP, Q_CITARGET, Q_LOAD, Q_RSS, Q_SHA, Q_PATH, Q_DESC, Q_ARCH, Q_QUANT,
+    Q_NPARAMS, Q_MSIZE, Q_FSIZE, Q_BPW, Q_SYNTH, Q_NVOCAB, Q_NCTXTRAIN, Q_NLAYER, Q_P, Q_N, Q_D, Q_B, Q_UB, Q_TK,
+    Q_TV, Q_T, Q_NGL, Q_FA, Q_ANCTX, Q_AB, Q_AUB, Q_AT, Q_ATK, Q_ATV, Q_AFA, Q_BACKENDS, Q_DEVICES, Q_COMMIT,
+    Q_BUILDNO, Q_HOST, Q_CPU, Q_GPU, Q_TAGS, Q_KLD, Q_PPL,
+};
+
+static const char query_sql[] =
+    "SELECT ti.id, ti.run_id, ti.instance_key, ti.test_time, ti.n_samples, ti.stop_reason, ti.ci_target_pct,"
+    " ti.load_ms, ti.peak_rss_bytes, m.sha256, m.path, m.description, m.arch, m.quant, m.n_params, m.model_size,"
+    " m.file_size, m.bpw, m.synthetic, m.n_vocab, m.n_ctx_train, m.n_layer, c.n_prompt, c.n_gen, c.n_depth,"
+    " c.n_batch, c.n_ubatch, c.type_k, c.type_v, c.n_threads, c.n_gpu_layers, c.flash_attn, c.applied_n_ctx,"
+    " c.applied_n_batch, c.applied_n_ubatch, c.applied_n_threads, c.applied_type_k, c.applied_type_v,"
+    " c.applied_flash_attn, c.backends, c.devices, r.build_commit, r.build_number, r.host,"
+    " coalesce(h.cpu_name, ''), coalesce(h.gpu_info, ''),"
+    " coalesce((SELECT group_concat(tag, ',') FROM (SELECT tag FROM run_tags WHERE run_id = r.id ORDER BY tag)),"
+    " ''),"
+    " (SELECT value FROM quality_results q WHERE q.model_id = m.id AND q.kind = 'kld' ORDER BY q.id DESC LIMIT 1),"
+    " (SELECT value FROM quality_results q WHERE q.model_id = m.id AND q.kind = 'ppl' ORDER BY q.id DESC LIMIT 1)"
+    " FROM test_instances ti JOIN runs r ON r.id = ti.run_id JOIN models m ON m.id = ti.model_id"
+    " JOIN configurations c ON c.id = ti.config_id LEFT JOIN hardware h ON h.run_id = r.id"
+    " WHERE ti.status = 'complete' AND %s AND %s ORDER BY ti.id";
+
+static int stop_reason(const char *name)
+{
+    for (int i = LLMB_STOP_FIXED; i <= LLMB_STOP_MAX_TIME; i++)
+        if (!strcmp(name, llmb_stop_reason_name(i)))
+            return i;
+    return LLMB_STOP_FIXED;
+}
+
+static double real_or_nan(sqlite3_stmt *st, int i)
+{
+    return sqlite3_column_type(st, i) == SQLITE_NULL ? NAN : sqlite3_column_double(st, i);
+}
+
+static void fill_record(sqlite3_stmt *st, struct llmb_store_record *rec)
+{
+    struct llmb_result *r = &rec->r;
+    struct llmb_model_info *m = &r->model;
+    struct llmb_context_info *a = &r->applied;
+    char buf[64];
+    rec->instance_id = sqlite3_column_int64(st, Q_ID);
+    rec->run_id = sqlite3_column_int64(st, Q_RUN);
+    llmb_store_sqlite_text(st, Q_KEY, rec->instance_key, sizeof rec->instance_key);
+    llmb_store_sqlite_text(st, Q_TIME, r->test_time, sizeof r->test_time);
+    r->n_samples = (size_t)sqlite3_column_int64(st, Q_NSAMP);
+    llmb_store_sqlite_text(st, Q_STOP, buf, sizeof buf);
+    r->stop_reason = stop_reason(buf);
+    r->ci_target_pct = sqlite3_column_double(st, Q_CITARGET);
+    m->load_ms = sqlite3_column_double(st, Q_LOAD);
+    r->peak_rss = (uint64_t)sqlite3_column_int64(st, Q_RSS);
+    llmb_store_sqlite_text(st, Q_SHA, rec->model_sha256, sizeof rec->model_sha256);
+    llmb_store_sqlite_text(st, Q_PATH, m->path, sizeof m->path);
+    llmb_store_sqlite_text(st, Q_DESC, m->desc, sizeof m->desc);
+    llmb_store_sqlite_text(st, Q_ARCH, m->arch, sizeof m->arch);
+    llmb_store_sqlite_text(st, Q_QUANT, m->quant, sizeof m->quant);
+    m->n_params = (uint64_t)sqlite3_column_int64(st, Q_NPARAMS);
+    m->model_size = (uint64_t)sqlite3_column_int64(st, Q_MSIZE);
+    m->file_size = (uint64_t)sqlite3_column_int64(st, Q_FSIZE);
+    m->bpw = sqlite3_column_double(st, Q_BPW);
+    m->synthetic = sqlite3_column_int(st, Q_SYNTH);
+    m->n_vocab = sqlite3_column_int(st, Q_NVOCAB);
+    m->n_ctx_train = sqlite3_column_int(st, Q_NCTXTRAIN);
+    m->n_layer = sqlite3_column_int(st, Q_NLAYER);
+    struct llmb_instance *in = &r->inst;
+    in->n_prompt = sqlite3_column_int(st, Q_P);
+    in->n_gen = sqlite3_column_int(st, Q_N);
+    in->n_depth = sqlite3_column_int(st, Q_D);
+    in->n_batch = sqlite3_column_int(st, Q_B);
+    in->n_ubatch = sqlite3_column_int(st, Q_UB);
+    llmb_store_sqlite_text(st, Q_TK, rec->type_k, sizeof rec->type_k);
+    llmb_store_sqlite_text(st, Q_TV, rec->type_v, sizeof rec->type_v);
+    in->n_threads = sqlite3_column_int(st, Q_T);
+    in->n_gpu_layers = sqlite3_column_int(st, Q_NGL);
+    in->flash_attn = sqlite3_column_int(st, Q_FA);
+    a->n_ctx = sqlite3_column_int(st, Q_ANCTX);
+    a->n_batch = sqlite3_column_int(st, Q_AB);
+    a->n_ubatch = sqlite3_column_int(st, Q_AUB);
+    a->n_threads = sqlite3_column_int(st, Q_AT);
+    llmb_store_sqlite_text(st, Q_ATK, a->type_k, sizeof a->type_k);
+    llmb_store_sqlite_text(st, Q_ATV, a->type_v, sizeof a->type_v);
+    a->flash_attn = sqlite3_column_int(st, Q_AFA);
+    llmb_store_sqlite_text(st, Q_BACKENDS, m->backends, sizeof m->backends);
+    llmb_store_sqlite_text(st, Q_DEVICES, m->devices, sizeof m->devices);
+    llmb_store_sqlite_text(st, Q_COMMIT, m->build_commit, sizeof m->build_commit);
+    m->build_number = sqlite3_column_int(st, Q_BUILDNO);
+    llmb_store_sqlite_text(st, Q_HOST, rec->host, sizeof rec->host);
+    llmb_store_sqlite_text(st, Q_CPU, m->cpu_info, sizeof m->cpu_info);
+    llmb_store_sqlite_text(st, Q_GPU, m->gpu_info, sizeof m->gpu_info);
+    llmb_store_sqlite_text(st, Q_TAGS, rec->tags, sizeof rec->tags);
+    rec->kld = real_or_nan(st, Q_KLD);
+    rec->ppl = real_or_nan(st, Q_PPL);
+}
+
+static void fill_stats(sqlite3_stmt *st, struct llmb_stats *s)
+{
+    s->n = (size_t)sqlite3_column_int64(st, 1);
+    s->mean = sqlite3_column_double(st, 2);
+    s->stddev = sqlite3_column_double(st, 3);
+    s->median = sqlite3_column_double(st, 4);
+    s->min = sqlite3_column_double(st, 5);
+    s->max = sqlite3_column_double(st, 6);
+    double lo = real_or_nan(st, 7), hi = real_or_nan(st, 8);
+    s->ci95_half = isnan(lo) || isnan(hi) ? 0 : (hi - lo) / 2;
+    s->n_outliers = (size_t)sqlite3_column_int64(st, 9);
+}
+
+/* Samples and metrics of one record (prepared statements reused). */
+static int fill_details(sqlite3_stmt *ss, sqlite3_stmt *ms, struct llmb_store_record *rec)
+{
+    struct llmb_result *r = &rec->r;
+    size_t n = r->n_samples, k = 0;
+    uint64_t *buf = calloc(4 * (n ? n : 1), sizeof *buf);
+    if (!buf)
+        return SQLITE_NOMEM;
+    r->total_ns = buf;
+    r->pp_ns = buf + n;
+    r->tg_ns = buf + 2 * n;
+    r->ttft_ns = buf + 3 * n;
+    int rc;
+    sqlite3_reset(ss);
+    sqlite3_bind_int64(ss, 1, rec->instance_id);
+    while ((rc = sqlite3_step(ss)) == SQLITE_ROW && k < n) {
+        r->total_ns[k] = (uint64_t)sqlite3_column_int64(ss, 0);
+        r->pp_ns[k] = (uint64_t)sqlite3_column_int64(ss, 1);
+        r->tg_ns[k] = (uint64_t)sqlite3_column_int64(ss, 2);
+        r->ttft_ns[k++] = (uint64_t)sqlite3_column_int64(ss, 3);
+    }
+    if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+        return rc;
+    r->n_samples = k;
+    sqlite3_reset(ms);
+    sqlite3_bind_int64(ms, 1, rec->instance_id);
+    while ((rc = sqlite3_step(ms)) == SQLITE_ROW) {
+        const char *name = (const char *)sqlite3_column_text(ms, 0);
+        struct llmb_stats *t = !name                       ? NULL
+                               : !strcmp(name, "ts")       ? &r->ts
+                               : !strcmp(name, "pp_ts")    ? &r->pp_ts
+                               : !strcmp(name, "tg_ts")    ? &r->tg_ts
+                               : !strcmp(name, "ttft_ms")  ? &r->ttft_ms
+                               : !strcmp(name, "total_ns") ? &r->total_ns_stats
+                                                           : NULL;
+        if (t)
+            fill_stats(ms, t);
+    }
+    return rc == SQLITE_DONE ? SQLITE_OK : rc;
+}
+
+int llmb_store_sqlite_query(void *state, const struct llmb_store_filter *f, struct llmb_store_record **out,
+                            size_t *n, struct llmb_error *err)
+{
+    struct llmb_sqlite *s = state;
+    struct where w;
+    build_where(f, &w);
+    char sql[8192];
+    snprintf(sql, sizeof sql, query_sql, w.run[0] ? w.run : "1", w.inst[0] ? w.inst : "1");
+    sqlite3_stmt *st = NULL, *ss = NULL, *ms = NULL;
+    struct llmb_store_record *v = NULL;
+    size_t cap = 0, k = 0;
+    int rc = prep_filtered(s, &st, sql, f);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_prepare_v2(s->db,
+                                "SELECT total_ns, pp_ns, tg_ns, ttft_ns FROM samples WHERE instance_id = ? ORDER BY rep",
+                                -1, &ss, NULL);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_prepare_v2(s->db,
+                                "SELECT metric, n, mean, stddev, median, min, max, ci95_lo, ci95_hi, n_outliers"
+                                " FROM metrics WHERE instance_id = ?",
+                                -1, &ms, NULL);
+    while (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+        if (grow((void **)&v, &cap, k, sizeof *v)) {
+            rc = SQLITE_NOMEM;
+            break;
+        }
+        fill_record(st, &v[k]);
+        rc = fill_details(ss, ms, &v[k++]);
+    }
+    sqlite3_finalize(st);
+    sqlite3_finalize(ss);
+    sqlite3_finalize(ms);
+    if (rc != SQLITE_DONE) {
+        llmb_store_records_free(v, k);
+        if (rc == SQLITE_NOMEM)
+            return llmb_error_set(err, LLMB_E_NOMEM, "out of memory reading results");
+        return llmb_store_sqlite_err(s, rc, "reading results", err);
+    }
+    for (size_t i = 0; i < k; i++) { /* the array no longer moves: point into it */
+        v[i].r.inst.model = v[i].r.model.path;
+        v[i].r.inst.type_k = v[i].type_k;
+        v[i].r.inst.type_v = v[i].type_v;
+    }
+    *out = v;
+    *n = k;
+    return LLMB_OK;
+}
