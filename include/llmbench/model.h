@@ -9,8 +9,18 @@
 extern "C" {
 #endif
 
+/* Checks that path is a readable, regular, complete GGUF file whose header,
+ * metadata and tensor index are sound (every length inside the file, known
+ * types, shapes that fit, tensors packed and aligned where ggml expects
+ * them); tensors are not required. Messages start with what ("vocabulary
+ * file") and the path. Returns LLMB_E_MODEL (LLMB_E_IO, LLMB_E_NOMEM) on
+ * failure. *file_size (may be NULL) receives the size in bytes. */
+int llmb_gguf_check(const char *path, const char *what, uint64_t *file_size, struct llmb_error *err);
+
 /* Checks that path is a readable, regular, complete GGUF file: magic, header
- * and tensor index parse, and the file holds every tensor's data. On failure
+ * and tensor index parse (as llmb_gguf_check), it holds at least one tensor
+ * and a vocabulary (tokenizer.ggml.model: llama.cpp loads nothing without
+ * it), and the file holds every tensor's data. On failure
  * returns LLMB_E_MODEL (or LLMB_E_IO) with a message naming the file and the
  * problem. *file_size (may be NULL) receives the size in bytes. */
 int llmb_model_check(const char *path, uint64_t *file_size, struct llmb_error *err);

@@ -17,6 +17,7 @@
 #include <gguf.h>
 
 #include "../core/atomic_file.h"
+#include "llmbench/model.h"
 #include "llmbench/quant.h"
 #include "llmbench/synth.h"
 
@@ -157,6 +158,13 @@ static int is_tokenizer_key(const char *k)
     return !strncmp(k, "tokenizer.", 10);
 }
 
+/* 1 when key k is absent or an array of at least n elements of type t. */
+static int arr_of(const struct gguf_context *g, int64_t k, enum gguf_type t, size_t n)
+{
+    return k < 0 || (gguf_get_kv_type(g, k) == GGUF_TYPE_ARRAY && gguf_get_arr_type(g, k) == t &&
+                     gguf_get_arr_n(g, k) >= n);
+}
+
 /* Tokenizer keys of the vocabulary file, padded with unused tokens to n_vocab. */
 static int set_tokenizer(struct gguf_context *out, struct gguf_context *voc, int n_vocab, const char *vpath,
                          struct llmb_error *err)
@@ -172,6 +180,13 @@ static int set_tokenizer(struct gguf_context *out, struct gguf_context *voc, int
     if ((size_t)n_vocab < n_tok)
         return llmb_error_set(err, LLMB_E_INVAL, "vocabulary %s has %zu tokens; the model needs at least that many "
                               "(--vocab %d)", vpath, n_tok, n_vocab);
+    int64_t ktype = gguf_find_key(voc, "tokenizer.ggml.token_type");
+    int64_t kscore = gguf_find_key(voc, "tokenizer.ggml.scores");
+    const char *bad = !arr_of(voc, ktype, GGUF_TYPE_INT32, n_tok)    ? "token_type (int32)"
+                      : !arr_of(voc, kscore, GGUF_TYPE_FLOAT32, n_tok) ? "scores (float32)" : NULL;
+    if (bad)
+        return llmb_error_set(err, LLMB_E_MODEL, "vocabulary file '%s': tokenizer.ggml.%s is not an array of %zu values",
+                              vpath, bad, n_tok);
     const char **toks = calloc((size_t)n_vocab, sizeof *toks);
     char (*pads)[32] = calloc((size_t)n_vocab - n_tok, sizeof *pads);
     int32_t *types = calloc((size_t)n_vocab, sizeof *types);
@@ -180,8 +195,6 @@ static int set_tokenizer(struct gguf_context *out, struct gguf_context *voc, int
         free(toks), free(pads), free(types), free(scores);
         return llmb_error_set(err, LLMB_E_NOMEM, "out of memory");
     }
-    int64_t ktype = gguf_find_key(voc, "tokenizer.ggml.token_type");
-    int64_t kscore = gguf_find_key(voc, "tokenizer.ggml.scores");
     for (size_t i = 0; i < (size_t)n_vocab; i++) {
         if (i < n_tok) {
             toks[i] = gguf_get_arr_str(voc, kt, i);
@@ -423,6 +436,8 @@ int llmb_synth_write(const struct llmb_synth_params *p, struct llmb_synth_info *
         snprintf(vpath, sizeof vpath, "%s/ggml-vocab-%s.gguf", llmb_synth_vocab_dir(), p->shape.vocab);
     if (access(vpath, R_OK) != 0)
         return llmb_error_set(err, LLMB_E_IO, "vocabulary file '%s': %s", vpath, strerror(errno));
+    if ((rc = llmb_gguf_check(vpath, "vocabulary file", NULL, err))) /* no FIFO, device or broken file */
+        return rc;
     struct gguf_init_params gp = {.no_alloc = true, .ctx = NULL};
     struct gguf_context *voc = gguf_init_from_file(vpath, gp);
     if (!voc)

@@ -62,7 +62,7 @@ expect "unknown type" "unknown type 'Q9_K'" "$bin" synth tiny -q Q9_K -o "$tmp/o
 expect "imatrix type" "importance matrix" "$bin" synth tiny -q IQ2_XXS -o "$tmp/o/x.gguf"
 expect "bad override" "not a multiple" "$bin" synth tiny --heads 3 -o "$tmp/o/x.gguf"
 expect "missing vocab" "vocabulary file '$tmp/none.gguf'" "$bin" synth tiny --vocab-file "$tmp/none.gguf" -o "$tmp/o/x.gguf"
-expect "vocab not gguf" "not a readable GGUF" "$bin" synth tiny --vocab-file "$here/lib.sh" -o "$tmp/o/x.gguf"
+expect "vocab not gguf" "not a GGUF file" "$bin" synth tiny --vocab-file "$here/lib.sh" -o "$tmp/o/x.gguf"
 expect "vocab too small" "32000 tokens" "$bin" synth tiny --vocab 100 -o "$tmp/o/x.gguf"
 expect "quantize quantized" "quantize needs an F32, F16 or BF16" "$bin" quantize -m "$tmp/tiny-Q4_K_M.gguf" -q Q4_0 -O "$tmp/o"
 expect "quantize bad type" "unknown quantization type 'Q7_K'" "$bin" quantize -m "$tmp/tiny-F16.gguf" -q Q7_K -O "$tmp/o"
