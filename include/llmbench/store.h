@@ -98,9 +98,10 @@ int llmb_store_put_result(struct llmb_store *s, int64_t run_id, const struct llm
 /* Sets the run's final status and finish time. */
 int llmb_store_end_run(struct llmb_store *s, int64_t run_id, int status, struct llmb_error *err);
 /* A whole run at once (begin, every result, end complete) in one transaction:
- * imports. Nothing is stored unless everything is. */
+ * imports. Nothing is stored unless everything is. model_sha256[i] is result
+ * i's model identity ("" for none); NULL: hash the model files named. */
 int llmb_store_put_run(struct llmb_store *s, const struct llmb_run_info *ri, const struct llmb_result *results,
-                       size_t n, int64_t *run_id, struct llmb_error *err);
+                       const char *const *model_sha256, size_t n, int64_t *run_id, struct llmb_error *err);
 
 /* A quality figure for a model (issue 5 fills these; recommend reads them). */
 struct llmb_store_quality {
@@ -146,8 +147,10 @@ struct llmb_store_filter {
     char    tag[64];
     char    host[128];
     char    build[64];   /* llama.cpp build commit prefix */
+    char    plan[65];    /* the run's plan hash, exactly (imports: the file's sha256) */
 };
-/* Sets one field by name ("model", "tag", "run"...); checks the value. */
+/* Sets one field by name (run, model, quant, device, since, until, tag, host,
+ * build, plan); checks the value. */
 int llmb_store_filter_set(struct llmb_store_filter *f, const char *key, const char *value, struct llmb_error *err);
 /* "12" (a run id) or "key=value[,key=value...]" ("tag=baseline,model=7b"). */
 int llmb_store_filter_parse(struct llmb_store_filter *f, const char *expr, struct llmb_error *err);
@@ -186,6 +189,28 @@ struct llmb_store_record {
 int  llmb_store_query(struct llmb_store *s, const struct llmb_store_filter *f, struct llmb_store_record **out,
                       size_t *n, struct llmb_error *err);
 void llmb_store_records_free(struct llmb_store_record *v, size_t n);
+
+/* ---- llama-bench import -------------------------------------------------- */
+
+/* llama-bench's -o json (an array of objects) or -o jsonl (one object per
+ * line) output, read and checked whole: results as the runner would have
+ * delivered them (pp/tg parts and TTFT unknown: 0), the run's facts from the
+ * file, and the file's sha256 (a repeated import is recognisable). */
+struct llmb_import {
+    struct llmb_result  *results;
+    const char         **model_sha256; /* per result: the model file's identity when it is there and matches */
+    size_t               n;
+    char                 build_commit[64];
+    int                  build_number;
+    char                 started_at[32]; /* earliest test_time */
+    char                 file_sha256[65];
+    struct llmb_store_hw hw;             /* cpu_info, gpu_info, backends of the file */
+    void                *storage;        /* strings and samples the results point into */
+};
+/* Anything that is not that format gives one line naming the file, the
+ * object (line) and the field at fault, and fills nothing. */
+int  llmb_store_import_llama_bench(const char *path, struct llmb_import *out, struct llmb_error *err);
+void llmb_store_import_free(struct llmb_import *im); /* NULL or zeroed: no-op */
 
 /* ---- backends ------------------------------------------------------------- */
 

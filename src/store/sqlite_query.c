@@ -32,6 +32,8 @@ static void build_where(const struct llmb_store_filter *f, struct where *w)
         add(w->run, sizeof w->run, "instr(lower(r.host), lower(:host)) > 0");
     if (f->build[0])
         add(w->run, sizeof w->run, "instr(r.build_commit, :build) = 1");
+    if (f->plan[0])
+        add(w->run, sizeof w->run, "r.plan_hash = :plan");
     if (f->since[0])
         add(w->run, sizeof w->run, "r.started_at >= :since");
     if (f->until[0])
@@ -60,6 +62,7 @@ static int bind_filter(sqlite3_stmt *st, const struct llmb_store_filter *f)
     const struct { const char *name, *v; } t[] = {
         {":tag", f->tag},     {":host", f->host},   {":build", f->build}, {":since", f->since},
         {":until", f->until}, {":model", f->model}, {":quant", f->quant}, {":device", f->device},
+        {":plan", f->plan},
     };
     for (size_t k = 0; k < sizeof t / sizeof t[0] && rc == SQLITE_OK; k++)
         rc = bind_name(st, t[k].name, t[k].v);

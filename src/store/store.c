@@ -209,13 +209,13 @@ int llmb_store_end_run(struct llmb_store *s, int64_t run_id, int status, struct 
 }
 
 int llmb_store_put_run(struct llmb_store *s, const struct llmb_run_info *ri, const struct llmb_result *results,
-                       size_t n, int64_t *run_id, struct llmb_error *err)
+                       const char *const *model_sha256, size_t n, int64_t *run_id, struct llmb_error *err)
 {
     const char **sha = calloc(n ? n : 1, sizeof *sha);
     if (!sha)
         return llmb_error_set(err, LLMB_E_NOMEM, "out of memory");
     for (size_t i = 0; i < n; i++)
-        sha[i] = model_sha(s, result_model(&results[i]));
+        sha[i] = model_sha256 ? model_sha256[i] : model_sha(s, result_model(&results[i]));
     int rc = s->ops->put_run(s->state, ri, results, sha, n, run_id, err);
     free(sha);
     return rc;
