@@ -73,7 +73,8 @@ void llmb_str_list_free(struct llmb_str_list *l);
 /* Fills empty lists with llama-bench's defaults (p 512, n 128, d 0, b 2048,
  * ub 512, ctk/ctv f16, ngl -1 (all), fa auto, threads = default_threads). */
 int llmb_bench_params_defaults(struct llmb_bench_params *p, int default_threads);
-/* Checks values that make no sense (threads 0, ubatch > batch is allowed as llama.cpp clamps). */
+/* Checks values that make no sense (threads 0, a test over 16M tokens of
+ * context; ubatch > batch is allowed as llama.cpp clamps). */
 int llmb_bench_params_validate(const struct llmb_bench_params *p, struct llmb_error *err);
 void llmb_bench_params_free(struct llmb_bench_params *p);
 

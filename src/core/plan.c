@@ -11,6 +11,7 @@
 #include "llmbench/plan.h"
 
 #define LLMB_MAX_LIST 4096 /* no list may expand beyond this many values */
+#define LLMB_MAX_TEST_TOKENS (1 << 24) /* no model has a longer context */
 
 int llmb_int_list_push(struct llmb_int_list *l, int v)
 {
@@ -66,18 +67,31 @@ static int read_int(const char **p, int allow_neg, long *out)
     return 0;
 }
 
+/* s quoted in a message: a long list is cut (to len - 4 bytes and "..."), so
+ * the message still says what is wrong with it. */
+#define CUT 48
+static const char *cut(const char *s, char buf[CUT])
+{
+    if (strlen(s) < CUT)
+        return s;
+    snprintf(buf, CUT, "%.*s...", CUT - 4, s);
+    return buf;
+}
+
 int llmb_plan_parse_ints(const char *s, int min_value, struct llmb_int_list *out, struct llmb_error *err)
 {
     if (!s || !*s)
         return llmb_error_set(err, LLMB_E_INVAL, "empty list");
     const char *p = s;
+    char qs[CUT], qp[CUT];
+    s = cut(s, qs); /* for messages only: parsing goes on through p */
     for (;;) {
         long first, last, step = 1;
         char op = '+';
         int rc = read_int(&p, min_value < 0, &first);
         if (rc)
             return llmb_error_set(err, LLMB_E_INVAL, rc == -2 ? "number out of range in '%s'" :
-                                  "expected a number at '%s' in '%s'", rc == -2 ? s : p, s);
+                                  "expected a number at '%s' in '%s'", rc == -2 ? s : cut(p, qp), s);
         last = first;
         if (*p == '-') {
             p++;
@@ -119,11 +133,14 @@ int llmb_plan_parse_strs(const char *s, struct llmb_str_list *out, struct llmb_e
     if (!s || !*s)
         return llmb_error_set(err, LLMB_E_INVAL, "empty list");
     const char *p = s;
+    char q[CUT];
     for (;;) {
         const char *c = strchr(p, ',');
         size_t len = c ? (size_t)(c - p) : strlen(p);
         if (len == 0)
-            return llmb_error_set(err, LLMB_E_INVAL, "empty element in '%s'", s);
+            return llmb_error_set(err, LLMB_E_INVAL, "empty element in '%s'", cut(s, q));
+        if (out->n >= LLMB_MAX_LIST)
+            return llmb_error_set(err, LLMB_E_INVAL, "'%s' has more than %d values", cut(s, q), LLMB_MAX_LIST);
         char *tmp = strndup(p, len);
         if (!tmp || llmb_str_list_push(out, tmp)) {
             free(tmp);
@@ -140,6 +157,7 @@ int llmb_plan_parse_strs(const char *s, struct llmb_str_list *out, struct llmb_e
 int llmb_plan_parse_fa(const char *s, struct llmb_int_list *out, struct llmb_error *err)
 {
     struct llmb_str_list l = {0};
+    char q[CUT];
     int rc = llmb_plan_parse_strs(s, &l, err);
     for (size_t i = 0; rc == LLMB_OK && i < l.n; i++) {
         const char *v = l.v[i];
@@ -151,7 +169,7 @@ int llmb_plan_parse_fa(const char *s, struct llmb_int_list *out, struct llmb_err
         else if (!strcmp(v, "auto") || !strcmp(v, "-1"))
             fa = LLMB_FA_AUTO;
         else {
-            rc = llmb_error_set(err, LLMB_E_INVAL, "flash attention value '%s' is not on/off/auto", v);
+            rc = llmb_error_set(err, LLMB_E_INVAL, "flash attention value '%s' is not on/off/auto", cut(v, q));
             break;
         }
         rc = llmb_int_list_push(out, fa);
@@ -163,9 +181,10 @@ int llmb_plan_parse_fa(const char *s, struct llmb_int_list *out, struct llmb_err
 int llmb_plan_parse_pg(const char *s, struct llmb_int_list *out, struct llmb_error *err)
 {
     struct llmb_int_list l = {0};
+    char q[CUT];
     int rc = llmb_plan_parse_ints(s, 0, &l, err);
     if (rc == LLMB_OK && (l.n != 2 || strchr(s, '-')))
-        rc = llmb_error_set(err, LLMB_E_INVAL, "takes one pair 'prompt,gen', got '%s'", s);
+        rc = llmb_error_set(err, LLMB_E_INVAL, "takes one pair 'prompt,gen', got '%s'", cut(s, q));
     if (rc == LLMB_OK && (llmb_int_list_push(out, l.v[0]) || llmb_int_list_push(out, l.v[1])))
         rc = llmb_error_set(err, LLMB_E_NOMEM, "out of memory");
     llmb_int_list_free(&l);
@@ -208,6 +227,14 @@ static int known_kv_type(const char *t)
     return 0;
 }
 
+static long long max_of(const struct llmb_int_list *l)
+{
+    long long m = 0;
+    for (size_t i = 0; i < l->n; i++)
+        m = l->v[i] > m ? l->v[i] : m;
+    return m;
+}
+
 int llmb_bench_params_validate(const struct llmb_bench_params *p, struct llmb_error *err)
 {
     if (p->models.n == 0)
@@ -237,8 +264,17 @@ int llmb_bench_params_validate(const struct llmb_bench_params *p, struct llmb_er
     if (!any)
         return llmb_error_set(err, LLMB_E_INVAL, "nothing to run: every -p and -n is 0 and no -pg given");
     for (size_t i = 0; i + 1 < p->pg.n; i += 2)
-        if (p->pg.v[i] + p->pg.v[i + 1] == 0)
+        if (p->pg.v[i] == 0 && p->pg.v[i + 1] == 0)
             return llmb_error_set(err, LLMB_E_INVAL, "-pg 0,0 runs nothing");
+    /* the longest test's context (depth + prompt, + generated): runners add them in int */
+    long long most = max_of(&p->n_prompt) > max_of(&p->n_gen) ? max_of(&p->n_prompt) : max_of(&p->n_gen);
+    for (size_t i = 0; i + 1 < p->pg.n; i += 2)
+        if ((long long)p->pg.v[i] + p->pg.v[i + 1] > most)
+            most = (long long)p->pg.v[i] + p->pg.v[i + 1];
+    most += max_of(&p->n_depth);
+    if (most > LLMB_MAX_TEST_TOKENS)
+        return llmb_error_set(err, LLMB_E_INVAL, "a test of %lld tokens (depth + prompt + generated) is over the "
+                              "limit of %d", most, LLMB_MAX_TEST_TOKENS);
     return LLMB_OK;
 }
 

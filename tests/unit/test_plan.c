@@ -168,11 +168,57 @@ static void test_validate(void **state)
     llmb_bench_params_free(&p);
 }
 
+/* hostile lists: a million commas, ranges to INT_MAX, tests longer than any context */
+static void test_hostile(void **state)
+{
+    (void)state;
+    size_t n = 1000000;
+    char *s = malloc(2 * n + 2);
+    assert_non_null(s);
+    memset(s, ',', n);
+    s[n] = 0;
+    expect_bad(s, 0, "expected a number");
+    for (size_t i = 0; i < n; i++)
+        s[2 * i] = '1', s[2 * i + 1] = ',';
+    s[2 * n - 1] = 0;
+    expect_bad(s, 0, "more than 4096 values");
+    struct llmb_str_list sl = {0};
+    struct llmb_error se = {0};
+    assert_int_equal(llmb_plan_parse_strs(s, &sl, &se), LLMB_E_INVAL);
+    assert_non_null(strstr(se.msg, "1,1,...' has more than 4096 values"));
+    llmb_str_list_free(&sl);
+    free(s);
+    expect_bad("1-2147483647", 0, "more than 4096 values");
+    expect_bad("-1-2147483647", -1, "more than 4096 values");
+    expect_bad("1-2147483648", 0, "malformed range");
+    struct llmb_int_list l = {0};
+    struct llmb_error e = {0};
+    assert_int_equal(llmb_plan_parse_ints("1-2147483647*2", 0, &l, &e), LLMB_OK);
+    assert_int_equal(l.n, 31);
+    assert_int_equal(l.v[30], 1 << 30);
+    llmb_int_list_free(&l);
+
+    struct llmb_bench_params p;
+    memset(&p, 0, sizeof p);
+    llmb_str_list_push(&p.models, "x");
+    assert_int_equal(llmb_plan_parse_pg("2147483647,2147483647", &p.pg, &e), LLMB_OK);
+    assert_int_equal(llmb_bench_params_defaults(&p, 2), 0);
+    assert_int_equal(llmb_bench_params_validate(&p, &e), LLMB_E_INVAL);
+    assert_non_null(strstr(e.msg, "4294967294 tokens"));
+    llmb_int_list_free(&p.pg);
+    p.n_depth.v[0] = 2147483647;
+    assert_int_equal(llmb_bench_params_validate(&p, &e), LLMB_E_INVAL);
+    assert_non_null(strstr(e.msg, "over the limit"));
+    p.n_depth.v[0] = (1 << 24) - 512;
+    assert_int_equal(llmb_bench_params_validate(&p, &e), LLMB_OK);
+    llmb_bench_params_free(&p);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_ints),     cmocka_unit_test(test_ints_bad), cmocka_unit_test(test_fa_pg_strs),
-        cmocka_unit_test(test_expand),   cmocka_unit_test(test_validate),
+        cmocka_unit_test(test_expand),   cmocka_unit_test(test_validate), cmocka_unit_test(test_hostile),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
