@@ -28,6 +28,7 @@ struct llmb_context_params {
     const char *type_v;
     int         flash_attn; /* enum llmb_flash_attn */
     int         n_threads;
+    int         n_seq;      /* parallel sequences (0 or 1: one) */
 };
 
 /* What the engine really applied to a context. */
@@ -57,6 +58,7 @@ struct llmb_model_info {
     int      add_bos;
     int32_t  bos;
     int      synthetic;      /* 1 when the file says it has random weights */
+    uint64_t vocab_hash;     /* FNV-1a over every token's text: same vocabulary, same hash */
     char     backends[128];  /* "CPU", "CUDA", ... */
     char     devices[256];   /* devices used, comma separated */
     char     cpu_info[256];
@@ -64,6 +66,27 @@ struct llmb_model_info {
     char     build_commit[64];
     int      build_number;
     double   load_ms;        /* time to load the model */
+};
+
+/* One chat-style generation request (the prompt suite; serving later). */
+struct llmb_gen_request {
+    const char *prompt;            /* the user's message */
+    const char *system;            /* optional system message, NULL for none */
+    int         use_chat_template; /* 1: wrap in the model's chat template when it has one */
+    int         max_tokens;
+    float       temperature;       /* 0: greedy */
+    uint32_t    seed;              /* sampling seed (temperature > 0) */
+};
+
+struct llmb_gen_result {
+    char  *text;          /* the response (malloc'd, caller frees) */
+    int    n_prompt;      /* prompt tokens */
+    int    n_gen;         /* generated tokens */
+    int    template_used; /* 1 when the chat template wrapped the prompt */
+    int    stopped;       /* 1: end-of-generation token; 0: max_tokens */
+    double ttft_ms;       /* tokens handed over -> first token sampled */
+    double total_ms;
+    double tg_ts;         /* generated tokens/s after the first */
 };
 
 struct llmb_engine_ops {
@@ -82,6 +105,19 @@ struct llmb_engine_ops {
     int (*decode)(void *state, int32_t token, struct llmb_error *err);
     /* Logits of the last processed position (n_vocab floats, owned by the engine). */
     int (*logits)(void *state, const float **out, int *n_vocab, struct llmb_error *err);
+    /* Text to tokens (add_special: BOS etc. as the model wants). *out is malloc'd. */
+    int (*tokenize)(void *state, const char *text, size_t len, int add_special, int32_t **out, int *n,
+                    struct llmb_error *err);
+    /* Scoring pass (perplexity): clears the memory, evaluates n_seq sequences of
+     * n_tokens tokens each (sequence s at tokens + s * n_tokens, positions
+     * 0..n_tokens-1) in batches of at most n_batch tokens, and points *logits
+     * at n_seq * (n_tokens - first) rows of n_vocab floats: positions >= first
+     * of each sequence, in order (owned by the engine, valid until its next call). */
+    int (*eval)(void *state, const int32_t *tokens, int n_seq, int n_tokens, int first, int n_batch,
+                const float **logits, struct llmb_error *err);
+    /* Generates a response; the context must hold prompt + max_tokens. */
+    int (*generate)(void *state, const struct llmb_gen_request *rq, struct llmb_gen_result *res,
+                    struct llmb_error *err);
     void (*close)(void *state);
 };
 

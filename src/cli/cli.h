@@ -12,6 +12,7 @@ int llmb_cmd_bench(int argc, char **argv);
 int llmb_cmd_synth(int argc, char **argv);
 int llmb_cmd_quantize(int argc, char **argv);
 int llmb_cmd_pipeline(int argc, char **argv);
+int llmb_cmd_quality(int argc, char **argv);
 
 struct llmb_shape;
 struct llmb_error;

@@ -26,6 +26,7 @@ static const struct {
     {"synth", llmb_cmd_synth, "write a synthetic model of a real shape (random weights, real tokenizer)"},
     {"quantize", llmb_cmd_quantize, "quantize an F16/BF16/F32 model to a ladder of llama.cpp types"},
     {"pipeline", llmb_cmd_pipeline, "synthesize or take a model, quantize the ladder, benchmark and compare"},
+    {"quality", llmb_cmd_quality, "perplexity, KL divergence against a reference, and a graded prompt suite"},
 };
 
 static void usage(FILE *f)

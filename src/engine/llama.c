@@ -2,9 +2,11 @@
  * creates one context per test with a ggml threadpool attached (as
  * llama-bench does), and runs prefill/decode steps synchronously so the
  * caller's clock measures finished work. Owns the model, context and pool. */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <ggml-backend.h>
 #include <ggml-cpu.h>
@@ -26,6 +28,10 @@ typedef void (*threadpool_free_fn)(struct ggml_threadpool *);
 
 struct llama_state {
     struct llama_model      *model;
+    struct llama_batch       batch;     /* eval's batch, sized on demand */
+    int                      batch_cap;
+    float                   *rows;      /* eval's logits when they span several decodes */
+    size_t                   rows_cap;
     struct llama_context    *ctx;
     struct ggml_threadpool  *pool;
     threadpool_new_fn        pool_new;
@@ -108,6 +114,9 @@ static void eng_close(void *st)
     if (!s)
         return;
     free_ctx(s);
+    if (s->batch_cap)
+        llama_batch_free(s->batch);
+    free(s->rows);
     if (s->model)
         llama_model_free(s->model);
     free(s);
@@ -176,6 +185,14 @@ static int eng_describe(void *st, struct llmb_model_info *mi)
     char buf[16];
     mi->synthetic = llama_model_meta_val_str(s->model, "llmbench.synthetic", buf, sizeof buf) >= 0 &&
                     (!strcmp(buf, "true") || !strcmp(buf, "1"));
+    uint64_t h = 1469598103934665603ull;
+    for (int32_t t = 0; t < mi->n_vocab; t++) {
+        const char *txt = llama_vocab_get_text(vocab, t);
+        for (; txt && *txt; txt++)
+            h = (h ^ (unsigned char)*txt) * 1099511628211ull;
+        h = (h ^ 0xffu) * 1099511628211ull; /* separator */
+    }
+    mi->vocab_hash = h;
 
     /* backends as llama-bench names them: every registry but CPU and RPC, else "CPU" */
     for (size_t i = 0; i < ggml_backend_reg_count(); i++) {
@@ -221,6 +238,7 @@ static int eng_context(void *st, const struct llmb_context_params *cp, struct ll
                         : cp->flash_attn == 0 ? LLAMA_FLASH_ATTN_TYPE_DISABLED : LLAMA_FLASH_ATTN_TYPE_AUTO;
     p.n_threads = cp->n_threads;
     p.n_threads_batch = cp->n_threads;
+    p.n_seq_max = (uint32_t)(cp->n_seq > 1 ? cp->n_seq : 1);
     p.offload_kqv = true;
     p.op_offload = true;
     p.swa_full = false;
@@ -302,6 +320,223 @@ static int eng_logits(void *st, const float **out, int *n_vocab, struct llmb_err
     return LLMB_OK;
 }
 
+static int eng_tokenize(void *st, const char *text, size_t len, int add_special, int32_t **out, int *n,
+                        struct llmb_error *err)
+{
+    struct llama_state *s = st;
+    const struct llama_vocab *vocab = llama_model_get_vocab(s->model);
+    if (len > (size_t)INT32_MAX / 2)
+        return llmb_error_set(err, LLMB_E_INVAL, "text too long to tokenize (%zu bytes)", len);
+    int cap = (int)len + 2 * (add_special != 0) + 1;
+    int32_t *t = malloc(sizeof *t * (size_t)cap);
+    if (!t)
+        return llmb_error_set(err, LLMB_E_NOMEM, "out of memory tokenizing %zu bytes", len);
+    int k = llama_tokenize(vocab, text, (int32_t)len, t, cap, add_special, false);
+    if (k < 0) {
+        free(t);
+        return llmb_error_set(err, LLMB_E_ENGINE, "tokenization failed%s", why());
+    }
+    *out = t;
+    *n = k;
+    return LLMB_OK;
+}
+
+static int ensure_batch(struct llama_state *s, int n)
+{
+    if (n <= s->batch_cap)
+        return LLMB_OK;
+    if (s->batch_cap)
+        llama_batch_free(s->batch);
+    s->batch = llama_batch_init(n, 0, 1);
+    s->batch_cap = n;
+    return s->batch.token ? LLMB_OK : LLMB_E_NOMEM;
+}
+
+/* As llama-perplexity: one batch per n_batch tokens; several sequences share
+ * a batch when they fit, each at positions 0.., logits only from `first` on. */
+static int eng_eval(void *st, const int32_t *tokens, int n_seq, int n_tokens, int first, int n_batch,
+                    const float **logits, struct llmb_error *err)
+{
+    struct llama_state *s = st;
+    if (!s->ctx)
+        return llmb_error_set(err, LLMB_E_ENGINE, "no context");
+    const int n_vocab = llama_vocab_n_tokens(llama_model_get_vocab(s->model));
+    const int num_batches = (n_tokens + n_batch - 1) / n_batch;
+    if (num_batches > 1 && n_seq > 1)
+        return llmb_error_set(err, LLMB_E_INVAL, "several sequences need n_tokens <= n_batch");
+    int cap = n_batch < n_tokens * n_seq ? n_batch : n_tokens * n_seq;
+    if (ensure_batch(s, cap))
+        return llmb_error_set(err, LLMB_E_NOMEM, "out of memory for a batch of %d", cap);
+    size_t need = (size_t)(n_tokens - first) * (size_t)n_seq * (size_t)n_vocab;
+    if (num_batches > 1 && need > s->rows_cap) {
+        float *r = realloc(s->rows, need * sizeof *r);
+        if (!r)
+            return llmb_error_set(err, LLMB_E_NOMEM, "out of memory for %zu logits", need);
+        s->rows = r;
+        s->rows_cap = need;
+    }
+    llama_memory_clear(llama_get_memory(s->ctx), true);
+    size_t got = 0;
+    for (int j = 0; j < num_batches; j++) {
+        const int start = j * n_batch;
+        const int size = n_tokens - start < n_batch ? n_tokens - start : n_batch;
+        struct llama_batch *b = &s->batch;
+        b->n_tokens = 0;
+        int n_out = 0;
+        for (int q = 0; q < n_seq; q++)
+            for (int k = 0; k < size; k++) {
+                const int idx = b->n_tokens++;
+                b->token[idx] = tokens[(size_t)q * n_tokens + start + k];
+                b->pos[idx] = start + k;
+                b->n_seq_id[idx] = 1;
+                b->seq_id[idx][0] = q;
+                b->logits[idx] = b->pos[idx] >= first;
+                n_out += b->logits[idx];
+            }
+        int res = llama_decode(s->ctx, *b);
+        if (res)
+            return decode_err(res, err);
+        if (num_batches > 1 && n_out > 0) {
+            memcpy(s->rows + got, llama_get_logits(s->ctx), (size_t)n_out * n_vocab * sizeof(float));
+            got += (size_t)n_out * n_vocab;
+        }
+    }
+    llama_synchronize(s->ctx);
+    *logits = num_batches > 1 ? s->rows : llama_get_logits(s->ctx);
+    return *logits ? LLMB_OK : llmb_error_set(err, LLMB_E_ENGINE, "no logits after decoding");
+}
+
+static int append_piece(char **buf, size_t *len, size_t *cap, const char *p, int n)
+{
+    if (*len + (size_t)n + 1 > *cap) {
+        size_t nc = (*cap ? *cap * 2 : 256) + (size_t)n;
+        char *nb = realloc(*buf, nc);
+        if (!nb)
+            return LLMB_E_NOMEM;
+        *buf = nb;
+        *cap = nc;
+    }
+    memcpy(*buf + *len, p, (size_t)n);
+    *len += (size_t)n;
+    (*buf)[*len] = 0;
+    return LLMB_OK;
+}
+
+/* The prompt as the model's chat template wants it (or as it is). */
+static char *format_prompt(struct llama_state *s, const struct llmb_gen_request *rq, int *used)
+{
+    const char *tmpl = rq->use_chat_template ? llama_model_chat_template(s->model, NULL) : NULL;
+    *used = 0;
+    if (tmpl) {
+        struct llama_chat_message msgs[2];
+        size_t n = 0;
+        if (rq->system)
+            msgs[n++] = (struct llama_chat_message){"system", rq->system};
+        msgs[n++] = (struct llama_chat_message){"user", rq->prompt};
+        int need = llama_chat_apply_template(tmpl, msgs, n, true, NULL, 0);
+        char *buf = need > 0 ? malloc((size_t)need + 1) : NULL;
+        if (buf && llama_chat_apply_template(tmpl, msgs, n, true, buf, need + 1) == need) {
+            buf[need] = 0;
+            *used = 1;
+            return buf;
+        }
+        free(buf);
+    }
+    return strdup(rq->prompt);
+}
+
+static double now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
+static int eng_generate(void *st, const struct llmb_gen_request *rq, struct llmb_gen_result *res,
+                        struct llmb_error *err)
+{
+    struct llama_state *s = st;
+    memset(res, 0, sizeof *res);
+    if (!s->ctx)
+        return llmb_error_set(err, LLMB_E_ENGINE, "no context");
+    const struct llama_vocab *vocab = llama_model_get_vocab(s->model);
+    char *prompt = format_prompt(s, rq, &res->template_used);
+    if (!prompt)
+        return llmb_error_set(err, LLMB_E_NOMEM, "out of memory");
+    int32_t *toks = NULL;
+    int n_tok = 0;
+    /* with a template the special tokens are in the text; without, add BOS as the model wants */
+    int rc;
+    {
+        size_t len = strlen(prompt);
+        int cap = (int)len + 3;
+        toks = malloc(sizeof *toks * (size_t)cap);
+        n_tok = toks ? llama_tokenize(vocab, prompt, (int32_t)len, toks, cap, !res->template_used, true) : -1;
+        rc = n_tok > 0 ? LLMB_OK : llmb_error_set(err, LLMB_E_ENGINE, "cannot tokenize the prompt%s", why());
+    }
+    free(prompt);
+    if (rc) {
+        free(toks);
+        return rc;
+    }
+    if (n_tok + rq->max_tokens > (int)llama_n_ctx(s->ctx)) {
+        free(toks);
+        return llmb_error_set(err, LLMB_E_INVAL, "prompt (%d tokens) + %d new tokens exceed the context of %u", n_tok,
+                              rq->max_tokens, llama_n_ctx(s->ctx));
+    }
+    struct llama_sampler *smpl = llama_sampler_chain_init(llama_sampler_chain_default_params());
+    if (rq->temperature > 0) {
+        llama_sampler_chain_add(smpl, llama_sampler_init_top_k(40));
+        llama_sampler_chain_add(smpl, llama_sampler_init_top_p(0.95f, 1));
+        llama_sampler_chain_add(smpl, llama_sampler_init_temp(rq->temperature));
+        llama_sampler_chain_add(smpl, llama_sampler_init_dist(rq->seed));
+    } else {
+        llama_sampler_chain_add(smpl, llama_sampler_init_greedy());
+    }
+    llama_memory_clear(llama_get_memory(s->ctx), true);
+    res->n_prompt = n_tok;
+    size_t len = 0, cap = 0;
+    double t0 = now_ms(), t_first = 0;
+    struct llama_batch b = llama_batch_get_one(toks, n_tok);
+    llama_token tok = 0;
+    for (int i = 0; i < rq->max_tokens; i++) {
+        int r = llama_decode(s->ctx, b);
+        if (r) {
+            rc = decode_err(r, err);
+            break;
+        }
+        tok = llama_sampler_sample(smpl, s->ctx, -1);
+        if (i == 0)
+            t_first = now_ms();
+        if (llama_vocab_is_eog(vocab, tok)) {
+            res->stopped = 1;
+            break;
+        }
+        char piece[256];
+        int n = llama_token_to_piece(vocab, tok, piece, sizeof piece, 0, false);
+        if (n < 0 || append_piece(&res->text, &len, &cap, piece, n > 0 ? n : 0)) {
+            rc = llmb_error_set(err, LLMB_E_NOMEM, "out of memory");
+            break;
+        }
+        res->n_gen++;
+        b = llama_batch_get_one(&tok, 1);
+    }
+    double t_end = now_ms();
+    llama_sampler_free(smpl);
+    free(toks);
+    if (!rc && !res->text && !(res->text = strdup("")))
+        rc = llmb_error_set(err, LLMB_E_NOMEM, "out of memory");
+    if (rc) {
+        free(res->text);
+        res->text = NULL;
+        return rc;
+    }
+    res->ttft_ms = t_first - t0;
+    res->total_ms = t_end - t0;
+    res->tg_ts = res->n_gen > 1 && t_end > t_first ? (res->n_gen - 1) * 1e3 / (t_end - t_first) : 0;
+    return LLMB_OK;
+}
+
 const struct llmb_engine_ops llmb_engine_llama = {
     .name = "llama",
     .open = eng_open,
@@ -311,5 +546,8 @@ const struct llmb_engine_ops llmb_engine_llama = {
     .prefill = eng_prefill,
     .decode = eng_decode,
     .logits = eng_logits,
+    .tokenize = eng_tokenize,
+    .eval = eng_eval,
+    .generate = eng_generate,
     .close = eng_close,
 };

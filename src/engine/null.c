@@ -16,6 +16,8 @@ struct null_state {
     int      n_vocab;
     unsigned seed;
     float   *logits;
+    float   *rows;     /* eval's logits */
+    size_t   rows_cap;
     char     path[256];
 };
 
@@ -80,6 +82,9 @@ static int n_describe(void *st, struct llmb_model_info *mi)
     snprintf(mi->arch, sizeof mi->arch, "null");
     snprintf(mi->quant, sizeof mi->quant, "none");
     mi->n_vocab = s->n_vocab;
+    mi->bos = 1;
+    mi->add_bos = 1;
+    mi->vocab_hash = 0x6e756c6cull ^ (uint64_t)s->n_vocab;
     mi->n_ctx_train = 1 << 20;
     mi->n_params = 1000000;
     mi->model_size = 2000000;
@@ -152,11 +157,78 @@ static int n_logits(void *st, const float **out, int *n_vocab, struct llmb_error
     return LLMB_OK;
 }
 
+/* bytes as tokens (byte % vocab), BOS 1 first when add_special */
+static int n_tokenize(void *st, const char *text, size_t len, int add_special, int32_t **out, int *n,
+                      struct llmb_error *err)
+{
+    struct null_state *s = st;
+    int32_t *t = malloc(sizeof *t * (len + 1));
+    if (!t)
+        return llmb_error_set(err, LLMB_E_NOMEM, "out of memory");
+    int k = 0;
+    if (add_special)
+        t[k++] = 1;
+    for (size_t i = 0; i < len; i++)
+        t[k++] = (int32_t)((unsigned char)text[i] % (unsigned)s->n_vocab);
+    *out = t;
+    *n = k;
+    return LLMB_OK;
+}
+
+/* every position predicts the uniform distribution: perplexity = vocabulary size */
+static int n_eval(void *st, const int32_t *tokens, int n_seq, int n_tokens, int first, int n_batch,
+                  const float **logits, struct llmb_error *err)
+{
+    struct null_state *s = st;
+    (void)tokens;
+    (void)n_batch;
+    size_t need = (size_t)n_seq * (size_t)(n_tokens - first) * (size_t)s->n_vocab;
+    if (need > s->rows_cap) {
+        float *r = realloc(s->rows, need * sizeof *r);
+        if (!r)
+            return llmb_error_set(err, LLMB_E_NOMEM, "out of memory");
+        s->rows = r;
+        s->rows_cap = need;
+    }
+    memset(s->rows, 0, need * sizeof *s->rows);
+    spin(s, s->pp_us * n_seq * n_tokens);
+    *logits = s->rows;
+    return LLMB_OK;
+}
+
+static int n_generate(void *st, const struct llmb_gen_request *rq, struct llmb_gen_result *res,
+                      struct llmb_error *err)
+{
+    struct null_state *s = st;
+    memset(res, 0, sizeof *res);
+    /* answers the prompt with itself, one "token" per byte up to max_tokens */
+    size_t n = strlen(rq->prompt);
+    if (n > (size_t)rq->max_tokens)
+        n = (size_t)rq->max_tokens;
+    if (!(res->text = strndup(rq->prompt, n)))
+        return llmb_error_set(err, LLMB_E_NOMEM, "out of memory");
+    uint64_t t0 = llmb_clock_ns();
+    spin(s, s->pp_us * (double)strlen(rq->prompt));
+    uint64_t t1 = llmb_clock_ns();
+    for (size_t i = 1; i < n; i++)
+        spin(s, s->tg_us);
+    uint64_t t2 = llmb_clock_ns();
+    res->n_prompt = (int)strlen(rq->prompt);
+    res->n_gen = (int)n;
+    res->stopped = n < (size_t)rq->max_tokens;
+    res->ttft_ms = (double)(t1 - t0) / 1e6;
+    res->total_ms = (double)(t2 - t0) / 1e6;
+    res->tg_ts = n > 1 && t2 > t1 ? (double)(n - 1) * 1e9 / (double)(t2 - t1) : 0;
+    return LLMB_OK;
+}
+
 static void n_close(void *st)
 {
     struct null_state *s = st;
-    if (s)
+    if (s) {
         free(s->logits);
+        free(s->rows);
+    }
     free(s);
 }
 
@@ -169,5 +241,8 @@ const struct llmb_engine_ops llmb_engine_null = {
     .prefill = n_prefill,
     .decode = n_decode,
     .logits = n_logits,
+    .tokenize = n_tokenize,
+    .eval = n_eval,
+    .generate = n_generate,
     .close = n_close,
 };

@@ -1,0 +1,125 @@
+#!/usr/bin/env bash
+# quality.sh - `llmbench quality` end to end: perplexity equal to
+# llama-perplexity's within 0.01% (value and +/-) on real models of
+# ../shared/data (skipped with a note when absent) and on a synthetic model
+# (forced, never skipped); KLD of a model against itself is 0 with 100% top-1;
+# the suite runs and reports in every format; bad input gives one clear line.
+# Usage: quality.sh LLMBENCH [DATA_DIR]
+set -u
+bin="$1"
+data="${2:-}"
+here="$(cd "$(dirname "$0")" && pwd)"
+root="$(cd "$here/../.." && pwd)"
+lp="$root/deps/llama-build/bin/llama-perplexity"
+. "$here/lib.sh"
+tmp="$(mktemp -d)"
+trap 'rm -rf "$tmp"' EXIT
+
+# parity MODEL TEXT ARGS...: llmbench's PPL and +/- within 0.01% of llama-perplexity's
+parity() {
+    local name="$1" model="$2" text="$3"; shift 3
+    "$lp" -m "$model" -f "$text" "$@" >"$tmp/lp.out" 2>&1
+    local rc_lp=$?
+    local ref
+    ref=$(sed -n 's/.*Final estimate: PPL = \([0-9.]*\) +\/- \([0-9.]*\).*/\1 \2/p' "$tmp/lp.out")
+    if [ -z "$ref" ]; then bad "$name: llama-perplexity gave no estimate (exit $rc_lp): $(tail -3 "$tmp/lp.out")"; return; fi
+    if ! "$bin" quality -m "$model" --ppl "$text" "$@" --force --quiet -o json >"$tmp/q.json" 2>"$tmp/err"; then
+        bad "$name: llmbench quality failed: $(cat "$tmp/err")"; return
+    fi
+    if python3 - "$tmp/q.json" $ref <<'PY'
+import json, sys
+o = json.load(open(sys.argv[1]))[0]
+ppl, err = float(sys.argv[2]), float(sys.argv[3])
+# llama-perplexity prints 4 and 5 decimals: compare within 0.01% plus that rounding
+ok = abs(o["ppl"] - ppl) <= 1e-4 * ppl + 5e-5 and abs(o["ppl_err"] - err) <= 1e-4 * err + 5e-6
+print(f"PPL llmbench {o['ppl']:.6f} +/- {o['ppl_err']:.6f}, llama-perplexity {ppl} +/- {err}")
+sys.exit(0 if ok else 1)
+PY
+    then ok; else bad "$name: PPL differs"; fi
+}
+
+# --- synthetic model (never skipped) ---------------------------------------------------
+"$bin" synth tiny -q Q8_0 -o "$tmp/tiny.gguf" --quiet >/dev/null
+for i in $(seq 1 400); do echo "The quick brown fox $i jumps over the lazy dog number $((i * 7 % 13)) near the river bank."; done > "$tmp/text.txt"
+parity "synthetic tiny, 4 chunks per pass" "$tmp/tiny.gguf" "$tmp/text.txt" -c 128 -b 512 --chunks 12
+parity "synthetic tiny, one chunk per pass" "$tmp/tiny.gguf" "$tmp/text.txt" -c 128 -b 128 --chunks 6
+# synthetic without --force: refused
+if "$bin" quality -m "$tmp/tiny.gguf" --ppl "$tmp/text.txt" -c 128 >/dev/null 2>"$tmp/err"; then bad "synthetic not refused"
+elif grep -q "synthetic (random weights)" "$tmp/err" && [ "$(wc -l < "$tmp/err")" -eq 1 ]; then ok; else bad "synthetic refusal: $(cat "$tmp/err")"; fi
+
+# --- real models ---------------------------------------------------------------------------
+wl="$data/wikillama-3M.gguf" held="$data/wikitext-2-heldout.txt" st="$data/stories260K.gguf" ad="$data/aidreams260K.gguf"
+if [ -f "$wl" ] && [ -f "$held" ] && [ -f "$st" ] && [ -f "$ad" ]; then
+    parity "wikillama-3M F32" "$wl" "$held" -c 256 -b 256 --chunks 40
+    head -c 120000 "$data/wikitext-2-raw-test.raw" > "$tmp/wiki.txt"
+    parity "stories260K, 16 chunks per pass" "$st" "$tmp/wiki.txt" -c 128 --chunks 48
+    # KLD of a model against itself, then of Q4_K_M against F32
+    "$bin" quantize -m "$wl" -q Q4_K_M -O "$tmp" --quiet >/dev/null
+    if "$bin" quality -m "$wl,$wl,$tmp/wikillama-3M-Q4_K_M.gguf" --ppl "$held" -c 256 -b 256 --chunks 40 --quiet -o json >"$tmp/k.json" 2>"$tmp/err" && python3 - "$tmp/k.json" <<'PY'
+import json, sys
+ref, same, q4 = json.load(open(sys.argv[1]))
+assert ref["reference"] and ref["kld_mean"] is None
+assert same["kld_mean"] == 0 and same["kld_max"] == 0 and same["top1_agreement"] == 1.0 and same["rms_dp"] == 0, same
+assert abs(same["ppl_ratio"] - 1) < 1e-6
+assert 0.001 < q4["kld_mean"] < 0.1 and 0.8 < q4["top1_agreement"] < 0.999, q4
+assert q4["kld_p99"] >= q4["kld_median"] and q4["kld_max"] >= q4["kld_p99"]
+assert 1.0 < q4["ppl_ratio"] < 1.05 and q4["ppl_delta_pct"] > 0
+print(f"Q4_K_M vs F32: KLD {q4['kld_mean']:.6f} +/- {q4['kld_err']:.6f}, top-1 {100*q4['top1_agreement']:.2f}%, PPL ratio {q4['ppl_ratio']:.4f}")
+PY
+    then ok; else bad "KLD figures: $(cat "$tmp/err")"; fi
+    # a saved reference, reused; then refused for another vocabulary (same size, other tokens)
+    "$bin" quality -m "$st" --ppl "$tmp/wiki.txt" -c 128 --chunks 8 --save-ref "$tmp/st.ref" --quiet >/dev/null 2>&1
+    if "$bin" quality -m "$st" --ref "$tmp/st.ref" --quiet -o json 2>/dev/null | grep -q '"kld_mean": 0'; then ok; else bad "reuse of a saved reference"; fi
+    if "$bin" quality -m "$ad" --ref "$tmp/st.ref" --quiet >/dev/null 2>"$tmp/err"; then bad "foreign reference accepted"
+    elif grep -q "different vocabulary" "$tmp/err"; then ok; else bad "foreign reference: $(cat "$tmp/err")"; fi
+    # the suite, in every format
+    for fmt in md json jsonl csv; do
+        if "$bin" quality -m "$st,$ad" --suite default --max-tokens 16 --quiet -o $fmt >"$tmp/s.$fmt" 2>"$tmp/err"; then ok; else bad "suite -o $fmt: $(cat "$tmp/err")"; fi
+    done
+    if python3 - "$tmp" <<'PY'
+import csv, json, sys
+d = sys.argv[1]
+a = json.load(open(f"{d}/s.json"))
+assert len(a) == 2 and len(a[0]["answers"]) == 25 and a[1]["suite_checked"] == 25
+assert all(isinstance(x["response"], str) and x["tokens"] > 0 for x in a[0]["answers"])
+assert a[0]["suite_similarity"] is None and 0 <= a[1]["suite_similarity"] <= 1
+assert all(0 <= x["similarity"] <= 1 for x in a[1]["answers"])
+lines = [json.loads(l) for l in open(f"{d}/s.jsonl")]
+assert len(lines) == 2 and len(lines[1]["answers"]) == 25
+rows = list(csv.DictReader(open(f"{d}/s.csv")))
+assert len(rows) == 50 and rows[0]["answer_response"] != "" and "suite_pass_rate" in rows[0]
+md = open(f"{d}/s.md").read()
+assert "| suite pass |" in md and "| response |" in md and md.count("| explain-1 |") == 2
+PY
+    then ok; else bad "suite outputs"; fi
+else
+    echo "note: shared data absent ($data): real-model parity, KLD and suite checks not run"
+fi
+
+# --- bad input --------------------------------------------------------------------------------
+expect() { # name pattern args...
+    local name="$1" pat="$2"; shift 2
+    "$bin" quality "$@" >"$tmp/out" 2>"$tmp/err"
+    local rc=$?
+    if [ $rc -eq 0 ] || [ $rc -ge 128 ]; then bad "$name: exit $rc"; return; fi
+    if [ "$(wc -l < "$tmp/err")" -ne 1 ] || ! grep -qiE -e "$pat" "$tmp/err"; then bad "$name: $(cat "$tmp/err")"; return; fi
+    ok
+}
+: > "$tmp/empty.txt"
+printf 'abc\0def' > "$tmp/bin.txt"
+echo "just a few words" > "$tmp/short.txt"
+expect "empty text" "is empty" -m "$tmp/tiny.gguf" --ppl "$tmp/empty.txt" --force
+expect "binary text" "binary" -m "$tmp/tiny.gguf" --ppl "$tmp/bin.txt" --force
+expect "short text" "needs at least" -m "$tmp/tiny.gguf" --ppl "$tmp/short.txt" -c 128 --force
+expect "context too large" "larger than the model's" -m "$tmp/tiny.gguf" --ppl "$tmp/text.txt" -c 4096 --force
+expect "missing text" "No such file" -m "$tmp/tiny.gguf" --ppl "$tmp/nope.txt" --force
+expect "nothing to do" "nothing to measure" -m "$tmp/tiny.gguf"
+expect "bad ref file" "not a llmbench reference" -m "$tmp/tiny.gguf" --ref "$tmp/text.txt" --force
+expect "bad suite" "suite .*(not a prompt suite|expected)" -m "$tmp/tiny.gguf" --suite "$tmp/tiny.gguf" --force
+expect "missing model" "No such file" -m "$tmp/none.gguf" --ppl "$tmp/text.txt"
+printf '{"prompts": [{"id": "a", "category": "c", "prompt": "Say hi"}, {"id": "b"}]}' > "$tmp/suite.json"
+if "$bin" quality -m "$tmp/tiny.gguf" --suite "$tmp/suite.json" --max-tokens 4 --force --quiet -o json >"$tmp/out" 2>"$tmp/err" \
+   && grep -q "entry 2 ('b')" "$tmp/err" && python3 -c "import json,sys; a=json.load(open('$tmp/out')); sys.exit(0 if len(a[0]['answers'])==1 else 1)"; then ok
+else bad "malformed suite entry: $(cat "$tmp/err")"; fi
+
+finish
