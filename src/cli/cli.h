@@ -13,6 +13,11 @@ int llmb_cmd_synth(int argc, char **argv);
 int llmb_cmd_quantize(int argc, char **argv);
 int llmb_cmd_pipeline(int argc, char **argv);
 int llmb_cmd_quality(int argc, char **argv);
+int llmb_cmd_results(int argc, char **argv);
+int llmb_cmd_export(int argc, char **argv);
+int llmb_cmd_import(int argc, char **argv);
+int llmb_cmd_compare(int argc, char **argv);
+int llmb_cmd_recommend(int argc, char **argv);
 
 struct llmb_shape;
 struct llmb_error;

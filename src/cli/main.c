@@ -27,6 +27,11 @@ static const struct {
     {"quantize", llmb_cmd_quantize, "quantize an F16/BF16/F32 model to a ladder of llama.cpp types"},
     {"pipeline", llmb_cmd_pipeline, "synthesize or take a model, quantize the ladder, benchmark and compare"},
     {"quality", llmb_cmd_quality, "perplexity, KL divergence against a reference, and a graded prompt suite"},
+    {"results", llmb_cmd_results, "list stored runs and test instances (filters: model, quant, device, date, tag)"},
+    {"export", llmb_cmd_export, "write stored results as csv, json, jsonl, md or sql"},
+    {"import", llmb_cmd_import, "store llama-bench's -o json / -o jsonl output as runs"},
+    {"compare", llmb_cmd_compare, "compare two runs or selections test by test, with significance"},
+    {"recommend", llmb_cmd_recommend, "the best configurations for given limits (Pareto front), and why others lost"},
 };
 
 static void usage(FILE *f)

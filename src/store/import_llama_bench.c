@@ -224,6 +224,11 @@ static json_t *parse(const char *path, const char *text, size_t **lines, int *js
                                           "objects)", path);
         return NULL;
     }
+    if (text[strspn(text, " \t\r\n")] == '[') { /* an array (-o json) that does not parse */
+        llmb_error_set(err, LLMB_E_INVAL, "import '%s': line %d, column %d: not valid JSON (%s) (not llama-bench "
+                                          "-o json/jsonl output?)", path, je.line, je.column, je.text);
+        return NULL;
+    }
     /* JSON Lines */
     *jsonl = 1;
     json_t *a = json_array();

@@ -198,6 +198,8 @@ static int finish(struct llmb_sqlite *s, int rc, int src, const char *what, stru
 static int check_header(struct llmb_sqlite *s, struct llmb_error *err)
 {
     int app = 0, objects = 0;
+    if (!s->db)
+        return llmb_error_set(err, LLMB_E_NOMEM, "out of memory opening '%s'", s->path);
     int rc = pragma_int(s, "PRAGMA application_id", &app);
     if (rc == SQLITE_OK)
         rc = pragma_int(s, "PRAGMA user_version", &s->version);
@@ -257,6 +259,31 @@ static int check_path(const char *path, int readonly, struct llmb_error *err)
     return LLMB_OK;
 }
 
+/* Read-only access to a WAL database needs its -shm file; where that cannot
+ * be created (a read-only folder) and no -wal file holds newer pages, the
+ * file is opened as immutable instead. */
+static void open_immutable(struct llmb_sqlite *s)
+{
+    char wal[4200], uri[13000];
+    struct stat sb;
+    snprintf(wal, sizeof wal, "%s-wal", s->path);
+    if (stat(wal, &sb) == 0 && sb.st_size > 0)
+        return;
+    size_t n = (size_t)snprintf(uri, sizeof uri, "file:");
+    for (const unsigned char *c = (const unsigned char *)s->path; *c && n + 4 < sizeof uri; c++) {
+        if ((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') || (*c >= '0' && *c <= '9') || strchr("/._-~", *c))
+            uri[n++] = (char)*c;
+        else
+            n += (size_t)snprintf(uri + n, sizeof uri - n, "%%%02X", *c);
+    }
+    snprintf(uri + n, sizeof uri - n, "?immutable=1");
+    sqlite3_close(s->db);
+    s->db = NULL;
+    sqlite3_open_v2(uri, &s->db, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, NULL); /* failures show in the check */
+    if (s->db)
+        sqlite3_extended_result_codes(s->db, 1);
+}
+
 static void sq_close(void *state)
 {
     struct llmb_sqlite *s = state;
@@ -290,6 +317,8 @@ static int sq_open(const char *path, const struct llmb_store_params *p, void **s
     }
     sqlite3_extended_result_codes(s->db, 1);
     sqlite3_busy_timeout(s->db, (int)(p->lock_wait_s * 1000.0));
+    if (ro && check_header(s, NULL) != LLMB_OK)
+        open_immutable(s); /* where that applies; the check below says what is wrong otherwise */
     if ((rc = check_header(s, err)))
         goto fail;
     if (!ro && sqlite3_db_readonly(s->db, "main") == 1) {

@@ -379,6 +379,10 @@ static void test_readonly(void **state)
     assert_int_equal(n, 1);
     llmb_store_records_free(v, n);
     llmb_store_close(s);
+    llmb_store_close(open_ok(t.db, 0)); /* a writer's close removes -wal and -shm: none to lean on below */
+    char side[400];
+    snprintf(side, sizeof side, "%s-shm", t.db);
+    assert_int_equal(access(side, F_OK), -1);
     /* a file without write permission: as an unprivileged user (root ignores modes) */
     chmod(t.db, 0444);
     chmod(t.dir, 0555);

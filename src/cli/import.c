@@ -1,0 +1,117 @@
+/* import.c - `llmbench import FILE...`: llama-bench's -o json / -o jsonl
+ * output into the results store, one run per file, so existing numbers can be
+ * listed, exported and compared with llmbench's. Every file is read and
+ * checked before anything is written; a file already imported (same bytes)
+ * is refused unless --force. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "store_cli.h"
+
+enum { O_TAG = 1, O_FORCE };
+
+static const struct llmb_opt import_opts[] = {
+    {O_TAG, "--tag", "TAGS", NULL, "comma-separated tags for the imported runs"},
+    {O_FORCE, "--force", NULL, NULL, "import a file again that was imported before"},
+    LLMB_STORE_DB_OPTS,
+    {0, NULL, NULL, NULL, NULL},
+};
+
+#define MAX_FILES 64
+
+struct import_cli {
+    struct llmb_cli_store st;
+    const char           *tags;
+    int                   force;
+    const char           *files[MAX_FILES];
+    int                   n_files;
+};
+
+static int on_opt(int id, const char *name, const char *v, void *user, struct llmb_error *err)
+{
+    struct import_cli *c = user;
+    int rc;
+    if (llmb_cli_store_opt(&c->st, id, name, v, &rc, err))
+        return rc;
+    switch (id) {
+    case -1:
+        if (c->n_files == MAX_FILES)
+            return llmb_error_set(err, LLMB_E_INVAL, "at most %d files at once", MAX_FILES);
+        c->files[c->n_files++] = v;
+        return LLMB_OK;
+    case O_TAG: c->tags = v; return LLMB_OK;
+    case O_FORCE: c->force = 1; return LLMB_OK;
+    default: return llmb_error_set(err, LLMB_E_INVAL, "unhandled option '%s'", name);
+    }
+}
+
+/* Fails when the file's bytes were imported before (its sha256 is the run's plan hash). */
+static int check_new(struct llmb_store *s, const char *file, const struct llmb_import *im, struct llmb_error *err)
+{
+    struct llmb_store_filter f;
+    memset(&f, 0, sizeof f);
+    snprintf(f.plan, sizeof f.plan, "%s", im->file_sha256);
+    struct llmb_store_run *runs = NULL;
+    size_t n = 0;
+    int rc = llmb_store_list_runs(s, &f, &runs, &n, err);
+    if (!rc && n > 0)
+        rc = llmb_error_set(err, LLMB_E_INVAL, "'%s' was already imported as run %lld (--force imports it again)",
+                            file, (long long)runs[0].id);
+    free(runs);
+    return rc;
+}
+
+int llmb_cmd_import(int argc, char **argv)
+{
+    struct import_cli c;
+    memset(&c, 0, sizeof c);
+    llmb_cli_store_init(&c.st);
+    struct llmb_error err = {0};
+    struct llmb_import ims[MAX_FILES];
+    memset(ims, 0, sizeof ims);
+    struct llmb_store *s = NULL;
+    int exit_code = LLMB_EXIT_USAGE, i;
+    int rc = llmb_opt_parse(import_opts, argc, argv, on_opt, &c, &err);
+    if (rc == LLMB_OPT_HELP) {
+        llmb_opt_usage(stdout, "llmbench import FILE... [options]",
+                       "Stores llama-bench's -o json or -o jsonl output in the results database, one run per\n"
+                       "file, so it can be listed, exported and compared. Nothing is written unless every file\n"
+                       "is llama-bench output.",
+                       import_opts);
+        return LLMB_EXIT_OK;
+    }
+    if (!rc && c.n_files == 0)
+        rc = llmb_error_set(&err, LLMB_E_INVAL, "no file to import (llmbench import FILE...)");
+    for (i = 0; !rc && i < c.n_files; i++)
+        rc = llmb_store_import_llama_bench(c.files[i], &ims[i], &err);
+    if (rc)
+        goto done;
+    exit_code = LLMB_EXIT_FAIL;
+    if ((rc = llmb_cli_store_open(&c.st, 0, &s, &err)))
+        goto done;
+    for (i = 0; !rc && !c.force && i < c.n_files; i++)
+        rc = check_new(s, c.files[i], &ims[i], &err);
+    char cmd[1024];
+    llmb_cli_command_line("import", argc, argv, cmd, sizeof cmd);
+    for (i = 0; !rc && i < c.n_files; i++) {
+        const struct llmb_import *im = &ims[i];
+        struct llmb_run_info ri = {.command = cmd, .tags = c.tags, .plan_hash = im->file_sha256, .n_planned = im->n,
+                                   .source = "llama-bench", .started_at = im->started_at,
+                                   .build_commit = im->build_commit, .build_number = im->build_number, .hw = &im->hw};
+        int64_t run = 0;
+        if (!(rc = llmb_store_put_run(s, &ri, im->results, im->model_sha256, im->n, &run, &err)))
+            printf("imported %zu result%s from %s as run %lld\n", im->n, im->n == 1 ? "" : "s", c.files[i],
+                   (long long)run);
+    }
+    if (!rc)
+        exit_code = LLMB_EXIT_OK;
+done:
+    if (rc)
+        llmb_cli_error("%s", err.msg[0] ? err.msg : llmb_strerror(rc));
+    llmb_store_close(s);
+    for (i = 0; i < c.n_files; i++)
+        llmb_store_import_free(&ims[i]);
+    return exit_code;
+}

@@ -1,0 +1,141 @@
+/* results.c - `llmbench results`: the runs in the results store (or, with
+ * --instances, every stored test instance), filtered by model, quant,
+ * device, date, tag, host or build, as a markdown table. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "store_cli.h"
+#include "table.h"
+
+enum { O_INSTANCES = 1 };
+
+static const struct llmb_opt results_opts[] = {
+    {O_INSTANCES, "-i,--instances", NULL, NULL, "list test instances instead of runs"},
+    LLMB_STORE_FILTER_OPTS,
+    LLMB_STORE_DB_OPTS,
+    {0, NULL, NULL, NULL, NULL},
+};
+
+struct results_cli {
+    struct llmb_cli_store st;
+    int                   instances;
+};
+
+static int on_opt(int id, const char *name, const char *v, void *user, struct llmb_error *err)
+{
+    struct results_cli *c = user;
+    int rc;
+    if (llmb_cli_store_opt(&c->st, id, name, v, &rc, err))
+        return rc;
+    if (id == O_INSTANCES) {
+        c->instances = 1;
+        return LLMB_OK;
+    }
+    if (id == -1)
+        return llmb_error_set(err, LLMB_E_INVAL, "unexpected argument '%s' (filters are flags: see --help)", v);
+    return llmb_error_set(err, LLMB_E_INVAL, "unhandled option '%s'", name);
+}
+
+static int print_runs(struct llmb_store *s, const struct llmb_store_filter *f, struct llmb_error *err)
+{
+    struct llmb_store_run *v = NULL;
+    size_t n = 0;
+    int rc = llmb_store_list_runs(s, f, &v, &n, err);
+    if (rc)
+        return rc;
+    static const char *const head[] = {"run", "started (UTC)", "status", "tests", "source", "build", "tags", "host",
+                                       "cpu / gpu", "command"};
+    struct llmb_table *t = llmb_table_new(10, head, "rllrllllll");
+    for (size_t i = 0; t && i < n; i++) {
+        char id[24], tests[48], build[80], hw[520], cmd[84];
+        snprintf(id, sizeof id, "%lld", (long long)v[i].id);
+        if (v[i].n_planned)
+            snprintf(tests, sizeof tests, "%zu/%zu", v[i].n_done, v[i].n_planned);
+        else
+            snprintf(tests, sizeof tests, "%zu", v[i].n_done);
+        snprintf(build, sizeof build, "%s (%d)", v[i].build_commit, v[i].build_number);
+        snprintf(hw, sizeof hw, "%s%s%s", v[i].hw.cpu_name, v[i].hw.gpu_info[0] ? " / " : "", v[i].hw.gpu_info);
+        snprintf(cmd, sizeof cmd, "%.80s%s", v[i].command, strlen(v[i].command) > 80 ? "..." : "");
+        const char *cells[] = {id,    v[i].started_at, llmb_run_status_name(v[i].status), tests, v[i].source,
+                               build, v[i].tags,       v[i].host,                        hw,    cmd};
+        if (llmb_table_add(t, cells))
+            break;
+    }
+    if (!t || llmb_table_rows(t) != (int)n)
+        rc = llmb_error_set(err, LLMB_E_NOMEM, "out of memory");
+    else if (n == 0)
+        fprintf(stderr, "llmbench: no runs match\n");
+    else if (llmb_table_print(t, stdout))
+        rc = llmb_error_set(err, LLMB_E_IO, "cannot write to stdout");
+    llmb_table_free(t);
+    free(v);
+    return rc;
+}
+
+static int print_instances(struct llmb_store *s, const struct llmb_store_filter *f, struct llmb_error *err)
+{
+    struct llmb_store_record *v = NULL;
+    size_t n = 0;
+    int rc = llmb_store_query(s, f, &v, &n, err);
+    if (rc)
+        return rc;
+    static const char *const head[] = {"run", "model", "quant", "backend", "threads", "n_batch", "n_ubatch",
+                                       "type_k/v", "fa", "ngl", "test", "t/s", "reps", "peak RSS"};
+    struct llmb_table *t = llmb_table_new(14, head, "rlllrrrlrrlrrr");
+    for (size_t i = 0; t && i < n; i++) {
+        const struct llmb_result *r = &v[i].r;
+        char id[24], th[16], b[16], ub[16], kv[40], fa[16], ngl[16], test[96], ts[64], reps[16], rss[32];
+        snprintf(id, sizeof id, "%lld", (long long)v[i].run_id);
+        snprintf(th, sizeof th, "%d", r->applied.n_threads);
+        snprintf(b, sizeof b, "%d", r->applied.n_batch);
+        snprintf(ub, sizeof ub, "%d", r->applied.n_ubatch);
+        snprintf(kv, sizeof kv, "%s/%s", r->applied.type_k, r->applied.type_v);
+        snprintf(fa, sizeof fa, "%s", r->inst.flash_attn == 1 ? "on" : r->inst.flash_attn == 0 ? "off" : "auto");
+        snprintf(ngl, sizeof ngl, "%d", r->inst.n_gpu_layers);
+        llmb_instance_test_name(&r->inst, test, sizeof test);
+        snprintf(ts, sizeof ts, "%.2f \xc2\xb1 %.2f", r->ts.mean, r->ts.stddev);
+        snprintf(reps, sizeof reps, "%zu", r->n_samples);
+        llmb_cli_fmt_bytes(rss, sizeof rss, (double)r->peak_rss);
+        const char *cells[] = {id, r->model.desc[0] ? r->model.desc : r->model.path, r->model.quant,
+                               r->model.backends, th, b, ub, kv, fa, ngl, test, ts, reps, rss};
+        if (llmb_table_add(t, cells))
+            break;
+    }
+    if (!t || llmb_table_rows(t) != (int)n)
+        rc = llmb_error_set(err, LLMB_E_NOMEM, "out of memory");
+    else if (n == 0)
+        fprintf(stderr, "llmbench: no results match\n");
+    else if (llmb_table_print(t, stdout))
+        rc = llmb_error_set(err, LLMB_E_IO, "cannot write to stdout");
+    llmb_table_free(t);
+    llmb_store_records_free(v, n);
+    return rc;
+}
+
+int llmb_cmd_results(int argc, char **argv)
+{
+    struct results_cli c;
+    memset(&c, 0, sizeof c);
+    llmb_cli_store_init(&c.st);
+    struct llmb_error err = {0};
+    struct llmb_store *s = NULL;
+    int rc = llmb_opt_parse(results_opts, argc, argv, on_opt, &c, &err);
+    if (rc == LLMB_OPT_HELP) {
+        llmb_opt_usage(stdout, "llmbench results [filters] [options]",
+                       "Lists the runs in the results database (with -i, their test instances); filters narrow\n"
+                       "the list and combine with AND.",
+                       results_opts);
+        return LLMB_EXIT_OK;
+    }
+    int exit_code = rc ? LLMB_EXIT_USAGE : LLMB_EXIT_FAIL;
+    if (!rc && !(rc = llmb_cli_store_open(&c.st, 1, &s, &err)))
+        rc = c.instances ? print_instances(s, &c.st.filter, &err) : print_runs(s, &c.st.filter, &err);
+    llmb_store_close(s);
+    if (rc) {
+        llmb_cli_error("%s", err.msg[0] ? err.msg : llmb_strerror(rc));
+        return exit_code;
+    }
+    return LLMB_EXIT_OK;
+}
