@@ -38,6 +38,21 @@ static int on_opt(int id, const char *name, const char *v, void *user, struct ll
     return llmb_error_set(err, LLMB_E_INVAL, "unhandled option '%s'", name);
 }
 
+/* Prints t (which should hold n rows) to stdout, or a note that nothing
+ * matched; frees t. */
+static int show(struct llmb_table *t, size_t n, const char *what, struct llmb_error *err)
+{
+    int rc = LLMB_OK;
+    if (!t || llmb_table_rows(t) != (int)n)
+        rc = llmb_error_set(err, LLMB_E_NOMEM, "out of memory");
+    else if (n == 0)
+        fprintf(stderr, "llmbench: no %s match\n", what);
+    else if (llmb_table_print(t, stdout))
+        rc = llmb_error_set(err, LLMB_E_IO, "cannot write to stdout");
+    llmb_table_free(t);
+    return rc;
+}
+
 static int print_runs(struct llmb_store *s, const struct llmb_store_filter *f, struct llmb_error *err)
 {
     struct llmb_store_run *v = NULL;
@@ -63,13 +78,7 @@ static int print_runs(struct llmb_store *s, const struct llmb_store_filter *f, s
         if (llmb_table_add(t, cells))
             break;
     }
-    if (!t || llmb_table_rows(t) != (int)n)
-        rc = llmb_error_set(err, LLMB_E_NOMEM, "out of memory");
-    else if (n == 0)
-        fprintf(stderr, "llmbench: no runs match\n");
-    else if (llmb_table_print(t, stdout))
-        rc = llmb_error_set(err, LLMB_E_IO, "cannot write to stdout");
-    llmb_table_free(t);
+    rc = show(t, n, "runs", err);
     free(v);
     return rc;
 }
@@ -103,13 +112,7 @@ static int print_instances(struct llmb_store *s, const struct llmb_store_filter 
         if (llmb_table_add(t, cells))
             break;
     }
-    if (!t || llmb_table_rows(t) != (int)n)
-        rc = llmb_error_set(err, LLMB_E_NOMEM, "out of memory");
-    else if (n == 0)
-        fprintf(stderr, "llmbench: no results match\n");
-    else if (llmb_table_print(t, stdout))
-        rc = llmb_error_set(err, LLMB_E_IO, "cannot write to stdout");
-    llmb_table_free(t);
+    rc = show(t, n, "results", err);
     llmb_store_records_free(v, n);
     return rc;
 }

@@ -49,7 +49,7 @@ int llmb_cli_store_open(const struct llmb_cli_store *c, int readonly, struct llm
     char path[4096];
     const char *p = c->db;
     if (!p) {
-        int rc = llmb_store_default_path(path, sizeof path, !readonly, err);
+        int rc = llmb_store_default_path(path, sizeof path, err);
         if (rc)
             return rc;
         p = path;

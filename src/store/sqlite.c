@@ -103,6 +103,24 @@ int llmb_store_sqlite_prep(struct llmb_sqlite *s, sqlite3_stmt **st, const char 
     return rc;
 }
 
+/* Steps st to its end and finalizes it; *first (when not NULL) gets column
+ * 0 of the first row, 0 when there is none. Returns an SQLite code. */
+static int step_all(sqlite3_stmt *st, int rc, int64_t *first)
+{
+    if (first)
+        *first = 0;
+    if (rc == SQLITE_OK) {
+        int row = 0;
+        while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+            if (first && !row++)
+                *first = sqlite3_column_int64(st, 0);
+        if (rc == SQLITE_DONE)
+            rc = SQLITE_OK;
+    }
+    sqlite3_finalize(st);
+    return rc;
+}
+
 int llmb_store_sqlite_exec(struct llmb_sqlite *s, const char *sql, const char *fmt, ...)
 {
     sqlite3_stmt *st = NULL;
@@ -110,14 +128,7 @@ int llmb_store_sqlite_exec(struct llmb_sqlite *s, const char *sql, const char *f
     va_start(ap, fmt);
     int rc = vprep(s, &st, sql, fmt, ap);
     va_end(ap);
-    if (rc == SQLITE_OK) {
-        while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-            ;
-        if (rc == SQLITE_DONE)
-            rc = SQLITE_OK;
-    }
-    sqlite3_finalize(st);
-    return rc;
+    return step_all(st, rc, NULL);
 }
 
 void llmb_store_sqlite_text(sqlite3_stmt *st, int i, char *buf, size_t len)
@@ -126,8 +137,8 @@ void llmb_store_sqlite_text(sqlite3_stmt *st, int i, char *buf, size_t len)
     snprintf(buf, len, "%s", t ? (const char *)t : "");
 }
 
-/* Prepares sql with args, steps once: *id gets column 0 of the row (0 when
- * there is none). For RETURNING id and single-value SELECTs. */
+/* Prepares sql with args and runs it: *id gets column 0 of the first row
+ * (0 when there is none). For RETURNING id and single-value SELECTs. */
 static int query_id(struct llmb_sqlite *s, int64_t *id, const char *sql, const char *fmt, ...)
 {
     sqlite3_stmt *st = NULL;
@@ -135,19 +146,7 @@ static int query_id(struct llmb_sqlite *s, int64_t *id, const char *sql, const c
     va_start(ap, fmt);
     int rc = vprep(s, &st, sql, fmt, ap);
     va_end(ap);
-    *id = 0;
-    if (rc == SQLITE_OK) {
-        rc = sqlite3_step(st);
-        if (rc == SQLITE_ROW) {
-            *id = sqlite3_column_int64(st, 0);
-            while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-                ;
-        }
-        if (rc == SQLITE_DONE)
-            rc = SQLITE_OK;
-    }
-    sqlite3_finalize(st);
-    return rc;
+    return step_all(st, rc, id);
 }
 
 static int pragma_int(struct llmb_sqlite *s, const char *sql, int *out)
@@ -477,10 +476,7 @@ static int update_run(struct llmb_sqlite *s, int64_t run_id, const char *what, s
     va_start(ap, fmt);
     int src = vprep(s, &st, sql, fmt, ap);
     va_end(ap);
-    if (src == SQLITE_OK && (src = sqlite3_step(st)) == SQLITE_DONE)
-        src = SQLITE_OK;
-    sqlite3_finalize(st);
-    if (src != SQLITE_OK)
+    if ((src = step_all(st, src, NULL)) != SQLITE_OK)
         rc = llmb_store_sqlite_err(s, src, what, err);
     else if (sqlite3_changes(s->db) != 1)
         rc = llmb_error_set(err, LLMB_E_INVAL, "results database '%s' has no run %lld", s->path, (long long)run_id);

@@ -3,7 +3,6 @@
  * the per-store cache of model hashes, and owns what every backend shares:
  * instance keys, plan hashes, filters, the default path. Callers see only
  * this file's functions; a backend sees only its ops table. */
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,6 +10,7 @@
 #include <time.h>
 
 #include "../core/sha256.h"
+#include "llmbench/paths.h"
 #include "store_int.h"
 
 extern const struct llmb_store_ops llmb_store_sqlite;
@@ -47,34 +47,12 @@ int llmb_store_schema_version(const struct llmb_store *s)
     return s->ops->schema_version(s->state);
 }
 
-static int mkdir_p(char *path)
+int llmb_store_default_path(char *buf, size_t len, struct llmb_error *err)
 {
-    for (char *p = path + 1; *p; p++) {
-        if (*p != '/')
-            continue;
-        *p = 0;
-        int rc = mkdir(path, 0755);
-        *p = '/';
-        if (rc != 0 && errno != EEXIST)
-            return -1;
-    }
-    return mkdir(path, 0755) != 0 && errno != EEXIST ? -1 : 0;
-}
-
-int llmb_store_default_path(char *buf, size_t len, int create_dir, struct llmb_error *err)
-{
-    const char *xdg = getenv("XDG_DATA_HOME"), *home = getenv("HOME");
     char dir[4096];
-    if (xdg && xdg[0] == '/')
-        snprintf(dir, sizeof dir, "%s/llmbench", xdg);
-    else if (home && *home)
-        snprintf(dir, sizeof dir, "%s/.local/share/llmbench", home);
-    else
-        return llmb_error_set(err, LLMB_E_IO, "no results database folder: neither XDG_DATA_HOME nor HOME is set "
-                                              "(choose one with --db)");
-    if (create_dir && mkdir_p(dir) != 0)
-        return llmb_error_set(err, LLMB_E_IO, "cannot create '%s': %s (choose another with --db)", dir,
-                              strerror(errno));
+    int rc = llmb_path_data_dir(NULL, dir, sizeof dir, err);
+    if (rc)
+        return rc;
     if ((size_t)snprintf(buf, len, "%s/results.db", dir) >= len)
         return llmb_error_set(err, LLMB_E_INVAL, "results database path too long");
     return LLMB_OK;

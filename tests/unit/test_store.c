@@ -876,7 +876,7 @@ static void test_default_path(void **state)
     snprintf(xdg, sizeof xdg, "%s/data/deep", t.dir);
     setenv("XDG_DATA_HOME", xdg, 1);
     struct llmb_error e = {0};
-    OK(llmb_store_default_path(buf, sizeof buf, 1, &e));
+    OK(llmb_store_default_path(buf, sizeof buf, &e));
     char want[512];
     snprintf(want, sizeof want, "%s/llmbench/results.db", xdg);
     assert_string_equal(buf, want);
@@ -884,13 +884,17 @@ static void test_default_path(void **state)
     snprintf(want, sizeof want, "%s/llmbench", xdg);
     assert_int_equal(stat(want, &sb), 0);
     assert_true(S_ISDIR(sb.st_mode));
-    setenv("XDG_DATA_HOME", "relative/ignored", 1);
+    unsetenv("XDG_DATA_HOME");
     const char *home = getenv("HOME");
-    OK(llmb_store_default_path(buf, sizeof buf, 0, &e));
-    if (home) {
-        snprintf(want, sizeof want, "%s/.local/share/llmbench/results.db", home);
-        assert_string_equal(buf, want);
-    }
+    char oldhome[512] = "";
+    if (home)
+        snprintf(oldhome, sizeof oldhome, "%s", home);
+    setenv("HOME", t.dir, 1);
+    OK(llmb_store_default_path(buf, sizeof buf, &e));
+    snprintf(want, sizeof want, "%s/.local/share/llmbench/results.db", t.dir);
+    assert_string_equal(buf, want);
+    if (home)
+        setenv("HOME", oldhome, 1);
     if (x)
         setenv("XDG_DATA_HOME", old_xdg, 1);
     else
