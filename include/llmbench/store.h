@@ -87,8 +87,8 @@ int llmb_store_begin_run(struct llmb_store *s, const struct llmb_run_info *ri, i
 int llmb_store_find_resumable(struct llmb_store *s, const char *plan_hash, int64_t *run_id, struct llmb_error *err);
 /* Marks a run running again (this process) before resuming it. */
 int llmb_store_resume_run(struct llmb_store *s, int64_t run_id, struct llmb_error *err);
-/* 1 when the instance with this key is stored complete in the run, else 0
- * (also 0 on error, with err set). */
+/* 1 when the instance with this key is stored complete in the run, 0 when
+ * it is not, -1 on error (err set). */
 int llmb_store_instance_done(struct llmb_store *s, int64_t run_id, const char *instance_key, struct llmb_error *err);
 /* Stores one finished instance: model, configuration, instance, samples and
  * metrics in one transaction, so a kill at any moment leaves it whole or

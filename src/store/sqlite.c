@@ -637,7 +637,7 @@ static int sq_instance_done(void *state, int64_t run_id, const char *key, struct
                        "Is", run_id, key);
     if (src != SQLITE_OK) {
         llmb_store_sqlite_err(s, src, "looking up an instance", err);
-        return 0;
+        return -1;
     }
     return n > 0;
 }

@@ -477,6 +477,7 @@ static void test_put_and_query(void **state)
     OK(llmb_store_instance_done(s, run, key, &e));
     put(s, run, &b.r);
     put(s, run, &a.r); /* again: kept once */
+    assert_int_equal(llmb_store_instance_done(s, run + 1, key, &e), 0); /* another run */
     OK(llmb_store_end_run(s, run, LLMB_RUN_COMPLETE, &e));
     assert_int_not_equal(llmb_store_end_run(s, 999, LLMB_RUN_COMPLETE, &e), 0);
     assert_non_null(strstr(e.msg, "no run 999"));
@@ -536,6 +537,13 @@ static void test_put_and_query(void **state)
     assert_int_equal(sql_int(t.db, "SELECT count(*) FROM samples"), 8);
     assert_int_equal(sql_int(t.db, "SELECT count(*) FROM models"), 1);
     assert_int_equal(sql_int(t.db, "SELECT count(*) FROM configurations"), 2);
+    /* a lookup that cannot be answered says so (-1), it does not claim "not done" */
+    sql(t.db, "ALTER TABLE test_instances RENAME TO gone");
+    s = open_ok(t.db, 0);
+    e.msg[0] = 0;
+    assert_int_equal(llmb_store_instance_done(s, run, key, &e), -1);
+    assert_non_null(strstr(e.msg, "looking up an instance failed: no such table"));
+    llmb_store_close(s);
     tmp_free(&t);
 }
 
@@ -751,7 +759,7 @@ static int run_pending(struct plan *p, struct llmb_store *s, int64_t run)
     size_t m = 0;
     struct llmb_error e = {0};
     for (size_t i = 0; i < p->n; i++)
-        if (!llmb_store_instance_done(s, run, p->keys[i], &e))
+        if (llmb_store_instance_done(s, run, p->keys[i], &e) == 0)
             todo[m++] = p->v[i];
     struct llmb_run_params rp = llmb_run_default_params();
     rp.reps = 20;
