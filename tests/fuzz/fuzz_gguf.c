@@ -4,12 +4,10 @@
  * (llmb_gguf_check). Whatever the bytes, it must not crash, leak or hang, and
  * must say why it refuses. ggml's log is silenced on every run; the memfd is
  * closed before returning. */
-#define _GNU_SOURCE
+#include "fuzz_file.h"
+
 #include <stdint.h>
-#include <stdio.h>
 #include <stdlib.h>
-#include <sys/mman.h>
-#include <unistd.h>
 
 #include <ggml.h>
 
@@ -27,18 +25,10 @@ static void quiet(enum ggml_log_level level, const char *text, void *user)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     ggml_log_set(quiet, NULL);
-    int fd = memfd_create("fuzz_gguf", MFD_CLOEXEC);
+    char path[64];
+    int fd = fuzz_file(data, size, path);
     if (fd < 0)
         return 0;
-    size_t done = 0;
-    while (done < size) {
-        ssize_t w = write(fd, data + done, size - done);
-        if (w <= 0)
-            break;
-        done += (size_t)w;
-    }
-    char path[64];
-    snprintf(path, sizeof path, "/proc/self/fd/%d", fd);
     struct llmb_gguf_facts facts;
     struct llmb_error e = {0};
     uint64_t fsize = 0;

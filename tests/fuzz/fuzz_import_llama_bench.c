@@ -4,12 +4,10 @@
  * input must give results or one message, never a crash, leak or hang; a
  * success must hold results with their samples. Everything is freed and the
  * memfd closed before returning. */
-#define _GNU_SOURCE
+#include "fuzz_file.h"
+
 #include <stdint.h>
-#include <stdio.h>
 #include <stdlib.h>
-#include <sys/mman.h>
-#include <unistd.h>
 
 #include "llmbench/store.h"
 
@@ -17,18 +15,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    int fd = memfd_create("fuzz_import", MFD_CLOEXEC);
+    char path[64];
+    int fd = fuzz_file(data, size, path);
     if (fd < 0)
         return 0;
-    size_t done = 0;
-    while (done < size) {
-        ssize_t w = write(fd, data + done, size - done);
-        if (w <= 0)
-            break;
-        done += (size_t)w;
-    }
-    char path[64];
-    snprintf(path, sizeof path, "/proc/self/fd/%d", fd);
     struct llmb_import im;
     struct llmb_error e = {0};
     if (llmb_store_import_llama_bench(path, &im, &e) == LLMB_OK) {
