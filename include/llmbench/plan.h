@@ -65,6 +65,7 @@ int llmb_plan_parse_fa(const char *s, struct llmb_int_list *out, struct llmb_err
 /* Parses "-pg P,G" (one pair) and appends it. */
 int llmb_plan_parse_pg(const char *s, struct llmb_int_list *out, struct llmb_error *err);
 
+/* Lists grow only through these (their buffers double). */
 int  llmb_int_list_push(struct llmb_int_list *l, int v);
 int  llmb_str_list_push(struct llmb_str_list *l, const char *s);
 void llmb_int_list_free(struct llmb_int_list *l);

@@ -13,9 +13,16 @@
 #define LLMB_MAX_LIST 4096 /* no list may expand beyond this many values */
 #define LLMB_MAX_TEST_TOKENS (1 << 24) /* no model has a longer context */
 
+/* Room for entry n: buffers double, so a list built by *_push holds the next
+ * power of two >= n entries (one realloc per doubling, not per entry). */
+static void *grow(void *v, size_t n, size_t size)
+{
+    return n & (n - 1) ? v : realloc(v, (n ? 2 * n : 1) * size);
+}
+
 int llmb_int_list_push(struct llmb_int_list *l, int v)
 {
-    int *nv = realloc(l->v, (l->n + 1) * sizeof *nv);
+    int *nv = grow(l->v, l->n, sizeof *nv);
     if (!nv)
         return LLMB_E_NOMEM;
     nv[l->n++] = v;
@@ -25,7 +32,7 @@ int llmb_int_list_push(struct llmb_int_list *l, int v)
 
 int llmb_str_list_push(struct llmb_str_list *l, const char *s)
 {
-    char **nv = realloc(l->v, (l->n + 1) * sizeof *nv);
+    char **nv = grow(l->v, l->n, sizeof *nv);
     if (!nv)
         return LLMB_E_NOMEM;
     l->v = nv;

@@ -20,7 +20,7 @@
 
 #include "llmbench/model.h"
 
-#define MAX_TENSORS 65536         /* ggml checks names pairwise: keep n^2 small */
+#define MAX_TENSORS 32768         /* ggml checks names pairwise (n^2); llama.cpp: <= 512 layers */
 #define MAX_KEYS    16384         /* likewise for keys; real models have < 100 */
 #define MAX_KEY_LEN 65535         /* the GGUF specification's limit */
 #define MAX_STRING  (1ull << 30)  /* ggml's GGUF_MAX_STRING_LENGTH */
@@ -371,9 +371,9 @@ static int walk_file(struct walk *w, uint64_t *n_tensors)
 /* Opens path (a regular file only: never blocks on a FIFO or reads a device),
  * walks it, then parses it with ggml. A model (is_model) must also hold
  * tensors and the vocabulary key without which llama.cpp loads nothing. On
- * success *g (and *meta when asked) belong to the caller. */
+ * success *g belongs to the caller. */
 static int open_gguf(const char *path, const char *what, int is_model, struct gguf_context **g,
-                     struct ggml_context **meta, uint64_t *file_size, struct llmb_error *err)
+                     uint64_t *file_size, struct llmb_error *err)
 {
     struct walk w = {.what = what, .err = err, .alignment = GGUF_DEFAULT_ALIGNMENT};
     show_path(w.shown, sizeof w.shown, path);
@@ -404,7 +404,7 @@ static int open_gguf(const char *path, const char *what, int is_model, struct gg
     if (!rc && is_model && !w.has_vocab)
         rc = fail(&w, "has no vocabulary (no tokenizer.ggml.model key), so llama.cpp cannot load it");
     if (!rc) {
-        struct gguf_init_params gp = {.no_alloc = true, .ctx = meta};
+        struct gguf_init_params gp = {.no_alloc = true, .ctx = NULL};
         if (fseeko(w.f, 0, SEEK_SET) != 0 || !(*g = gguf_init_from_file_ptr(w.f, gp)))
             rc = fail(&w, "has a corrupt GGUF header or tensor index (ggml's reader refused it)");
     }
@@ -421,7 +421,7 @@ static int open_gguf(const char *path, const char *what, int is_model, struct gg
 int llmb_gguf_check(const char *path, const char *what, uint64_t *file_size, struct llmb_error *err)
 {
     struct gguf_context *g = NULL;
-    int rc = open_gguf(path, what, 0, &g, NULL, file_size, err);
+    int rc = open_gguf(path, what, 0, &g, file_size, err);
     gguf_free(g);
     return rc;
 }
@@ -429,7 +429,7 @@ int llmb_gguf_check(const char *path, const char *what, uint64_t *file_size, str
 int llmb_model_check(const char *path, uint64_t *file_size, struct llmb_error *err)
 {
     struct gguf_context *g = NULL;
-    int rc = open_gguf(path, "model", 1, &g, NULL, file_size, err);
+    int rc = open_gguf(path, "model", 1, &g, file_size, err);
     gguf_free(g);
     return rc;
 }
@@ -437,9 +437,8 @@ int llmb_model_check(const char *path, uint64_t *file_size, struct llmb_error *e
 int llmb_model_facts(const char *path, struct llmb_gguf_facts *out, struct llmb_error *err)
 {
     memset(out, 0, sizeof *out);
-    struct ggml_context *meta = NULL;
     struct gguf_context *g = NULL;
-    int rc = open_gguf(path, "model", 1, &g, &meta, &out->file_size, err);
+    int rc = open_gguf(path, "model", 1, &g, &out->file_size, err);
     if (rc)
         return rc;
     int64_t k;
@@ -456,14 +455,13 @@ int llmb_model_facts(const char *path, struct llmb_gguf_facts *out, struct llmb_
     out->all_float = 1;
     for (int64_t i = 0; i < gguf_get_n_tensors(g); i++) {
         enum ggml_type t = gguf_get_tensor_type(g, i);
-        struct ggml_tensor *tt = ggml_get_tensor(meta, gguf_get_tensor_name(g, i));
+        const int64_t *ne = gguf_get_tensor_ne(g, i); /* the walk checked that the product fits */
         out->tensor_bytes += gguf_get_tensor_size(g, i);
-        out->n_params += tt ? (uint64_t)ggml_nelements(tt) : 0;
+        out->n_params += (uint64_t)(ne[0] * ne[1] * ne[2] * ne[3]);
         if (t != GGML_TYPE_F32 && t != GGML_TYPE_F16 && t != GGML_TYPE_BF16)
             out->all_float = 0;
     }
     out->bpw = out->n_params ? 8.0 * (double)out->tensor_bytes / (double)out->n_params : 0;
     gguf_free(g);
-    ggml_free(meta);
     return LLMB_OK;
 }
