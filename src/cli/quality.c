@@ -16,6 +16,7 @@
 #include "llmbench/probe.h"
 #include "llmbench/quality.h"
 #include "opt.h"
+#include "quality.h"
 
 enum {
     O_MODEL = 1, O_PPL, O_CTX, O_BATCH, O_CHUNKS, O_THREADS, O_SAVE_REF, O_REF, O_TOPK, O_SUITE, O_MAXTOK, O_TEMP,
@@ -44,25 +45,6 @@ static const struct llmb_opt q_opts[] = {
     {0, NULL, NULL, NULL, NULL},
 };
 
-struct q_cli {
-    struct llmb_str_list models;
-    const char *ppl, *save_ref, *ref, *suite, *ref_model, *fmt;
-    long ctx, batch, chunks, threads, topk, maxtok, seed;
-    double temp;
-    int force, quiet, verbose;
-};
-
-struct mrun {
-    const char *path;
-    struct llmb_model_info mi;
-    int have_ppl;
-    struct llmb_ppl_result ppl;
-    struct llmb_suite_answer *ans;
-    int n_pass, n_checked;
-    double sim_sum, tg_sum, ttft_sum;
-    int n_sim, n_tg;
-};
-
 static int num(const char *name, const char *v, double min, double max, double *out, struct llmb_error *err)
 {
     char *end;
@@ -86,7 +68,7 @@ static int whole(const char *name, const char *v, long min, long max, long *out,
 
 static int on_opt(int id, const char *name, const char *v, void *user, struct llmb_error *err)
 {
-    struct q_cli *c = user;
+    struct llmb_quality_cli *c = user;
     struct llmb_error e = {0};
     switch (id) {
     case -1: return llmb_error_set(err, LLMB_E_INVAL, "unexpected argument '%s' (models go after -m)", v);
@@ -143,7 +125,7 @@ static json_t *num_or_null(int have, double v)
     return have ? json_real(v) : json_null();
 }
 
-static json_t *model_json(const struct mrun *m, const struct mrun *ref, int is_ref, const struct llmb_suite *suite)
+static json_t *model_json(const struct llmb_quality_row *m, const struct llmb_quality_row *ref, int is_ref, const struct llmb_suite *suite)
 {
     json_t *o = json_object();
     json_object_set_new(o, "model_filename", json_string(m->path));
@@ -233,12 +215,12 @@ static void fmt_opt(char *b, size_t n, int have, const char *fmt, double v)
         snprintf(b, n, "-");
 }
 
-static void print_md(struct mrun *runs, size_t n, size_t ref, const struct llmb_suite *suite)
+static void print_md(struct llmb_quality_row *runs, size_t n, size_t ref, const struct llmb_suite *suite)
 {
     printf("| model | quant | size | bpw | PPL | ΔPPL | KLD mean | KLD p99 | top-1 | RMS Δp | suite pass | similarity | ppl t/s |\n");
     printf("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n");
     for (size_t i = 0; i < n; i++) {
-        struct mrun *m = &runs[i];
+        struct llmb_quality_row *m = &runs[i];
         char ppl[64], dppl[32], kld[64], p99[32], top[48], rms[48], pass[32], sim[32], tps[32];
         int k = m->have_ppl && m->ppl.have_kld;
         if (m->have_ppl)
@@ -312,8 +294,8 @@ static void csv_value(json_t *v)
     free(s);
 }
 
-static void print_structured(const char *fmt, struct mrun *runs, size_t n, size_t ref, const struct llmb_suite *suite,
-                             const struct q_cli *c)
+static void print_structured(const char *fmt, struct llmb_quality_row *runs, size_t n, size_t ref, const struct llmb_suite *suite,
+                             const struct llmb_quality_cli *c)
 {
     size_t flags = JSON_REAL_PRECISION(10) | JSON_ENSURE_ASCII;
     json_t *all = json_array();
@@ -376,7 +358,7 @@ static void print_structured(const char *fmt, struct mrun *runs, size_t n, size_
 
 /* ---- the command ------------------------------------------------------------------- */
 
-static int run_model(struct q_cli *c, struct mrun *m, struct llmb_suite *suite, const struct mrun *ref_run,
+static int run_model(const struct llmb_quality_cli *c, struct llmb_quality_row *m, const struct llmb_suite *suite, const struct llmb_quality_row *ref_run,
                      const char *save_ref, const char *ref_in, struct prog *pg, struct llmb_error *err)
 {
     const struct llmb_engine_ops *e = llmb_engine_find("llama");
@@ -407,7 +389,7 @@ static int run_model(struct q_cli *c, struct mrun *m, struct llmb_suite *suite, 
         rc = llmb_ppl_run(e, st, &m->mi, &pp, &m->ppl, err);
         m->have_ppl = rc == LLMB_OK;
     }
-    if (!rc && c->suite) {
+    if (!rc && suite) {
         struct llmb_suite_params sp = llmb_suite_default_params();
         sp.max_tokens = (int)c->maxtok;
         sp.temperature = (float)c->temp;
@@ -443,9 +425,48 @@ static int run_model(struct q_cli *c, struct mrun *m, struct llmb_suite *suite, 
     return rc;
 }
 
+int llmb_quality_run_family(const struct llmb_quality_cli *c, struct llmb_quality_row *rows, size_t n, size_t ref,
+                            const struct llmb_suite *suite, struct llmb_error *err)
+{
+    /* several models with a text: the reference's log-probabilities go to a file the others read */
+    char tmp_ref[4096] = "";
+    const char *save_ref = c->save_ref, *ref_in = c->ref;
+    if (n > 1 && c->ppl && !c->ref && !c->save_ref) {
+        const char *d = getenv("TMPDIR");
+        snprintf(tmp_ref, sizeof tmp_ref, "%s/llmbench-ref.XXXXXX", d && *d ? d : "/tmp");
+        int fd = mkstemp(tmp_ref);
+        if (fd < 0)
+            return llmb_error_set(err, LLMB_E_IO, "cannot create a temporary reference file in %s", d && *d ? d : "/tmp");
+        close(fd);
+        save_ref = tmp_ref;
+    }
+    int rc = LLMB_OK;
+    /* the reference first, then the others in order */
+    for (size_t k = 0; !rc && k < n; k++) {
+        size_t i = k == 0 ? ref : (k <= ref ? k - 1 : k);
+        struct prog pg = {.model = k + 1, .n_models = n};
+        int is_ref = i == ref;
+        rc = run_model(c, &rows[i], suite, is_ref ? NULL : &rows[ref], is_ref ? save_ref : NULL,
+                       is_ref ? c->ref : (ref_in ? ref_in : (n > 1 && c->ppl ? save_ref : NULL)), &pg, err);
+    }
+    if (tmp_ref[0])
+        unlink(tmp_ref);
+    return rc;
+}
+
+void llmb_quality_rows_free(struct llmb_quality_row *rows, size_t n, const struct llmb_suite *suite)
+{
+    for (size_t i = 0; rows && i < n; i++)
+        if (rows[i].ans) {
+            llmb_suite_answers_free(rows[i].ans, suite->n);
+            free(rows[i].ans);
+        }
+    free(rows);
+}
+
 int llmb_cmd_quality(int argc, char **argv)
 {
-    struct q_cli c = {.fmt = "md", .ctx = 512, .batch = 2048, .chunks = -1, .topk = 32, .maxtok = 128, .seed = 42};
+    struct llmb_quality_cli c = {.fmt = "md", .ctx = 512, .batch = 2048, .chunks = -1, .topk = 32, .maxtok = 128, .seed = 42};
     struct llmb_error err = {0};
     int rc = llmb_opt_parse(q_opts, argc, argv, on_opt, &c, &err);
     if (rc == LLMB_OPT_HELP) {
@@ -494,43 +515,11 @@ int llmb_cmd_quality(int argc, char **argv)
         fprintf(stderr, "llmbench: warning: %s\n", suite.warnings[i]);
     llmb_engine_global_init(!c.verbose);
 
-    /* several models with a text: the reference's log-probabilities go to a file the others read */
-    char tmp_ref[4096] = "";
-    const char *save_ref = c.save_ref, *ref_in = c.ref;
-    if (n > 1 && c.ppl && !c.ref && !c.save_ref) {
-        const char *d = getenv("TMPDIR");
-        snprintf(tmp_ref, sizeof tmp_ref, "%s/llmbench-ref.XXXXXX", d && *d ? d : "/tmp");
-        int fd = mkstemp(tmp_ref);
-        if (fd < 0) {
-            llmb_cli_error("cannot create a temporary reference file in %s", d && *d ? d : "/tmp");
-            llmb_suite_free(&suite);
-            llmb_str_list_free(&c.models);
-            return LLMB_EXIT_FAIL;
-        }
-        close(fd);
-        save_ref = tmp_ref;
-    }
-    struct mrun *runs = calloc(n, sizeof *runs);
+    struct llmb_quality_row *runs = calloc(n, sizeof *runs);
     for (size_t i = 0; runs && i < n; i++)
         runs[i].path = c.models.v[i];
-    /* the reference first */
-    size_t order[256];
-    size_t no = 0;
-    order[no++] = ref;
-    for (size_t i = 0; i < n && no < 256; i++)
-        if (i != ref)
-            order[no++] = i;
-    rc = runs ? LLMB_OK : llmb_error_set(&err, LLMB_E_NOMEM, "out of memory");
-    for (size_t k = 0; !rc && k < no; k++) {
-        size_t i = order[k];
-        struct prog pg = {.model = k + 1, .n_models = no};
-        int is_ref = i == ref;
-        rc = run_model(&c, &runs[i], &suite, is_ref ? NULL : &runs[ref], is_ref ? save_ref : NULL,
-                       is_ref ? (c.ref ? c.ref : NULL) : (ref_in ? ref_in : (n > 1 && c.ppl ? save_ref : NULL)), &pg,
-                       &err);
-    }
-    if (tmp_ref[0])
-        unlink(tmp_ref);
+    rc = runs ? llmb_quality_run_family(&c, runs, n, ref, c.suite ? &suite : NULL, &err)
+              : llmb_error_set(&err, LLMB_E_NOMEM, "out of memory");
     if (!rc) {
         if (!strcmp(c.fmt, "md"))
             print_md(runs, n, ref, &suite);
@@ -539,12 +528,7 @@ int llmb_cmd_quality(int argc, char **argv)
     } else {
         llmb_cli_error("%s", err.msg);
     }
-    for (size_t i = 0; runs && i < n; i++)
-        if (runs[i].ans) {
-            llmb_suite_answers_free(runs[i].ans, suite.n);
-            free(runs[i].ans);
-        }
-    free(runs);
+    llmb_quality_rows_free(runs, n, &suite);
     llmb_suite_free(&suite);
     llmb_str_list_free(&c.models);
     return rc ? (rc == LLMB_E_INVAL ? LLMB_EXIT_USAGE : LLMB_EXIT_FAIL) : LLMB_EXIT_OK;
