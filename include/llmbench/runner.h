@@ -53,6 +53,7 @@ struct llmb_result {
     int      stop_reason;
     double   ci_target_pct;
     uint64_t peak_rss;       /* process high-water RSS during the test, bytes */
+    const char *error;       /* NULL, or why this test failed (crash, timeout...): no samples then */
 };
 
 /* Called once per finished instance; the result is valid only during the call.
@@ -62,7 +63,7 @@ typedef int (*llmb_result_cb)(const struct llmb_result *r, void *user);
 typedef void (*llmb_progress_cb)(const char *line, void *user);
 
 struct llmb_runner_hooks {
-    llmb_result_cb   on_result;
+    llmb_result_cb   on_result;   /* also gets failed tests (error set) from the isolated runner */
     llmb_progress_cb on_progress;
     void            *user;
 };
@@ -72,6 +73,18 @@ struct llmb_runner_hooks {
 int llmb_runner_run(const struct llmb_engine_ops *engine, const struct llmb_instance *instances, size_t n,
                     const struct llmb_run_params *rp, const struct llmb_runner_hooks *hooks,
                     struct llmb_error *err);
+
+/* The same, each model configuration (same model and GPU layers) in a worker
+ * process of its own: a worker that crashes, is killed (OOM), exits with an
+ * error or exceeds timeout_s (per test; 0: none) costs the test it was
+ * running a failed result (error says why: signal name, exit status,
+ * "timed out after N s", the last lines of its stderr); the sweep goes on
+ * with a new worker for the rest. *stop (may be NULL) is polled: when it
+ * becomes non-zero the current test is discarded, the worker killed, and
+ * LLMB_E_INTERRUPTED returned. Results delivered stay delivered. */
+int llmb_runner_run_isolated(const struct llmb_engine_ops *engine, const struct llmb_instance *instances, size_t n,
+                             const struct llmb_run_params *rp, const struct llmb_runner_hooks *hooks,
+                             double timeout_s, volatile int *stop, struct llmb_error *err);
 
 #ifdef __cplusplus
 }

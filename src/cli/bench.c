@@ -7,8 +7,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <signal.h>
+#include <unistd.h>
+
 #include "../core/atomic_file.h"
 #include "cli.h"
+#include "store_cli.h"
 #include "llmbench/engine.h"
 #include "llmbench/model.h"
 #include "llmbench/output.h"
@@ -19,7 +23,8 @@
 enum {
     O_MODEL = 1, O_PROMPT, O_GEN, O_PG, O_DEPTH, O_BATCH, O_UBATCH, O_CTK, O_CTV, O_THREADS, O_NGL, O_FA,
     O_REPS, O_CI, O_MAX_REPS, O_MAX_TIME, O_NO_WARMUP, O_OUT, O_OUT_ERR, O_EXP_MD, O_EXP_CSV, O_EXP_JSON,
-    O_EXP_JSONL, O_ENGINE, O_SEED, O_PROGRESS, O_VERBOSE,
+    O_EXP_JSONL, O_ENGINE, O_SEED, O_PROGRESS, O_VERBOSE, O_NO_DB, O_RESUME, O_TAG, O_TIMEOUT, O_NO_ISOLATE,
+    O_FORCE,
 };
 
 static const struct llmb_opt bench_opts[] = {
@@ -50,6 +55,13 @@ static const struct llmb_opt bench_opts[] = {
     {O_SEED, "--seed", "N", "1234", "seed of the random prompt tokens"},
     {O_PROGRESS, "--progress", NULL, NULL, "print progress to stderr"},
     {O_VERBOSE, "-v,--verbose", NULL, NULL, "show the engine's log"},
+    LLMB_STORE_DB_OPTS,
+    {O_NO_DB, "--no-db", NULL, NULL, "do not store the results"},
+    {O_RESUME, "--resume", NULL, NULL, "continue the interrupted run of the same plan: run only unfinished tests"},
+    {O_TAG, "--tag", "TAG[,TAG]", NULL, "label the stored run (compare and results filter by it)"},
+    {O_TIMEOUT, "--timeout", "SEC", "none", "a test taking longer is stopped and recorded as failed"},
+    {O_NO_ISOLATE, "--no-isolate", NULL, NULL, "run in this process instead of a worker per model configuration"},
+    {O_FORCE, "--force", NULL, NULL, "run a model even when it does not seem to fit in memory"},
     {0, NULL, NULL, NULL, NULL},
 };
 
@@ -71,8 +83,24 @@ struct bench_cli {
     struct sink              sinks[MAX_SINKS];
     int                      n_sinks;
     int                      progress, verbose;
-    size_t                   n_done, n_total;
+    size_t                   n_done, n_failed, n_total;
+    /* results store */
+    struct llmb_cli_store    store_opts;
+    struct llmb_store       *store;
+    int64_t                  run_id;
+    int                      no_db, resume, isolate, force;
+    const char              *tags;
+    double                   timeout_s;
+    struct llmb_error        store_err;
 };
+
+static volatile int interrupted;
+
+static void on_sigint(int sig)
+{
+    (void)sig;
+    interrupted = 1;
+}
 
 static int parse_num(const char *name, const char *v, double min, double max, double *out, struct llmb_error *err)
 {
@@ -100,6 +128,8 @@ static int on_opt(int id, const char *name, const char *v, void *user, struct ll
     struct llmb_error e = {0};
     int rc = LLMB_OK;
     double d;
+    if (llmb_cli_store_opt(&c->store_opts, id, name, v, &rc, err))
+        return rc;
     switch (id) {
     case -1: return llmb_error_set(err, LLMB_E_INVAL, "unexpected argument '%s' (models go after -m)", v);
     case O_MODEL: rc = llmb_plan_parse_strs(v, &p->models, &e); break;
@@ -146,6 +176,12 @@ static int on_opt(int id, const char *name, const char *v, void *user, struct ll
         return rc;
     case O_PROGRESS: c->progress = 1; return LLMB_OK;
     case O_VERBOSE: c->verbose = 1; return LLMB_OK;
+    case O_NO_DB: c->no_db = 1; return LLMB_OK;
+    case O_RESUME: c->resume = 1; return LLMB_OK;
+    case O_TAG: c->tags = v; return LLMB_OK;
+    case O_TIMEOUT: return parse_num(name, v, 0.001, 1e7, &c->timeout_s, err);
+    case O_NO_ISOLATE: c->isolate = 0; return LLMB_OK;
+    case O_FORCE: c->force = 1; return LLMB_OK;
     default: return llmb_error_set(err, LLMB_E_INVAL, "unhandled option '%s'", name);
     }
     if (rc)
@@ -159,14 +195,105 @@ static void on_progress(const char *line, void *user)
     fprintf(stderr, "llmbench: %s\n", line);
 }
 
+/* Called after timing, outside any timed region: print, then store. */
 static int on_result(const struct llmb_result *r, void *user)
 {
     struct bench_cli *c = user;
     for (int i = 0; i < c->n_sinks; i++)
         if (c->sinks[i].pr && llmb_printer_row(c->sinks[i].pr, r))
             return llmb_error_set(NULL, LLMB_E_IO, "write failed");
+    if (c->store && llmb_store_put_result(c->store, c->run_id, r, &c->store_err))
+        return c->store_err.code ? c->store_err.code : LLMB_E_IO;
+    if (r->error) {
+        c->n_failed++;
+        char test[64];
+        llmb_instance_test_name(&r->inst, test, sizeof test);
+        fprintf(stderr, "llmbench: %s on %s failed: %s\n", test, r->inst.model, r->error);
+    }
     c->n_done++;
     return LLMB_OK;
+}
+
+/* Memory pre-check: a model needs at least its file in RAM (mmap'd weights
+ * are paged in). Refuse, with the numbers, one that cannot fit. */
+static int check_memory(const struct llmb_bench_params *bp, int force, struct llmb_error *err)
+{
+    FILE *f = fopen("/proc/meminfo", "r");
+    unsigned long long avail_kb = 0;
+    char line[256];
+    while (f && fgets(line, sizeof line, f))
+        if (sscanf(line, "MemAvailable: %llu kB", &avail_kb) == 1)
+            break;
+    if (f)
+        fclose(f);
+    if (!avail_kb || force)
+        return LLMB_OK;
+    for (size_t i = 0; i < bp->models.n; i++) {
+        struct llmb_gguf_facts facts;
+        if (llmb_model_facts(bp->models.v[i], &facts, NULL))
+            continue;
+        double need = (double)facts.tensor_bytes * 1.05 + 64.0 * 1048576;
+        if (need > (double)avail_kb * 1024.0)
+            return llmb_error_set(err, LLMB_E_INVAL,
+                                  "model '%s' needs about %.2f GiB of memory, %.2f GiB is available "
+                                  "(--force to run it anyway)", bp->models.v[i], need / 1073741824.0,
+                                  (double)avail_kb / 1048576.0);
+    }
+    return LLMB_OK;
+}
+
+/* Opens the store, starts (or resumes) the run, and drops the instances the
+ * resumed run already holds complete. */
+static int open_store(struct bench_cli *c, int argc, char **argv, struct llmb_instance *inst, size_t *n_inst,
+                      struct llmb_error *err)
+{
+    int rc = llmb_cli_store_open(&c->store_opts, 0, &c->store, err);
+    if (rc)
+        return rc;
+    size_t n = *n_inst;
+    char (*keys)[LLMB_STORE_KEY_MAX] = malloc(n * sizeof *keys);
+    const char **kp = malloc(n * sizeof *kp);
+    if (!keys || !kp) {
+        free(keys);
+        free(kp);
+        return llmb_error_set(err, LLMB_E_NOMEM, "out of memory");
+    }
+    for (size_t i = 0; !rc && i < n; i++) {
+        rc = llmb_store_instance_key(c->store, &inst[i], keys[i], sizeof keys[i], err);
+        kp[i] = keys[i];
+    }
+    char plan[65], extra[160], cmd[4096];
+    snprintf(extra, sizeof extra, "engine=%s;r=%d;auto=%d;ci=%g;min=%d;max=%d;t=%g;warmup=%d;seed=%u", c->engine,
+             c->rp.reps, c->rp.auto_reps, c->rp.ci_target_pct, c->rp.min_reps, c->rp.max_reps, c->rp.max_time_s,
+             c->rp.warmup, c->rp.seed);
+    llmb_store_plan_hash(kp, n, extra, plan);
+    llmb_cli_command_line("bench", argc, argv, cmd, sizeof cmd);
+    c->run_id = 0;
+    if (!rc && c->resume)
+        rc = llmb_store_find_resumable(c->store, plan, &c->run_id, err);
+    if (!rc && c->run_id) {
+        rc = llmb_store_resume_run(c->store, c->run_id, err);
+        size_t k = 0;
+        for (size_t i = 0; !rc && i < n; i++) {
+            int done = llmb_store_instance_done(c->store, c->run_id, keys[i], err);
+            if (done < 0)
+                rc = err->code ? err->code : LLMB_E_IO;
+            else if (!done)
+                inst[k++] = inst[i];
+        }
+        if (!rc) {
+            fprintf(stderr, "llmbench: resuming run %lld: %zu of %zu tests left\n", (long long)c->run_id, k, n);
+            *n_inst = k;
+        }
+    } else if (!rc) {
+        if (c->resume)
+            fprintf(stderr, "llmbench: no interrupted run of this plan to resume: starting a new one\n");
+        struct llmb_run_info ri = {.command = cmd, .tags = c->tags, .plan_hash = plan, .n_planned = n};
+        rc = llmb_store_begin_run(c->store, &ri, &c->run_id, err);
+    }
+    free(keys);
+    free(kp);
+    return rc;
 }
 
 static int check_format(const char *what, const char *fmt, struct llmb_error *err)
@@ -224,6 +351,8 @@ int llmb_cmd_bench(int argc, char **argv)
     c.engine = "llama";
     c.out_fmt = "md";
     c.err_fmt = "none";
+    c.isolate = 1;
+    llmb_cli_store_init(&c.store_opts);
     struct llmb_error err = {0};
     struct llmb_instance *inst = NULL;
     size_t n_inst = 0;
@@ -255,6 +384,22 @@ int llmb_cmd_bench(int argc, char **argv)
         rc = llmb_plan_expand(&c.bp, &inst, &n_inst, &err);
     for (size_t i = 0; !rc && !strcmp(engine->name, "llama") && i < c.bp.models.n; i++)
         rc = llmb_model_check(c.bp.models.v[i], NULL, &err);
+    if (!rc && !strcmp(engine->name, "llama"))
+        rc = check_memory(&c.bp, c.force, &err);
+    if (!rc && c.no_db && c.resume)
+        rc = llmb_error_set(&err, LLMB_E_INVAL, "--resume needs the results database (drop --no-db)");
+    if (!rc && !c.no_db) {
+        size_t planned = n_inst;
+        rc = open_store(&c, argc, argv, inst, &n_inst, &err);
+        if (!rc && n_inst == 0) {
+            fprintf(stderr, "llmbench: run %lld already holds all %zu tests\n", (long long)c.run_id, planned);
+            llmb_store_end_run(c.store, c.run_id, LLMB_RUN_COMPLETE, &err);
+            exit_code = LLMB_EXIT_OK;
+            goto done;
+        }
+        if (rc)
+            exit_code = rc == LLMB_E_INVAL ? LLMB_EXIT_USAGE : LLMB_EXIT_FAIL;
+    }
     if (rc)
         goto done;
 
@@ -277,22 +422,45 @@ int llmb_cmd_bench(int argc, char **argv)
     exit_code = LLMB_EXIT_FAIL;
     if ((rc = open_sinks(&c, &err))) {
         close_sinks(&c, NULL);
+        if (c.store)
+            llmb_store_end_run(c.store, c.run_id, LLMB_RUN_FAILED, NULL);
         goto done;
     }
     c.n_total = n_inst;
     struct llmb_runner_hooks hooks = {.on_result = on_result, .on_progress = c.progress ? on_progress : NULL,
                                       .user = &c};
-    rc = llmb_runner_run(engine, inst, n_inst, &c.rp, &hooks, &err);
+    struct sigaction sa = {.sa_handler = on_sigint}, old_int, old_term;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, &old_int);
+    sigaction(SIGTERM, &sa, &old_term);
+    if (c.isolate)
+        rc = llmb_runner_run_isolated(engine, inst, n_inst, &c.rp, &hooks, c.timeout_s, &interrupted, &err);
+    else
+        rc = llmb_runner_run(engine, inst, n_inst, &c.rp, &hooks, &err);
+    sigaction(SIGINT, &old_int, NULL);
+    sigaction(SIGTERM, &old_term, NULL);
+    if (rc && c.store_err.code && rc == c.store_err.code)
+        err = c.store_err;
     int rc2 = close_sinks(&c, rc ? NULL : &err);
+    if (c.store) {
+        struct llmb_error e2 = {0};
+        int st = rc == LLMB_E_INTERRUPTED ? LLMB_RUN_INTERRUPTED : rc ? LLMB_RUN_FAILED : LLMB_RUN_COMPLETE;
+        if (llmb_store_end_run(c.store, c.run_id, st, &e2) && !rc && !rc2)
+            rc2 = e2.code, err = e2;
+    }
     if (rc && c.n_done > 0)
-        fprintf(stderr, "llmbench: %zu of %zu tests finished before the failure; their results were kept\n",
-                c.n_done, n_inst);
+        fprintf(stderr, "llmbench: %zu of %zu tests finished before %s; their results were kept%s\n", c.n_done,
+                n_inst, rc == LLMB_E_INTERRUPTED ? "the interruption" : "the failure",
+                c.store ? " (llmbench bench --resume with the same flags goes on)" : "");
     rc = rc ? rc : rc2;
     if (!rc)
-        exit_code = LLMB_EXIT_OK;
+        exit_code = c.n_failed ? LLMB_EXIT_FAIL : LLMB_EXIT_OK;
+    else if (rc == LLMB_E_INTERRUPTED)
+        exit_code = 130;
 done:
     if (rc && rc != LLMB_OPT_HELP)
         llmb_cli_error("%s", err.msg[0] ? err.msg : llmb_strerror(rc));
+    llmb_store_close(c.store);
     free(inst);
     llmb_bench_params_free(&c.bp);
     return exit_code;

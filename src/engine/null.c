@@ -1,8 +1,12 @@
 /* null.c - an engine with no model, like fio's null ioengine: it spins for a
  * configurable time per token so the whole pipeline (plan, runner, stats,
  * printers) runs in tests without llama.cpp. Its "model path" carries its
- * settings: "null[:pp_us=N][:tg_us=N][:jitter=F][:fail_at=N][:vocab=N]"
- * (jitter: uniform relative noise per call, fail_at: the Nth decode fails). */
+ * settings: "null[:pp_us=N][:tg_us=N][:jitter=F][:fail_at=N][:crash_at=N[:sig=S]][:hang_at=N][:vocab=N]"
+ * (jitter: uniform relative noise per call; the Nth decode fails (fail_at),
+ * raises signal S, SIGSEGV by default (crash_at), or never returns (hang_at):
+ * what the isolation of workers is tested with). */
+#include <signal.h>
+#include <unistd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,7 +16,8 @@
 
 struct null_state {
     double   pp_us, tg_us, jitter;
-    long     fail_at, calls;
+    long     fail_at, crash_at, hang_at, calls;
+    int      sig;
     int      n_vocab;
     unsigned seed;
     float   *logits;
@@ -45,6 +50,12 @@ static int parse(struct null_state *s, const char *path, struct llmb_error *err)
             s->jitter = v;
         else if (!strcmp(key, "fail_at"))
             s->fail_at = (long)v;
+        else if (!strcmp(key, "crash_at"))
+            s->crash_at = (long)v;
+        else if (!strcmp(key, "hang_at"))
+            s->hang_at = (long)v;
+        else if (!strcmp(key, "sig") && v >= 1 && v < 32)
+            s->sig = (int)v;
         else if (!strcmp(key, "vocab") && v >= 1)
             s->n_vocab = (int)v;
         else
@@ -142,7 +153,14 @@ static int n_decode(void *st, int32_t token, struct llmb_error *err)
 {
     struct null_state *s = st;
     (void)token;
-    if (s->fail_at > 0 && ++s->calls >= s->fail_at)
+    ++s->calls;
+    if (s->crash_at > 0 && s->calls >= s->crash_at) {
+        fprintf(stderr, "null engine: raising signal %d on purpose\n", s->sig ? s->sig : SIGSEGV);
+        raise(s->sig ? s->sig : SIGSEGV);
+    }
+    while (s->hang_at > 0 && s->calls >= s->hang_at)
+        pause();
+    if (s->fail_at > 0 && s->calls >= s->fail_at)
         return llmb_error_set(err, LLMB_E_ENGINE, "null engine: decode failed on purpose (fail_at=%ld)", s->fail_at);
     spin(s, s->tg_us);
     return LLMB_OK;

@@ -45,7 +45,7 @@ static int str_list_is(const struct llmb_str_list *l, const char *v)
 static void choose_columns(struct llmb_printer *p, struct md_state *s, const char *backend)
 {
     const struct llmb_bench_params *bp = p->params;
-    int cpu = !backend || strstr(backend, "CPU") || strstr(backend, "BLAS") || strstr(backend, "null");
+    int cpu = !backend || !backend[0] || strstr(backend, "CPU") || strstr(backend, "BLAS") || strstr(backend, "null");
     int n = 0;
     s->order[n++] = C_MODEL;
     s->order[n++] = C_SIZE;
@@ -139,6 +139,10 @@ static int md_row(struct llmb_printer *p, const struct llmb_result *r)
         case C_FA: snprintf(v, sizeof v, "%s", fa_name(r->inst.flash_attn)); break;
         case C_TEST: llmb_instance_test_name(&r->inst, v, sizeof v); break;
         case C_TS:
+            if (r->error) {
+                snprintf(v, sizeof v, "FAILED: %.120s", r->error);
+                break;
+            }
             snprintf(v, sizeof v, "%.2f \xc2\xb1 %.2f", r->ts.mean, r->ts.stddev);
             w += 1; /* the UTF-8 '±' takes two bytes, as llama-bench allows for */
             break;

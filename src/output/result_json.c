@@ -64,6 +64,7 @@ json_t *llmb_result_json(const struct llmb_result *r)
     json_object_set_new(o, "stddev_ts", json_real(r->ts.stddev));
     /* llmbench's fields */
     json_object_set_new(o, "llmbench_version", json_string(llmb_version()));
+    json_object_set_new(o, "error", r->error ? json_string(r->error) : json_null());
     json_object_set_new(o, "test", json_string(test));
     json_object_set_new(o, "model_arch", json_string(m->arch));
     json_object_set_new(o, "quant_type", json_string(m->quant));

@@ -162,7 +162,12 @@ static const char migration_2[] =
     "  created_at TEXT NOT NULL);"
     "CREATE INDEX prompt_responses_run ON prompt_responses(run_id);";
 
-static const char *const migrations[] = {migration_1, migration_2};
+/* 3: why a test failed (worker crash, timeout...), for instances stored with
+ *    status 'failed'; a failed instance is replaced when a resumed run
+ *    measures it. */
+static const char migration_3[] = "ALTER TABLE test_instances ADD COLUMN error TEXT;";
+
+static const char *const migrations[] = {migration_1, migration_2, migration_3};
 #define N_MIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 
 int llmb_store_schema_latest(void)

@@ -557,14 +557,20 @@ static int put_one(struct llmb_sqlite *s, int64_t run_id, const struct llmb_resu
     int rc = model_id(s, &r->model, r->inst.model, sha, &mid);
     if (rc == SQLITE_OK)
         rc = config_id(s, r, &cid);
+    /* a test that failed before may be measured again (resume): its row gives way */
+    if (rc == SQLITE_OK)
+        rc = llmb_store_sqlite_exec(s, "DELETE FROM test_instances WHERE run_id = ? AND instance_key = ?"
+                                       " AND status = 'failed'", "Is", run_id, key);
     if (rc == SQLITE_OK)
         rc = query_id(s, &iid,
                       "INSERT INTO test_instances(run_id, model_id, config_id, instance_key, test, test_time,"
-                      " n_samples, stop_reason, ci_target_pct, load_ms, peak_rss_bytes)"
-                      " VALUES (?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT (run_id, instance_key) DO NOTHING RETURNING id",
-                      "IIIsssIsddI", run_id, mid, cid, key, test, r->test_time, (int64_t)r->n_samples,
+                      " n_samples, stop_reason, ci_target_pct, load_ms, peak_rss_bytes, status, error)"
+                      " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT (run_id, instance_key) DO NOTHING RETURNING id",
+                      "IIIsssIsddIss", run_id, mid, cid, key, test, r->test_time, (int64_t)r->n_samples,
                       llmb_stop_reason_name(r->stop_reason), r->ci_target_pct, r->model.load_ms,
-                      (int64_t)r->peak_rss);
+                      (int64_t)r->peak_rss, r->error ? "failed" : "complete", r->error);
+    if (rc == SQLITE_OK && r->error)
+        return rc; /* no samples, no metrics */
     if (rc != SQLITE_OK || iid == 0)
         return rc;
     for (size_t i = 0; i < r->n_samples && rc == SQLITE_OK; i++)
