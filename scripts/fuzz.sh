@@ -8,7 +8,8 @@
 # Usage: scripts/fuzz.sh [SECONDS_PER_TARGET (600)] [TARGET...]   (default: all)
 # Environment: FUZZ_KEEP_GOING=1 runs in libFuzzer's fork mode and carries on
 # after a crash (each one saved), to measure a target with a known open bug.
-# Prints per target: executions, final coverage (cov: edges, ft: features),
+# Prints per target: seconds run (less than asked when a crash stops it),
+# executions, final coverage (cov: edges, ft: features),
 # corpus size (build-fuzz/corpus/<target>/, kept between runs; the committed
 # seeds in tests/fuzz/corpus/<target>/ are read, never written) and crashes.
 set -euo pipefail
@@ -42,7 +43,7 @@ mode=()
 
 count() { find "$1" -maxdepth 1 -type f 2>/dev/null | wc -l; }
 
-printf '| target | seconds | executions | cov | ft | corpus | crashes |\n| --- | ---: | ---: | ---: | ---: | ---: | ---: |\n'
+printf '| target | seconds run | executions | cov | ft | corpus | crashes |\n| --- | ---: | ---: | ---: | ---: | ---: | ---: |\n'
 status=0
 for t in "$@"; do
     corpus="$build/corpus/$t"
@@ -50,8 +51,10 @@ for t in "$@"; do
     log="$build/logs/$t.log"
     mkdir -p "$corpus" "$regress" "$(dirname "$log")"
     before=$(count "$regress")
+    start=$(date +%s)
     nice -n 19 "$build/tests/fuzz/$t" "${mode[@]}" -max_total_time="$secs" -rss_limit_mb=2048 -timeout=10 \
         -print_final_stats=1 -artifact_prefix="$regress/" "$corpus" "$root/tests/fuzz/corpus/$t" >"$log" 2>&1 || true
+    ran=$(( $(date +%s) - start ))
     crashes=$(( $(count "$regress") - before ))
     # the last status line ("#N ... cov: C ft: F ..."); executions from the final stats when printed
     last="$(grep -E '^#[0-9]+:?[[:space:]].*cov: ' "$log" | tail -n 1 || true)"
@@ -61,7 +64,7 @@ for t in "$@"; do
     ft="$(printf '%s' "$last" | sed -n 's/.* ft: \([0-9]*\).*/\1/p')"
     units="$(printf '%s' "$last" | sed -n 's/.* corp: \([0-9]*\).*/\1/p')"
     size="$(du -sh "$corpus" | cut -f1)"
-    printf '| %s | %s | %s | %s | %s | %s units (%s) | %s |\n' "$t" "$secs" "${execs:-?}" "${cov:-?}" "${ft:-?}" \
+    printf '| %s | %s | %s | %s | %s | %s units (%s) | %s |\n' "$t" "$ran" "${execs:-?}" "${cov:-?}" "${ft:-?}" \
         "${units:-?}" "$size" "$crashes"
     if [ "$crashes" -gt 0 ]; then
         status=1
