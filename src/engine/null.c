@@ -40,7 +40,7 @@ static int parse(struct null_state *s, const char *path, struct llmb_error *err)
         char key[32];
         double v;
         int used = 0;
-        if (sscanf(p, "%31[a-z_]=%lf%n", key, &v, &used) != 2 || v < 0)
+        if (sscanf(p, "%31[a-z_]=%lf%n", key, &v, &used) != 2 || !(v >= 0 && v <= 1e9))
             return llmb_error_set(err, LLMB_E_INVAL, "null engine: bad setting at '%s'", p);
         if (!strcmp(key, "pp_us"))
             s->pp_us = v;
@@ -56,7 +56,7 @@ static int parse(struct null_state *s, const char *path, struct llmb_error *err)
             s->hang_at = (long)v;
         else if (!strcmp(key, "sig") && v >= 1 && v < 32)
             s->sig = (int)v;
-        else if (!strcmp(key, "vocab") && v >= 1)
+        else if (!strcmp(key, "vocab") && v >= 1 && v <= 1e7)
             s->n_vocab = (int)v;
         else
             return llmb_error_set(err, LLMB_E_INVAL, "null engine: unknown setting '%s'", key);
