@@ -29,8 +29,10 @@ int llmb_model_check(const char *path, uint64_t *file_size, struct llmb_error *e
 struct llmb_gguf_facts {
     char     arch[64];
     char     name[128];
-    int      file_type;     /* general.file_type, -1 when absent */
+    int      file_type;     /* general.file_type; when absent, a float file's most common tensor
+                               type (F32 0, F16 1, BF16 32) as llama.cpp guesses it, else -1 */
     int      synthetic;     /* llmbench.synthetic */
+    int      n_ctx_train;   /* <arch>.context_length, 0 when absent */
     uint64_t file_size;
     uint64_t tensor_bytes;
     uint64_t n_params;

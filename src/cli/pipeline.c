@@ -3,7 +3,10 @@
  * (written once into the data folder and reused), makes the quantization
  * ladder (skipping what is up to date), benchmarks every variant with the
  * speed benchmark (llama-bench's pp and tg tests), and prints one comparison
- * table with each variant's speed relative to the F16 (or Q8_0) reference. */
+ * table with each variant's speed relative to the F16 (or Q8_0) reference.
+ * With --ppl and/or --suite it also measures every variant's quality against
+ * that reference (quality.h's family run) and the table becomes the "quality
+ * retained" one: size, speed, PPL, KLD, top-1, suite pass rate, similarity. */
 #include <jansson.h>
 #include <signal.h>
 #include <stdio.h>
@@ -20,6 +23,7 @@
 #include "llmbench/runner.h"
 #include "llmbench/synth.h"
 #include "opt.h"
+#include "quality.h"
 
 enum { O_SHAPE = 1, O_MODEL, O_SEED, O_TYPES, O_OUTDIR, O_PROMPT, O_GEN, O_REPS, O_THREADS, O_NO_REF, O_OUT, O_QUIET };
 
@@ -34,6 +38,7 @@ static const struct llmb_opt pipe_opts[] = {
     {O_REPS, "-r,--repetitions", "N|auto", "5", "repetitions per test (auto: until the 95% CI is within 2%)"},
     {O_THREADS, "-t,--threads", "N", "physical cores", "threads"},
     {O_NO_REF, "--no-ref", NULL, NULL, "do not benchmark the F16/F32 reference (Q8_0 becomes the reference)"},
+    LLMB_QUALITY_OPTS,
     {O_OUT, "-o,--output", "FMT", "md", "md, csv, json or jsonl"},
     {O_QUIET, "--quiet", NULL, NULL, "no progress on stderr"},
     {0, NULL, NULL, NULL, NULL},
@@ -43,6 +48,7 @@ struct pipe_cli {
     const char *shape, *model, *types, *outdir, *fmt;
     long seed, p, n, threads;
     int reps, auto_reps, no_ref, quiet;
+    struct llmb_quality_cli q; /* --ppl, --suite and their settings */
 };
 
 struct variant {
@@ -74,6 +80,8 @@ static int on_opt(int id, const char *name, const char *v, void *user, struct ll
     struct pipe_cli *c = user;
     long x;
     int rc;
+    if (llmb_quality_opt(&c->q, id, name, v, &rc, err))
+        return rc;
     switch (id) {
     case -1: return llmb_error_set(err, LLMB_E_INVAL, "unexpected argument '%s'", v);
     case O_SHAPE: c->shape = v; return LLMB_OK;
@@ -151,13 +159,72 @@ static int shape_reference(const struct pipe_cli *c, char *path, size_t len, str
     return llmb_synth_write(&sp, &info, err);
 }
 
+/* Quality asked: refuses up front what would otherwise fail only after the
+ * ladder and the benchmark (synthetic weights without --force, a context
+ * longer than the model's, unreadable text, a suite that does not load). */
+static int quality_checks(const struct pipe_cli *c, const struct llmb_shape *shape, struct llmb_suite *suite,
+                          struct llmb_error *err)
+{
+    char path[4096];
+    int synthetic = 1, n_ctx, rc;
+    if (c->shape) {
+        n_ctx = shape->n_ctx_train;
+        rc = llmb_synth_default_path(shape, 0, 1, (uint64_t)c->seed, path, sizeof path, err);
+    } else {
+        struct llmb_gguf_facts f;
+        snprintf(path, sizeof path, "%s", c->model);
+        rc = llmb_model_facts(c->model, &f, err);
+        synthetic = f.synthetic;
+        n_ctx = f.n_ctx_train;
+    }
+    if (rc)
+        return rc;
+    if (synthetic && !c->q.force)
+        return llmb_quality_synthetic_error(path, err);
+    if (c->q.ppl && n_ctx > 0 && c->q.ctx > n_ctx)
+        return llmb_error_set(err, LLMB_E_INVAL, "-c/--ctx-size %ld is larger than the model's context (%d) of '%s'",
+                              c->q.ctx, n_ctx, path);
+    return llmb_quality_prepare(&c->q, suite, err);
+}
+
+/* Every variant's quality against v[ref]; the speed just measured goes along
+ * for the table. *out (free with llmb_quality_rows_free) is set even on failure. */
+static int run_quality(const struct pipe_cli *c, const struct variant *v, int n, int ref,
+                       const struct llmb_suite *suite, struct llmb_quality_row **out, struct llmb_error *err)
+{
+    struct llmb_quality_row *rows = calloc((size_t)n, sizeof *rows);
+    if (!(*out = rows))
+        return llmb_error_set(err, LLMB_E_NOMEM, "out of memory");
+    for (int i = 0; i < n; i++) {
+        rows[i].path = v[i].path;
+        rows[i].label = v[i].label;
+        rows[i].have_pp = v[i].have_pp;
+        rows[i].pp_ts = v[i].pp;
+        rows[i].pp_sd = v[i].pp_sd;
+        rows[i].have_tg = v[i].have_tg;
+        rows[i].tg_ts = v[i].tg;
+        rows[i].tg_sd = v[i].tg_sd;
+    }
+    struct llmb_quality_cli q = c->q;
+    q.threads = c->threads;
+    q.quiet = c->quiet;
+    return llmb_quality_run_family(&q, rows, (size_t)n, (size_t)ref, q.suite ? suite : NULL, err);
+}
+
 static double rel(double x, double ref)
 {
     return ref > 0 ? x / ref : 0;
 }
 
-static void print_table(const char *fmt, struct variant *v, int n, int ref)
+/* rows: the variants' quality (NULL when not measured), whose fields join
+ * each variant's object; suite answers go into json and jsonl only. */
+static void print_table(const char *fmt, struct variant *v, int n, int ref, const struct llmb_quality_row *rows,
+                        const struct llmb_suite *suite, const struct llmb_quality_cli *q)
 {
+    if (!strcmp(fmt, "md") && rows) {
+        llmb_quality_print_table(rows, (size_t)n, (size_t)ref, 1);
+        return;
+    }
     if (!strcmp(fmt, "md")) {
         printf("| variant | size | bpw | pp t/s | tg t/s | TTFT ms | load ms | peak RSS | pp vs %s | tg vs %s |\n",
                v[ref].label, v[ref].label);
@@ -189,6 +256,10 @@ static void print_table(const char *fmt, struct variant *v, int n, int ref)
         json_object_set_new(o, "peak_rss_bytes", json_integer((json_int_t)v[i].rss));
         json_object_set_new(o, "pp_vs_ref", json_real(rel(v[i].pp, v[ref].pp)));
         json_object_set_new(o, "tg_vs_ref", json_real(rel(v[i].tg, v[ref].tg)));
+        if (rows)
+            llmb_quality_json_set(o, &rows[i], &rows[ref], suite);
+        if (rows && rows[i].ans && strcmp(fmt, "csv"))
+            json_object_set_new(o, "answers", llmb_quality_answers_json(&rows[i], suite, (uint32_t)q->seed, q->temp));
         json_array_append_new(all, o);
     }
     size_t flags = JSON_REAL_PRECISION(10);
@@ -230,12 +301,14 @@ static void print_table(const char *fmt, struct variant *v, int n, int ref)
 int llmb_cmd_pipeline(int argc, char **argv)
 {
     struct pipe_cli c = {.types = "default", .fmt = "md", .seed = 42, .p = 512, .n = 128, .reps = 5};
+    llmb_quality_cli_init(&c.q);
     struct llmb_error err = {0};
     int rc = llmb_opt_parse(pipe_opts, argc, argv, on_opt, &c, &err);
     if (rc == LLMB_OPT_HELP) {
         llmb_opt_usage(stdout, "llmbench pipeline (--shape NAME | -m MODEL) [options]",
                        "Makes the quantization ladder of a model (or of a synthetic shape), benchmarks every variant\n"
-                       "and prints one comparison table.",
+                       "and prints one comparison table. With --ppl and/or --suite every variant's quality is measured\n"
+                       "against the reference too, and the table shows the quality each keeps.",
                        pipe_opts);
         return LLMB_EXIT_OK;
     }
@@ -255,10 +328,18 @@ int llmb_cmd_pipeline(int argc, char **argv)
         rc = llmb_model_check(c.model, NULL, &err);
     if (!rc && c.outdir && access(c.outdir, W_OK) != 0)
         rc = llmb_error_set(&err, LLMB_E_INVAL, "--outdir '%s' is not a writable folder", c.outdir);
+    int quality = c.q.ppl || c.q.suite;
+    struct llmb_suite suite;
+    memset(&suite, 0, sizeof suite);
+    if (!rc && quality)
+        rc = quality_checks(&c, &shape, &suite, &err);
     if (rc) {
         llmb_cli_error("%s", err.msg);
+        llmb_suite_free(&suite);
         return LLMB_EXIT_USAGE;
     }
+    for (size_t i = 0; i < suite.n_skipped; i++)
+        fprintf(stderr, "llmbench: warning: %s\n", suite.warnings[i]);
     signal(SIGXFSZ, SIG_IGN);
     llmb_engine_global_init(1);
 
@@ -280,6 +361,7 @@ int llmb_cmd_pipeline(int argc, char **argv)
                               !c.quiet && isatty(2), items, &err);
     if (rc) {
         llmb_cli_error("%s", err.msg);
+        llmb_suite_free(&suite);
         return rc == LLMB_E_INVAL || rc == LLMB_E_MODEL ? LLMB_EXIT_USAGE : LLMB_EXIT_FAIL;
     }
     /* 3. benchmark every variant */
@@ -324,9 +406,10 @@ int llmb_cmd_pipeline(int argc, char **argv)
     llmb_bench_params_free(&bp);
     if (rc) {
         llmb_cli_error("%s", err.msg[0] ? err.msg : llmb_strerror(rc));
+        llmb_suite_free(&suite);
         return LLMB_EXIT_FAIL;
     }
-    /* 4. the table, relative to F16/BF16/F32, else Q8_0, else the first */
+    /* 4. the reference: F16/BF16/F32, else Q8_0, else the first */
     int ref = -1;
     for (int i = 0; i < nv && ref < 0; i++)
         if (llmb_ftype_is_float(v[i].facts.file_type))
@@ -334,6 +417,16 @@ int llmb_cmd_pipeline(int argc, char **argv)
     for (int i = 0; i < nv && ref < 0; i++)
         if (v[i].facts.file_type == 7)
             ref = i;
-    print_table(c.fmt, v, nv, ref < 0 ? 0 : ref);
-    return LLMB_EXIT_OK;
+    ref = ref < 0 ? 0 : ref;
+    /* 5. quality against the same reference, 6. the table */
+    struct llmb_quality_row *rows = NULL;
+    if (quality)
+        rc = run_quality(&c, v, nv, ref, &suite, &rows, &err);
+    if (rc)
+        llmb_cli_error("%s", err.msg[0] ? err.msg : llmb_strerror(rc));
+    else
+        print_table(c.fmt, v, nv, ref, rows, &suite, &c.q);
+    llmb_quality_rows_free(rows, (size_t)nv, &suite);
+    llmb_suite_free(&suite);
+    return rc ? (rc == LLMB_E_INVAL ? LLMB_EXIT_USAGE : LLMB_EXIT_FAIL) : LLMB_EXIT_OK;
 }

@@ -4,6 +4,7 @@
  * --ref-model) is the reference: its log-probabilities and answers are what
  * the others are measured against, and one "quality retained" table results. */
 #include <jansson.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,26 +20,21 @@
 #include "quality.h"
 
 enum {
-    O_MODEL = 1, O_PPL, O_CTX, O_BATCH, O_CHUNKS, O_THREADS, O_SAVE_REF, O_REF, O_TOPK, O_SUITE, O_MAXTOK, O_TEMP,
-    O_SEED, O_REF_MODEL, O_FORCE, O_OUT, O_QUIET, O_VERBOSE,
+    O_MODEL = 1, O_BATCH, O_THREADS, O_SAVE_REF, O_REF, O_TOPK, O_TEMP, O_SEED, O_REF_MODEL, O_OUT, O_QUIET,
+    O_VERBOSE,
 };
 
 static const struct llmb_opt q_opts[] = {
     {O_MODEL, "-m,--model", "FILE[,FILE]", NULL, "model(s); with several, the first is the reference"},
-    {O_PPL, "--ppl", "FILE", NULL, "text to measure perplexity (and KL divergence) on"},
-    {O_CTX, "-c,--ctx-size", "N", "512", "perplexity chunk size"},
+    LLMB_QUALITY_OPTS,
     {O_BATCH, "-b,--batch-size", "N", "2048", "batch size (n_batch / n_ctx chunks per pass, as llama-perplexity)"},
-    {O_CHUNKS, "--chunks", "N", "all", "score at most N chunks"},
     {O_THREADS, "-t,--threads", "N", "physical cores", "threads"},
     {O_SAVE_REF, "--save-ref", "FILE", NULL, "save the (reference) model's top-k log-probabilities for KL divergence"},
     {O_REF, "--ref", "FILE", NULL, "KL divergence against this saved reference"},
     {O_TOPK, "--top-k", "N", "32", "log-probabilities kept per token in a saved reference"},
-    {O_SUITE, "--suite", "FILE|default", NULL, "run a prompt suite (default: the built-in one)"},
-    {O_MAXTOK, "--max-tokens", "N", "128", "suite: most tokens per answer"},
     {O_TEMP, "--temp", "T", "0 (greedy)", "suite: sampling temperature"},
     {O_SEED, "--seed", "N", "42", "suite: sampling seed (recorded)"},
     {O_REF_MODEL, "--ref-model", "FILE", "the first -m", "the reference among several models"},
-    {O_FORCE, "--force", NULL, NULL, "measure synthetic (random-weight) models anyway"},
     {O_OUT, "-o,--output", "FMT", "md", "md, csv, json or jsonl"},
     {O_QUIET, "--quiet", NULL, NULL, "no progress on stderr"},
     {O_VERBOSE, "-v,--verbose", NULL, NULL, "show the engine's log"},
@@ -66,30 +62,47 @@ static int whole(const char *name, const char *v, long min, long max, long *out,
     return rc;
 }
 
+void llmb_quality_cli_init(struct llmb_quality_cli *c)
+{
+    *c = (struct llmb_quality_cli){.fmt = "md", .ctx = 512, .batch = 2048, .chunks = -1, .topk = 32, .maxtok = 128,
+                                   .seed = 42};
+}
+
+int llmb_quality_opt(struct llmb_quality_cli *c, int id, const char *name, const char *v, int *rc,
+                     struct llmb_error *err)
+{
+    switch (id) {
+    case LLMB_QOPT_PPL: c->ppl = v; *rc = LLMB_OK; return 1;
+    case LLMB_QOPT_CTX: *rc = whole(name, v, 8, 1 << 20, &c->ctx, err); return 1;
+    case LLMB_QOPT_CHUNKS: *rc = whole(name, v, 1, 1 << 30, &c->chunks, err); return 1;
+    case LLMB_QOPT_SUITE: c->suite = v; *rc = LLMB_OK; return 1;
+    case LLMB_QOPT_MAXTOK: *rc = whole(name, v, 1, 1 << 16, &c->maxtok, err); return 1;
+    case LLMB_QOPT_FORCE: c->force = 1; *rc = LLMB_OK; return 1;
+    default: return 0;
+    }
+}
+
 static int on_opt(int id, const char *name, const char *v, void *user, struct llmb_error *err)
 {
     struct llmb_quality_cli *c = user;
     struct llmb_error e = {0};
+    int rc;
+    if (llmb_quality_opt(c, id, name, v, &rc, err))
+        return rc;
     switch (id) {
     case -1: return llmb_error_set(err, LLMB_E_INVAL, "unexpected argument '%s' (models go after -m)", v);
     case O_MODEL:
         if (llmb_plan_parse_strs(v, &c->models, &e))
             return llmb_error_set(err, LLMB_E_INVAL, "%s: %s", name, e.msg);
         return LLMB_OK;
-    case O_PPL: c->ppl = v; return LLMB_OK;
-    case O_CTX: return whole(name, v, 8, 1 << 20, &c->ctx, err);
     case O_BATCH: return whole(name, v, 1, 1 << 20, &c->batch, err);
-    case O_CHUNKS: return whole(name, v, 1, 1 << 30, &c->chunks, err);
     case O_THREADS: return whole(name, v, 1, 4096, &c->threads, err);
     case O_SAVE_REF: c->save_ref = v; return LLMB_OK;
     case O_REF: c->ref = v; return LLMB_OK;
     case O_TOPK: return whole(name, v, 1, 1024, &c->topk, err);
-    case O_SUITE: c->suite = v; return LLMB_OK;
-    case O_MAXTOK: return whole(name, v, 1, 1 << 16, &c->maxtok, err);
     case O_TEMP: return num(name, v, 0, 10, &c->temp, err);
     case O_SEED: return whole(name, v, 0, 0xffffffffL, &c->seed, err);
     case O_REF_MODEL: c->ref_model = v; return LLMB_OK;
-    case O_FORCE: c->force = 1; return LLMB_OK;
     case O_OUT: c->fmt = v; return LLMB_OK;
     case O_QUIET: c->quiet = 1; return LLMB_OK;
     case O_VERBOSE: c->verbose = 1; return LLMB_OK;
@@ -125,16 +138,9 @@ static json_t *num_or_null(int have, double v)
     return have ? json_real(v) : json_null();
 }
 
-static json_t *model_json(const struct llmb_quality_row *m, const struct llmb_quality_row *ref, int is_ref, const struct llmb_suite *suite)
+void llmb_quality_json_set(json_t *o, const struct llmb_quality_row *m, const struct llmb_quality_row *ref,
+                           const struct llmb_suite *suite)
 {
-    json_t *o = json_object();
-    json_object_set_new(o, "model_filename", json_string(m->path));
-    json_object_set_new(o, "model_type", json_string(m->mi.desc));
-    json_object_set_new(o, "quant_type", json_string(m->mi.quant));
-    json_object_set_new(o, "file_size", json_integer((json_int_t)m->mi.file_size));
-    json_object_set_new(o, "bpw", json_real(m->mi.bpw));
-    json_object_set_new(o, "synthetic", json_boolean(m->mi.synthetic));
-    json_object_set_new(o, "reference", json_boolean(is_ref));
     int p = m->have_ppl, k = p && m->ppl.have_kld;
     json_object_set_new(o, "ppl", num_or_null(p, m->ppl.ppl));
     json_object_set_new(o, "ppl_err", num_or_null(p, m->ppl.ppl_err));
@@ -165,6 +171,19 @@ static json_t *model_json(const struct llmb_quality_row *m, const struct llmb_qu
     json_object_set_new(o, "suite_similarity", num_or_null(s && m->n_sim, m->sim_sum / (m->n_sim ? m->n_sim : 1)));
     json_object_set_new(o, "suite_tg_ts", num_or_null(s && m->n_tg, m->tg_sum / (m->n_tg ? m->n_tg : 1)));
     json_object_set_new(o, "suite_ttft_ms", num_or_null(s && suite->n, m->ttft_sum / (double)(suite->n ? suite->n : 1)));
+}
+
+static json_t *model_json(const struct llmb_quality_row *m, const struct llmb_quality_row *ref, int is_ref, const struct llmb_suite *suite)
+{
+    json_t *o = json_object();
+    json_object_set_new(o, "model_filename", json_string(m->path));
+    json_object_set_new(o, "model_type", json_string(m->mi.desc));
+    json_object_set_new(o, "quant_type", json_string(m->mi.quant));
+    json_object_set_new(o, "file_size", json_integer((json_int_t)m->mi.file_size));
+    json_object_set_new(o, "bpw", json_real(m->mi.bpw));
+    json_object_set_new(o, "synthetic", json_boolean(m->mi.synthetic));
+    json_object_set_new(o, "reference", json_boolean(is_ref));
+    llmb_quality_json_set(o, m, ref, suite);
     return o;
 }
 
@@ -189,6 +208,15 @@ static json_t *answer_json(const struct llmb_suite_item *it, const struct llmb_s
     return o;
 }
 
+json_t *llmb_quality_answers_json(const struct llmb_quality_row *m, const struct llmb_suite *suite, uint32_t seed,
+                                  double temp)
+{
+    json_t *answers = json_array();
+    for (size_t j = 0; m->ans && j < suite->n; j++)
+        json_array_append_new(answers, answer_json(&suite->items[j], &m->ans[j], seed, temp));
+    return answers;
+}
+
 /* One line of markdown table text: no newlines or pipes, at most max bytes. */
 static void md_cell(const char *s, size_t max, char *out, size_t len)
 {
@@ -207,75 +235,84 @@ static void md_cell(const char *s, size_t max, char *out, size_t len)
     out[n] = 0;
 }
 
-static void fmt_opt(char *b, size_t n, int have, const char *fmt, double v)
+/* fmt's text when have, else "-". */
+static void __attribute__((format(printf, 4, 5))) fmt_opt(char *b, size_t n, int have, const char *fmt, ...)
 {
+    va_list ap;
+    va_start(ap, fmt);
     if (have)
-        snprintf(b, n, fmt, v);
+        vsnprintf(b, n, fmt, ap);
     else
         snprintf(b, n, "-");
+    va_end(ap);
 }
 
-static void print_md(struct llmb_quality_row *runs, size_t n, size_t ref, const struct llmb_suite *suite)
+static const char *base_name(const char *path)
 {
-    printf("| model | quant | size | bpw | PPL | ΔPPL | KLD mean | KLD p99 | top-1 | RMS Δp | suite pass | similarity | ppl t/s |\n");
-    printf("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n");
+    const char *b = strrchr(path, '/');
+    return b ? b + 1 : path;
+}
+
+void llmb_quality_print_table(const struct llmb_quality_row *runs, size_t n, size_t ref, int speed)
+{
+    const struct llmb_quality_row *r0 = &runs[ref];
+    int labels = n && runs[0].label;
+    printf("| %s |%s size | bpw |%s PPL | ΔPPL | KLD mean | KLD p99 | top-1 | RMS Δp | suite pass | similarity | ppl t/s |\n",
+           labels ? "variant" : "model", labels ? "" : " quant |", speed ? " pp t/s | tg t/s |" : "");
+    printf("| --- |%s ---: | ---: |%s ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n",
+           labels ? "" : " --- |", speed ? " ---: | ---: |" : "");
     for (size_t i = 0; i < n; i++) {
-        struct llmb_quality_row *m = &runs[i];
-        char ppl[64], dppl[32], kld[64], p99[32], top[48], rms[48], pass[32], sim[32], tps[32];
+        const struct llmb_quality_row *m = &runs[i];
+        char ppl[64], dppl[32], kld[64], p99[32], top[48], rms[48], pass[32], sim[32], tps[32], pp[64], tg[64];
         int k = m->have_ppl && m->ppl.have_kld;
-        if (m->have_ppl)
-            snprintf(ppl, sizeof ppl, "%.4f ± %.4f", m->ppl.ppl, m->ppl.ppl_err);
-        else
-            snprintf(ppl, sizeof ppl, "-");
-        fmt_opt(dppl, sizeof dppl, m->have_ppl && runs[ref].have_ppl, "%+.2f%%",
-                runs[ref].have_ppl ? 100.0 * (m->ppl.ppl / runs[ref].ppl.ppl - 1) : 0);
-        if (k)
-            snprintf(kld, sizeof kld, "%.6f ± %.6f", m->ppl.kld_mean, m->ppl.kld_err);
-        else
-            snprintf(kld, sizeof kld, "-");
+        fmt_opt(ppl, sizeof ppl, m->have_ppl, "%.4f ± %.4f", m->ppl.ppl, m->ppl.ppl_err);
+        fmt_opt(dppl, sizeof dppl, m->have_ppl && r0->have_ppl, "%+.2f%%",
+                r0->have_ppl ? 100.0 * (m->ppl.ppl / r0->ppl.ppl - 1) : 0);
+        fmt_opt(kld, sizeof kld, k, "%.6f ± %.6f", m->ppl.kld_mean, m->ppl.kld_err);
         fmt_opt(p99, sizeof p99, k, "%.6f", m->ppl.kld_p99);
-        if (k)
-            snprintf(top, sizeof top, "%.2f ± %.2f%%", 100 * m->ppl.top1, 100 * m->ppl.top1_err);
-        else
-            snprintf(top, sizeof top, "-");
-        if (k)
-            snprintf(rms, sizeof rms, "%.3f ± %.3f%%", 100 * m->ppl.rms_dp, 100 * m->ppl.rms_dp_err);
-        else
-            snprintf(rms, sizeof rms, "-");
-        if (m->ans && m->n_checked)
-            snprintf(pass, sizeof pass, "%d/%d", m->n_pass, m->n_checked);
-        else
-            snprintf(pass, sizeof pass, "-");
+        fmt_opt(top, sizeof top, k, "%.2f ± %.2f%%", 100 * m->ppl.top1, 100 * m->ppl.top1_err);
+        fmt_opt(rms, sizeof rms, k, "%.3f ± %.3f%%", 100 * m->ppl.rms_dp, 100 * m->ppl.rms_dp_err);
+        fmt_opt(pass, sizeof pass, m->ans && m->n_checked, "%d/%d", m->n_pass, m->n_checked);
         fmt_opt(sim, sizeof sim, m->ans && m->n_sim, "%.3f", m->n_sim ? m->sim_sum / m->n_sim : 0);
         fmt_opt(tps, sizeof tps, m->have_ppl, "%.1f", m->ppl.tokens_per_s);
-        char name[160];
-        const char *base = strrchr(m->path, '/');
-        md_cell(base ? base + 1 : m->path, 60, name, sizeof name);
-        printf("| %s%s | %s | %.2f MiB | %.2f | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", name,
-               i == ref && n > 1 ? " (ref)" : "", m->mi.quant, m->mi.file_size / 1048576.0, m->mi.bpw, ppl, dppl, kld,
-               p99, top, rms, pass, sim, tps);
-    }
-    if (suite && suite->n) {
-        printf("\n| model | prompt | category | pass | similarity | tokens | TTFT ms | t/s | response |\n");
-        printf("| --- | --- | --- | --- | ---: | ---: | ---: | ---: | --- |\n");
-        for (size_t i = 0; i < n; i++) {
-            const char *base = strrchr(runs[i].path, '/');
-            for (size_t j = 0; runs[i].ans && j < suite->n; j++) {
-                const struct llmb_suite_answer *a = &runs[i].ans[j];
-                char resp[400], sim[32];
-                md_cell(a->response, 160, resp, sizeof resp);
-                fmt_opt(sim, sizeof sim, a->similarity >= 0, "%.3f", a->similarity);
-                printf("| %s | %s | %s | %s | %s | %d | %.1f | %.1f | %s |\n", base ? base + 1 : runs[i].path,
-                       suite->items[j].id, suite->items[j].category, a->pass < 0 ? "-" : a->pass ? "pass" : "FAIL",
-                       sim, a->n_gen, a->ttft_ms, a->tg_ts, resp);
-            }
+        char name[160], quant[80] = "", speeds[160] = "";
+        md_cell(labels && m->label ? m->label : base_name(m->path), 60, name, sizeof name);
+        if (!labels)
+            snprintf(quant, sizeof quant, " %s |", m->mi.quant);
+        if (speed) {
+            fmt_opt(pp, sizeof pp, m->have_pp, "%.2f ± %.2f", m->pp_ts, m->pp_sd);
+            fmt_opt(tg, sizeof tg, m->have_tg, "%.2f ± %.2f", m->tg_ts, m->tg_sd);
+            snprintf(speeds, sizeof speeds, " %s | %s |", pp, tg);
         }
+        printf("| %s%s |%s %.2f MiB | %.2f |%s %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", name,
+               i == ref && n > 1 ? " (ref)" : "", quant, m->mi.file_size / 1048576.0, m->mi.bpw, speeds, ppl, dppl,
+               kld, p99, top, rms, pass, sim, tps);
     }
     for (size_t i = 0; i < n; i++)
         if (runs[i].mi.synthetic) {
             printf("\nnote: synthetic (random-weight) model measured with --force: these quality figures mean nothing\n");
             break;
         }
+}
+
+static void print_md(struct llmb_quality_row *runs, size_t n, size_t ref, const struct llmb_suite *suite)
+{
+    llmb_quality_print_table(runs, n, ref, 0);
+    if (suite && suite->n) {
+        printf("\n| model | prompt | category | pass | similarity | tokens | TTFT ms | t/s | response |\n");
+        printf("| --- | --- | --- | --- | ---: | ---: | ---: | ---: | --- |\n");
+        for (size_t i = 0; i < n; i++) {
+            for (size_t j = 0; runs[i].ans && j < suite->n; j++) {
+                const struct llmb_suite_answer *a = &runs[i].ans[j];
+                char resp[400], sim[32];
+                md_cell(a->response, 160, resp, sizeof resp);
+                fmt_opt(sim, sizeof sim, a->similarity >= 0, "%.3f", a->similarity);
+                printf("| %s | %s | %s | %s | %s | %d | %.1f | %.1f | %s |\n", base_name(runs[i].path),
+                       suite->items[j].id, suite->items[j].category, a->pass < 0 ? "-" : a->pass ? "pass" : "FAIL",
+                       sim, a->n_gen, a->ttft_ms, a->tg_ts, resp);
+            }
+        }
+    }
 }
 
 static void csv_value(json_t *v)
@@ -301,10 +338,7 @@ static void print_structured(const char *fmt, struct llmb_quality_row *runs, siz
     json_t *all = json_array();
     for (size_t i = 0; i < n; i++) {
         json_t *o = model_json(&runs[i], &runs[ref], i == ref, suite);
-        json_t *answers = json_array();
-        for (size_t j = 0; runs[i].ans && j < suite->n; j++)
-            json_array_append_new(answers, answer_json(&suite->items[j], &runs[i].ans[j], (uint32_t)c->seed, c->temp));
-        json_object_set_new(o, "answers", answers);
+        json_object_set_new(o, "answers", llmb_quality_answers_json(&runs[i], suite, (uint32_t)c->seed, c->temp));
         json_array_append_new(all, o);
     }
     size_t i;
@@ -358,6 +392,26 @@ static void print_structured(const char *fmt, struct llmb_quality_row *runs, siz
 
 /* ---- the command ------------------------------------------------------------------- */
 
+int llmb_quality_synthetic_error(const char *path, struct llmb_error *err)
+{
+    return llmb_error_set(err, LLMB_E_INVAL, "model '%s' is synthetic (random weights): its quality figures "
+                          "would mean nothing (--force to measure anyway)", path);
+}
+
+int llmb_quality_prepare(const struct llmb_quality_cli *c, struct llmb_suite *suite, struct llmb_error *err)
+{
+    int rc = LLMB_OK;
+    if (c->ppl && !c->ref) { /* the text must be readable before anything runs */
+        char *t;
+        size_t len;
+        if (!(rc = llmb_text_read(c->ppl, &t, &len, err)))
+            free(t);
+    }
+    if (!rc && c->suite)
+        rc = llmb_suite_load(c->suite, suite, err);
+    return rc;
+}
+
 static int run_model(const struct llmb_quality_cli *c, struct llmb_quality_row *m, const struct llmb_suite *suite, const struct llmb_quality_row *ref_run,
                      const char *save_ref, const char *ref_in, struct prog *pg, struct llmb_error *err)
 {
@@ -370,8 +424,7 @@ static int run_model(const struct llmb_quality_cli *c, struct llmb_quality_row *
     e->describe(st, &m->mi);
     if (m->mi.synthetic && !c->force) {
         e->close(st);
-        return llmb_error_set(err, LLMB_E_INVAL, "model '%s' is synthetic (random weights): its quality figures "
-                              "would mean nothing (--force to measure anyway)", m->path);
+        return llmb_quality_synthetic_error(m->path, err);
     }
     int threads = c->threads > 0 ? (int)c->threads : llmb_probe_cpu_physical_cores();
     if (c->ppl || ref_in) {
@@ -466,7 +519,8 @@ void llmb_quality_rows_free(struct llmb_quality_row *rows, size_t n, const struc
 
 int llmb_cmd_quality(int argc, char **argv)
 {
-    struct llmb_quality_cli c = {.fmt = "md", .ctx = 512, .batch = 2048, .chunks = -1, .topk = 32, .maxtok = 128, .seed = 42};
+    struct llmb_quality_cli c;
+    llmb_quality_cli_init(&c);
     struct llmb_error err = {0};
     int rc = llmb_opt_parse(q_opts, argc, argv, on_opt, &c, &err);
     if (rc == LLMB_OPT_HELP) {
@@ -498,14 +552,8 @@ int llmb_cmd_quality(int argc, char **argv)
         if (ref == n)
             rc = llmb_error_set(&err, LLMB_E_INVAL, "--ref-model '%s' is not one of the -m models", c.ref_model);
     }
-    if (!rc && c.ppl && !c.ref) { /* the text must be readable before anything runs */
-        char *t;
-        size_t len;
-        if (!(rc = llmb_text_read(c.ppl, &t, &len, &err)))
-            free(t);
-    }
-    if (!rc && c.suite)
-        rc = llmb_suite_load(c.suite, &suite, &err);
+    if (!rc)
+        rc = llmb_quality_prepare(&c, &suite, &err);
     if (rc) {
         llmb_cli_error("%s", err.msg);
         llmb_str_list_free(&c.models);

@@ -451,16 +451,28 @@ int llmb_model_facts(const char *path, struct llmb_gguf_facts *out, struct llmb_
         snprintf(out->name, sizeof out->name, "%s", gguf_get_val_str(g, k));
     if ((k = gguf_find_key(g, "llmbench.synthetic")) >= 0 && gguf_get_kv_type(g, k) == GGUF_TYPE_BOOL)
         out->synthetic = gguf_get_val_bool(g, k);
+    char key[96];
+    snprintf(key, sizeof key, "%s.context_length", out->arch);
+    if (out->arch[0] && (k = gguf_find_key(g, key)) >= 0 && gguf_get_kv_type(g, k) == GGUF_TYPE_UINT32)
+        out->n_ctx_train = gguf_get_val_u32(g, k) > 0x7fffffffu ? 0x7fffffff : (int)gguf_get_val_u32(g, k);
     out->n_tensors = (int)gguf_get_n_tensors(g);
     out->all_float = 1;
+    int64_t n_f32 = 0, n_f16 = 0, n_bf16 = 0;
     for (int64_t i = 0; i < gguf_get_n_tensors(g); i++) {
         enum ggml_type t = gguf_get_tensor_type(g, i);
         const int64_t *ne = gguf_get_tensor_ne(g, i); /* the walk checked that the product fits */
         out->tensor_bytes += gguf_get_tensor_size(g, i);
         out->n_params += (uint64_t)(ne[0] * ne[1] * ne[2] * ne[3]);
+        n_f32 += t == GGML_TYPE_F32;
+        n_f16 += t == GGML_TYPE_F16;
+        n_bf16 += t == GGML_TYPE_BF16;
         if (t != GGML_TYPE_F32 && t != GGML_TYPE_F16 && t != GGML_TYPE_BF16)
             out->all_float = 0;
     }
+    /* no general.file_type: llama.cpp guesses the most common tensor type's; so do we for float files
+     * (LLAMA_FTYPE_ALL_F32 0, MOSTLY_F16 1, MOSTLY_BF16 32) */
+    if (out->file_type < 0 && out->all_float && out->n_tensors > 0)
+        out->file_type = n_f16 > n_f32 && n_f16 >= n_bf16 ? 1 : n_bf16 > n_f32 ? 32 : 0;
     out->bpw = out->n_params ? 8.0 * (double)out->tensor_bytes / (double)out->n_params : 0;
     gguf_free(g);
     return LLMB_OK;

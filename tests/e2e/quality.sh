@@ -18,10 +18,16 @@ trap 'rm -rf "$tmp"' EXIT
 # parity MODEL TEXT ARGS...: llmbench's PPL and +/- within 0.01% of llama-perplexity's
 parity() {
     local name="$1" model="$2" text="$3"; shift 3
-    "$lp" -m "$model" -f "$text" "$@" >"$tmp/lp.out" 2>&1
-    local rc_lp=$?
-    local ref
-    ref=$(sed -n 's/.*Final estimate: PPL = \([0-9.]*\) +\/- \([0-9.]*\).*/\1 \2/p' "$tmp/lp.out")
+    # llama.cpp's logger is never flushed at exit (common/log.cpp leaks it on
+    # purpose), so on a busy machine the last lines, the estimate among them,
+    # can be lost: run it again, up to 3 times in all
+    local rc_lp ref try
+    for try in 1 2 3; do
+        "$lp" -m "$model" -f "$text" "$@" >"$tmp/lp.out" 2>&1
+        rc_lp=$?
+        ref=$(sed -n 's/.*Final estimate: PPL = \([0-9.]*\) +\/- \([0-9.]*\).*/\1 \2/p' "$tmp/lp.out")
+        [ -n "$ref" ] && break
+    done
     if [ -z "$ref" ]; then bad "$name: llama-perplexity gave no estimate (exit $rc_lp): $(tail -3 "$tmp/lp.out")"; return; fi
     if ! "$bin" quality -m "$model" --ppl "$text" "$@" --force --quiet -o json >"$tmp/q.json" 2>"$tmp/err"; then
         bad "$name: llmbench quality failed: $(cat "$tmp/err")"; return

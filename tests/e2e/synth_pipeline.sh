@@ -35,6 +35,7 @@ assert rows[0]["reference"] and rows[0]["pp_vs_ref"] == 1.0
 for r in rows:
     assert r["pp_avg_ts"] > 0 and r["tg_avg_ts"] > 0 and r["ttft_avg_ms"] > 0 and r["file_size"] > 0, r
     assert r["synthetic"] is True and r["peak_rss_bytes"] > 0 and 0 < r["bpw"] <= 16.01, r
+    assert "ppl" not in r and "kld_mean" not in r and "suite_pass_rate" not in r, r  # no quality without --ppl/--suite
 sizes = [r["file_size"] for r in rows]
 assert sizes == sorted(sizes, reverse=True), sizes
 PY
@@ -48,31 +49,23 @@ after=$(stat -c %Y "$XDG_DATA_HOME"/llmbench/models/*Q4_K_M*)
 [ "$before" = "$after" ] && ok || bad "pipeline re-quantized an up-to-date file"
 
 # --- bad input: one line, non-zero exit, nothing left behind ------------------------
-expect() { # name pattern cmd...
-    local name="$1" pat="$2"; shift 2
-    "$@" >"$tmp/out" 2>"$tmp/err"
-    local rc=$?
-    if [ $rc -eq 0 ] || [ $rc -ge 128 ]; then bad "$name: exit $rc"; return; fi
-    if [ "$(wc -l < "$tmp/err")" -ne 1 ] || ! grep -qiE -e "$pat" "$tmp/err"; then bad "$name: $(cat "$tmp/err")"; return; fi
-    ok
-}
 mkdir "$tmp/o"
-expect "unknown shape" "unknown shape 'llama-9b'" "$bin" synth llama-9b -o "$tmp/o/x.gguf"
-expect "unknown type" "unknown type 'Q9_K'" "$bin" synth tiny -q Q9_K -o "$tmp/o/x.gguf"
-expect "imatrix type" "importance matrix" "$bin" synth tiny -q IQ2_XXS -o "$tmp/o/x.gguf"
-expect "bad override" "not a multiple" "$bin" synth tiny --heads 3 -o "$tmp/o/x.gguf"
-expect "missing vocab" "vocabulary file '$tmp/none.gguf'" "$bin" synth tiny --vocab-file "$tmp/none.gguf" -o "$tmp/o/x.gguf"
-expect "vocab not gguf" "not a GGUF file" "$bin" synth tiny --vocab-file "$here/lib.sh" -o "$tmp/o/x.gguf"
-expect "vocab too small" "32000 tokens" "$bin" synth tiny --vocab 100 -o "$tmp/o/x.gguf"
-expect "quantize quantized" "quantize needs an F32, F16 or BF16" "$bin" quantize -m "$tmp/tiny-Q4_K_M.gguf" -q Q4_0 -O "$tmp/o"
-expect "quantize bad type" "unknown quantization type 'Q7_K'" "$bin" quantize -m "$tmp/tiny-F16.gguf" -q Q7_K -O "$tmp/o"
-expect "quantize imatrix" "importance matrix" "$bin" quantize -m "$tmp/tiny-F16.gguf" -q IQ1_S -O "$tmp/o"
-expect "quantize missing" "No such file" "$bin" quantize -m "$tmp/missing.gguf" -O "$tmp/o"
-expect "pipeline both" "exactly one of" "$bin" pipeline --shape tiny -m "$tmp/tiny-F16.gguf"
-expect "pipeline shape" "unknown shape" "$bin" pipeline --shape nope
+expect_fail "unknown shape" "unknown shape 'llama-9b'" "$bin" synth llama-9b -o "$tmp/o/x.gguf"
+expect_fail "unknown type" "unknown type 'Q9_K'" "$bin" synth tiny -q Q9_K -o "$tmp/o/x.gguf"
+expect_fail "imatrix type" "importance matrix" "$bin" synth tiny -q IQ2_XXS -o "$tmp/o/x.gguf"
+expect_fail "bad override" "not a multiple" "$bin" synth tiny --heads 3 -o "$tmp/o/x.gguf"
+expect_fail "missing vocab" "vocabulary file '$tmp/none.gguf'" "$bin" synth tiny --vocab-file "$tmp/none.gguf" -o "$tmp/o/x.gguf"
+expect_fail "vocab not gguf" "not a GGUF file" "$bin" synth tiny --vocab-file "$here/lib.sh" -o "$tmp/o/x.gguf"
+expect_fail "vocab too small" "32000 tokens" "$bin" synth tiny --vocab 100 -o "$tmp/o/x.gguf"
+expect_fail "quantize quantized" "quantize needs an F32, F16 or BF16" "$bin" quantize -m "$tmp/tiny-Q4_K_M.gguf" -q Q4_0 -O "$tmp/o"
+expect_fail "quantize bad type" "unknown quantization type 'Q7_K'" "$bin" quantize -m "$tmp/tiny-F16.gguf" -q Q7_K -O "$tmp/o"
+expect_fail "quantize imatrix" "importance matrix" "$bin" quantize -m "$tmp/tiny-F16.gguf" -q IQ1_S -O "$tmp/o"
+expect_fail "quantize missing" "No such file" "$bin" quantize -m "$tmp/missing.gguf" -O "$tmp/o"
+expect_fail "pipeline both" "exactly one of" "$bin" pipeline --shape tiny -m "$tmp/tiny-F16.gguf"
+expect_fail "pipeline shape" "unknown shape" "$bin" pipeline --shape nope
 # a disk that fills half way: a 4 MB file size limit
-expect "synth disk full" "cannot write .*(too large|space)" bash -c "ulimit -f 4096; exec '$bin' synth tiny -o '$tmp/o/full.gguf' --quiet"
-expect "quantize disk full" "could not quantize" bash -c "ulimit -f 4096; exec '$bin' quantize -m '$tmp/tiny-F16.gguf' -q Q8_0 -O '$tmp/o' --quiet"
+expect_fail "synth disk full" "cannot write .*(too large|space)" bash -c "ulimit -f 4096; exec '$bin' synth tiny -o '$tmp/o/full.gguf' --quiet"
+expect_fail "quantize disk full" "could not quantize" bash -c "ulimit -f 4096; exec '$bin' quantize -m '$tmp/tiny-F16.gguf' -q Q8_0 -O '$tmp/o' --quiet"
 if [ -z "$(ls -A "$tmp/o")" ]; then ok; else bad "files left behind: $(ls -A "$tmp/o")"; fi
 
 finish

@@ -3,7 +3,8 @@
  * the real models' published file sizes (computed by a dry run: llama.cpp's
  * quantizer picks every tensor's type); a tiny model written for real has the
  * predicted size, loads in llama.cpp, says it is synthetic, and its bytes
- * depend on the seed only; bad shapes and vocabularies are refused. */
+ * depend on the seed only; bad shapes and vocabularies are refused; the
+ * facts of a file without general.file_type guess a float file's type. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -133,6 +134,7 @@ static void test_tiny_loads(void **state)
         assert_int_equal(mi.n_vocab, 32000);
         assert_int_equal(mi.n_layer, 2);
         assert_true(mi.synthetic);
+        assert_int_equal(f.n_ctx_train, mi.n_ctx_train);
         eng->close(st);
     }
 }
@@ -215,12 +217,56 @@ static void test_bad_inputs(void **state)
     assert_int_equal(access(out, F_OK), -1); /* nothing written under the final name */
 }
 
+/* A GGUF of three 32-element tensors of the given types, without general.file_type. */
+static void write_typed(const char *path, const enum ggml_type types[3])
+{
+    struct ggml_context *ctx = ggml_init((struct ggml_init_params){.mem_size = 1 << 16, .no_alloc = false});
+    struct gguf_context *g = gguf_init_empty();
+    gguf_set_val_str(g, "general.architecture", "llama");
+    gguf_set_val_u32(g, "llama.context_length", 256);
+    gguf_set_val_str(g, "tokenizer.ggml.model", "llama");
+    for (int i = 0; i < 3; i++) {
+        struct ggml_tensor *t = ggml_new_tensor_1d(ctx, types[i], 32);
+        ggml_format_name(t, "t%d", i);
+        memset(t->data, 0, ggml_nbytes(t));
+        gguf_add_tensor(g, t);
+    }
+    assert_true(gguf_write_to_file(g, path, false));
+    gguf_free(g);
+    ggml_free(ctx);
+}
+
+/* Facts of a file without general.file_type: a float file's type is guessed
+ * as llama.cpp does (most common tensor type), a quantized one's is not. */
+static void test_facts_guess(void **state)
+{
+    (void)state;
+    static const struct { enum ggml_type t[3]; int want; } cases[] = {
+        {{GGML_TYPE_F32, GGML_TYPE_F32, GGML_TYPE_F16}, 0},
+        {{GGML_TYPE_F16, GGML_TYPE_F16, GGML_TYPE_F32}, 1},
+        {{GGML_TYPE_BF16, GGML_TYPE_F32, GGML_TYPE_BF16}, 32},
+        {{GGML_TYPE_Q8_0, GGML_TYPE_F32, GGML_TYPE_F32}, -1},
+    };
+    char path[512];
+    snprintf(path, sizeof path, "%s/typed.gguf", tmpdir);
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        write_typed(path, cases[i].t);
+        struct llmb_gguf_facts f;
+        struct llmb_error e = {0};
+        if (llmb_model_facts(path, &f, &e))
+            fail_msg("facts of case %zu: %s", i, e.msg);
+        assert_int_equal(f.file_type, cases[i].want);
+        assert_int_equal(f.n_ctx_train, 256);
+        assert_int_equal(f.all_float, cases[i].want >= 0);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_published_sizes), cmocka_unit_test(test_tiny_loads),
         cmocka_unit_test(test_deterministic),   cmocka_unit_test(test_padded_vocab),
-        cmocka_unit_test(test_bad_inputs),
+        cmocka_unit_test(test_bad_inputs),      cmocka_unit_test(test_facts_guess),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
