@@ -273,6 +273,13 @@ int llmb_ppl_run(const struct llmb_engine_ops *e, void *st, const struct llmb_mo
     struct llmb_context_info applied;
     if ((rc = e->context(st, &cp, &applied, err)))
         goto done;
+    /* warm-up, as llama-perplexity's common init does: one token through the
+     * model (buffers allocated, weights paged in), then a clean memory */
+    if (e->prefill && e->reset) {
+        int32_t bos = mi->bos >= 0 ? mi->bos : 0;
+        if ((rc = e->prefill(st, &bos, 1, n_batch, err)) || (rc = e->reset(st)))
+            goto done;
+    }
 
     const int rows_max = n_seq * per_seq;
     const int32_t *all = p->ref_in ? ref.tokens : tokens;
