@@ -460,9 +460,9 @@ int llmb_model_facts(const char *path, struct llmb_gguf_facts *out, struct llmb_
     int64_t n_f32 = 0, n_f16 = 0, n_bf16 = 0;
     for (int64_t i = 0; i < gguf_get_n_tensors(g); i++) {
         enum ggml_type t = gguf_get_tensor_type(g, i);
-        const int64_t *ne = gguf_get_tensor_ne(g, i); /* the walk checked that the product fits */
+        const int64_t *ne = gguf_get_tensor_ne(g, i); /* the walk checked that a product without 0 fits */
         out->tensor_bytes += gguf_get_tensor_size(g, i);
-        out->n_params += (uint64_t)(ne[0] * ne[1] * ne[2] * ne[3]);
+        out->n_params += ne[0] && ne[1] && ne[2] && ne[3] ? (uint64_t)(ne[0] * ne[1] * ne[2] * ne[3]) : 0;
         n_f32 += t == GGML_TYPE_F32;
         n_f16 += t == GGML_TYPE_F16;
         n_bf16 += t == GGML_TYPE_BF16;
