@@ -20,7 +20,7 @@ test: build
 
 asan:
 	@test -e deps/llama-build/bin/libllama.so || bash scripts/setup.sh
-	cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DLLMB_SANITIZE=ON >/dev/null
+	cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DLLMB_SANITIZE=ON >/dev/null
 	cmake --build build-asan -j $(JOBS)
 	cd build-asan && ctest --output-on-failure -j $(JOBS)
 
