@@ -87,6 +87,11 @@ quant zero-tensors "holds no tensors" "$h/zero-tensors.gguf"
 bench no-vocab "has no vocabulary \(no tokenizer.ggml.model key\)" "$h/no-vocab.gguf"
 quant no-vocab "has no vocabulary \(no tokenizer.ggml.model key\)" "$h/no-vocab.gguf"
 vocab no-vocab "vocabulary file '.*' has no tokens" "$h/no-vocab.gguf"
+# padding a vocabulary (--vocab N) reads its token types and scores: they must fit
+for f in types-strings:token_type types-short:token_type scores-u8:scores; do
+    run "synth --vocab 64 ${f%%:*}" "tokenizer.ggml.${f#*:} \((int32|float32)\) is not an array of 5 values" \
+        "$bin" synth tiny --vocab-file "$h/${f%%:*}.gguf" --vocab 64 -o "$out/s.gguf" --quiet
+done
 
 # --- things that are not model files ----------------------------------------
 mkdir "$tmp/dir.gguf"
