@@ -57,8 +57,8 @@ for t in "$@"; do
     ran=$(( $(date +%s) - start ))
     crashes=$(( $(count "$regress") - before ))
     # the last status line ("#N ... cov: C ft: F ..."); executions from the final stats when printed
-    last="$(grep -E '^#[0-9]+:?[[:space:]].*cov: ' "$log" | tail -n 1 || true)"
-    execs="$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -n 1)"
+    last="$(grep -aE '^#[0-9]+:?[[:space:]].*cov: ' "$log" | tail -n 1 || true)"
+    execs="$(LC_ALL=C sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -n 1)"
     [ -n "$execs" ] || execs="$(printf '%s' "$last" | sed -n 's/^#\([0-9]*\).*/\1/p')"
     cov="$(printf '%s' "$last" | sed -n 's/.* cov: \([0-9]*\).*/\1/p')"
     ft="$(printf '%s' "$last" | sed -n 's/.* ft: \([0-9]*\).*/\1/p')"
