@@ -12,6 +12,7 @@
 #include <ggml-cpu.h>
 #include <llama.h>
 
+#include "../core/clock.h"
 #include "llmbench/engine.h"
 #include "llmbench/model.h"
 #include "llmbench/probe.h"
@@ -445,11 +446,10 @@ static char *format_prompt(struct llama_state *s, const struct llmb_gen_request 
     return strdup(rq->prompt);
 }
 
+/* the runner's clock (core/clock.h), in ms */
 static double now_ms(void)
 {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+    return (double)llmb_clock_ns() / 1e6;
 }
 
 static int eng_generate(void *st, const struct llmb_gen_request *rq, struct llmb_gen_result *res,
