@@ -4,7 +4,9 @@
 #define LLMBENCH_PLAN_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include "llmbench.h"
+#include "quality.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -39,8 +41,38 @@ struct llmb_bench_params {
     struct llmb_int_list flash_attn; /* enum llmb_flash_attn values */
 };
 
+/* What a test instance measures. Each kind is one workload of src/workload/
+ * behind the same interface; the runner runs any mix of them. */
+enum llmb_workload_kind {
+    LLMB_WL_SPEED = 0, /* pp / tg / pg at a depth: llama-bench's tests */
+    LLMB_WL_PPL,       /* perplexity over a text (optionally saving a KLD reference) */
+    LLMB_WL_KLD,       /* perplexity and KL divergence against a saved reference */
+    LLMB_WL_SUITE,     /* a graded prompt suite */
+    LLMB_WL_COUNT
+};
+/* "speed", "ppl", "kld", "suite"; llmb_workload_kind_parse: -1 when unknown. */
+const char *llmb_workload_kind_name(int kind);
+int         llmb_workload_kind_parse(const char *name);
+
+/* Settings shared by the quality instances of a plan (borrowed by them). */
+struct llmb_quality_spec {
+    const char *text_path;       /* ppl/kld: the text (NULL for kld: the reference's tokens) */
+    char        text_sha256[65]; /* of the text file's bytes ("" when none) */
+    int         n_ctx;           /* chunk size */
+    int         n_batch;
+    int         n_chunks;        /* -1: all */
+    int         top_k;           /* entries per token saved in a reference */
+    const struct llmb_suite *suite;
+    char        suite_id[96];    /* suite name, version and content hash: part of the key */
+    int         max_tokens;
+    double      temperature;
+    uint32_t    seed;
+    int         force;           /* measure synthetic models anyway */
+};
+
 /* One test: a point of the matrix. Strings are borrowed from the params. */
 struct llmb_instance {
+    int         kind;        /* enum llmb_workload_kind */
     const char *model;
     int         n_gpu_layers;
     int         n_batch;
@@ -52,6 +84,14 @@ struct llmb_instance {
     int         n_depth;
     int         n_prompt;
     int         n_gen;
+    /* quality kinds */
+    const struct llmb_quality_spec *q;
+    const char *ref_out;     /* ppl: save this model's log-probs here (the family's KLD reference) */
+    const char *ref_in;      /* kld: the reference file */
+    const char *ref_model;   /* kld/suite: the reference model, NULL when none */
+    /* suite: the reference's answers, filled by the parent before this
+     * instance's worker starts (NULL, or *ref_answers NULL: no similarity) */
+    struct llmb_suite_answer *const *ref_answers;
 };
 
 /* Parses llama-bench's int list/range syntax: "a,b,c" and "first-last[+|*step]",
@@ -88,7 +128,8 @@ int llmb_plan_expand(const struct llmb_bench_params *p, struct llmb_instance **o
 /* Same model-level parameters (the engine can keep the model loaded). */
 int llmb_instance_same_model(const struct llmb_instance *a, const struct llmb_instance *b);
 
-/* "pp512", "tg128", "pp512+tg128", with " @ d4096" for depth. */
+/* "pp512", "tg128", "pp512+tg128", with " @ d4096" for depth; "ppl c512",
+ * "kld c512", "suite default". */
 void llmb_instance_test_name(const struct llmb_instance *in, char *buf, size_t len);
 
 #ifdef __cplusplus

@@ -7,7 +7,9 @@
 
 #include <stdint.h>
 #include "engine.h"
+#include "events.h"
 #include "plan.h"
+#include "quality.h"
 #include "stats.h"
 
 #ifdef __cplusplus
@@ -54,6 +56,10 @@ struct llmb_result {
     double   ci_target_pct;
     uint64_t peak_rss;       /* process high-water RSS during the test, bytes */
     const char *error;       /* NULL, or why this test failed (crash, timeout...): no samples then */
+    /* quality kinds (inst.kind): perplexity / KLD figures, suite answers */
+    struct llmb_ppl_result ppl;
+    struct llmb_suite_answer *answers; /* n_answers, in the suite's order */
+    size_t   n_answers;
 };
 
 /* Called once per finished instance; the result is valid only during the call.
@@ -64,9 +70,22 @@ typedef void (*llmb_progress_cb)(const char *line, void *user);
 
 struct llmb_runner_hooks {
     llmb_result_cb   on_result;   /* also gets failed tests (error set) from the isolated runner */
-    llmb_progress_cb on_progress;
+    llmb_progress_cb on_progress; /* (being replaced by on_event) */
+    llmb_event_cb    on_event;    /* every event (may be NULL) */
     void            *user;
 };
+
+/* How a plan is executed (llmb_runner_execute). */
+struct llmb_exec_params {
+    int           isolate;     /* 1: a worker process per model configuration */
+    double        timeout_s;   /* isolated: longest silence of a worker in a test (0: none) */
+    volatile int *stop;        /* polled: non-zero stops the run (Ctrl-C) */
+    long long     run_id;      /* reported in run_started */
+    size_t        n_planned;   /* the whole plan (n may be fewer when resuming) */
+    size_t        first_index; /* ... and the index of instances[0] in it */
+    double        estimate_s;  /* < 0: unknown */
+};
+struct llmb_exec_params llmb_exec_default_params(void);
 
 /* Runs instances[0..n) on the engine. Stops at the first engine failure and
  * returns its code with err filled; results already delivered stay delivered. */
@@ -85,6 +104,15 @@ int llmb_runner_run(const struct llmb_engine_ops *engine, const struct llmb_inst
 int llmb_runner_run_isolated(const struct llmb_engine_ops *engine, const struct llmb_instance *instances, size_t n,
                              const struct llmb_run_params *rp, const struct llmb_runner_hooks *hooks,
                              double timeout_s, volatile int *stop, struct llmb_error *err);
+
+/* The one entry point of every command: run_started, every instance
+ * (isolated or in process), run_finished. Returns the runner's code. */
+int llmb_runner_execute(const struct llmb_engine_ops *engine, const struct llmb_instance *instances, size_t n,
+                        const struct llmb_run_params *rp, const struct llmb_exec_params *xp,
+                        const struct llmb_runner_hooks *hooks, struct llmb_error *err);
+
+/* Frees what a result owns (answers); for results the caller assembled. */
+void llmb_result_free_answers(struct llmb_result *r);
 
 #ifdef __cplusplus
 }

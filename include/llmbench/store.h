@@ -103,6 +103,29 @@ int llmb_store_end_run(struct llmb_store *s, int64_t run_id, int status, struct 
 int llmb_store_put_run(struct llmb_store *s, const struct llmb_run_info *ri, const struct llmb_result *results,
                        const char *const *model_sha256, size_t n, int64_t *run_id, struct llmb_error *err);
 
+/* The pipeline's model family: which variants were quantized from which
+ * source, and the ladder asked for. Stored with the run (schema 4). */
+struct llmb_store_family_member {
+    const char *path;
+    const char *label;          /* "F16", "Q4_K_M" */
+    int         is_reference;   /* the variant the others are measured against */
+    const char *quantized_from; /* the source file, NULL for the source itself */
+};
+struct llmb_store_family {
+    const char *source_path;    /* the F16/BF16/F32 file (or synthetic shape's) */
+    const char *ladder;         /* "-q" as asked: "default", "Q8_0,Q4_K_M" */
+    const struct llmb_store_family_member *members;
+    size_t      n;
+};
+int llmb_store_put_family(struct llmb_store *s, int64_t run_id, const struct llmb_store_family *f,
+                          struct llmb_error *err);
+
+/* The answers of a suite instance stored complete in a run (a resumed
+ * quality run needs the reference's). *out (llmb_suite_answers_free then
+ * free) holds *n answers in the suite's order; *n = 0 when none stored. */
+int llmb_store_get_answers(struct llmb_store *s, int64_t run_id, const char *instance_key,
+                           struct llmb_suite_answer **out, size_t *n, struct llmb_error *err);
+
 /* A quality figure for a model (issue 5 fills these; recommend reads them). */
 struct llmb_store_quality {
     const char *kind;           /* "kld" or "ppl" */
@@ -148,6 +171,7 @@ struct llmb_store_filter {
     char    host[128];
     char    build[64];   /* llama.cpp build commit prefix */
     char    plan[65];    /* the run's plan hash, exactly (imports: the file's sha256) */
+    char    kind[16];    /* workload kind: "speed", "ppl", "kld", "suite"; "": every kind */
 };
 /* Sets one field by name (run, model, quant, device, since, until, tag, host,
  * build, plan); checks the value. */
@@ -183,6 +207,13 @@ struct llmb_store_record {
     char    host[128];
     char    type_k[16], type_v[16];
     double  kld, ppl; /* latest quality figures of the model; NAN when none */
+    /* quality instances (r.inst.kind != LLMB_WL_SPEED): r.ppl (ppl/kld) and
+     * r.answers (suite) are filled; r.inst.q is NULL, what it said is here */
+    char    dataset[256];        /* the text's name (ppl/kld) */
+    char    dataset_sha256[65];
+    char    suite[96];           /* the suite's id (suite) */
+    char    ref_model[1024];     /* the reference model's path (kld/suite), "" when none */
+    char    ref_model_sha256[65];
     struct llmb_result r;
 };
 /* Instances matching f, oldest first. Free with llmb_store_records_free. */
