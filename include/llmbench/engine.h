@@ -76,6 +76,10 @@ struct llmb_gen_request {
     int         max_tokens;
     float       temperature;       /* 0: greedy */
     uint32_t    seed;              /* sampling seed (temperature > 0) */
+    /* Called with each generated token's text (may be NULL) between decode
+     * steps; the time it takes is left out of every timing. */
+    void (*on_token)(const char *text, size_t len, double t_ms, void *user);
+    void       *user;
 };
 
 struct llmb_gen_result {

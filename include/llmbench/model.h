@@ -39,6 +39,8 @@ struct llmb_gguf_facts {
     double   bpw;
     int      all_float;     /* every tensor is F32, F16 or BF16 */
     int      n_tensors;
+    int      n_vocab;       /* tokens in tokenizer.ggml.tokens, 0 when absent */
+    uint64_t vocab_hash;    /* the vocabulary's identity, as the engine's (0 when absent) */
 };
 
 /* Checks path (as llmb_model_check) and fills *out. */

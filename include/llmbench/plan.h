@@ -92,6 +92,7 @@ struct llmb_instance {
     /* suite: the reference's answers, filled by the parent before this
      * instance's worker starts (NULL, or *ref_answers NULL: no similarity) */
     struct llmb_suite_answer *const *ref_answers;
+    int         group;       /* the caller's: which of its models / rows this belongs to */
 };
 
 /* Parses llama-bench's int list/range syntax: "a,b,c" and "first-last[+|*step]",

@@ -25,6 +25,7 @@ struct llmb_ppl_params {
     const char *ref_out;    /* save this model's top-k log-probs here (the KLD reference) */
     const char *ref_in;     /* compare against this reference (KLD, top-1, delta p) */
     int         top_k;      /* entries per token in a saved reference (default 32) */
+    const char *text_sha256; /* recorded in a saved reference (may be NULL) */
     void (*progress)(int chunk, int n_chunk, double ppl, void *user);
     void *user;
 };
@@ -40,7 +41,7 @@ struct llmb_ppl_result {
     double tokens_per_s;        /* evaluated tokens / seconds */
     /* against a reference (have_kld) */
     int    have_kld;
-    double ref_ppl;
+    double ref_ppl;             /* the reference's own PPL on these tokens (recorded in its file) */
     double ppl_ratio;           /* ppl / ref_ppl */
     double kld_mean, kld_err, kld_median, kld_p99, kld_max;
     double top1, top1_err;      /* share of tokens whose top-1 matches the reference */
@@ -48,9 +49,22 @@ struct llmb_ppl_result {
     double mean_dp, mean_dp_err;
 };
 
-/* Runs the scoring passes on an opened engine (creates its own context). */
+/* Runs the scoring passes on an opened engine (creates its own context,
+ * whose applied settings go to *applied). */
 int llmb_ppl_run(const struct llmb_engine_ops *e, void *st, const struct llmb_model_info *mi,
-                 const struct llmb_ppl_params *p, struct llmb_ppl_result *out, struct llmb_error *err);
+                 const struct llmb_ppl_params *p, struct llmb_ppl_result *out, struct llmb_context_info *applied,
+                 struct llmb_error *err);
+
+/* What a saved reference says about itself, read without a model. */
+struct llmb_ref_info {
+    int      n_ctx, n_chunk, top_k, n_vocab;
+    uint64_t vocab_hash;
+    double   ppl, ppl_err;          /* the reference model's own PPL on its tokens */
+    char     text_sha256[65];       /* the text it was measured on ("" unknown) */
+    char     model_name[64];        /* the reference model's file name */
+};
+/* Reads and checks a reference file whole (magic, version, sizes, checksum). */
+int llmb_ref_info_read(const char *path, struct llmb_ref_info *out, struct llmb_error *err);
 
 /* Reads a text file for scoring: rejects empty, binary (NUL bytes or invalid
  * UTF-8) text; drops one trailing newline as llama-perplexity does. */
@@ -104,13 +118,16 @@ struct llmb_suite_params {
     /* reference answers (same suite, same order) for similarity; may be NULL */
     const struct llmb_suite_answer *ref;
     void (*progress)(size_t i, size_t n, void *user);
+    /* each generated token of prompt i, between decode steps (clock paused) */
+    void (*on_token)(size_t i, const char *text, size_t len, double t_ms, void *user);
     void *user;
 };
 struct llmb_suite_params llmb_suite_default_params(void);
 
 /* Runs every item; answers[0..suite->n) filled (free with llmb_suite_answers_free). */
 int  llmb_suite_run(const struct llmb_engine_ops *e, void *st, const struct llmb_suite *suite,
-                    const struct llmb_suite_params *p, struct llmb_suite_answer *answers, struct llmb_error *err);
+                    const struct llmb_suite_params *p, struct llmb_suite_answer *answers,
+                    struct llmb_context_info *applied, struct llmb_error *err);
 void llmb_suite_answers_free(struct llmb_suite_answer *a, size_t n);
 
 #ifdef __cplusplus

@@ -65,14 +65,10 @@ struct llmb_result {
 /* Called once per finished instance; the result is valid only during the call.
  * A non-zero return stops the run with that code. */
 typedef int (*llmb_result_cb)(const struct llmb_result *r, void *user);
-/* Called with progress lines ("benchmark 2/6: prompt run 3/5"); may be NULL. */
-typedef void (*llmb_progress_cb)(const char *line, void *user);
-
 struct llmb_runner_hooks {
-    llmb_result_cb   on_result;   /* also gets failed tests (error set) from the isolated runner */
-    llmb_progress_cb on_progress; /* (being replaced by on_event) */
-    llmb_event_cb    on_event;    /* every event (may be NULL) */
-    void            *user;
+    llmb_result_cb on_result; /* also gets failed tests (error set) from the isolated runner */
+    llmb_event_cb  on_event;  /* every event (may be NULL) */
+    void          *user;
 };
 
 /* How a plan is executed (llmb_runner_execute). */

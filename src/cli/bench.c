@@ -12,6 +12,7 @@
 
 #include "../core/atomic_file.h"
 #include "cli.h"
+#include "runctl.h"
 #include "store_cli.h"
 #include "llmbench/engine.h"
 #include "llmbench/model.h"
@@ -23,8 +24,7 @@
 enum {
     O_MODEL = 1, O_PROMPT, O_GEN, O_PG, O_DEPTH, O_BATCH, O_UBATCH, O_CTK, O_CTV, O_THREADS, O_NGL, O_FA,
     O_REPS, O_CI, O_MAX_REPS, O_MAX_TIME, O_NO_WARMUP, O_OUT, O_OUT_ERR, O_EXP_MD, O_EXP_CSV, O_EXP_JSON,
-    O_EXP_JSONL, O_ENGINE, O_SEED, O_PROGRESS, O_VERBOSE, O_NO_DB, O_RESUME, O_TAG, O_TIMEOUT, O_NO_ISOLATE,
-    O_FORCE,
+    O_EXP_JSONL, O_ENGINE, O_SEED, O_PROGRESS, O_VERBOSE, O_NO_ISOLATE, O_FORCE,
 };
 
 static const struct llmb_opt bench_opts[] = {
@@ -53,13 +53,9 @@ static const struct llmb_opt bench_opts[] = {
     {O_EXP_JSONL, "--export-jsonl", "FILE", NULL, "also write JSON Lines to FILE"},
     {O_ENGINE, "--engine", "NAME", "llama", "engine: llama (in process) or null (no model, for tests)"},
     {O_SEED, "--seed", "N", "1234", "seed of the random prompt tokens"},
-    {O_PROGRESS, "--progress", NULL, NULL, "print progress to stderr"},
+    {O_PROGRESS, "--progress", NULL, "a bar on a terminal", "print one progress line per step to stderr"},
     {O_VERBOSE, "-v,--verbose", NULL, NULL, "show the engine's log"},
-    LLMB_STORE_DB_OPTS,
-    {O_NO_DB, "--no-db", NULL, NULL, "do not store the results"},
-    {O_RESUME, "--resume", NULL, NULL, "continue the interrupted run of the same plan: run only unfinished tests"},
-    {O_TAG, "--tag", "TAG[,TAG]", NULL, "label the stored run (compare and results filter by it)"},
-    {O_TIMEOUT, "--timeout", "SEC", "none", "a test taking longer is stopped and recorded as failed"},
+    LLMB_RUN_OPTS,
     {O_NO_ISOLATE, "--no-isolate", NULL, NULL, "run in this process instead of a worker per model configuration"},
     {O_FORCE, "--force", NULL, NULL, "run a model even when it does not seem to fit in memory"},
     {0, NULL, NULL, NULL, NULL},
@@ -82,25 +78,10 @@ struct bench_cli {
     const char              *out_fmt, *err_fmt;
     struct sink              sinks[MAX_SINKS];
     int                      n_sinks;
-    int                      progress, verbose;
-    size_t                   n_done, n_failed, n_total;
-    /* results store */
-    struct llmb_cli_store    store_opts;
-    struct llmb_store       *store;
-    int64_t                  run_id;
-    int                      no_db, resume, isolate, force;
-    const char              *tags;
-    double                   timeout_s;
-    struct llmb_error        store_err;
+    int                      verbose, isolate, force;
+    size_t                   n_rows;
+    struct llmb_cli_run      run; /* store, resume, events, progress */
 };
-
-static volatile int interrupted;
-
-static void on_sigint(int sig)
-{
-    (void)sig;
-    interrupted = 1;
-}
 
 static int parse_num(const char *name, const char *v, double min, double max, double *out, struct llmb_error *err)
 {
@@ -128,7 +109,7 @@ static int on_opt(int id, const char *name, const char *v, void *user, struct ll
     struct llmb_error e = {0};
     int rc = LLMB_OK;
     double d;
-    if (llmb_cli_store_opt(&c->store_opts, id, name, v, &rc, err))
+    if (llmb_cli_run_opt(&c->run, id, name, v, &rc, err))
         return rc;
     switch (id) {
     case -1: return llmb_error_set(err, LLMB_E_INVAL, "unexpected argument '%s' (models go after -m)", v);
@@ -174,12 +155,8 @@ static int on_opt(int id, const char *name, const char *v, void *user, struct ll
         if (!(rc = parse_num(name, v, 0, 4294967295.0, &d, err)))
             c->rp.seed = (unsigned)d;
         return rc;
-    case O_PROGRESS: c->progress = 1; return LLMB_OK;
+    case O_PROGRESS: c->run.progress_mode = LLMB_PROGRESS_LINES; return LLMB_OK;
     case O_VERBOSE: c->verbose = 1; return LLMB_OK;
-    case O_NO_DB: c->no_db = 1; return LLMB_OK;
-    case O_RESUME: c->resume = 1; return LLMB_OK;
-    case O_TAG: c->tags = v; return LLMB_OK;
-    case O_TIMEOUT: return parse_num(name, v, 0.001, 1e7, &c->timeout_s, err);
     case O_NO_ISOLATE: c->isolate = 0; return LLMB_OK;
     case O_FORCE: c->force = 1; return LLMB_OK;
     default: return llmb_error_set(err, LLMB_E_INVAL, "unhandled option '%s'", name);
@@ -189,28 +166,14 @@ static int on_opt(int id, const char *name, const char *v, void *user, struct ll
     return LLMB_OK;
 }
 
-static void on_progress(const char *line, void *user)
-{
-    (void)user;
-    fprintf(stderr, "llmbench: %s\n", line);
-}
-
-/* Called after timing, outside any timed region: print, then store. */
+/* Called after timing, outside any timed region: print (the store is runctl's). */
 static int on_result(const struct llmb_result *r, void *user)
 {
     struct bench_cli *c = user;
     for (int i = 0; i < c->n_sinks; i++)
         if (c->sinks[i].pr && llmb_printer_row(c->sinks[i].pr, r))
             return llmb_error_set(NULL, LLMB_E_IO, "write failed");
-    if (c->store && llmb_store_put_result(c->store, c->run_id, r, &c->store_err))
-        return c->store_err.code ? c->store_err.code : LLMB_E_IO;
-    if (r->error) {
-        c->n_failed++;
-        char test[64];
-        llmb_instance_test_name(&r->inst, test, sizeof test);
-        fprintf(stderr, "llmbench: %s on %s failed: %s\n", test, r->inst.model, r->error);
-    }
-    c->n_done++;
+    c->n_rows++;
     return LLMB_OK;
 }
 
@@ -242,58 +205,12 @@ static int check_memory(const struct llmb_bench_params *bp, int force, struct ll
     return LLMB_OK;
 }
 
-/* Opens the store, starts (or resumes) the run, and drops the instances the
- * resumed run already holds complete. */
-static int open_store(struct bench_cli *c, int argc, char **argv, struct llmb_instance *inst, size_t *n_inst,
-                      struct llmb_error *err)
+/* The plan's identity beyond its instances: what changes the figures. */
+static void plan_extra(const struct bench_cli *c, char *buf, size_t len)
 {
-    int rc = llmb_cli_store_open(&c->store_opts, 0, &c->store, err);
-    if (rc)
-        return rc;
-    size_t n = *n_inst;
-    char (*keys)[LLMB_STORE_KEY_MAX] = malloc(n * sizeof *keys);
-    const char **kp = malloc(n * sizeof *kp);
-    if (!keys || !kp) {
-        free(keys);
-        free(kp);
-        return llmb_error_set(err, LLMB_E_NOMEM, "out of memory");
-    }
-    for (size_t i = 0; !rc && i < n; i++) {
-        rc = llmb_store_instance_key(c->store, &inst[i], keys[i], sizeof keys[i], err);
-        kp[i] = keys[i];
-    }
-    char plan[65], extra[160], cmd[4096];
-    snprintf(extra, sizeof extra, "engine=%s;r=%d;auto=%d;ci=%g;min=%d;max=%d;t=%g;warmup=%d;seed=%u", c->engine,
-             c->rp.reps, c->rp.auto_reps, c->rp.ci_target_pct, c->rp.min_reps, c->rp.max_reps, c->rp.max_time_s,
-             c->rp.warmup, c->rp.seed);
-    llmb_store_plan_hash(kp, n, extra, plan);
-    llmb_cli_command_line("bench", argc, argv, cmd, sizeof cmd);
-    c->run_id = 0;
-    if (!rc && c->resume)
-        rc = llmb_store_find_resumable(c->store, plan, &c->run_id, err);
-    if (!rc && c->run_id) {
-        rc = llmb_store_resume_run(c->store, c->run_id, err);
-        size_t k = 0;
-        for (size_t i = 0; !rc && i < n; i++) {
-            int done = llmb_store_instance_done(c->store, c->run_id, keys[i], err);
-            if (done < 0)
-                rc = err->code ? err->code : LLMB_E_IO;
-            else if (!done)
-                inst[k++] = inst[i];
-        }
-        if (!rc) {
-            fprintf(stderr, "llmbench: resuming run %lld: %zu of %zu tests left\n", (long long)c->run_id, k, n);
-            *n_inst = k;
-        }
-    } else if (!rc) {
-        if (c->resume)
-            fprintf(stderr, "llmbench: no interrupted run of this plan to resume: starting a new one\n");
-        struct llmb_run_info ri = {.command = cmd, .tags = c->tags, .plan_hash = plan, .n_planned = n};
-        rc = llmb_store_begin_run(c->store, &ri, &c->run_id, err);
-    }
-    free(keys);
-    free(kp);
-    return rc;
+    snprintf(buf, len, "engine=%s;r=%d;auto=%d;ci=%g;min=%d;max=%d;t=%g;warmup=%d;seed=%u", c->engine, c->rp.reps,
+             c->rp.auto_reps, c->rp.ci_target_pct, c->rp.min_reps, c->rp.max_reps, c->rp.max_time_s, c->rp.warmup,
+             c->rp.seed);
 }
 
 static int check_format(const char *what, const char *fmt, struct llmb_error *err)
@@ -321,9 +238,9 @@ static int open_sinks(struct bench_cli *c, struct llmb_error *err)
     return rc;
 }
 
-/* Ends every printer; commits export files holding at least one row, removes
- * the others. Returns the first failure. */
-static int close_sinks(struct bench_cli *c, struct llmb_error *err)
+/* Ends every printer; commits export files of a complete run holding at
+ * least one row (failed: 1), removes the others. Returns the first failure. */
+static int close_sinks(struct bench_cli *c, int failed, struct llmb_error *err)
 {
     int rc = LLMB_OK;
     for (int i = 0; i < c->n_sinks; i++) {
@@ -331,7 +248,7 @@ static int close_sinks(struct bench_cli *c, struct llmb_error *err)
         if (s->pr && llmb_printer_footer(s->pr) && !rc)
             rc = llmb_error_set(err, LLMB_E_IO, "cannot write %s output", s->format);
         if (s->path) {
-            if (c->n_done > 0 && s->af.f) {
+            if (!failed && c->n_rows > 0 && s->af.f) {
                 int r2 = llmb_atomic_commit(&s->af, rc ? NULL : err);
                 rc = rc ? rc : r2;
             }
@@ -352,11 +269,12 @@ int llmb_cmd_bench(int argc, char **argv)
     c.out_fmt = "md";
     c.err_fmt = "none";
     c.isolate = 1;
-    llmb_cli_store_init(&c.store_opts);
+    llmb_cli_run_init(&c.run);
+    c.run.progress_mode = isatty(2) ? LLMB_PROGRESS_BAR : LLMB_PROGRESS_NONE; /* llama-bench is silent */
     struct llmb_error err = {0};
     struct llmb_instance *inst = NULL;
+    unsigned char *done = NULL;
     size_t n_inst = 0;
-    int exit_code = LLMB_EXIT_USAGE;
 
     int rc = llmb_opt_parse(bench_opts, argc, argv, on_opt, &c, &err);
     if (rc == LLMB_OPT_HELP) {
@@ -386,19 +304,22 @@ int llmb_cmd_bench(int argc, char **argv)
         rc = llmb_model_check(c.bp.models.v[i], NULL, &err);
     if (!rc && !strcmp(engine->name, "llama"))
         rc = check_memory(&c.bp, c.force, &err);
-    if (!rc && c.no_db && c.resume)
-        rc = llmb_error_set(&err, LLMB_E_INVAL, "--resume needs the results database (drop --no-db)");
-    if (!rc && !c.no_db) {
-        size_t planned = n_inst;
-        rc = open_store(&c, argc, argv, inst, &n_inst, &err);
-        if (!rc && n_inst == 0) {
-            fprintf(stderr, "llmbench: run %lld already holds all %zu tests\n", (long long)c.run_id, planned);
-            llmb_store_end_run(c.store, c.run_id, LLMB_RUN_COMPLETE, &err);
-            exit_code = LLMB_EXIT_OK;
-            goto done;
-        }
-        if (rc)
-            exit_code = rc == LLMB_E_INVAL ? LLMB_EXIT_USAGE : LLMB_EXIT_FAIL;
+    if (!rc && !(done = calloc(n_inst ? n_inst : 1, 1)))
+        rc = llmb_error_set(&err, LLMB_E_NOMEM, "out of memory");
+    char extra[256];
+    plan_extra(&c, extra, sizeof extra);
+    int stage = 0; /* 0 checking input (exit 2), 1 opening the run, 2 running */
+    if (!rc && (stage = 1))
+        rc = llmb_cli_run_open(&c.run, "bench", argc, argv, inst, n_inst, extra, done, &err);
+    size_t planned = n_inst, k = 0;
+    for (size_t i = 0; !rc && i < n_inst; i++)
+        if (!done[i])
+            inst[k++] = inst[i];
+    if (!rc && (n_inst = k) == 0) {
+        fprintf(stderr, "llmbench: run %lld already holds all %zu tests: nothing to run\n", (long long)c.run.run_id,
+                planned);
+        rc = llmb_store_end_run(c.run.store, c.run.run_id, LLMB_RUN_COMPLETE, &err);
+        goto done;
     }
     if (rc)
         goto done;
@@ -418,50 +339,27 @@ int llmb_cmd_bench(int argc, char **argv)
             c.n_sinks--;
             i--;
         }
-
-    exit_code = LLMB_EXIT_FAIL;
     if ((rc = open_sinks(&c, &err))) {
-        close_sinks(&c, NULL);
-        if (c.store)
-            llmb_store_end_run(c.store, c.run_id, LLMB_RUN_FAILED, NULL);
+        close_sinks(&c, 1, NULL);
+        if (c.run.store)
+            llmb_store_end_run(c.run.store, c.run.run_id, LLMB_RUN_FAILED, NULL);
         goto done;
     }
-    c.n_total = n_inst;
-    struct llmb_runner_hooks hooks = {.on_result = on_result, .on_progress = c.progress ? on_progress : NULL,
-                                      .user = &c};
-    struct sigaction sa = {.sa_handler = on_sigint}, old_int, old_term;
-    sigemptyset(&sa.sa_mask);
-    sigaction(SIGINT, &sa, &old_int);
-    sigaction(SIGTERM, &sa, &old_term);
-    if (c.isolate)
-        rc = llmb_runner_run_isolated(engine, inst, n_inst, &c.rp, &hooks, c.timeout_s, &interrupted, &err);
-    else
-        rc = llmb_runner_run(engine, inst, n_inst, &c.rp, &hooks, &err);
-    sigaction(SIGINT, &old_int, NULL);
-    sigaction(SIGTERM, &old_term, NULL);
-    if (rc && c.store_err.code && rc == c.store_err.code)
-        err = c.store_err;
-    int rc2 = close_sinks(&c, rc ? NULL : &err);
-    if (c.store) {
-        struct llmb_error e2 = {0};
-        int st = rc == LLMB_E_INTERRUPTED ? LLMB_RUN_INTERRUPTED : rc ? LLMB_RUN_FAILED : LLMB_RUN_COMPLETE;
-        if (llmb_store_end_run(c.store, c.run_id, st, &e2) && !rc && !rc2)
-            rc2 = e2.code, err = e2;
-    }
-    if (rc && c.n_done > 0)
-        fprintf(stderr, "llmbench: %zu of %zu tests finished before %s; their results were kept%s\n", c.n_done,
-                n_inst, rc == LLMB_E_INTERRUPTED ? "the interruption" : "the failure",
-                c.store ? " (llmbench bench --resume with the same flags goes on)" : "");
+    c.run.on_result = on_result;
+    c.run.user = &c;
+    stage = 2;
+    rc = llmb_cli_run_execute(&c.run, engine, inst, n_inst, &c.rp, c.isolate, &err);
+    int rc2 = close_sinks(&c, rc, rc ? NULL : &err);
     rc = rc ? rc : rc2;
-    if (!rc)
-        exit_code = c.n_failed ? LLMB_EXIT_FAIL : LLMB_EXIT_OK;
-    else if (rc == LLMB_E_INTERRUPTED)
-        exit_code = 130;
-done:
-    if (rc && rc != LLMB_OPT_HELP)
+done:;
+    struct llmb_error e3 = {0};
+    int rc3 = llmb_cli_run_close(&c.run, &e3);
+    if (!rc && rc3)
+        rc = rc3, err = e3;
+    if (rc)
         llmb_cli_error("%s", err.msg[0] ? err.msg : llmb_strerror(rc));
-    llmb_store_close(c.store);
     free(inst);
+    free(done);
     llmb_bench_params_free(&c.bp);
-    return exit_code;
+    return llmb_cli_stage_exit(stage, rc, c.run.n_failed);
 }

@@ -24,8 +24,9 @@
 #include "llmbench/synth.h"
 #include "opt.h"
 #include "quality.h"
+#include "runctl.h"
 
-enum { O_SHAPE = 1, O_MODEL, O_SEED, O_TYPES, O_OUTDIR, O_PROMPT, O_GEN, O_REPS, O_THREADS, O_NO_REF, O_OUT, O_QUIET };
+enum { O_SHAPE = 1, O_MODEL, O_SEED, O_TYPES, O_OUTDIR, O_PROMPT, O_GEN, O_REPS, O_THREADS, O_NO_REF, O_OUT };
 
 static const struct llmb_opt pipe_opts[] = {
     {O_SHAPE, "-s,--shape", "NAME", NULL, "synthetic model of this shape (see llmbench synth --list)"},
@@ -40,29 +41,23 @@ static const struct llmb_opt pipe_opts[] = {
     {O_NO_REF, "--no-ref", NULL, NULL, "do not benchmark the F16/F32 reference (Q8_0 becomes the reference)"},
     LLMB_QUALITY_OPTS,
     {O_OUT, "-o,--output", "FMT", "md", "md, csv, json or jsonl"},
-    {O_QUIET, "--quiet", NULL, NULL, "no progress on stderr"},
+    LLMB_RUN_OPTS,
     {0, NULL, NULL, NULL, NULL},
 };
 
 struct pipe_cli {
     const char *shape, *model, *types, *outdir, *fmt;
     long seed, p, n, threads;
-    int reps, auto_reps, no_ref, quiet;
+    int reps, auto_reps, no_ref;
     struct llmb_quality_cli q; /* --ppl, --suite and their settings */
+    struct llmb_cli_run run;   /* store, resume, events, progress */
 };
 
 struct variant {
     const char *path;
     struct llmb_gguf_facts facts;
     const char *label;
-    double pp, pp_sd, tg, tg_sd, ttft_ms, load_ms;
-    uint64_t rss;
-    int have_pp, have_tg;
-};
-
-struct collect {
-    struct variant *v;
-    int n;
+    const char *from; /* quantized from */
 };
 
 static int parse_long(const char *name, const char *v, long min, long max, long *out, struct llmb_error *err)
@@ -80,7 +75,7 @@ static int on_opt(int id, const char *name, const char *v, void *user, struct ll
     struct pipe_cli *c = user;
     long x;
     int rc;
-    if (llmb_quality_opt(&c->q, id, name, v, &rc, err))
+    if (llmb_quality_opt(&c->q, id, name, v, &rc, err) || llmb_cli_run_opt(&c->run, id, name, v, &rc, err))
         return rc;
     switch (id) {
     case -1: return llmb_error_set(err, LLMB_E_INVAL, "unexpected argument '%s'", v);
@@ -103,39 +98,8 @@ static int on_opt(int id, const char *name, const char *v, void *user, struct ll
         return LLMB_OK;
     case O_NO_REF: c->no_ref = 1; return LLMB_OK;
     case O_OUT: c->fmt = v; return LLMB_OK;
-    case O_QUIET: c->quiet = 1; return LLMB_OK;
     default: return llmb_error_set(err, LLMB_E_INVAL, "unhandled option '%s'", name);
     }
-}
-
-static int on_result(const struct llmb_result *r, void *user)
-{
-    struct collect *c = user;
-    for (int i = 0; i < c->n; i++) {
-        struct variant *v = &c->v[i];
-        if (strcmp(v->path, r->inst.model))
-            continue;
-        if (r->inst.n_gen == 0) {
-            v->pp = r->pp_ts.mean;
-            v->pp_sd = r->pp_ts.stddev;
-            v->ttft_ms = r->ttft_ms.mean;
-            v->have_pp = 1;
-        } else {
-            v->tg = r->tg_ts.mean;
-            v->tg_sd = r->tg_ts.stddev;
-            v->have_tg = 1;
-        }
-        v->load_ms = r->model.load_ms;
-        if (r->peak_rss > v->rss)
-            v->rss = r->peak_rss;
-    }
-    return LLMB_OK;
-}
-
-static void on_progress(const char *line, void *user)
-{
-    (void)user;
-    fprintf(stderr, "llmbench: %s\n", line);
 }
 
 /* The synthetic reference of a shape: made once, reused while valid. */
@@ -152,7 +116,7 @@ static int shape_reference(const struct pipe_cli *c, char *path, size_t len, str
     struct llmb_error ignore;
     if (llmb_model_facts(path, &f, &ignore) == LLMB_OK && f.synthetic && f.file_type == 1)
         return LLMB_OK;
-    if (!c->quiet)
+    if (!c->run.quiet)
         fprintf(stderr, "llmbench: writing synthetic %s (F16) to %s\n", sp.shape.name, path);
     sp.output = path;
     struct llmb_synth_info info;
@@ -162,8 +126,7 @@ static int shape_reference(const struct pipe_cli *c, char *path, size_t len, str
 /* Quality asked: refuses up front what would otherwise fail only after the
  * ladder and the benchmark (synthetic weights without --force, a context
  * longer than the model's, unreadable text, a suite that does not load). */
-static int quality_checks(const struct pipe_cli *c, const struct llmb_shape *shape, struct llmb_suite *suite,
-                          struct llmb_error *err)
+static int quality_checks(const struct pipe_cli *c, const struct llmb_shape *shape, struct llmb_error *err)
 {
     char path[4096];
     int synthetic = 1, n_ctx, rc;
@@ -180,130 +143,134 @@ static int quality_checks(const struct pipe_cli *c, const struct llmb_shape *sha
     if (rc)
         return rc;
     if (synthetic && !c->q.force)
-        return llmb_quality_synthetic_error(path, err);
+        return llmb_error_set(err, LLMB_E_INVAL, "model '%s' is synthetic (random weights): its quality figures "
+                              "would mean nothing (--force to measure anyway)", path);
     if (c->q.ppl && n_ctx > 0 && c->q.ctx > n_ctx)
         return llmb_error_set(err, LLMB_E_INVAL, "-c/--ctx-size %ld is larger than the model's context (%d) of '%s'",
                               c->q.ctx, n_ctx, path);
-    return llmb_quality_prepare(&c->q, suite, err);
+    if (c->q.ppl) {
+        char *t;
+        size_t len;
+        if ((rc = llmb_text_read(c->q.ppl, &t, &len, err)))
+            return rc;
+        free(t);
+    }
+    struct llmb_suite suite;
+    if (c->q.suite && !(rc = llmb_suite_load(c->q.suite, &suite, err))) {
+        for (size_t i = 0; i < suite.n_skipped; i++)
+            fprintf(stderr, "llmbench: warning: %s\n", suite.warnings[i]);
+        llmb_suite_free(&suite);
+    }
+    return rc;
 }
 
-/* Every variant's quality against v[ref]; the speed just measured goes along
- * for the table. *out (free with llmb_quality_rows_free) is set even on failure. */
-static int run_quality(const struct pipe_cli *c, const struct variant *v, int n, int ref,
-                       const struct llmb_suite *suite, struct llmb_quality_row **out, struct llmb_error *err)
-{
-    struct llmb_quality_row *rows = calloc((size_t)n, sizeof *rows);
-    if (!(*out = rows))
-        return llmb_error_set(err, LLMB_E_NOMEM, "out of memory");
-    for (int i = 0; i < n; i++) {
-        rows[i].path = v[i].path;
-        rows[i].label = v[i].label;
-        rows[i].have_pp = v[i].have_pp;
-        rows[i].pp_ts = v[i].pp;
-        rows[i].pp_sd = v[i].pp_sd;
-        rows[i].have_tg = v[i].have_tg;
-        rows[i].tg_ts = v[i].tg;
-        rows[i].tg_sd = v[i].tg_sd;
-    }
-    struct llmb_quality_cli q = c->q;
-    q.threads = c->threads;
-    q.quiet = c->quiet;
-    return llmb_quality_run_family(&q, rows, (size_t)n, (size_t)ref, q.suite ? suite : NULL, err);
-}
 
 static double rel(double x, double ref)
 {
     return ref > 0 ? x / ref : 0;
 }
 
-/* rows: the variants' quality (NULL when not measured), whose fields join
- * each variant's object; suite answers go into json and jsonl only. */
-static void print_table(const char *fmt, struct variant *v, int n, int ref, const struct llmb_quality_row *rows,
-                        const struct llmb_suite *suite, const struct llmb_quality_cli *q)
+static json_t *num(double v, int have)
 {
-    if (!strcmp(fmt, "md") && rows) {
-        llmb_quality_print_table(rows, (size_t)n, (size_t)ref, 1);
-        return;
-    }
-    if (!strcmp(fmt, "md")) {
+    return have ? json_real(v) : json_null();
+}
+
+static int print_table(const struct pipe_cli *c, const struct variant *v, const struct llmb_qrun *q, int quality)
+{
+    const struct llmb_qrow *w = q->rows, *r = &q->rows[q->ref];
+    size_t n = q->n_rows;
+    if (!strcmp(c->fmt, "md") && quality) {
+        llmb_qrun_print_md(q, 1, 0, stdout);
+    } else if (!strcmp(c->fmt, "md")) {
         printf("| variant | size | bpw | pp t/s | tg t/s | TTFT ms | load ms | peak RSS | pp vs %s | tg vs %s |\n",
-               v[ref].label, v[ref].label);
+               r->label, r->label);
         printf("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n");
-        for (int i = 0; i < n; i++)
+        for (size_t i = 0; i < n; i++)
             printf("| %s | %.2f MiB | %.2f | %.2f \xc2\xb1 %.2f | %.2f \xc2\xb1 %.2f | %.2f | %.1f | %.2f MiB | %.2fx | %.2fx |\n",
-                   v[i].label, v[i].facts.file_size / 1048576.0, v[i].facts.bpw, v[i].pp, v[i].pp_sd, v[i].tg,
-                   v[i].tg_sd, v[i].ttft_ms, v[i].load_ms, v[i].rss / 1048576.0, rel(v[i].pp, v[ref].pp),
-                   rel(v[i].tg, v[ref].tg));
+                   w[i].label, v[i].facts.file_size / 1048576.0, v[i].facts.bpw, w[i].pp_ts, w[i].pp_sd, w[i].tg_ts,
+                   w[i].tg_sd, w[i].ttft_ms, w[i].load_ms, (double)w[i].rss / 1048576.0, rel(w[i].pp_ts, r->pp_ts),
+                   rel(w[i].tg_ts, r->tg_ts));
+        for (size_t i = 0; i < n; i++)
+            if (w[i].error)
+                printf("\n%s: FAILED: %s\n", w[i].label, w[i].error);
         if (v[0].facts.synthetic)
             printf("\nnote: synthetic (random-weight) models: speed figures only, no quality meaning\n");
-        return;
-    }
-    json_t *all = json_array();
-    for (int i = 0; i < n; i++) {
-        json_t *o = json_object();
-        json_object_set_new(o, "variant", json_string(v[i].label));
-        json_object_set_new(o, "model_filename", json_string(v[i].path));
-        json_object_set_new(o, "reference", json_boolean(i == ref));
-        json_object_set_new(o, "file_size", json_integer((json_int_t)v[i].facts.file_size));
-        json_object_set_new(o, "bpw", json_real(v[i].facts.bpw));
-        json_object_set_new(o, "synthetic", json_boolean(v[i].facts.synthetic));
-        json_object_set_new(o, "pp_avg_ts", v[i].have_pp ? json_real(v[i].pp) : json_null());
-        json_object_set_new(o, "pp_stddev_ts", v[i].have_pp ? json_real(v[i].pp_sd) : json_null());
-        json_object_set_new(o, "tg_avg_ts", v[i].have_tg ? json_real(v[i].tg) : json_null());
-        json_object_set_new(o, "tg_stddev_ts", v[i].have_tg ? json_real(v[i].tg_sd) : json_null());
-        json_object_set_new(o, "ttft_avg_ms", v[i].have_pp ? json_real(v[i].ttft_ms) : json_null());
-        json_object_set_new(o, "load_ms", json_real(v[i].load_ms));
-        json_object_set_new(o, "peak_rss_bytes", json_integer((json_int_t)v[i].rss));
-        json_object_set_new(o, "pp_vs_ref", json_real(rel(v[i].pp, v[ref].pp)));
-        json_object_set_new(o, "tg_vs_ref", json_real(rel(v[i].tg, v[ref].tg)));
-        if (rows)
-            llmb_quality_json_set(o, &rows[i], &rows[ref], suite);
-        if (rows && rows[i].ans && strcmp(fmt, "csv"))
-            json_object_set_new(o, "answers", llmb_quality_answers_json(&rows[i], suite, (uint32_t)q->seed, q->temp));
-        json_array_append_new(all, o);
-    }
-    size_t flags = JSON_REAL_PRECISION(10);
-    if (!strcmp(fmt, "json")) {
-        json_dumpf(all, stdout, flags | JSON_INDENT(2));
-        putchar('\n');
-    } else if (!strcmp(fmt, "jsonl")) {
-        size_t i;
-        json_t *o;
-        json_array_foreach(all, i, o) {
-            json_dumpf(o, stdout, flags | JSON_COMPACT);
-            putchar('\n');
+    } else {
+        json_t *all = json_array();
+        for (size_t i = 0; i < n; i++) {
+            json_t *o = json_object();
+            json_object_set_new(o, "variant", json_string(w[i].label));
+            json_object_set_new(o, "model_filename", json_string(w[i].path));
+            json_object_set_new(o, "quantized_from", v[i].from ? json_string(v[i].from) : json_null());
+            json_object_set_new(o, "file_size", json_integer((json_int_t)v[i].facts.file_size));
+            json_object_set_new(o, "bpw", json_real(v[i].facts.bpw));
+            json_object_set_new(o, "synthetic", json_boolean(v[i].facts.synthetic));
+            json_object_set_new(o, "pp_avg_ts", num(w[i].pp_ts, w[i].have_pp));
+            json_object_set_new(o, "pp_stddev_ts", num(w[i].pp_sd, w[i].have_pp));
+            json_object_set_new(o, "tg_avg_ts", num(w[i].tg_ts, w[i].have_tg));
+            json_object_set_new(o, "tg_stddev_ts", num(w[i].tg_sd, w[i].have_tg));
+            json_object_set_new(o, "ttft_avg_ms", num(w[i].ttft_ms, w[i].have_pp));
+            json_object_set_new(o, "load_ms", num(w[i].load_ms, w[i].have_pp || w[i].have_tg));
+            json_object_set_new(o, "peak_rss_bytes", w[i].have_pp || w[i].have_tg ? json_integer((json_int_t)w[i].rss)
+                                                                                  : json_null());
+            json_object_set_new(o, "pp_vs_ref", num(rel(w[i].pp_ts, r->pp_ts), w[i].have_pp && r->have_pp));
+            json_object_set_new(o, "tg_vs_ref", num(rel(w[i].tg_ts, r->tg_ts), w[i].have_tg && r->have_tg));
+            if (quality) /* the quality fields only when quality was measured */
+                llmb_qrun_json_set(q, i, o, strcmp(c->fmt, "csv") != 0);
+            else
+                json_object_set_new(o, "reference", json_boolean(i == q->ref));
+            json_object_set_new(o, "error", w[i].error ? json_string(w[i].error) : json_null());
+            json_array_append_new(all, o);
         }
-    } else { /* csv */
-        const char *k;
-        json_t *x;
-        int first = 1;
-        json_object_foreach(json_array_get(all, 0), k, x) {
-            printf("%s%s", first ? "" : ",", k);
-            first = 0;
-        }
-        putchar('\n');
-        size_t i;
-        json_t *o;
-        json_array_foreach(all, i, o) {
-            first = 1;
-            json_object_foreach(o, k, x) {
-                char *s = json_is_string(x) ? NULL : json_dumps(x, JSON_ENCODE_ANY | flags);
-                printf("%s\"%s\"", first ? "" : ",", s ? s : json_string_value(x));
-                free(s);
-                first = 0;
-            }
-            putchar('\n');
-        }
+        int rc = llmb_print_objects(all, c->fmt, stdout);
+        json_decref(all);
+        return rc;
     }
-    json_decref(all);
+    return fflush(stdout) || ferror(stdout) ? LLMB_E_IO : LLMB_OK;
+}
+
+/* The plan: per model, reference first, its speed tests then its quality
+ * tests, so each model is loaded once. */
+static int merge_plan(const struct llmb_instance *speed, size_t ns, const struct llmb_family *fam,
+                      const struct variant *v, int nv, int ref, struct llmb_instance **out, size_t *n_out)
+{
+    struct llmb_instance *all = malloc((ns + fam->n + 1) * sizeof *all);
+    if (!all)
+        return LLMB_E_NOMEM;
+    size_t k = 0;
+    for (int j = 0; j < nv; j++) {
+        const char *m = v[j == 0 ? ref : (j <= ref ? j - 1 : j)].path;
+        for (size_t i = 0; i < ns; i++)
+            if (!strcmp(speed[i].model, m))
+                all[k++] = speed[i];
+        for (size_t i = 0; i < fam->n; i++)
+            if (!strcmp(fam->inst[i].model, m))
+                all[k++] = fam->inst[i];
+    }
+    *out = all;
+    *n_out = k;
+    return LLMB_OK;
+}
+
+static int on_result(const struct llmb_result *r, void *user)
+{
+    return llmb_qrun_take(user, r);
 }
 
 int llmb_cmd_pipeline(int argc, char **argv)
 {
     struct pipe_cli c = {.types = "default", .fmt = "md", .seed = 42, .p = 512, .n = 128, .reps = 5};
     llmb_quality_cli_init(&c.q);
+    llmb_cli_run_init(&c.run);
     struct llmb_error err = {0};
-    int rc = llmb_opt_parse(pipe_opts, argc, argv, on_opt, &c, &err);
+    struct llmb_qrun q;
+    memset(&q, 0, sizeof q);
+    struct llmb_bench_params bp;
+    memset(&bp, 0, sizeof bp);
+    struct llmb_instance *speed = NULL, *plan = NULL, *left = NULL;
+    unsigned char *done = NULL;
+    size_t ns = 0, np = 0;
+    int stage = 0, rc = llmb_opt_parse(pipe_opts, argc, argv, on_opt, &c, &err);
     if (rc == LLMB_OPT_HELP) {
         llmb_opt_usage(stdout, "llmbench pipeline (--shape NAME | -m MODEL) [options]",
                        "Makes the quantization ladder of a model (or of a synthetic shape), benchmarks every variant\n"
@@ -326,24 +293,20 @@ int llmb_cmd_pipeline(int argc, char **argv)
         rc = llmb_shape_find(c.shape, &shape, &err);
     if (!rc && c.model)
         rc = llmb_model_check(c.model, NULL, &err);
-    if (!rc && c.outdir && access(c.outdir, W_OK) != 0)
+    if (!rc && c.outdir && (rc = llmb_path_mkdirs(c.outdir, &err)) == LLMB_OK && access(c.outdir, W_OK) != 0)
         rc = llmb_error_set(&err, LLMB_E_INVAL, "--outdir '%s' is not a writable folder", c.outdir);
     int quality = c.q.ppl || c.q.suite;
-    struct llmb_suite suite;
-    memset(&suite, 0, sizeof suite);
     if (!rc && quality)
-        rc = quality_checks(&c, &shape, &suite, &err);
-    if (rc) {
-        llmb_cli_error("%s", err.msg);
-        llmb_suite_free(&suite);
-        return LLMB_EXIT_USAGE;
-    }
-    for (size_t i = 0; i < suite.n_skipped; i++)
-        fprintf(stderr, "llmbench: warning: %s\n", suite.warnings[i]);
+        rc = quality_checks(&c, &shape, &err);
+    if (!rc && c.run.no_db && c.run.resume)
+        rc = llmb_error_set(&err, LLMB_E_INVAL, "--resume needs the results database (drop --no-db)");
+    if (rc)
+        goto out;
     signal(SIGXFSZ, SIG_IGN);
     llmb_engine_global_init(1);
 
-    /* 1. the reference model */
+    /* 1. the reference model, 2. the ladder */
+    stage = 1;
     char ref_path[4096], outdir[4096];
     if (c.shape) {
         rc = shape_reference(&c, ref_path, sizeof ref_path, &err);
@@ -354,17 +317,12 @@ int llmb_cmd_pipeline(int argc, char **argv)
     }
     if (c.outdir)
         snprintf(outdir, sizeof outdir, "%s", c.outdir);
-    /* 2. the ladder */
     struct llmb_ladder_item items[LLMB_LADDER_MAX];
     if (!rc)
         rc = llmb_ladder_make(ref_path, c.shape || c.outdir ? outdir : NULL, ftypes, nq, (int)c.threads, 0,
-                              !c.quiet && isatty(2), items, &err);
-    if (rc) {
-        llmb_cli_error("%s", err.msg);
-        llmb_suite_free(&suite);
-        return rc == LLMB_E_INVAL || rc == LLMB_E_MODEL ? LLMB_EXIT_USAGE : LLMB_EXIT_FAIL;
-    }
-    /* 3. benchmark every variant */
+                              !c.run.quiet && isatty(2), items, &err);
+    if (rc)
+        goto out;
     struct variant v[LLMB_LADDER_MAX + 1];
     memset(v, 0, sizeof v);
     int nv = 0;
@@ -378,38 +336,9 @@ int llmb_cmd_pipeline(int argc, char **argv)
         v[nv].path = items[i].path;
         v[nv].facts = items[i].facts;
         v[nv].label = llmb_ftype_name(items[i].ftype);
+        v[nv].from = ref_path;
     }
-    struct llmb_bench_params bp;
-    memset(&bp, 0, sizeof bp);
-    for (int i = 0; !rc && i < nv; i++)
-        rc = llmb_str_list_push(&bp.models, v[i].path);
-    if (!rc)
-        rc = llmb_int_list_push(&bp.n_prompt, (int)c.p) || llmb_int_list_push(&bp.n_gen, (int)c.n);
-    if (!rc && c.threads)
-        rc = llmb_int_list_push(&bp.n_threads, (int)c.threads);
-    if (!rc)
-        rc = llmb_bench_params_defaults(&bp, llmb_probe_cpu_physical_cores());
-    struct llmb_instance *inst = NULL;
-    size_t ni = 0;
-    if (!rc)
-        rc = llmb_plan_expand(&bp, &inst, &ni, &err);
-    if (!rc) {
-        struct llmb_run_params rp = llmb_run_default_params();
-        rp.reps = c.reps;
-        rp.auto_reps = c.auto_reps;
-        struct collect col = {.v = v, .n = nv};
-        struct llmb_runner_hooks h = {.on_result = on_result, .on_progress = c.quiet ? NULL : on_progress,
-                                      .user = &col};
-        rc = llmb_runner_run(llmb_engine_find("llama"), inst, ni, &rp, &h, &err);
-    }
-    free(inst);
-    llmb_bench_params_free(&bp);
-    if (rc) {
-        llmb_cli_error("%s", err.msg[0] ? err.msg : llmb_strerror(rc));
-        llmb_suite_free(&suite);
-        return LLMB_EXIT_FAIL;
-    }
-    /* 4. the reference: F16/BF16/F32, else Q8_0, else the first */
+    /* 3. the reference: F16/BF16/F32, else Q8_0, else the first */
     int ref = -1;
     for (int i = 0; i < nv && ref < 0; i++)
         if (llmb_ftype_is_float(v[i].facts.file_type))
@@ -418,15 +347,87 @@ int llmb_cmd_pipeline(int argc, char **argv)
         if (v[i].facts.file_type == 7)
             ref = i;
     ref = ref < 0 ? 0 : ref;
-    /* 5. quality against the same reference, 6. the table */
-    struct llmb_quality_row *rows = NULL;
-    if (quality)
-        rc = run_quality(&c, v, nv, ref, &suite, &rows, &err);
+    /* 4. the plan: speed of every variant, and quality against the reference */
+    const char *paths[LLMB_LADDER_MAX + 1];
+    for (int i = 0; i < nv; i++)
+        paths[i] = v[i].path;
+    struct llmb_quality_cli qc = c.q;
+    qc.threads = c.threads;
+    if (!quality) {
+        qc.ppl = NULL;
+        qc.suite = NULL;
+    }
+    if (!rc)
+        rc = llmb_qrun_prepare(&q, &qc, paths, (size_t)nv, (size_t)ref, &err);
+    for (int i = 0; !rc && i < nv; i++)
+        q.rows[i].label = v[i].label;
+    int threads = c.threads > 0 ? (int)c.threads : llmb_probe_cpu_physical_cores();
+    if (!rc && quality)
+        rc = llmb_qrun_build(&q, &qc, threads, !c.run.no_db, &err);
+    for (int i = 0; !rc && i < nv; i++)
+        rc = llmb_str_list_push(&bp.models, v[i].path);
+    if (!rc)
+        rc = llmb_int_list_push(&bp.n_prompt, (int)c.p) || llmb_int_list_push(&bp.n_gen, (int)c.n);
+    if (!rc)
+        rc = llmb_int_list_push(&bp.n_threads, threads);
+    if (!rc)
+        rc = llmb_bench_params_defaults(&bp, threads);
+    if (!rc)
+        rc = llmb_plan_expand(&bp, &speed, &ns, &err);
+    for (size_t i = 0; !rc && i < ns; i++) /* the row of each speed test */
+        for (int j = 0; j < nv; j++)
+            if (!strcmp(speed[i].model, v[j].path))
+                speed[i].group = j;
+    if (!rc && merge_plan(speed, ns, &q.fam, v, nv, ref, &plan, &np))
+        rc = llmb_error_set(&err, LLMB_E_NOMEM, "out of memory");
+    if (!rc && (!(done = calloc(np + 1, 1)) || !(left = malloc((np + 1) * sizeof *left))))
+        rc = llmb_error_set(&err, LLMB_E_NOMEM, "out of memory");
+    struct llmb_run_params rp = llmb_run_default_params();
+    rp.reps = c.reps;
+    rp.auto_reps = c.auto_reps;
+    char extra[160];
+    snprintf(extra, sizeof extra, "pipeline;r=%d;auto=%d;seed=%u", rp.reps, rp.auto_reps, rp.seed);
+    if (!rc)
+        rc = llmb_cli_run_open(&c.run, "pipeline", argc, argv, plan, np, extra, done, &err);
+    if (!rc)
+        rc = llmb_qrun_resume(&q, &c.run, plan, np, done, &err);
+    if (!rc && c.run.store) {
+        struct llmb_store_family_member m[LLMB_LADDER_MAX + 1];
+        for (int i = 0; i < nv; i++)
+            m[i] = (struct llmb_store_family_member){.path = v[i].path, .label = v[i].label,
+                                                     .is_reference = i == ref, .quantized_from = v[i].from};
+        struct llmb_store_family fam = {.source_path = ref_path, .ladder = c.types, .members = m, .n = (size_t)nv};
+        rc = llmb_store_put_family(c.run.store, c.run.run_id, &fam, &err);
+    }
+    size_t nl = 0;
+    for (size_t i = 0; !rc && i < np; i++)
+        if (!done[i])
+            left[nl++] = plan[i];
+    if (!rc && nl == 0) {
+        fprintf(stderr, "llmbench: run %lld already holds all %zu tests: nothing to run\n", (long long)c.run.run_id,
+                np);
+        rc = llmb_store_end_run(c.run.store, c.run.run_id, LLMB_RUN_COMPLETE, &err);
+    } else if (!rc) {
+        stage = 2;
+        c.run.on_result = on_result;
+        c.run.user = &q;
+        rc = llmb_cli_run_execute(&c.run, llmb_engine_find("llama"), left, nl, &rp, 1, &err);
+    }
+    if (!rc && (rc = print_table(&c, v, &q, quality)))
+        llmb_error_set(&err, rc, "cannot write the results to standard output");
+out:;
+    struct llmb_error e3 = {0};
+    int rc3 = llmb_cli_run_close(&c.run, &e3);
+    if (!rc && rc3)
+        rc = rc3, err = e3;
     if (rc)
         llmb_cli_error("%s", err.msg[0] ? err.msg : llmb_strerror(rc));
-    else
-        print_table(c.fmt, v, nv, ref, rows, &suite, &c.q);
-    llmb_quality_rows_free(rows, (size_t)nv, &suite);
-    llmb_suite_free(&suite);
-    return rc ? (rc == LLMB_E_INVAL ? LLMB_EXIT_USAGE : LLMB_EXIT_FAIL) : LLMB_EXIT_OK;
+    size_t failed = c.run.n_failed;
+    llmb_qrun_free(&q);
+    llmb_bench_params_free(&bp);
+    free(speed);
+    free(plan);
+    free(left);
+    free(done);
+    return llmb_cli_stage_exit(stage, rc, failed);
 }

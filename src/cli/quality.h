@@ -1,23 +1,27 @@
 /* quality.h - the quality measurements of a model family, shared by
- * `llmbench quality` and `llmbench pipeline`: options (a table fragment and
- * its handler), the checks made before anything runs, one row per model, the
- * run (reference first) and the "quality retained" table and JSON fields. */
+ * `llmbench quality` and `llmbench pipeline`: the flags (a table fragment
+ * and its handler), the checks made before anything runs, the family plan
+ * (family.h) with its reference file, what resuming needs, the results kept
+ * per model, and the "quality retained" table and structured outputs. */
 #ifndef LLMB_CLI_QUALITY_H
 #define LLMB_CLI_QUALITY_H
 
 #include <jansson.h>
+#include <stdio.h>
 
-#include "llmbench/engine.h"
+#include "llmbench/family.h"
 #include "llmbench/plan.h"
 #include "llmbench/quality.h"
+#include "llmbench/runner.h"
 #include "opt.h"
+#include "runctl.h"
 
 struct llmb_quality_cli {
     struct llmb_str_list models;
     const char *ppl, *save_ref, *ref, *suite, *ref_model, *fmt;
     long ctx, batch, chunks, threads, topk, maxtok, seed;
     double temp;
-    int force, quiet, verbose;
+    int force, verbose, ctx_given, batch_given;
 };
 
 /* The defaults of every option (as --help shows them). */
@@ -38,42 +42,69 @@ enum { LLMB_QOPT_PPL = 800, LLMB_QOPT_CTX, LLMB_QOPT_CHUNKS, LLMB_QOPT_SUITE, LL
 int llmb_quality_opt(struct llmb_quality_cli *c, int id, const char *name, const char *val, int *rc,
                      struct llmb_error *err);
 
-/* Before anything runs: the --ppl text is readable text, the suite loads
- * (*suite filled when --suite; free with llmb_suite_free). */
-int llmb_quality_prepare(const struct llmb_quality_cli *c, struct llmb_suite *suite, struct llmb_error *err);
-/* The refusal of a synthetic model without --force: LLMB_E_INVAL. */
-int llmb_quality_synthetic_error(const char *path, struct llmb_error *err);
-
-struct llmb_quality_row {
+/* What is known of one model of the family at the end. */
+struct llmb_qrow {
     const char *path;
-    const char *label;   /* shown instead of the file name when set (the pipeline's variant) */
+    const char *label;             /* the pipeline's variant name, NULL for quality */
     struct llmb_model_info mi;
-    int have_ppl;
-    struct llmb_ppl_result ppl;
-    struct llmb_suite_answer *ans;
-    int n_pass, n_checked;
-    double sim_sum, tg_sum, ttft_sum;
-    int n_sim, n_tg;
-    /* speed measured elsewhere (the pipeline's benchmark), shown by the table */
-    int have_pp, have_tg;
-    double pp_ts, pp_sd, tg_ts, tg_sd;
+    int    have_mi;
+    struct llmb_result score;      /* ppl / kld (score.inst.kind), when have_score */
+    struct llmb_result suite;      /* suite answers (owned), when have_suite */
+    int    have_score, have_suite;
+    const char *error;             /* a failed quality test's reason (owned copy) */
+    /* speed (the pipeline's benchmark) */
+    int    have_pp, have_tg;
+    double pp_ts, pp_sd, tg_ts, tg_sd, ttft_ms, load_ms;
+    uint64_t rss;
 };
 
-/* Measures every model of rows[0..n) (paths set), the reference rows[ref]
- * first; the others get KLD and similarity against it. suite may be NULL. */
-int llmb_quality_run_family(const struct llmb_quality_cli *c, struct llmb_quality_row *rows, size_t n, size_t ref,
-                            const struct llmb_suite *suite, struct llmb_error *err);
-void llmb_quality_rows_free(struct llmb_quality_row *rows, size_t n, const struct llmb_suite *suite);
+struct llmb_qrun {
+    struct llmb_quality_spec spec; /* what prepare found; the family copies it */
+    struct llmb_ref_info ref_info; /* --ref's */
+    struct llmb_suite  suite;
+    int                have_suite;
+    struct llmb_family fam;
+    size_t             ref;        /* the reference's row */
+    char               ref_path[4096];
+    int                ref_tmp;    /* ref_path is ours to delete */
+    struct llmb_qrow  *rows;       /* one per model */
+    size_t             n_rows;
+};
 
-/* The "quality retained" markdown table of a family (with pp and tg columns
- * when speed), and a note when a synthetic model was measured. */
-void llmb_quality_print_table(const struct llmb_quality_row *rows, size_t n, size_t ref, int speed);
-/* Sets the quality fields of row m (ppl, ppl_delta_pct, kld_*, top1_*,
- * suite_*, ...) on the JSON object o; ref is the family's reference row. */
-void llmb_quality_json_set(json_t *o, const struct llmb_quality_row *m, const struct llmb_quality_row *ref,
-                           const struct llmb_suite *suite);
-/* m's suite answers as a JSON array (empty without a suite). */
-json_t *llmb_quality_answers_json(const struct llmb_quality_row *m, const struct llmb_suite *suite, uint32_t seed,
-                                  double temp);
+/* Before anything runs: the text is readable (and hashed), the suite loads,
+ * a saved reference fits (its text, context and vocabulary), no model is
+ * synthetic without --force, every model shares the reference's
+ * vocabulary. models[ref] is the reference. */
+int  llmb_qrun_prepare(struct llmb_qrun *q, const struct llmb_quality_cli *c, const char *const *models, size_t n,
+                       size_t ref, struct llmb_error *err);
+/* The same for models that are not files (the null engine's): no checks of
+ * the models themselves. */
+int  llmb_qrun_prepare_unchecked(struct llmb_qrun *q, const struct llmb_quality_cli *c, const char *const *models,
+                                 size_t n, size_t ref, struct llmb_error *err);
+/* Builds the family plan; the reference's log-probabilities go to --save-ref,
+ * or (several models and a text) a file in the data folder named after the
+ * plan when stored (so --resume finds it), else a temporary one. */
+int  llmb_qrun_build(struct llmb_qrun *q, const struct llmb_quality_cli *c, int n_threads, int stored,
+                     struct llmb_error *err);
+/* After the run is opened: what a resumed run needs (the reference's suite
+ * answers from the store; the reference's perplexity again when its file is
+ * gone) and the rows of instances it already holds. */
+int  llmb_qrun_resume(struct llmb_qrun *q, struct llmb_cli_run *run, const struct llmb_instance *inst, size_t n,
+                      unsigned char *done, struct llmb_error *err);
+/* A finished instance of the family (the runner's on_result). */
+int  llmb_qrun_take(struct llmb_qrun *q, const struct llmb_result *r);
+void llmb_qrun_free(struct llmb_qrun *q);
+
+/* The "quality retained" markdown table (with pp and tg columns when
+ * speed), the suite's answers when any (answers), and a note when a
+ * synthetic model was measured. */
+void llmb_qrun_print_md(const struct llmb_qrun *q, int speed, int answers, FILE *f);
+/* The quality fields of row i on o (ppl, ppl_delta_pct, kld_*, top1_*,
+ * suite_*...); with_answers adds the answers array. */
+void llmb_qrun_json_set(const struct llmb_qrun *q, size_t i, json_t *o, int with_answers);
+/* ΔPPL of row i in % against the reference's own PPL; NAN when unknown. */
+double llmb_qrun_delta_ppl(const struct llmb_qrun *q, size_t i);
+/* Prints an array of row objects as json, jsonl or csv (one row per object). */
+int  llmb_print_objects(json_t *rows, const char *fmt, FILE *f);
 
 #endif

@@ -362,9 +362,32 @@ int llmb_instance_same_model(const struct llmb_instance *a, const struct llmb_in
     return a && b && !strcmp(a->model, b->model) && a->n_gpu_layers == b->n_gpu_layers;
 }
 
+static const char *const kind_names[LLMB_WL_COUNT] = {"speed", "ppl", "kld", "suite"};
+
+const char *llmb_workload_kind_name(int kind)
+{
+    return kind >= 0 && kind < LLMB_WL_COUNT ? kind_names[kind] : "unknown";
+}
+
+int llmb_workload_kind_parse(const char *name)
+{
+    for (int k = 0; name && k < LLMB_WL_COUNT; k++)
+        if (!strcmp(name, kind_names[k]))
+            return k;
+    return -1;
+}
+
 void llmb_instance_test_name(const struct llmb_instance *in, char *buf, size_t len)
 {
     int w;
+    if (in->kind == LLMB_WL_PPL || in->kind == LLMB_WL_KLD) {
+        snprintf(buf, len, "%s c%d", llmb_workload_kind_name(in->kind), in->q ? in->q->n_ctx : 0);
+        return;
+    }
+    if (in->kind == LLMB_WL_SUITE) {
+        snprintf(buf, len, "suite %s", in->q && in->q->suite && in->q->suite->name ? in->q->suite->name : "");
+        return;
+    }
     if (in->n_prompt > 0 && in->n_gen == 0)
         w = snprintf(buf, len, "pp%d", in->n_prompt);
     else if (in->n_gen > 0 && in->n_prompt == 0)

@@ -1,9 +1,11 @@
-/* runner.c - executes test instances on an engine the way llama-bench does:
- * keep the model while model-level parameters stay the same, new context per
- * instance, one warm-up (prompt run + one generated token), then repetitions
- * that each start from a cleared KV cache. Timed regions hold only engine
- * calls and clock reads: tokens, sample arrays and progress text are prepared
- * outside them. Results go to the caller's callback as each instance ends. */
+/* runner.c - executes test instances of any kind on an engine: keeps the
+ * model while model-level parameters stay the same, hands each instance to
+ * its workload (src/workload/), and delivers each result to the caller the
+ * moment it is complete, with the events that tell what is going on. The
+ * workloads hold the timed regions; the runner adds nothing inside them.
+ * llmb_runner_execute is the one entry point commands use: it frames the
+ * instances with run_started / run_finished and picks isolation. */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,6 +14,7 @@
 #include "clock.h"
 #include "llmbench/probe.h"
 #include "llmbench/runner.h"
+#include "workload/workload.h"
 
 const char *llmb_stop_reason_name(int reason)
 {
@@ -33,205 +36,85 @@ struct llmb_run_params llmb_run_default_params(void)
     return p;
 }
 
-/* Per-instance working memory, allocated before any timed region. */
-struct work {
-    int32_t  *prompt, *depth, *gen;
-    uint64_t *total_ns, *pp_ns, *tg_ns, *ttft_ns;
-    double   *tmp;
+struct llmb_exec_params llmb_exec_default_params(void)
+{
+    struct llmb_exec_params p = {.isolate = 1, .estimate_s = -1};
+    return p;
+}
+
+void llmb_result_free_answers(struct llmb_result *r)
+{
+    if (!r->answers)
+        return;
+    llmb_suite_answers_free(r->answers, r->n_answers);
+    free(r->answers);
+    r->answers = NULL;
+    r->n_answers = 0;
+}
+
+/* ---- events ------------------------------------------------------------------ */
+
+struct emitter {
+    const struct llmb_runner_hooks *h;
+    const struct llmb_instance     *inst;
+    size_t                          index, n;
 };
 
-static void work_free(struct work *w)
+static void emit(struct llmb_event *ev, void *user)
 {
-    free(w->prompt);
-    free(w->depth);
-    free(w->gen);
-    free(w->total_ns);
-    free(w->pp_ns);
-    free(w->tg_ns);
-    free(w->ttft_ns);
-    free(w->tmp);
-    memset(w, 0, sizeof *w);
-}
-
-/* Random tokens like llama-bench: first one BOS when the vocabulary adds it. */
-static void fill_tokens(int32_t *t, int n, const struct llmb_model_info *mi, unsigned *seed)
-{
-    for (int i = 0; i < n; i++)
-        t[i] = (i == 0 && mi->add_bos) ? mi->bos : (int32_t)(rand_r(seed) % (unsigned)(mi->n_vocab > 0 ? mi->n_vocab : 1));
-}
-
-static int work_alloc(struct work *w, const struct llmb_instance *in, size_t cap, const struct llmb_model_info *mi,
-                      unsigned *seed)
-{
-    memset(w, 0, sizeof *w);
-    w->prompt = malloc(sizeof(int32_t) * (size_t)(in->n_prompt + 1));
-    w->depth = malloc(sizeof(int32_t) * (size_t)(in->n_depth + 1));
-    w->gen = malloc(sizeof(int32_t) * (size_t)(in->n_gen + 1));
-    w->total_ns = calloc(cap, sizeof(uint64_t));
-    w->pp_ns = calloc(cap, sizeof(uint64_t));
-    w->tg_ns = calloc(cap, sizeof(uint64_t));
-    w->ttft_ns = calloc(cap, sizeof(uint64_t));
-    w->tmp = calloc(cap, sizeof(double));
-    if (!w->prompt || !w->depth || !w->gen || !w->total_ns || !w->pp_ns || !w->tg_ns || !w->ttft_ns || !w->tmp) {
-        work_free(w);
-        return LLMB_E_NOMEM;
-    }
-    fill_tokens(w->prompt, in->n_prompt, mi, seed);
-    fill_tokens(w->depth, in->n_depth, mi, seed);
-    fill_tokens(w->gen, in->n_gen, mi, seed);
-    return LLMB_OK;
-}
-
-static void progress(const struct llmb_runner_hooks *h, size_t idx, size_t n, const char *what, int rep, int reps)
-{
-    if (!h || !h->on_progress)
+    struct emitter *em = user;
+    if (!em->h || !em->h->on_event)
         return;
-    char line[160];
-    if (rep > 0)
-        snprintf(line, sizeof line, "benchmark %zu/%zu: %s %d/%d", idx, n, what, rep, reps);
-    else
-        snprintf(line, sizeof line, "benchmark %zu/%zu: %s", idx, n, what);
-    h->on_progress(line, h->user);
+    ev->index = em->index;
+    ev->n = em->n;
+    ev->inst = em->inst;
+    em->h->on_event(ev, em->h->user);
 }
 
-/* One repetition: the timed region. */
-static int run_once(const struct llmb_engine_ops *e, void *st, const struct llmb_instance *in, struct work *w,
-                    size_t r, struct llmb_error *err)
+static void emit_type(struct emitter *em, int type, const struct llmb_result *r)
 {
-    int rc;
-    if (in->n_depth > 0 && (rc = e->prefill(st, w->depth, in->n_depth, in->n_batch, err)))
-        return rc;
-    uint64_t t0 = llmb_clock_ns(), t_pp = t0, t_first = 0;
-    if (in->n_prompt > 0) {
-        if ((rc = e->prefill(st, w->prompt, in->n_prompt, in->n_batch, err)))
-            return rc;
-        t_pp = llmb_clock_ns();
-    }
-    for (int i = 0; i < in->n_gen; i++) {
-        if ((rc = e->decode(st, w->gen[i], err)))
-            return rc;
-        if (i == 0)
-            t_first = llmb_clock_ns();
-    }
-    uint64_t t_end = llmb_clock_ns();
-    w->total_ns[r] = t_end - t0;
-    w->pp_ns[r] = t_pp - t0;
-    w->tg_ns[r] = in->n_gen > 0 ? t_end - t_pp : 0;
-    w->ttft_ns[r] = in->n_gen > 0 ? t_first - t0 : t_pp - t0;
-    return LLMB_OK;
+    struct llmb_event ev = {.type = type, .result = r, .value = NAN, .text = r ? r->error : NULL};
+    emit(&ev, em);
 }
 
-static void rates(const uint64_t *ns, size_t n, double tokens, double *tmp, struct llmb_stats *out)
+static void rfc3339_now(char *buf, size_t len)
 {
-    for (size_t i = 0; i < n; i++)
-        tmp[i] = ns[i] ? 1e9 * tokens / (double)ns[i] : 0;
-    llmb_stats_compute(tmp, n, out);
+    time_t now = time(NULL);
+    struct tm tm;
+    strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", gmtime_r(&now, &tm));
 }
 
-static void summarize(struct llmb_result *res, const struct llmb_instance *in, struct work *w, size_t n)
-{
-    res->n_samples = n;
-    res->total_ns = w->total_ns;
-    res->pp_ns = w->pp_ns;
-    res->tg_ns = w->tg_ns;
-    res->ttft_ns = w->ttft_ns;
-    rates(w->total_ns, n, in->n_prompt + in->n_gen, w->tmp, &res->ts);
-    if (in->n_prompt > 0)
-        rates(w->pp_ns, n, in->n_prompt, w->tmp, &res->pp_ts);
-    if (in->n_gen > 0)
-        rates(w->tg_ns, n, in->n_gen, w->tmp, &res->tg_ts);
-    for (size_t i = 0; i < n; i++)
-        w->tmp[i] = (double)w->ttft_ns[i] / 1e6;
-    llmb_stats_compute(w->tmp, n, &res->ttft_ms);
-    for (size_t i = 0; i < n; i++)
-        w->tmp[i] = (double)w->total_ns[i];
-    llmb_stats_compute(w->tmp, n, &res->total_ns_stats);
-}
-
-/* -r auto: 1 when the CI of the tokens/s mean is tight enough. */
-static int converged(const struct work *w, const struct llmb_instance *in, size_t n, double target_pct)
-{
-    double *x = w->tmp;
-    for (size_t i = 0; i < n; i++)
-        x[i] = w->total_ns[i] ? 1e9 * (in->n_prompt + in->n_gen) / (double)w->total_ns[i] : 0;
-    struct llmb_stats s;
-    llmb_stats_compute(x, n, &s);
-    return s.mean > 0 && 100.0 * s.ci95_half / s.mean <= target_pct;
-}
+/* ---- one instance ----------------------------------------------------------------- */
 
 static int run_instance(const struct llmb_engine_ops *e, void *st, const struct llmb_model_info *mi,
-                        const struct llmb_instance *in, size_t idx, size_t n_inst, const struct llmb_run_params *rp,
-                        const struct llmb_runner_hooks *h, unsigned *seed, struct llmb_error *err)
+                        const struct llmb_instance *in, struct emitter *em, const struct llmb_run_params *rp,
+                        unsigned *seed, struct llmb_error *err)
 {
+    const struct llmb_workload_ops *wl = llmb_workload_find(in->kind);
+    if (!wl)
+        return llmb_error_set(err, LLMB_E_INVAL, "no workload of kind %d", in->kind);
     struct llmb_result res;
     memset(&res, 0, sizeof res);
     res.inst = *in;
     res.model = *mi;
-    res.ci_target_pct = rp->ci_target_pct;
-    time_t now = time(NULL);
-    struct tm tm;
-    strftime(res.test_time, sizeof res.test_time, "%Y-%m-%dT%H:%M:%SZ", gmtime_r(&now, &tm));
+    rfc3339_now(res.test_time, sizeof res.test_time);
 
-    size_t cap = (size_t)(rp->auto_reps ? rp->max_reps : rp->reps);
-    struct work w;
-    if (work_alloc(&w, in, cap, mi, seed))
-        return llmb_error_set(err, LLMB_E_NOMEM, "out of memory preparing %zu samples", cap);
-
+    struct llmb_wl_ctx c = {.e = e, .st = st, .mi = mi, .rp = rp, .seed = seed, .emit = emit, .user = em};
     llmb_probe_mem_reset_peak();
-    struct llmb_context_params cp = {
-        .n_ctx = in->n_prompt + in->n_gen + in->n_depth, .n_batch = in->n_batch, .n_ubatch = in->n_ubatch,
-        .type_k = in->type_k, .type_v = in->type_v, .flash_attn = in->flash_attn, .n_threads = in->n_threads,
-    };
-    int rc = e->context(st, &cp, &res.applied, err);
-    if (rc)
-        goto out;
-    if ((rc = e->reset(st)))
-        goto fail;
-
-    if (rp->warmup) {
-        if (in->n_prompt > 0) {
-            progress(h, idx, n_inst, "warmup prompt run", 0, 0);
-            if ((rc = e->prefill(st, w.prompt, in->n_prompt, in->n_batch, err)))
-                goto out;
-        }
-        if (in->n_gen > 0) {
-            progress(h, idx, n_inst, "warmup generation run", 0, 0);
-            if ((rc = e->decode(st, w.gen[0], err)))
-                goto out;
-        }
-    }
-
-    uint64_t t_start = llmb_clock_ns();
-    size_t r = 0;
-    res.stop_reason = rp->auto_reps ? LLMB_STOP_MAX_REPS : LLMB_STOP_FIXED;
-    for (; r < cap; r++) {
-        progress(h, idx, n_inst, "run", (int)r + 1, rp->auto_reps ? 0 : rp->reps);
-        if ((rc = e->reset(st)))
-            goto fail;
-        if ((rc = run_once(e, st, in, &w, r, err)))
-            goto out;
-        if (rp->auto_reps && r + 1 >= (size_t)rp->min_reps) {
-            if (converged(&w, in, r + 1, rp->ci_target_pct)) {
-                res.stop_reason = LLMB_STOP_CONVERGED;
-                r++;
-                break;
-            }
-            if ((double)(llmb_clock_ns() - t_start) / 1e9 >= rp->max_time_s) {
-                res.stop_reason = LLMB_STOP_MAX_TIME;
-                r++;
-                break;
-            }
-        }
+    int rc = wl->run(&c, in, &res, err);
+    if (rc) {
+        wl->release(&res);
+        struct llmb_event ev = {.type = LLMB_EV_INSTANCE_FAILED, .value = NAN, .text = err ? err->msg : NULL};
+        emit(&ev, em);
+        return rc;
     }
     res.peak_rss = llmb_probe_mem_peak_rss();
-    summarize(&res, in, &w, r);
+    const struct llmb_runner_hooks *h = em->h;
     if (h && h->on_result)
         rc = h->on_result(&res, h->user);
-    goto out;
-fail:
-    llmb_error_set(err, rc, "engine %s failed to reset its context", e->name);
-out:
-    work_free(&w);
+    if (!rc)
+        emit_type(em, LLMB_EV_INSTANCE_FINISHED, &res);
+    wl->release(&res);
     return rc;
 }
 
@@ -247,11 +130,14 @@ int llmb_runner_run(const struct llmb_engine_ops *e, const struct llmb_instance 
     unsigned seed = rp->seed;
     int rc = LLMB_OK;
     for (size_t i = 0; i < n && rc == LLMB_OK; i++) {
+        struct emitter em = {.h = h, .inst = &v[i], .index = i, .n = n};
+        emit_type(&em, LLMB_EV_INSTANCE_STARTED, NULL);
         if (!st || !llmb_instance_same_model(loaded, &v[i])) {
             if (st)
                 e->close(st);
             st = NULL;
-            progress(h, i + 1, n, "loading model", 0, 0);
+            struct llmb_event ev = {.type = LLMB_EV_PROGRESS, .phase = "load", .i = 1, .of = 1, .value = NAN};
+            emit(&ev, &em);
             struct llmb_model_params mp = {.path = v[i].model, .n_gpu_layers = v[i].n_gpu_layers};
             uint64_t t0 = llmb_clock_ns();
             if ((rc = e->open(&mp, &st, err)))
@@ -264,9 +150,61 @@ int llmb_runner_run(const struct llmb_engine_ops *e, const struct llmb_instance 
             mi.load_ms = load_ms;
             loaded = &v[i];
         }
-        rc = run_instance(e, st, &mi, &v[i], i + 1, n, rp, h, &seed, err);
+        rc = run_instance(e, st, &mi, &v[i], &em, rp, &seed, err);
     }
     if (st)
         e->close(st);
+    return rc;
+}
+
+/* ---- the entry point ------------------------------------------------------------------- */
+
+struct frame {
+    const struct llmb_runner_hooks *user;
+    size_t offset, n_planned, n_done, n_failed;
+};
+
+static int frame_result(const struct llmb_result *r, void *u)
+{
+    struct frame *f = u;
+    if (r->error)
+        f->n_failed++;
+    else
+        f->n_done++;
+    return f->user->on_result ? f->user->on_result(r, f->user->user) : LLMB_OK;
+}
+
+static void frame_event(const struct llmb_event *ev, void *u)
+{
+    struct frame *f = u;
+    if (!f->user->on_event)
+        return;
+    struct llmb_event e = *ev;
+    e.index += f->offset;
+    e.n = f->n_planned;
+    f->user->on_event(&e, f->user->user);
+}
+
+int llmb_runner_execute(const struct llmb_engine_ops *engine, const struct llmb_instance *v, size_t n,
+                        const struct llmb_run_params *rp, const struct llmb_exec_params *xp,
+                        const struct llmb_runner_hooks *hooks, struct llmb_error *err)
+{
+    static const struct llmb_runner_hooks none;
+    struct frame f = {.user = hooks ? hooks : &none};
+    f.n_planned = xp->n_planned > n ? xp->n_planned : n;
+    f.offset = xp->first_index ? xp->first_index : f.n_planned - n;
+    struct llmb_runner_hooks h = {.on_result = frame_result, .on_event = frame_event, .user = &f};
+    struct llmb_event ev = {.type = LLMB_EV_RUN_STARTED, .n = f.n_planned, .estimate_s = xp->estimate_s,
+                            .run_id = xp->run_id, .value = NAN};
+    for (size_t i = 0; i < n; i++)
+        if (v[i].kind >= 0 && v[i].kind < LLMB_WL_COUNT)
+            ev.n_kind[v[i].kind]++;
+    frame_event(&ev, &f);
+    int rc = xp->isolate ? llmb_runner_run_isolated(engine, v, n, rp, &h, xp->timeout_s, xp->stop, err)
+                         : llmb_runner_run(engine, v, n, rp, &h, err);
+    struct llmb_event end = {.type = LLMB_EV_RUN_FINISHED, .n = f.n_planned, .run_id = xp->run_id, .value = NAN,
+                             .status = rc == LLMB_E_INTERRUPTED ? "interrupted" : rc ? "failed" : "complete",
+                             .n_done = f.n_done, .n_failed = f.n_failed, .text = rc ? err->msg : NULL};
+    frame_event(&end, &f);
     return rc;
 }

@@ -7,11 +7,13 @@
  * and talks to the caller; the worker touches nothing but its engine. */
 #define _GNU_SOURCE /* sigabbrev_np */
 #include <errno.h>
+#include <math.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/types.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -20,15 +22,109 @@
 #include "clock.h"
 #include "llmbench/runner.h"
 
-enum msg_type { MSG_RESULT = 1, MSG_PROGRESS, MSG_FAIL, MSG_DONE };
+enum msg_type { MSG_RESULT = 1, MSG_EVENT, MSG_FAIL, MSG_DONE };
 
 struct msg_head {
     uint32_t type;
     uint32_t index;  /* instance index in the caller's array; UINT32_MAX: none */
-    uint32_t n_samples;
-    uint32_t len;    /* bytes of text (progress, failure) */
+    uint32_t len;    /* bytes of the body that follows */
     int32_t  code;
 };
+
+/* An event on the wire: the numbers, then phase, unit and text bytes. */
+struct ev_wire {
+    int32_t  type, i, of;
+    uint32_t phase_len, unit_len, text_len;
+    double   value, t_ms;
+};
+
+/* ---- packing ------------------------------------------------------------------- */
+
+struct buf {
+    unsigned char *p;
+    size_t len, cap;
+};
+
+static int buf_add(struct buf *b, const void *p, size_t n)
+{
+    if (b->len + n > b->cap) {
+        size_t nc = b->cap ? b->cap : 4096;
+        while (nc < b->len + n)
+            nc *= 2;
+        unsigned char *np = realloc(b->p, nc);
+        if (!np)
+            return -1;
+        b->p = np;
+        b->cap = nc;
+    }
+    if (n)
+        memcpy(b->p + b->len, p, n);
+    b->len += n;
+    return 0;
+}
+
+/* result: the struct, 4 sample arrays, then each answer and its text */
+static int pack_result(struct buf *b, const struct llmb_result *r)
+{
+    const uint64_t *arrays[4] = {r->total_ns, r->pp_ns, r->tg_ns, r->ttft_ns};
+    int bad = buf_add(b, r, sizeof *r);
+    for (int i = 0; i < 4 && !bad; i++)
+        bad = buf_add(b, arrays[i], sizeof(uint64_t) * r->n_samples);
+    for (size_t i = 0; i < r->n_answers && !bad; i++) {
+        const struct llmb_suite_answer *a = &r->answers[i];
+        uint32_t n = a->response ? (uint32_t)strlen(a->response) : 0;
+        bad = buf_add(b, a, sizeof *a) || buf_add(b, &n, sizeof n) || buf_add(b, a->response, n);
+    }
+    return bad ? -1 : 0;
+}
+
+/* The inverse; *r owns arrays and answers afterwards (unpacked_free). */
+static int unpack_result(const unsigned char *p, size_t len, struct llmb_result *r)
+{
+    if (len < sizeof *r)
+        return -1;
+    memcpy(r, p, sizeof *r);
+    size_t off = sizeof *r, ns = r->n_samples, na = r->n_answers;
+    r->total_ns = r->pp_ns = r->tg_ns = r->ttft_ns = NULL;
+    r->answers = NULL;
+    r->error = NULL;
+    if (ns > (len - off) / (4 * sizeof(uint64_t)))
+        return -1;
+    uint64_t *arr = malloc(4 * sizeof(uint64_t) * (ns ? ns : 1));
+    if (!arr)
+        return -1;
+    memcpy(arr, p + off, 4 * sizeof(uint64_t) * ns);
+    off += 4 * sizeof(uint64_t) * ns;
+    r->total_ns = arr;
+    r->pp_ns = arr + ns;
+    r->tg_ns = arr + 2 * ns;
+    r->ttft_ns = arr + 3 * ns;
+    if (na) {
+        if (!(r->answers = calloc(na, sizeof *r->answers)))
+            return -1;
+        for (size_t i = 0; i < na; i++) {
+            uint32_t n;
+            if (len - off < sizeof *r->answers + sizeof n)
+                return -1;
+            memcpy(&r->answers[i], p + off, sizeof *r->answers);
+            r->answers[i].response = NULL;
+            off += sizeof *r->answers;
+            memcpy(&n, p + off, sizeof n);
+            off += sizeof n;
+            if (len - off < n || !(r->answers[i].response = strndup((const char *)p + off, n)))
+                return -1;
+            off += n;
+        }
+    }
+    return 0;
+}
+
+static void unpacked_free(struct llmb_result *r)
+{
+    free(r->total_ns);
+    r->total_ns = NULL;
+    llmb_result_free_answers(r);
+}
 
 /* ---- the worker side ----------------------------------------------------------- */
 
@@ -36,6 +132,7 @@ struct child {
     int    fd;
     size_t base;     /* index of the first instance of this worker */
     size_t current;  /* index being run */
+    struct buf out;
 };
 
 static int write_all(int fd, const void *p, size_t n)
@@ -53,42 +150,52 @@ static int write_all(int fd, const void *p, size_t n)
     return 0;
 }
 
-static int send_msg(int fd, uint32_t type, uint32_t index, int32_t code, const char *text)
+static int send_msg(int fd, uint32_t type, uint32_t index, int32_t code, const void *body, size_t len)
 {
-    struct msg_head h = {.type = type, .index = index, .code = code, .len = text ? (uint32_t)strlen(text) : 0};
-    return write_all(fd, &h, sizeof h) || (h.len && write_all(fd, text, h.len)) ? -1 : 0;
+    struct msg_head h = {.type = type, .index = index, .code = code, .len = (uint32_t)len};
+    return write_all(fd, &h, sizeof h) || (len && write_all(fd, body, len)) ? -1 : 0;
 }
 
 static int child_result(const struct llmb_result *r, void *user)
 {
     struct child *c = user;
-    struct msg_head h = {.type = MSG_RESULT, .index = (uint32_t)c->current, .n_samples = (uint32_t)r->n_samples};
-    const uint64_t *arrays[4] = {r->total_ns, r->pp_ns, r->tg_ns, r->ttft_ns};
-    int bad = write_all(c->fd, &h, sizeof h) || write_all(c->fd, r, sizeof *r);
-    for (int i = 0; i < 4 && !bad; i++)
-        bad = write_all(c->fd, arrays[i], sizeof(uint64_t) * r->n_samples);
-    c->current++;
-    return bad ? LLMB_E_IO : LLMB_OK;
+    c->out.len = 0;
+    if (pack_result(&c->out, r))
+        return LLMB_E_NOMEM;
+    return send_msg(c->fd, MSG_RESULT, (uint32_t)c->current, 0, c->out.p, c->out.len) ? LLMB_E_IO : LLMB_OK;
 }
 
-static void child_progress(const char *line, void *user)
+static void child_event(const struct llmb_event *ev, void *user)
 {
     struct child *c = user;
-    send_msg(c->fd, MSG_PROGRESS, (uint32_t)c->current, 0, line);
+    if (ev->type == LLMB_EV_INSTANCE_STARTED)
+        c->current = c->base + ev->index;
+    if (ev->type != LLMB_EV_INSTANCE_STARTED && ev->type != LLMB_EV_PROGRESS && ev->type != LLMB_EV_TOKEN &&
+        ev->type != LLMB_EV_SAMPLE)
+        return; /* the parent says finished / failed itself */
+    size_t pl = ev->phase ? strlen(ev->phase) : 0, ul = ev->unit ? strlen(ev->unit) : 0;
+    size_t tl = ev->text ? (ev->len ? ev->len : strlen(ev->text)) : 0;
+    struct ev_wire w = {.type = ev->type, .i = ev->i, .of = ev->of, .phase_len = (uint32_t)pl,
+                        .unit_len = (uint32_t)ul, .text_len = (uint32_t)tl, .value = ev->value, .t_ms = ev->t_ms};
+    c->out.len = 0;
+    if (buf_add(&c->out, &w, sizeof w) || buf_add(&c->out, ev->phase, pl) || buf_add(&c->out, ev->unit, ul) ||
+        buf_add(&c->out, ev->text, tl))
+        return;
+    send_msg(c->fd, MSG_EVENT, (uint32_t)(c->base + ev->index), 0, c->out.p, c->out.len);
 }
 
 static void run_child(const struct llmb_engine_ops *e, const struct llmb_instance *v, size_t from, size_t to,
-                      const struct llmb_run_params *rp, int want_progress, int fd)
+                      const struct llmb_run_params *rp, int fd)
 {
     struct child c = {.fd = fd, .base = from, .current = from};
-    struct llmb_runner_hooks h = {.on_result = child_result, .on_progress = want_progress ? child_progress : NULL,
-                                  .user = &c};
+    struct llmb_runner_hooks h = {.on_result = child_result, .on_event = child_event, .user = &c};
     struct llmb_error err = {0};
     int rc = llmb_runner_run(e, v + from, to - from, rp, &h, &err);
+    const char *msg = err.msg[0] ? err.msg : llmb_strerror(rc);
     if (rc)
-        send_msg(fd, MSG_FAIL, (uint32_t)c.current, rc, err.msg[0] ? err.msg : llmb_strerror(rc));
+        send_msg(fd, MSG_FAIL, (uint32_t)c.current, rc, msg, strlen(msg));
     else
-        send_msg(fd, MSG_DONE, UINT32_MAX, 0, NULL);
+        send_msg(fd, MSG_DONE, UINT32_MAX, 0, NULL, 0);
     close(fd);
     _exit(rc ? 3 : 0);
 }
@@ -145,8 +252,21 @@ static const char *last_words(const struct tail *t)
     return n > 200 ? t->text + n - 200 : t->text;
 }
 
-static int deliver_failure(const struct llmb_runner_hooks *h, const struct llmb_instance *in, const char *why)
+static void parent_event(const struct llmb_runner_hooks *h, struct llmb_event *ev, const struct llmb_instance *v,
+                         size_t index, size_t n)
 {
+    if (!h || !h->on_event)
+        return;
+    ev->index = index;
+    ev->n = n;
+    ev->inst = &v[index];
+    h->on_event(ev, h->user);
+}
+
+static int deliver_failure(const struct llmb_runner_hooks *h, const struct llmb_instance *v, size_t k, size_t n,
+                           const char *why)
+{
+    const struct llmb_instance *in = &v[k];
     struct llmb_result r;
     memset(&r, 0, sizeof r);
     r.inst = *in;
@@ -156,53 +276,72 @@ static int deliver_failure(const struct llmb_runner_hooks *h, const struct llmb_
     time_t now = time(NULL);
     struct tm tm;
     strftime(r.test_time, sizeof r.test_time, "%Y-%m-%dT%H:%M:%SZ", gmtime_r(&now, &tm));
-    return h && h->on_result ? h->on_result(&r, h->user) : LLMB_OK;
+    int rc = h && h->on_result ? h->on_result(&r, h->user) : LLMB_OK;
+    if (!rc) {
+        struct llmb_event ev = {.type = LLMB_EV_INSTANCE_FAILED, .value = NAN, .text = why, .result = &r};
+        parent_event(h, &ev, v, k, n);
+    }
+    return rc;
 }
 
-/* Handles complete messages in the inbox; returns an llmb code from the hooks. */
-static int drain(struct inbox *b, const struct llmb_instance *v, const struct llmb_runner_hooks *h, size_t *next,
-                 int *done, int *fail_code, char *fail_msg, size_t fail_len, uint64_t *last_event)
+/* Handles complete messages in the inbox; returns an llmb code from the hooks.
+ * *last_start is when the worker last started a test (the timeout's clock). */
+static int drain(struct inbox *b, const struct llmb_instance *v, size_t n, const struct llmb_runner_hooks *h,
+                 size_t *next, int *done, int *fail_code, char *fail_msg, size_t fail_len, uint64_t *last_start)
 {
     size_t off = 0;
     int rc = LLMB_OK;
     while (!rc && b->len - off >= sizeof(struct msg_head)) {
         struct msg_head m;
         memcpy(&m, b->buf + off, sizeof m);
-        size_t body = m.type == MSG_RESULT ? sizeof(struct llmb_result) + 4 * sizeof(uint64_t) * m.n_samples : m.len;
-        if (b->len - off - sizeof m < body)
+        if (b->len - off - sizeof m < m.len)
             break;
         const unsigned char *p = b->buf + off + sizeof m;
-        *last_event = llmb_clock_ns();
+        if (m.type != MSG_DONE && m.index >= n && m.index != UINT32_MAX)
+            return LLMB_E_IO; /* a worker that says nonsense */
         if (m.type == MSG_RESULT) {
             struct llmb_result r;
-            memcpy(&r, p, sizeof r);
-            uint64_t *arr = malloc(4 * sizeof(uint64_t) * (m.n_samples ? m.n_samples : 1));
-            if (!arr)
+            if (unpack_result(p, m.len, &r)) {
+                unpacked_free(&r);
                 return LLMB_E_NOMEM;
-            memcpy(arr, p + sizeof r, 4 * sizeof(uint64_t) * m.n_samples);
+            }
             r.inst = v[m.index];
-            r.n_samples = m.n_samples;
-            r.total_ns = arr;
-            r.pp_ns = arr + m.n_samples;
-            r.tg_ns = arr + 2 * (size_t)m.n_samples;
-            r.ttft_ns = arr + 3 * (size_t)m.n_samples;
-            r.error = NULL;
             if (h && h->on_result)
                 rc = h->on_result(&r, h->user);
-            free(arr);
+            if (!rc) {
+                struct llmb_event ev = {.type = LLMB_EV_INSTANCE_FINISHED, .value = NAN, .result = &r};
+                parent_event(h, &ev, v, m.index, n);
+            }
+            unpacked_free(&r);
             *next = m.index + 1;
-        } else if (m.type == MSG_PROGRESS) {
-            char line[512];
-            snprintf(line, sizeof line, "%.*s", (int)m.len, (const char *)p);
-            if (h && h->on_progress)
-                h->on_progress(line, h->user);
+            *last_start = llmb_clock_ns();
+        } else if (m.type == MSG_EVENT && m.len >= sizeof(struct ev_wire)) {
+            struct ev_wire w;
+            memcpy(&w, p, sizeof w);
+            size_t need = sizeof w + (size_t)w.phase_len + w.unit_len + w.text_len;
+            if (need <= m.len && w.phase_len < 64 && w.unit_len < 64) {
+                char phase[64], unit[64];
+                const char *q = (const char *)p + sizeof w;
+                snprintf(phase, sizeof phase, "%.*s", (int)w.phase_len, q);
+                snprintf(unit, sizeof unit, "%.*s", (int)w.unit_len, q + w.phase_len);
+                struct llmb_event ev = {.type = w.type, .i = w.i, .of = w.of, .value = w.value, .t_ms = w.t_ms,
+                                        .phase = w.phase_len ? phase : NULL, .unit = w.unit_len ? unit : NULL,
+                                        .text = w.text_len ? q + w.phase_len + w.unit_len : NULL,
+                                        .len = w.text_len};
+                if (w.type == LLMB_EV_INSTANCE_STARTED) {
+                    *next = m.index;
+                    *last_start = llmb_clock_ns();
+                }
+                if (w.type >= 0 && w.type < LLMB_EV_COUNT)
+                    parent_event(h, &ev, v, m.index, n);
+            }
         } else if (m.type == MSG_FAIL) {
             *fail_code = m.code ? m.code : LLMB_E_ENGINE;
             snprintf(fail_msg, fail_len, "%.*s", (int)m.len, (const char *)p);
         } else if (m.type == MSG_DONE) {
             *done = 1;
         }
-        off += sizeof m + body;
+        off += sizeof m + m.len;
     }
     memmove(b->buf, b->buf + off, b->len - off);
     b->len -= off;
@@ -239,6 +378,7 @@ int llmb_runner_run_isolated(const struct llmb_engine_ops *e, const struct llmb_
             break;
         }
         fflush(NULL);
+        pid_t parent = getpid();
         pid_t pid = fork();
         if (pid < 0) {
             close(out[0]), close(out[1]), close(errp[0]), close(errp[1]);
@@ -251,7 +391,10 @@ int llmb_runner_run_isolated(const struct llmb_engine_ops *e, const struct llmb_
             dup2(errp[1], 2);
             close(errp[1]);
             signal(SIGPIPE, SIG_DFL);
-            run_child(e, v, i, j, rp, h && h->on_progress, out[1]);
+            prctl(PR_SET_PDEATHSIG, SIGKILL); /* the worker dies with its parent */
+            if (getppid() != parent)
+                _exit(3);
+            run_child(e, v, i, j, rp, out[1]);
         }
         close(out[1]);
         close(errp[1]);
@@ -288,7 +431,7 @@ int llmb_runner_run_isolated(const struct llmb_engine_ops *e, const struct llmb_
                 else if (got == 0)
                     open_out = 0;
                 else
-                    rc = drain(&box, v, h, &next, &done, &fail_code, fail_msg, sizeof fail_msg, &last);
+                    rc = drain(&box, v, n, h, &next, &done, &fail_code, fail_msg, sizeof fail_msg, &last);
             }
             if (pf[1].revents & (POLLIN | POLLHUP | POLLERR)) {
                 char buf[1024];
@@ -325,7 +468,7 @@ int llmb_runner_run_isolated(const struct llmb_engine_ops *e, const struct llmb_
         /* a model that cannot be opened fails every test of its configuration */
         size_t last_failed = fail_code == LLMB_E_MODEL ? j : next + 1;
         for (size_t k = next; k < last_failed && rc == LLMB_OK; k++)
-            rc = deliver_failure(h, &v[k], why);
+            rc = deliver_failure(h, v, k, n, why);
         i = last_failed;
     }
     free(box.buf);

@@ -12,7 +12,8 @@
 #include <ggml-cpu.h>
 #include <llama.h>
 
-#include "../core/clock.h"
+#include "core/clock.h"
+#include "core/vocab_hash.h"
 #include "llmbench/engine.h"
 #include "llmbench/model.h"
 #include "llmbench/probe.h"
@@ -186,13 +187,9 @@ static int eng_describe(void *st, struct llmb_model_info *mi)
     char buf[16];
     mi->synthetic = llama_model_meta_val_str(s->model, "llmbench.synthetic", buf, sizeof buf) >= 0 &&
                     (!strcmp(buf, "true") || !strcmp(buf, "1"));
-    uint64_t h = 1469598103934665603ull;
-    for (int32_t t = 0; t < mi->n_vocab; t++) {
-        const char *txt = llama_vocab_get_text(vocab, t);
-        for (; txt && *txt; txt++)
-            h = (h ^ (unsigned char)*txt) * 1099511628211ull;
-        h = (h ^ 0xffu) * 1099511628211ull; /* separator */
-    }
+    uint64_t h = LLMB_VOCAB_HASH_INIT;
+    for (int32_t t = 0; t < mi->n_vocab; t++)
+        h = llmb_vocab_hash_add(h, llama_vocab_get_text(vocab, t));
     mi->vocab_hash = h;
 
     /* backends as llama-bench names them: every registry but CPU and RPC, else "CPU" */
@@ -496,7 +493,7 @@ static int eng_generate(void *st, const struct llmb_gen_request *rq, struct llmb
     llama_memory_clear(llama_get_memory(s->ctx), true);
     res->n_prompt = n_tok;
     size_t len = 0, cap = 0;
-    double t0 = now_ms(), t_first = 0;
+    double t0 = now_ms(), t_first = 0, paused = 0;
     struct llama_batch b = llama_batch_get_one(toks, n_tok);
     llama_token tok = 0;
     for (int i = 0; i < rq->max_tokens; i++) {
@@ -507,7 +504,7 @@ static int eng_generate(void *st, const struct llmb_gen_request *rq, struct llmb
         }
         tok = llama_sampler_sample(smpl, s->ctx, -1);
         if (i == 0)
-            t_first = now_ms();
+            t_first = now_ms() - paused;
         if (llama_vocab_is_eog(vocab, tok)) {
             res->stopped = 1;
             break;
@@ -519,9 +516,14 @@ static int eng_generate(void *st, const struct llmb_gen_request *rq, struct llmb
             break;
         }
         res->n_gen++;
+        if (rq->on_token) { /* outside the timing: its time is taken off the clock */
+            double c0 = now_ms();
+            rq->on_token(piece, n > 0 ? (size_t)n : 0, c0 - t0 - paused, rq->user);
+            paused += now_ms() - c0;
+        }
         b = llama_batch_get_one(&tok, 1);
     }
-    double t_end = now_ms();
+    double t_end = now_ms() - paused;
     llama_sampler_free(smpl);
     free(toks);
     if (!rc && !res->text && !(res->text = strdup("")))

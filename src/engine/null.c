@@ -2,7 +2,7 @@
  * configurable time per token so the whole pipeline (plan, runner, stats,
  * printers) runs in tests without llama.cpp. Its "model path" carries its
  * settings: "null[:pp_us=N][:tg_us=N][:jitter=F][:fail_at=N][:crash_at=N[:sig=S]][:hang_at=N][:vocab=N]"
- * (jitter: uniform relative noise per call; the Nth decode fails (fail_at),
+ * (jitter: uniform relative noise per call; the Nth decode or generation fails (fail_at),
  * raises signal S, SIGSEGV by default (crash_at), or never returns (hang_at):
  * what the isolation of workers is tested with). */
 #include <signal.h>
@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../core/clock.h"
+#include "core/clock.h"
 #include "llmbench/engine.h"
 
 struct null_state {
@@ -149,10 +149,9 @@ static int n_prefill(void *st, const int32_t *tokens, int n, int n_batch, struct
     return LLMB_OK;
 }
 
-static int n_decode(void *st, int32_t token, struct llmb_error *err)
+/* One more engine step: crashes, hangs or fails when the settings say so. */
+static int step(struct null_state *s, const char *what, struct llmb_error *err)
 {
-    struct null_state *s = st;
-    (void)token;
     ++s->calls;
     if (s->crash_at > 0 && s->calls >= s->crash_at) {
         fprintf(stderr, "null engine: raising signal %d on purpose\n", s->sig ? s->sig : SIGSEGV);
@@ -161,9 +160,18 @@ static int n_decode(void *st, int32_t token, struct llmb_error *err)
     while (s->hang_at > 0 && s->calls >= s->hang_at)
         pause();
     if (s->fail_at > 0 && s->calls >= s->fail_at)
-        return llmb_error_set(err, LLMB_E_ENGINE, "null engine: decode failed on purpose (fail_at=%ld)", s->fail_at);
-    spin(s, s->tg_us);
+        return llmb_error_set(err, LLMB_E_ENGINE, "null engine: %s failed on purpose (fail_at=%ld)", what, s->fail_at);
     return LLMB_OK;
+}
+
+static int n_decode(void *st, int32_t token, struct llmb_error *err)
+{
+    struct null_state *s = st;
+    (void)token;
+    int rc = step(s, "decode", err);
+    if (!rc)
+        spin(s, s->tg_us);
+    return rc;
 }
 
 static int n_logits(void *st, const float **out, int *n_vocab, struct llmb_error *err)
@@ -219,18 +227,28 @@ static int n_generate(void *st, const struct llmb_gen_request *rq, struct llmb_g
 {
     struct null_state *s = st;
     memset(res, 0, sizeof *res);
+    int rc = step(s, "generate", err); /* a generation counts as one step */
+    if (rc)
+        return rc;
     /* answers the prompt with itself, one "token" per byte up to max_tokens */
     size_t n = strlen(rq->prompt);
     if (n > (size_t)rq->max_tokens)
         n = (size_t)rq->max_tokens;
     if (!(res->text = strndup(rq->prompt, n)))
         return llmb_error_set(err, LLMB_E_NOMEM, "out of memory");
-    uint64_t t0 = llmb_clock_ns();
+    uint64_t t0 = llmb_clock_ns(), paused = 0;
     spin(s, s->pp_us * (double)strlen(rq->prompt));
     uint64_t t1 = llmb_clock_ns();
-    for (size_t i = 1; i < n; i++)
-        spin(s, s->tg_us);
-    uint64_t t2 = llmb_clock_ns();
+    for (size_t i = 0; i < n; i++) {
+        if (i > 0)
+            spin(s, s->tg_us);
+        if (rq->on_token) { /* outside the timing, as the llama engine does */
+            uint64_t c0 = llmb_clock_ns();
+            rq->on_token(res->text + i, 1, (double)(c0 - t0 - paused) / 1e6, rq->user);
+            paused += llmb_clock_ns() - c0;
+        }
+    }
+    uint64_t t2 = llmb_clock_ns() - paused;
     res->n_prompt = (int)strlen(rq->prompt);
     res->n_gen = (int)n;
     res->stopped = n < (size_t)rq->max_tokens;

@@ -18,6 +18,7 @@
 #include <ggml.h>
 #include <gguf.h>
 
+#include "core/vocab_hash.h"
 #include "llmbench/model.h"
 
 #define MAX_TENSORS 32768         /* ggml checks names pairwise (n^2); llama.cpp: <= 512 layers */
@@ -455,6 +456,15 @@ int llmb_model_facts(const char *path, struct llmb_gguf_facts *out, struct llmb_
     snprintf(key, sizeof key, "%s.context_length", out->arch);
     if (out->arch[0] && (k = gguf_find_key(g, key)) >= 0 && gguf_get_kv_type(g, k) == GGUF_TYPE_UINT32)
         out->n_ctx_train = gguf_get_val_u32(g, k) > 0x7fffffffu ? 0x7fffffff : (int)gguf_get_val_u32(g, k);
+    if ((k = gguf_find_key(g, "tokenizer.ggml.tokens")) >= 0 && gguf_get_kv_type(g, k) == GGUF_TYPE_ARRAY &&
+        gguf_get_arr_type(g, k) == GGUF_TYPE_STRING) {
+        uint64_t h = LLMB_VOCAB_HASH_INIT;
+        size_t nv = gguf_get_arr_n(g, k);
+        for (size_t i = 0; i < nv; i++)
+            h = llmb_vocab_hash_add(h, gguf_get_arr_str(g, k, i));
+        out->n_vocab = nv > 0x7fffffff ? 0x7fffffff : (int)nv;
+        out->vocab_hash = h;
+    }
     out->n_tensors = (int)gguf_get_n_tensors(g);
     out->all_float = 1;
     int64_t n_f32 = 0, n_f16 = 0, n_bf16 = 0;

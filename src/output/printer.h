@@ -28,6 +28,20 @@ struct llmb_printer {
  * meaning), then llmbench's, then the sample arrays. Caller owns the result. */
 json_t *llmb_result_json(const struct llmb_result *r);
 
+/* A quality result (kind ppl, kld, suite) as a flat JSON object; its suite
+ * answers as an array; one answer. */
+json_t *llmb_quality_result_json(const struct llmb_result *r);
+json_t *llmb_quality_answers_json(const struct llmb_result *r);
+json_t *llmb_suite_answer_json(const struct llmb_suite_item *it, const struct llmb_suite_answer *a, uint32_t seed,
+                               double temp);
+
+/* A suite result's counts. */
+struct llmb_suite_summary {
+    int    n_pass, n_checked, n_sim, n_tg;
+    double sim_sum, tg_sum, ttft_sum;
+};
+void llmb_suite_summary(const struct llmb_result *r, struct llmb_suite_summary *s);
+
 extern const struct llmb_printer_ops llmb_printer_md;
 extern const struct llmb_printer_ops llmb_printer_csv;
 extern const struct llmb_printer_ops llmb_printer_json;

@@ -29,6 +29,8 @@ static json_t *rate_array(const uint64_t *ns, size_t n, double tokens)
 
 json_t *llmb_result_json(const struct llmb_result *r)
 {
+    if (r->inst.kind != LLMB_WL_SPEED)
+        return llmb_quality_result_json(r);
     const struct llmb_instance *in = &r->inst;
     const struct llmb_model_info *m = &r->model;
     char test[64];

@@ -4,12 +4,14 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "llmbench/quality.h"
 #include "logref.h"
 
 static uint64_t fnv(uint64_t h, const void *p, size_t n)
@@ -19,7 +21,7 @@ static uint64_t fnv(uint64_t h, const void *p, size_t n)
         h = (h ^ b[i]) * 1099511628211ull;
     return h;
 }
-#define FNV0 1469598103934665603ull
+#define FNV0 14695981039346656037ull
 
 static void put32(unsigned char *b, uint32_t v)
 {
@@ -45,6 +47,10 @@ static void encode(unsigned char *b, const struct llmb_logref_header *h)
     put64(b + 40, h->checksum);
     put32(b + 48, h->first);
     put64(b + 56, h->n_records);
+    memcpy(b + 64, &h->ppl, 8);
+    memcpy(b + 72, &h->ppl_err, 8);
+    memcpy(b + 80, h->text_sha256, strnlen(h->text_sha256, 64));
+    memcpy(b + 144, h->model_name, strnlen(h->model_name, 63));
 }
 
 static int put(struct llmb_logref_writer *w, const void *p, size_t n, struct llmb_error *err)
@@ -89,8 +95,9 @@ int llmb_logref_finish(struct llmb_logref_writer *w, struct llmb_error *err)
         return llmb_error_set(err, LLMB_E_IO, "reference '%s' incomplete: %llu of %llu records", w->af.final_path,
                               (unsigned long long)w->written, (unsigned long long)w->h.n_records);
     }
-    w->h.checksum = w->hash;
     unsigned char hdr[LLMB_LOGREF_HEADER];
+    encode(hdr, &w->h);
+    w->h.checksum = fnv(w->hash, hdr + 64, LLMB_LOGREF_HEADER - 64);
     encode(hdr, &w->h);
     if (fflush(w->af.f) || fseek(w->af.f, 0, SEEK_SET) || fwrite(hdr, 1, sizeof hdr, w->af.f) != sizeof hdr) {
         llmb_atomic_abort(&w->af);
@@ -183,6 +190,12 @@ int llmb_logref_open(struct llmb_logref *r, const char *path, uint64_t vocab_has
     h->checksum = get64(b + 40);
     h->first = get32(b + 48);
     h->n_records = get64(b + 56);
+    memcpy(&h->ppl, b + 64, 8);
+    memcpy(&h->ppl_err, b + 72, 8);
+    memcpy(h->text_sha256, b + 80, 64);
+    h->text_sha256[64] = 0;
+    memcpy(h->model_name, b + 144, 63);
+    h->model_name[63] = 0;
     if (h->version != LLMB_LOGREF_VERSION || get32(b + 12) != LLMB_LOGREF_HEADER) {
         rc = llmb_error_set(err, LLMB_E_INVAL, "reference '%s' has version %u; this llmbench reads version %u",
                             path, h->version, LLMB_LOGREF_VERSION);
@@ -200,14 +213,17 @@ int llmb_logref_open(struct llmb_logref *r, const char *path, uint64_t vocab_has
                             len < need ? "truncated" : "too long", len, (unsigned long long)need);
         goto out;
     }
-    if (fnv(FNV0, b + LLMB_LOGREF_HEADER, len - LLMB_LOGREF_HEADER) != h->checksum) {
+    if (fnv(fnv(FNV0, b + LLMB_LOGREF_HEADER, len - LLMB_LOGREF_HEADER), b + 64, LLMB_LOGREF_HEADER - 64) !=
+        h->checksum) {
         rc = llmb_error_set(err, LLMB_E_INVAL, "reference '%s' is corrupted (checksum mismatch)", path);
         goto out;
     }
     if ((n_vocab > 0 && h->n_vocab != (uint32_t)n_vocab) || (vocab_hash && h->vocab_hash != vocab_hash)) {
         rc = llmb_error_set(err, LLMB_E_INVAL,
-                            "reference '%s' was made with a different vocabulary (%u tokens) than this model's (%d)",
-                            path, h->n_vocab, n_vocab);
+                            "reference '%s' (of model '%s') was made with another vocabulary (%u tokens, hash "
+                            "%016llx) than this model's (%d tokens, hash %016llx)",
+                            path, h->model_name, h->n_vocab, (unsigned long long)h->vocab_hash, n_vocab,
+                            (unsigned long long)vocab_hash);
         goto out;
     }
     r->tokens = (const int32_t *)(const void *)(b + LLMB_LOGREF_HEADER);
@@ -228,4 +244,24 @@ void llmb_logref_close(struct llmb_logref *r)
     if (r->map)
         munmap(r->map, r->map_len);
     memset(r, 0, sizeof *r);
+}
+
+int llmb_ref_info_read(const char *path, struct llmb_ref_info *out, struct llmb_error *err)
+{
+    struct llmb_logref r;
+    int rc = llmb_logref_open(&r, path, 0, 0, err);
+    if (rc)
+        return rc;
+    memset(out, 0, sizeof *out);
+    out->n_ctx = (int)r.h.n_ctx;
+    out->n_chunk = (int)r.h.n_chunk;
+    out->top_k = (int)r.h.top_k;
+    out->n_vocab = (int)r.h.n_vocab;
+    out->vocab_hash = r.h.vocab_hash;
+    out->ppl = r.h.ppl;
+    out->ppl_err = r.h.ppl_err;
+    snprintf(out->text_sha256, sizeof out->text_sha256, "%s", r.h.text_sha256);
+    snprintf(out->model_name, sizeof out->model_name, "%s", r.h.model_name);
+    llmb_logref_close(&r);
+    return LLMB_OK;
 }

@@ -2,11 +2,15 @@
  * log-probabilities at every scored position of a perplexity run, plus the
  * tokens it ran on. Versioned and checksummed; documented in docs/metrics.md.
  *
- * Layout (little-endian): 64-byte header
- *   0 "LLMBREF\0"  8 u32 version (1)  12 u32 header size (64)  16 u32 n_ctx
+ * Layout (little-endian): 256-byte header
+ *   0 "LLMBREF\0"  8 u32 version (2)  12 u32 header size (256) 16 u32 n_ctx
  *  20 u32 n_vocab  24 u32 n_chunk     28 u32 top_k             32 u64 vocab hash
- *  40 u64 FNV-1a 64 of every byte after the header             48 u32 first (n_ctx/2)
+ *  40 u64 FNV-1a 64 (offset basis 14695981039346656037) of every byte after
+ *         the header, then of header bytes 64..255          48 u32 first (n_ctx/2)
  *  52 u32 0        56 u64 n_records
+ *  64 f64 the reference model's PPL on these tokens        72 f64 its +/-
+ *  80 char[64] SHA-256 (hex) of the text measured ("" unknown)
+ * 144 char[64] the reference model's file name (NUL-padded)  208..255 zero
  * then int32 tokens[n_chunk * n_ctx], then n_records records of
  *   float logp_correct, int32 ids[top_k], float logps[top_k]  (descending logps). */
 #ifndef LLMB_WORKLOAD_LOGREF_H
@@ -15,15 +19,18 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "../core/atomic_file.h"
+#include "core/atomic_file.h"
 #include "llmbench/llmbench.h"
 
-#define LLMB_LOGREF_VERSION 1
-#define LLMB_LOGREF_HEADER 64
+#define LLMB_LOGREF_VERSION 2
+#define LLMB_LOGREF_HEADER 256
 
 struct llmb_logref_header {
     uint32_t version, n_ctx, n_vocab, n_chunk, top_k, first;
     uint64_t vocab_hash, checksum, n_records;
+    double   ppl, ppl_err;
+    char     text_sha256[65];
+    char     model_name[64];
 };
 
 static inline size_t llmb_logref_record_size(uint32_t top_k)

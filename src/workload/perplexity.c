@@ -15,7 +15,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "../core/clock.h"
+#include "core/clock.h"
 #include "llmbench/quality.h"
 #include "logref.h"
 
@@ -216,8 +216,15 @@ static int ncpu(void)
     return n > 0 ? (int)n : 1;
 }
 
+static const char *base_name(const char *path)
+{
+    const char *b = strrchr(path, '/');
+    return b ? b + 1 : path;
+}
+
 int llmb_ppl_run(const struct llmb_engine_ops *e, void *st, const struct llmb_model_info *mi,
-                 const struct llmb_ppl_params *p, struct llmb_ppl_result *out, struct llmb_error *err)
+                 const struct llmb_ppl_params *p, struct llmb_ppl_result *out, struct llmb_context_info *applied,
+                 struct llmb_error *err)
 {
     memset(out, 0, sizeof *out);
     if (!e->eval || !e->tokenize)
@@ -270,8 +277,7 @@ int llmb_ppl_run(const struct llmb_engine_ops *e, void *st, const struct llmb_mo
         .type_k = "f16", .type_v = "f16", .flash_attn = -1, .n_threads = p->n_threads > 0 ? p->n_threads : 1,
         .n_seq = n_seq,
     };
-    struct llmb_context_info applied;
-    if ((rc = e->context(st, &cp, &applied, err)))
+    if ((rc = e->context(st, &cp, applied, err)))
         goto done;
     /* warm-up, as llama-perplexity's common init does: one token through the
      * model (buffers allocated, weights paged in), then a clean memory */
@@ -302,6 +308,8 @@ int llmb_ppl_run(const struct llmb_engine_ops *e, void *st, const struct llmb_mo
                                        .n_chunk = (uint32_t)n_chunk, .top_k = (uint32_t)p->top_k,
                                        .first = (uint32_t)first, .vocab_hash = mi->vocab_hash,
                                        .n_records = n_rec};
+        snprintf(h.text_sha256, sizeof h.text_sha256, "%s", p->text_sha256 ? p->text_sha256 : "");
+        snprintf(h.model_name, sizeof h.model_name, "%.63s", base_name(mi->path));
         if ((rc = llmb_logref_create(&w, p->ref_out, &h, all, err)))
             goto free_all;
         writing = 1;
@@ -355,12 +363,6 @@ int llmb_ppl_run(const struct llmb_engine_ops *e, void *st, const struct llmb_mo
         }
     }
     out->seconds = (double)(llmb_clock_ns() - t_all) / 1e9;
-    if (writing) {
-        if (!rc)
-            rc = llmb_logref_finish(&w, err);
-        else
-            llmb_logref_abort(&w);
-    }
     if (!rc) {
         double mean = sum / (double)count, var = sum2 / (double)count - mean * mean;
         out->ppl = exp(mean);
@@ -371,6 +373,14 @@ int llmb_ppl_run(const struct llmb_engine_ops *e, void *st, const struct llmb_mo
         out->n_scored = count;
         out->n_text_tokens = n_tokens;
         out->tokens_per_s = out->seconds > 0 ? (double)n_chunk * n_ctx / out->seconds : 0;
+    }
+    if (writing) {
+        w.h.ppl = out->ppl;
+        w.h.ppl_err = out->ppl_err;
+        if (!rc)
+            rc = llmb_logref_finish(&w, err);
+        else
+            llmb_logref_abort(&w);
     }
     if (!rc && p->ref_in) {
         double s = 0, s2 = 0, d = 0, d2 = 0, d4 = 0, t = 0;
@@ -394,7 +404,7 @@ int llmb_ppl_run(const struct llmb_engine_ops *e, void *st, const struct llmb_mo
         out->kld_median = n_rec % 2 ? kld[n_rec / 2] : 0.5 * (kld[n_rec / 2 - 1] + kld[n_rec / 2]);
         out->kld_p99 = percentile(kld, n_rec, 0.99);
         out->kld_max = kld[n_rec - 1];
-        out->ref_ppl = exp(ref_sum / nr);
+        out->ref_ppl = ref.h.ppl > 0 ? ref.h.ppl : exp(ref_sum / nr); /* the reference's own figure */
         out->ppl_ratio = out->ref_ppl > 0 ? out->ppl / out->ref_ppl : 0;
         out->have_kld = 1;
     }

@@ -310,8 +310,20 @@ double llmb_rouge_l(const char *a, const char *b)
 
 /* ---- running ---------------------------------------------------------------------- */
 
+struct token_fwd {
+    const struct llmb_suite_params *p;
+    size_t i;
+};
+
+static void fwd_token(const char *text, size_t len, double t_ms, void *user)
+{
+    struct token_fwd *f = user;
+    f->p->on_token(f->i, text, len, t_ms, f->p->user);
+}
+
 int llmb_suite_run(const struct llmb_engine_ops *e, void *st, const struct llmb_suite *suite,
-                   const struct llmb_suite_params *p, struct llmb_suite_answer *answers, struct llmb_error *err)
+                   const struct llmb_suite_params *p, struct llmb_suite_answer *answers,
+                   struct llmb_context_info *applied, struct llmb_error *err)
 {
     memset(answers, 0, suite->n * sizeof *answers);
     if (!e->generate)
@@ -326,14 +338,18 @@ int llmb_suite_run(const struct llmb_engine_ops *e, void *st, const struct llmb_
         if (strlen(suite->items[i].prompt) > longest)
             longest = strlen(suite->items[i].prompt);
     cp.n_ctx = (int)longest + 256 + p->max_tokens;
-    struct llmb_context_info applied;
-    int rc = e->context(st, &cp, &applied, err);
+    int rc = e->context(st, &cp, applied, err);
     for (size_t i = 0; !rc && i < suite->n; i++) {
         const struct llmb_suite_item *it = &suite->items[i];
         if (p->progress)
             p->progress(i + 1, suite->n, p->user);
         struct llmb_gen_request rq = {.prompt = it->prompt, .system = p->system, .use_chat_template = 1,
                                       .max_tokens = p->max_tokens, .temperature = p->temperature, .seed = p->seed};
+        struct token_fwd fwd = {.p = p, .i = i + 1};
+        if (p->on_token) {
+            rq.on_token = fwd_token;
+            rq.user = &fwd;
+        }
         struct llmb_gen_result g;
         if ((rc = e->generate(st, &rq, &g, err))) {
             char why[sizeof err->msg];

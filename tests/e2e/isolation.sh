@@ -51,7 +51,8 @@ wait $pid
 rc=$?
 [ $rc -eq 130 ] && ok || bad "SIGINT exit $rc (want 130): $(cat "$tmp/int.err")"
 done1=$(wc -l < "$tmp/int.jsonl")
-if [ "$done1" -ge 1 ] && [ "$done1" -lt 4 ] && python3 -c "import json; a=json.load(open('$tmp/int.json')); assert len(a)==$done1"; then ok
+# stdout had the rows as they came; the export file of an incomplete sweep is not written (nor its temporary)
+if [ "$done1" -ge 1 ] && [ "$done1" -lt 4 ] && [ ! -e "$tmp/int.json" ] && ! ls "$tmp"/.int.json* >/dev/null 2>&1; then ok
 else bad "interrupted outputs: $done1 rows, $(cat "$tmp/int.err")"; fi
 [ "$(sqlite3 "$tmp/int.db" "SELECT status FROM runs")" = interrupted ] && ok || bad "run not marked interrupted"
 grep -q "interruption" "$tmp/int.err" && ok || bad "no word of the interruption: $(cat "$tmp/int.err")"

@@ -17,6 +17,7 @@
 #include "llmbench/quality.h"
 
 static char dir[128];
+static struct llmb_context_info applied; /* what the engine applied (unused) */
 
 static int setup(void **state)
 {
@@ -88,7 +89,7 @@ static void test_uniform_ppl(void **state)
     p.n_batch = 256; /* 4 chunks per pass */
     struct llmb_ppl_result r;
     struct llmb_error err = {0};
-    if (llmb_ppl_run(g.e, g.st, &g.mi, &p, &r, &err))
+    if (llmb_ppl_run(g.e, g.st, &g.mi, &p, &r, &applied, &err))
         fail_msg("%s", err.msg);
     assert_true(fabs(r.ppl - 100.0) < 1e-9);
     assert_true(r.ppl_err < 1e-4); /* rounding only: every token has the same loss */
@@ -98,7 +99,7 @@ static void test_uniform_ppl(void **state)
     assert_int_equal(r.n_scored, (long)r.n_chunks * (64 - 1 - 32));
     /* at most 2 chunks */
     p.n_chunks = 2;
-    assert_int_equal(llmb_ppl_run(g.e, g.st, &g.mi, &p, &r, &err), 0);
+    assert_int_equal(llmb_ppl_run(g.e, g.st, &g.mi, &p, &r, &applied, &err), 0);
     assert_int_equal(r.n_chunks, 2);
     g.e->close(g.st);
 }
@@ -114,15 +115,16 @@ static void test_kld_self_and_files(void **state)
     p.n_batch = 64;
     p.top_k = 8;
     p.ref_out = path("ref.bin");
+    p.text_sha256 = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
     struct llmb_ppl_result r;
     struct llmb_error err = {0};
-    if (llmb_ppl_run(g.e, g.st, &g.mi, &p, &r, &err))
+    if (llmb_ppl_run(g.e, g.st, &g.mi, &p, &r, &applied, &err))
         fail_msg("%s", err.msg);
     /* the model against itself: no divergence, same top token everywhere */
     p.ref_out = NULL;
     p.ref_in = path("ref.bin");
     p.text_path = NULL;
-    if (llmb_ppl_run(g.e, g.st, &g.mi, &p, &r, &err))
+    if (llmb_ppl_run(g.e, g.st, &g.mi, &p, &r, &applied, &err))
         fail_msg("%s", err.msg);
     assert_true(r.have_kld);
     assert_true(fabs(r.kld_mean) < 1e-6 && r.kld_max < 1e-6);
@@ -130,6 +132,14 @@ static void test_kld_self_and_files(void **state)
     assert_true(r.rms_dp < 1e-6);
     assert_true(fabs(r.ppl_ratio - 1.0) < 1e-6);
     assert_true(fabs(r.ref_ppl - 100.0) < 1e-3);
+    /* the file says what it was measured on: the reference's own PPL, the text, the model */
+    struct llmb_ref_info ri;
+    assert_int_equal(llmb_ref_info_read(path("ref.bin"), &ri, &err), 0);
+    assert_true(fabs(ri.ppl - 100.0) < 1e-3);
+    assert_string_equal(ri.text_sha256, "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef");
+    assert_string_equal(ri.model_name, "null:pp_us=0:vocab=100");
+    assert_int_equal(ri.n_ctx, 64);
+    assert_int_equal(ri.n_vocab, 100);
 
     /* corrupted: one byte flipped in the body */
     FILE *f = fopen(path("ref.bin"), "rb");
@@ -143,25 +153,31 @@ static void test_kld_self_and_files(void **state)
     b[n - 3] ^= 0x40;
     write_file(path("bad.bin"), b, (size_t)n);
     p.ref_in = path("bad.bin");
-    assert_int_equal(llmb_ppl_run(g.e, g.st, &g.mi, &p, &r, &err), LLMB_E_INVAL);
+    assert_int_equal(llmb_ppl_run(g.e, g.st, &g.mi, &p, &r, &applied, &err), LLMB_E_INVAL);
     assert_non_null(strstr(err.msg, "checksum"));
     b[n - 3] ^= 0x40;
+    /* ... or in the recorded PPL (header bytes 64..255 are checked too) */
+    b[66] ^= 0x01;
+    write_file(path("bad2.bin"), b, (size_t)n);
+    assert_int_equal(llmb_ref_info_read(path("bad2.bin"), &ri, &err), LLMB_E_INVAL);
+    assert_non_null(strstr(err.msg, "checksum"));
+    b[66] ^= 0x01;
     /* truncated */
     write_file(path("short.bin"), b, (size_t)n - 10);
     p.ref_in = path("short.bin");
-    assert_int_equal(llmb_ppl_run(g.e, g.st, &g.mi, &p, &r, &err), LLMB_E_INVAL);
+    assert_int_equal(llmb_ppl_run(g.e, g.st, &g.mi, &p, &r, &applied, &err), LLMB_E_INVAL);
     assert_non_null(strstr(err.msg, "truncated"));
     /* another format / version */
     b[0] = 'X';
     write_file(path("magic.bin"), b, (size_t)n);
     p.ref_in = path("magic.bin");
-    assert_int_equal(llmb_ppl_run(g.e, g.st, &g.mi, &p, &r, &err), LLMB_E_INVAL);
+    assert_int_equal(llmb_ppl_run(g.e, g.st, &g.mi, &p, &r, &applied, &err), LLMB_E_INVAL);
     assert_non_null(strstr(err.msg, "not a llmbench reference"));
     b[0] = 'L';
     b[8] = 9;
     write_file(path("version.bin"), b, (size_t)n);
     p.ref_in = path("version.bin");
-    assert_int_equal(llmb_ppl_run(g.e, g.st, &g.mi, &p, &r, &err), LLMB_E_INVAL);
+    assert_int_equal(llmb_ppl_run(g.e, g.st, &g.mi, &p, &r, &applied, &err), LLMB_E_INVAL);
     assert_non_null(strstr(err.msg, "version 9"));
     free(b);
     g.e->close(g.st);
@@ -169,8 +185,8 @@ static void test_kld_self_and_files(void **state)
     /* a model with another vocabulary */
     open_null(&g, "null:pp_us=0:vocab=200");
     p.ref_in = path("ref.bin");
-    assert_int_equal(llmb_ppl_run(g.e, g.st, &g.mi, &p, &r, &err), LLMB_E_INVAL);
-    assert_non_null(strstr(err.msg, "different vocabulary"));
+    assert_int_equal(llmb_ppl_run(g.e, g.st, &g.mi, &p, &r, &applied, &err), LLMB_E_INVAL);
+    assert_non_null(strstr(err.msg, "another vocabulary"));
     g.e->close(g.st);
 }
 
@@ -205,7 +221,7 @@ static void test_text_errors(void **state)
     p.text_path = path("ok.txt");
     p.n_ctx = 64;
     struct llmb_ppl_result r;
-    assert_int_equal(llmb_ppl_run(g.e, g.st, &g.mi, &p, &r, &err), LLMB_E_INVAL);
+    assert_int_equal(llmb_ppl_run(g.e, g.st, &g.mi, &p, &r, &applied, &err), LLMB_E_INVAL);
     assert_non_null(strstr(err.msg, "needs at least 128"));
     g.e->close(g.st);
 }
@@ -303,9 +319,9 @@ static void test_suite_run(void **state)
     struct llmb_suite_answer *ref = calloc(s.n, sizeof *ref), *ans = calloc(s.n, sizeof *ans);
     struct llmb_suite_params p = llmb_suite_default_params();
     p.max_tokens = 1000;
-    assert_int_equal(llmb_suite_run(g.e, g.st, &s, &p, ref, &err), 0);
+    assert_int_equal(llmb_suite_run(g.e, g.st, &s, &p, ref, &applied, &err), 0);
     p.ref = ref;
-    assert_int_equal(llmb_suite_run(g.e, g.st, &s, &p, ans, &err), 0);
+    assert_int_equal(llmb_suite_run(g.e, g.st, &s, &p, ans, &applied, &err), 0);
     for (size_t i = 0; i < s.n; i++) {
         /* the null engine echoes the prompt */
         assert_string_equal(ans[i].response, s.items[i].prompt);

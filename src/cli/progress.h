@@ -1,0 +1,20 @@
+/* progress.h - the terminal's view of a run, one consumer of the runner's
+ * events: a progress bar with an ETA on a terminal, one line per step
+ * otherwise, nothing when quiet. */
+#ifndef LLMB_CLI_PROGRESS_H
+#define LLMB_CLI_PROGRESS_H
+
+#include <stdio.h>
+
+#include "llmbench/events.h"
+
+enum { LLMB_PROGRESS_NONE = 0, LLMB_PROGRESS_LINES, LLMB_PROGRESS_BAR, LLMB_PROGRESS_AUTO };
+
+struct llmb_progress;
+/* mode AUTO: a bar when out is a terminal, else lines. NULL on no memory. */
+struct llmb_progress *llmb_progress_new(int mode, FILE *out);
+void llmb_progress_event(struct llmb_progress *p, const struct llmb_event *ev);
+/* Ends an unfinished bar line (after an interruption) and frees. */
+void llmb_progress_free(struct llmb_progress *p);
+
+#endif

@@ -1,0 +1,200 @@
+/* runctl.c - the run around the runner for bench, quality and pipeline (see
+ * runctl.h): flags, store and resume, listeners, signals, closing line. */
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "runctl.h"
+
+static volatile int interrupted;
+
+static void on_signal(int sig)
+{
+    (void)sig;
+    interrupted = 1;
+}
+
+void llmb_cli_run_init(struct llmb_cli_run *r)
+{
+    memset(r, 0, sizeof *r);
+    llmb_cli_store_init(&r->store_opts);
+    r->progress_mode = LLMB_PROGRESS_AUTO;
+}
+
+int llmb_cli_run_opt(struct llmb_cli_run *r, int id, const char *name, const char *val, int *rc,
+                     struct llmb_error *err)
+{
+    if (llmb_cli_store_opt(&r->store_opts, id, name, val, rc, err))
+        return 1;
+    *rc = LLMB_OK;
+    switch (id) {
+    case LLMB_ROPT_NO_DB: r->no_db = 1; return 1;
+    case LLMB_ROPT_RESUME: r->resume = 1; return 1;
+    case LLMB_ROPT_TAG: r->tags = val; return 1;
+    case LLMB_ROPT_EVENTS: r->events_path = val; return 1;
+    case LLMB_ROPT_QUIET: r->quiet = 1; return 1;
+    case LLMB_ROPT_TIMEOUT: *rc = llmb_cli_parse_num(name, val, 0.001, 1e7, 0, &r->timeout_s, err); return 1;
+    default: return 0;
+    }
+}
+
+static int begin(struct llmb_cli_run *r, const char *cmd, int argc, char **argv, size_t n, const char *extra,
+                 unsigned char *done, struct llmb_error *err)
+{
+    const char **kp = malloc((n ? n : 1) * sizeof *kp);
+    if (!kp)
+        return llmb_error_set(err, LLMB_E_NOMEM, "out of memory");
+    for (size_t i = 0; i < n; i++)
+        kp[i] = r->keys[i];
+    char plan[65], line[4096];
+    llmb_store_plan_hash(kp, n, extra, plan);
+    free(kp);
+    llmb_cli_command_line(cmd, argc, argv, line, sizeof line);
+    int rc = LLMB_OK;
+    r->run_id = 0;
+    if (r->resume)
+        rc = llmb_store_find_resumable(r->store, plan, &r->run_id, err);
+    if (!rc && r->run_id) {
+        rc = llmb_store_resume_run(r->store, r->run_id, err);
+        size_t left = 0;
+        for (size_t i = 0; !rc && i < n; i++) {
+            int d = llmb_store_instance_done(r->store, r->run_id, r->keys[i], err);
+            if (d < 0)
+                rc = err->code ? err->code : LLMB_E_IO;
+            done[i] = d > 0;
+            left += d == 0;
+        }
+        if (!rc && left)
+            fprintf(stderr, "llmbench: resuming run %lld: %zu of %zu tests left\n", (long long)r->run_id, left, n);
+        return rc;
+    }
+    if (!rc && r->resume)
+        fprintf(stderr, "llmbench: no interrupted run of this plan to resume: starting a new one\n");
+    struct llmb_run_info ri = {.command = line, .tags = r->tags, .plan_hash = plan, .n_planned = n, .source = cmd};
+    return rc ? rc : llmb_store_begin_run(r->store, &ri, &r->run_id, err);
+}
+
+int llmb_cli_run_open(struct llmb_cli_run *r, const char *cmd, int argc, char **argv,
+                      const struct llmb_instance *inst, size_t n, const char *extra, unsigned char *done,
+                      struct llmb_error *err)
+{
+    memset(done, 0, n);
+    r->n_planned = n;
+    if (r->no_db && r->resume)
+        return llmb_error_set(err, LLMB_E_INVAL, "--resume needs the results database (drop --no-db)");
+    int rc = LLMB_OK;
+    if (r->events_path && (rc = llmb_event_log_open(r->events_path, &r->log, err)))
+        return rc;
+    if (r->no_db)
+        return LLMB_OK;
+    if ((rc = llmb_cli_store_open(&r->store_opts, 0, &r->store, err)))
+        return rc;
+    if (!(r->keys = malloc((n ? n : 1) * sizeof *r->keys)))
+        return llmb_error_set(err, LLMB_E_NOMEM, "out of memory");
+    for (size_t i = 0; !rc && i < n; i++)
+        rc = llmb_store_instance_key(r->store, &inst[i], r->keys[i], sizeof r->keys[i], err);
+    return rc ? rc : begin(r, cmd, argc, argv, n, extra, done, err);
+}
+
+static int run_result(const struct llmb_result *res, void *user)
+{
+    struct llmb_cli_run *r = user;
+    int rc = r->on_result ? r->on_result(res, r->user) : LLMB_OK;
+    if (!rc && r->store && llmb_store_put_result(r->store, r->run_id, res, &r->store_err))
+        rc = r->store_err.code ? r->store_err.code : LLMB_E_IO;
+    if (rc)
+        return rc;
+    if (res->error) {
+        r->n_failed++;
+        if (r->quiet || !r->progress) { /* the progress view says it otherwise */
+            char test[96];
+            llmb_instance_test_name(&res->inst, test, sizeof test);
+            fprintf(stderr, "llmbench: %s on %s failed: %s\n", test, res->inst.model, res->error);
+        }
+    } else {
+        r->n_done++;
+    }
+    return LLMB_OK;
+}
+
+static void run_event(const struct llmb_event *ev, void *user)
+{
+    struct llmb_cli_run *r = user;
+    llmb_progress_event(r->progress, ev);
+    llmb_event_log_write(r->log, ev);
+    if (r->on_event)
+        r->on_event(ev, r->user);
+}
+
+int llmb_cli_run_execute(struct llmb_cli_run *r, const struct llmb_engine_ops *engine,
+                         const struct llmb_instance *inst, size_t n, const struct llmb_run_params *rp, int isolate,
+                         struct llmb_error *err)
+{
+    if (!r->quiet)
+        r->progress = llmb_progress_new(r->progress_mode, stderr);
+    struct llmb_exec_params xp = llmb_exec_default_params();
+    xp.isolate = isolate;
+    xp.timeout_s = r->timeout_s;
+    xp.stop = &interrupted;
+    xp.run_id = r->run_id;
+    xp.n_planned = r->n_planned;
+    struct llmb_runner_hooks h = {.on_result = run_result, .on_event = run_event, .user = r};
+    struct sigaction sa = {.sa_handler = on_signal}, old_int, old_term, old_hup;
+    sigemptyset(&sa.sa_mask);
+    interrupted = 0;
+    sigaction(SIGINT, &sa, &old_int);
+    sigaction(SIGTERM, &sa, &old_term);
+    sigaction(SIGHUP, &sa, &old_hup);
+    int rc = llmb_runner_execute(engine, inst, n, rp, &xp, &h, err);
+    sigaction(SIGINT, &old_int, NULL);
+    sigaction(SIGTERM, &old_term, NULL);
+    sigaction(SIGHUP, &old_hup, NULL);
+    llmb_progress_free(r->progress);
+    r->progress = NULL;
+    if (rc && r->store_err.code && rc == r->store_err.code)
+        *err = r->store_err;
+    if (r->store) {
+        struct llmb_error e2 = {0};
+        int st = rc == LLMB_E_INTERRUPTED ? LLMB_RUN_INTERRUPTED : rc ? LLMB_RUN_FAILED : LLMB_RUN_COMPLETE;
+        if (llmb_store_end_run(r->store, r->run_id, st, &e2) && !rc)
+            rc = e2.code, *err = e2;
+    }
+    if (rc && r->n_done + r->n_failed > 0)
+        fprintf(stderr, "llmbench: %zu of %zu tests finished before %s; their results were kept%s\n",
+                r->n_done + r->n_failed, n, rc == LLMB_E_INTERRUPTED ? "the interruption" : "the failure",
+                r->store ? " (the same command with --resume goes on)" : "");
+    return rc;
+}
+
+int llmb_cli_run_close(struct llmb_cli_run *r, struct llmb_error *err)
+{
+    int rc = llmb_event_log_close(r->log, err);
+    r->log = NULL;
+    llmb_store_close(r->store);
+    r->store = NULL;
+    free(r->keys);
+    r->keys = NULL;
+    return rc;
+}
+
+int llmb_cli_exit_code(int rc, size_t n_failed)
+{
+    if (rc == LLMB_E_INTERRUPTED)
+        return 130;
+    if (rc == LLMB_E_INVAL || rc == LLMB_E_MODEL)
+        return LLMB_EXIT_USAGE;
+    if (rc)
+        return LLMB_EXIT_FAIL;
+    return n_failed ? LLMB_EXIT_FAIL : LLMB_EXIT_OK;
+}
+
+int llmb_cli_stage_exit(int stage, int rc, size_t n_failed)
+{
+    if (rc && stage == 0)
+        return LLMB_EXIT_USAGE;
+    if (rc && stage == 1)
+        return rc == LLMB_E_INVAL ? LLMB_EXIT_USAGE : LLMB_EXIT_FAIL;
+    return llmb_cli_exit_code(rc, n_failed);
+}

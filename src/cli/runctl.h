@@ -1,0 +1,76 @@
+/* runctl.h - what bench, quality and pipeline share around the runner: the
+ * run's flags (--db, --no-db, --resume, --tag, --events, --quiet,
+ * --timeout), opening the store and the run (or finding the interrupted run
+ * of the same plan and skipping what it holds), the listeners (terminal
+ * progress, events log), Ctrl-C, and the closing line. Every command builds
+ * its plan, hands it here, and prints what comes back. */
+#ifndef LLMB_CLI_RUNCTL_H
+#define LLMB_CLI_RUNCTL_H
+
+#include "llmbench/events.h"
+#include "llmbench/runner.h"
+#include "llmbench/store.h"
+#include "progress.h"
+#include "store_cli.h"
+
+enum {
+    LLMB_ROPT_NO_DB = 950, LLMB_ROPT_RESUME, LLMB_ROPT_TAG, LLMB_ROPT_EVENTS, LLMB_ROPT_QUIET, LLMB_ROPT_TIMEOUT,
+};
+
+#define LLMB_RUN_OPTS                                                                                               \
+    LLMB_STORE_DB_OPTS,                                                                                             \
+    {LLMB_ROPT_NO_DB, "--no-db", NULL, NULL, "do not store the results"},                                           \
+    {LLMB_ROPT_RESUME, "--resume", NULL, NULL, "continue the interrupted run of the same plan: run only the tests it does not hold"}, \
+    {LLMB_ROPT_TAG, "--tag", "TAG[,TAG]", NULL, "label the stored run (compare and results filter by it)"},         \
+    {LLMB_ROPT_EVENTS, "--events", "FILE|-", NULL, "write the run's events as JSON Lines (docs/events.md)"},        \
+    {LLMB_ROPT_QUIET, "--quiet", NULL, NULL, "no progress on stderr"},                                           \
+    {LLMB_ROPT_TIMEOUT, "--timeout", "SEC", "none", "a test silent for longer is stopped and recorded as failed"}
+
+struct llmb_cli_run {
+    /* settings (flags) */
+    struct llmb_cli_store store_opts;
+    int         no_db, resume, quiet, progress_mode; /* progress_mode: LLMB_PROGRESS_* when not quiet */
+    const char *tags, *events_path;
+    double      timeout_s;
+    /* the command's own listeners */
+    llmb_result_cb on_result;
+    llmb_event_cb  on_event;
+    void          *user;
+    /* state */
+    struct llmb_store     *store;
+    int64_t                run_id;
+    size_t                 n_planned, n_done, n_failed;
+    struct llmb_event_log *log;
+    struct llmb_progress  *progress;
+    struct llmb_error      store_err;
+    char                   (*keys)[LLMB_STORE_KEY_MAX]; /* per planned instance */
+};
+
+void llmb_cli_run_init(struct llmb_cli_run *r);
+/* Handles a shared option: returns 1 when id is one (*rc its outcome), else 0. */
+int  llmb_cli_run_opt(struct llmb_cli_run *r, int id, const char *name, const char *val, int *rc,
+                      struct llmb_error *err);
+
+/* Before anything is measured: opens the events log and (unless --no-db)
+ * the store, then begins the run or, with --resume, finds the interrupted
+ * run of this plan (its instance keys and `extra`). done[i] (n entries,
+ * caller's) says which instances that run holds complete. */
+int  llmb_cli_run_open(struct llmb_cli_run *r, const char *cmd, int argc, char **argv,
+                       const struct llmb_instance *inst, size_t n, const char *extra, unsigned char *done,
+                       struct llmb_error *err);
+/* Runs inst[0..n) (the instances left) with Ctrl-C handled, ends the run in
+ * the store and says what was kept when it stopped early. Returns the
+ * runner's code (LLMB_E_INTERRUPTED after Ctrl-C). */
+int  llmb_cli_run_execute(struct llmb_cli_run *r, const struct llmb_engine_ops *engine,
+                          const struct llmb_instance *inst, size_t n, const struct llmb_run_params *rp,
+                          int isolate, struct llmb_error *err);
+/* Closes the log and store; returns a failure of the events log. */
+int  llmb_cli_run_close(struct llmb_cli_run *r, struct llmb_error *err);
+/* The exit code of a command: 0, 1 (failed while running or a test
+ * failed), 2 (bad input), 130 (interrupted). */
+int  llmb_cli_exit_code(int rc, size_t n_failed);
+/* The same by stage: 0 checking the input (any failure is bad input: 2),
+ * 1 opening the run (2 for a bad value, else 1), 2 running. */
+int  llmb_cli_stage_exit(int stage, int rc, size_t n_failed);
+
+#endif
