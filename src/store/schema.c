@@ -178,6 +178,8 @@ static const char migration_4[] =
     "  CHECK (kind IN ('speed','ppl','kld','suite'));"
     "ALTER TABLE test_instances ADD COLUMN reference_model_id INTEGER REFERENCES models(id);"
     "CREATE INDEX test_instances_kind ON test_instances(kind);"
+    /* a model's quality rows are found by identity (the UNIQUE index starts with sha256) or by path */
+    "CREATE INDEX models_path ON models(path);"
     "ALTER TABLE quality_results ADD COLUMN instance_id INTEGER REFERENCES test_instances(id) ON DELETE CASCADE;"
     "ALTER TABLE quality_results ADD COLUMN text_sha256 TEXT NOT NULL DEFAULT '';"
     "ALTER TABLE quality_results ADD COLUMN n_scored INTEGER;"

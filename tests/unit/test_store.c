@@ -210,7 +210,7 @@ static void test_create(void **state)
     assert_int_equal(sql_int(t.db, "PRAGMA application_id"), LLMB_STORE_APP_ID);
     assert_int_equal(sql_int(t.db, "SELECT count(*) FROM schema_version"), llmb_store_schema_latest());
     const char *tables[] = {"runs", "run_tags", "hardware", "models", "configurations", "test_instances", "samples",
-                            "metrics", "quality_results", "prompt_responses"};
+                            "metrics", "quality_results", "prompt_responses", "families", "family_members"};
     for (size_t i = 0; i < sizeof tables / sizeof tables[0]; i++) {
         char q[200];
         snprintf(q, sizeof q, "SELECT count(*) FROM sqlite_master WHERE type='table' AND name='%s'", tables[i]);
