@@ -93,7 +93,10 @@ int llmb_store_instance_done(struct llmb_store *s, int64_t run_id, const char *i
 /* Stores one finished instance: model, configuration, instance, samples and
  * metrics in one transaction, so a kill at any moment leaves it whole or
  * absent. An instance already complete in the run is kept and not stored
- * twice. */
+ * twice. Every workload kind (r->inst.kind): speed stores samples and
+ * metrics; ppl a quality_results row 'ppl'; kld a 'ppl' and a 'kld' row
+ * (reference model from r->inst.ref_model); suite one prompt_responses row
+ * per answer, items from r->inst.q->suite (docs/schema.md). */
 int llmb_store_put_result(struct llmb_store *s, int64_t run_id, const struct llmb_result *r, struct llmb_error *err);
 /* Sets the run's final status and finish time. */
 int llmb_store_end_run(struct llmb_store *s, int64_t run_id, int status, struct llmb_error *err);
@@ -117,6 +120,9 @@ struct llmb_store_family {
     const struct llmb_store_family_member *members;
     size_t      n;
 };
+/* Writes the family and its members (each hashed like a result's model) in
+ * one transaction; a family of the run with the same source_path is
+ * replaced (a resumed pipeline writes it again). */
 int llmb_store_put_family(struct llmb_store *s, int64_t run_id, const struct llmb_store_family *f,
                           struct llmb_error *err);
 
@@ -147,10 +153,19 @@ int llmb_store_put_quality(struct llmb_store *s, int64_t run_id, const struct ll
  * bytes): the model's identity, cheap even for large files. */
 int llmb_store_model_sha256(const char *path, char hex[65], struct llmb_error *err);
 /* Canonical key of an instance: every parameter, model by its sha256 (or by
- * "path:<model>" when sha is empty/NULL). Same key = same configuration. */
+ * "path:<model>" when sha is empty/NULL). Same key = same configuration.
+ * Speed: "model=…;ngl=…;b=…;ub=…;ctk=…;ctv=…;fa=…;t=…;d=…;p=…;n=…". Quality
+ * kinds start with their kind: "kind=ppl;model=…;t=…;text=sha256:…;c=…;b=…;
+ * chunks=…;topk=…;ngl=…;ub=…;ctk=…;ctv=…;fa=…", kld adds ";ref=…", suite is
+ * "kind=suite;model=…;t=…;suite=<id>;maxtok=…;temp=…;seed=…;ref=…;ngl=…;…".
+ * The reference model is named by ref_sha256 (llmb_instance_key_ref) or, in
+ * llmb_instance_key, by "path:<ref_model>". */
 void llmb_instance_key(const struct llmb_instance *in, const char *model_sha256, char *buf, size_t len);
-/* The store's key for an instance: hashes the model file (cached per store),
- * so it equals the key llmb_store_put_result records. */
+void llmb_instance_key_ref(const struct llmb_instance *in, const char *model_sha256, const char *ref_sha256,
+                           char *buf, size_t len);
+/* The store's key for an instance: hashes the model file and the reference
+ * model (cached per store), so it equals the key llmb_store_put_result
+ * records. */
 int  llmb_store_instance_key(struct llmb_store *s, const struct llmb_instance *in, char *buf, size_t len,
                              struct llmb_error *err);
 /* Hash of a plan: its instance keys in order plus extra (reps, seed...). */
@@ -174,7 +189,7 @@ struct llmb_store_filter {
     char    kind[16];    /* workload kind: "speed", "ppl", "kld", "suite"; "": every kind */
 };
 /* Sets one field by name (run, model, quant, device, since, until, tag, host,
- * build, plan); checks the value. */
+ * build, plan, kind); checks the value. */
 int llmb_store_filter_set(struct llmb_store_filter *f, const char *key, const char *value, struct llmb_error *err);
 /* "12" (a run id) or "key=value[,key=value...]" ("tag=baseline,model=7b"). */
 int llmb_store_filter_parse(struct llmb_store_filter *f, const char *expr, struct llmb_error *err);
@@ -214,9 +229,19 @@ struct llmb_store_record {
     char    suite[96];           /* the suite's id (suite) */
     char    ref_model[1024];     /* the reference model's path (kld/suite), "" when none */
     char    ref_model_sha256[65];
+    char    test[96];            /* the stored test name: "pp512", "ppl c512", "suite default" */
+    /* suite: what answer i answered (items[i], n = r.n_answers: id,
+     * category, prompt, check kind; no expected text), and how it was
+     * sampled (NAN / -1 / 0 when unknown) */
+    struct llmb_suite_item *items;
+    double  temperature;
+    int64_t seed;
+    int     max_tokens;
     struct llmb_result r;
 };
-/* Instances matching f, oldest first. Free with llmb_store_records_free. */
+/* Instances matching f (every kind unless f->kind says one), oldest first.
+ * Quality records own their answers and items: free with
+ * llmb_store_records_free. */
 int  llmb_store_query(struct llmb_store *s, const struct llmb_store_filter *f, struct llmb_store_record **out,
                       size_t *n, struct llmb_error *err);
 void llmb_store_records_free(struct llmb_store_record *v, size_t n);
@@ -235,6 +260,8 @@ struct llmb_import {
     int                  build_number;
     char                 started_at[32]; /* earliest test_time */
     char                 file_sha256[65];
+    size_t               n_skipped;      /* objects of an llmbench export whose "kind" is not
+                                          * "speed" (quality results): not imported */
     struct llmb_store_hw hw;             /* cpu_info, gpu_info, backends of the file */
     void                *storage;        /* strings and samples the results point into */
 };
@@ -255,11 +282,18 @@ struct llmb_store_ops {
     int  (*find_resumable)(void *state, const char *plan_hash, int64_t *run_id, struct llmb_error *err);
     int  (*resume_run)(void *state, int64_t run_id, struct llmb_error *err);
     int  (*instance_done)(void *state, int64_t run_id, const char *key, struct llmb_error *err);
+    /* ref_sha256: the reference model's identity (kld/suite), "" or NULL: none */
     int  (*put_result)(void *state, int64_t run_id, const struct llmb_result *r, const char *model_sha256,
-                       struct llmb_error *err);
+                       const char *ref_sha256, struct llmb_error *err);
     int  (*end_run)(void *state, int64_t run_id, int status, struct llmb_error *err);
     int  (*put_run)(void *state, const struct llmb_run_info *ri, const struct llmb_result *results,
-                    const char *const *model_sha256, size_t n, int64_t *run_id, struct llmb_error *err);
+                    const char *const *model_sha256, const char *const *ref_sha256, size_t n, int64_t *run_id,
+                    struct llmb_error *err);
+    /* member_sha256[i]: member i's identity ("" when not hashed) */
+    int  (*put_family)(void *state, int64_t run_id, const struct llmb_store_family *f,
+                       const char *const *member_sha256, struct llmb_error *err);
+    int  (*get_answers)(void *state, int64_t run_id, const char *key, struct llmb_suite_answer **out, size_t *n,
+                        struct llmb_error *err);
     int  (*put_quality)(void *state, int64_t run_id, const struct llmb_model_info *m, const char *model_sha256,
                         const struct llmb_store_quality *q, struct llmb_error *err);
     int  (*list_runs)(void *state, const struct llmb_store_filter *f, struct llmb_store_run **out, size_t *n,

@@ -5,13 +5,15 @@
  * (Welch) and whether it is significant, then one summary line
  * ("B is 1.07 ± 0.02x faster than A"). --fail-on-regression PCT makes it a CI
  * gate: exit 1 when a significant slowdown exceeds PCT. Samples of several
- * runs with the same key are pooled. */
+ * runs with the same key are pooled. --metric ppl, kld, top1 or suite
+ * compares quality tests instead (compare_quality.c). */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
+#include "compare_quality.h"
 #include "llmbench/compare.h"
 #include "store_cli.h"
 #include "table.h"
@@ -19,14 +21,18 @@
 enum { O_METRIC = 1, O_FAIL };
 
 static const struct llmb_opt compare_opts[] = {
-    {O_METRIC, "--metric", "NAME", "ts", "ts (tokens/s of the test), pp, tg (their parts) or ttft (ms)"},
-    {O_FAIL, "--fail-on-regression", "PCT", NULL, "exit 1 when a significant slowdown exceeds PCT (e.g. 5%)"},
+    {O_METRIC, "--metric", "NAME", "ts",
+     "ts (tokens/s of the test), pp, tg (their parts), ttft (ms); or quality: ppl, kld, top1 (agreement with the "
+     "reference), suite (pass rate)"},
+    {O_FAIL, "--fail-on-regression", "PCT", NULL,
+     "exit 1 when a significant change for the worse exceeds PCT (e.g. 5%): slower, higher PPL/KLD, lower top-1 or "
+     "pass rate"},
     LLMB_STORE_DB_OPTS,
     {0, NULL, NULL, NULL, NULL},
 };
 
-enum metric { M_TS, M_PP, M_TG, M_TTFT };
-static const char *const metric_names[] = {"ts", "pp", "tg", "ttft"};
+enum metric { M_TS, M_PP, M_TG, M_TTFT, M_PPL, M_KLD, M_TOP1, M_SUITE, M_COUNT };
+static const char *const metric_names[] = {"ts", "pp", "tg", "ttft", "ppl", "kld", "top1", "suite"};
 static const char *const metric_units[] = {"t/s", "pp t/s", "tg t/s", "ttft ms"};
 
 struct compare_cli {
@@ -50,12 +56,13 @@ static int on_opt(int id, const char *name, const char *v, void *user, struct ll
         c->expr[c->n_expr++] = v;
         return LLMB_OK;
     case O_METRIC:
-        for (int i = 0; i < 4; i++)
+        for (int i = 0; i < M_COUNT; i++)
             if (!strcmp(v, metric_names[i])) {
                 c->metric = i;
                 return LLMB_OK;
             }
-        return llmb_error_set(err, LLMB_E_INVAL, "%s: unknown metric '%s' (ts, pp, tg, ttft)", name, v);
+        return llmb_error_set(err, LLMB_E_INVAL, "%s: unknown metric '%s' (ts, pp, tg, ttft, ppl, kld, top1, suite)",
+                              name, v);
     case O_FAIL: return llmb_cli_parse_num(name, v, 0, 1000, 1, &c->fail_pct, err);
     default: return llmb_error_set(err, LLMB_E_INVAL, "unhandled option '%s'", name);
     }
@@ -101,6 +108,8 @@ static int group_side(struct side *s, int metric)
         return -1;
     for (size_t i = 0; i < s->n_recs; i++) {
         const struct llmb_store_record *rec = &s->recs[i];
+        if (rec->r.inst.kind != LLMB_WL_SPEED) /* quality tests have no speed samples */
+            continue;
         struct group *g = find(s, rec->instance_key);
         if (!g) {
             g = &s->g[s->n_g++];
@@ -217,7 +226,10 @@ int llmb_cmd_compare(int argc, char **argv)
                        "Compares two selections of stored results, test by test: A and B are run ids (12) or\n"
                        "filters (tag=baseline, model=7b,quant=Q4_K, since=2024-05-01...). Tests match when their\n"
                        "model and every parameter match; samples of several runs are pooled. The interval is\n"
-                       "Welch's 95% interval of the change of the mean; 'significant' means it excludes 0.",
+                       "Welch's 95% interval of the change of the mean; 'significant' means it excludes 0.\n"
+                       "Quality metrics (ppl, kld, top1, suite) compare quality tests by their key (model, text,\n"
+                       "context, reference...), the latest of each: the interval comes from both standard errors\n"
+                       "(normal approximation; binomial for a suite's pass rate).",
                        compare_opts);
         return LLMB_EXIT_OK;
     }
@@ -229,6 +241,15 @@ int llmb_cmd_compare(int argc, char **argv)
     int exit_code = rc ? LLMB_EXIT_USAGE : LLMB_EXIT_FAIL;
     if (!rc)
         rc = llmb_cli_store_open(&c.st, 1, &s, &err);
+    if (!rc && c.metric >= M_PPL) {
+        int usage = 0;
+        rc = llmb_cli_compare_quality(s, c.expr[0], c.expr[1], c.metric - M_PPL, c.fail_pct, &usage, &err);
+        if (usage)
+            exit_code = LLMB_EXIT_USAGE;
+        else if (!rc)
+            exit_code = LLMB_EXIT_OK;
+        goto done;
+    }
     for (int i = 0; !rc && i < 2; i++)
         rc = load_side(s, c.expr[i], c.metric, &side[i], &err);
     size_t n = 0, only_a = 0;

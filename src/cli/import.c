@@ -101,9 +101,13 @@ int llmb_cmd_import(int argc, char **argv)
                                    .source = "llama-bench", .started_at = im->started_at,
                                    .build_commit = im->build_commit, .build_number = im->build_number, .hw = &im->hw};
         int64_t run = 0;
-        if (!(rc = llmb_store_put_run(s, &ri, im->results, im->model_sha256, im->n, &run, &err)))
+        if (!(rc = llmb_store_put_run(s, &ri, im->results, im->model_sha256, im->n, &run, &err))) {
             printf("imported %zu result%s from %s as run %lld\n", im->n, im->n == 1 ? "" : "s", c.files[i],
                    (long long)run);
+            if (im->n_skipped)
+                printf("skipped %zu quality result%s (ppl, kld, suite): import reads speed tests only\n",
+                       im->n_skipped, im->n_skipped == 1 ? "" : "s");
+        }
     }
     if (!rc)
         exit_code = LLMB_EXIT_OK;

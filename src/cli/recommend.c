@@ -2,7 +2,9 @@
  * the store holds. A configuration is a model with its engine parameters
  * (threads, batch, ubatch, KV types, flash attention, GPU layers); its figures
  * are generation speed (tg t/s), prompt speed (pp t/s), peak memory and, where
- * measured, quality (KLD, perplexity). Those meeting the constraints
+ * measured, quality (KLD, perplexity: the model's latest figures from the
+ * quality tests stored for the same file, see llmb_store_record). Quality
+ * tests are no configurations of their own. Those meeting the constraints
  * (--max-memory, --min-tg, ...) and not dominated by another on every figure
  * both have are printed best first (the Pareto front); every other one is
  * listed with the reason it lost. */
@@ -101,6 +103,8 @@ static struct cand *gather(const struct llmb_store_record *v, size_t n, size_t *
     size_t k = 0;
     for (size_t i = 0; i < n; i++) {
         const struct llmb_result *r = &v[i].r;
+        if (r->inst.kind != LLMB_WL_SPEED)
+            continue; /* its figures reach the speed tests of its model through kld/ppl */
         char key[LLMB_STORE_KEY_MAX];
         snprintf(key, sizeof key, "%s", v[i].instance_key);
         char *shape = strstr(key, ";d=");

@@ -1,11 +1,14 @@
 /* results.c - `llmbench results`: the runs in the results store (or, with
- * --instances, every stored test instance), filtered by model, quant,
- * device, date, tag, host or build, as a markdown table. */
+ * --instances, every stored test instance of every kind), filtered by model,
+ * quant, device, date, tag, host, build or kind, as a markdown table. When
+ * quality tests are among the instances, two columns say each one's kind and
+ * main figure (PPL, KLD, suite pass rate). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
+#include "record_quality.h"
 #include "store_cli.h"
 #include "table.h"
 
@@ -90,12 +93,17 @@ static int print_instances(struct llmb_store *s, const struct llmb_store_filter 
     int rc = llmb_store_query(s, f, &v, &n, err);
     if (rc)
         return rc;
+    int quality = 0;
+    for (size_t i = 0; i < n; i++)
+        quality |= llmb_cli_is_quality(&v[i]);
+    /* speed tests alone: the columns as they always were */
     static const char *const head[] = {"run", "model", "quant", "backend", "threads", "n_batch", "n_ubatch",
-                                       "type_k/v", "fa", "ngl", "test", "t/s", "reps", "peak RSS"};
-    struct llmb_table *t = llmb_table_new(14, head, "rlllrrrlrrlrrr");
+                                       "type_k/v", "fa", "ngl", "test", "t/s", "reps", "peak RSS", "kind", "quality"};
+    struct llmb_table *t = llmb_table_new(quality ? 16 : 14, head, "rlllrrrlrrlrrrll");
     for (size_t i = 0; t && i < n; i++) {
         const struct llmb_result *r = &v[i].r;
-        char id[24], th[16], b[16], ub[16], kv[40], fa[16], ngl[16], test[96], ts[64], reps[16], rss[32];
+        int q = llmb_cli_is_quality(&v[i]);
+        char id[24], th[16], b[16], ub[16], kv[40], fa[16], ngl[16], test[96], ts[64], reps[16], rss[32], fig[160];
         snprintf(id, sizeof id, "%lld", (long long)v[i].run_id);
         snprintf(th, sizeof th, "%d", r->applied.n_threads);
         snprintf(b, sizeof b, "%d", r->applied.n_batch);
@@ -103,12 +111,22 @@ static int print_instances(struct llmb_store *s, const struct llmb_store_filter 
         snprintf(kv, sizeof kv, "%s/%s", r->applied.type_k, r->applied.type_v);
         snprintf(fa, sizeof fa, "%s", r->inst.flash_attn == 1 ? "on" : r->inst.flash_attn == 0 ? "off" : "auto");
         snprintf(ngl, sizeof ngl, "%d", r->inst.n_gpu_layers);
-        llmb_instance_test_name(&r->inst, test, sizeof test);
-        snprintf(ts, sizeof ts, "%.2f \xc2\xb1 %.2f", r->ts.mean, r->ts.stddev);
-        snprintf(reps, sizeof reps, "%zu", r->n_samples);
+        if (q)
+            snprintf(test, sizeof test, "%s", v[i].test);
+        else
+            llmb_instance_test_name(&r->inst, test, sizeof test);
+        if (q) {
+            snprintf(ts, sizeof ts, "-");
+            snprintf(reps, sizeof reps, "-");
+        } else {
+            snprintf(ts, sizeof ts, "%.2f \xc2\xb1 %.2f", r->ts.mean, r->ts.stddev);
+            snprintf(reps, sizeof reps, "%zu", r->n_samples);
+        }
         llmb_cli_fmt_bytes(rss, sizeof rss, (double)r->peak_rss);
+        llmb_cli_quality_figure(&v[i], fig, sizeof fig);
         const char *cells[] = {id, r->model.desc[0] ? r->model.desc : r->model.path, r->model.quant,
-                               r->model.backends, th, b, ub, kv, fa, ngl, test, ts, reps, rss};
+                               r->model.backends, th, b, ub, kv, fa, ngl, test, ts, reps, rss,
+                               llmb_workload_kind_name(r->inst.kind), fig};
         if (llmb_table_add(t, cells))
             break;
     }

@@ -22,6 +22,7 @@ int llmb_cli_store_opt(struct llmb_cli_store *c, int id, const char *name, const
         {LLMB_SOPT_RUN, "run"},     {LLMB_SOPT_MODEL, "model"}, {LLMB_SOPT_QUANT, "quant"},
         {LLMB_SOPT_DEVICE, "device"}, {LLMB_SOPT_SINCE, "since"}, {LLMB_SOPT_UNTIL, "until"},
         {LLMB_SOPT_TAG, "tag"},     {LLMB_SOPT_HOST, "host"},   {LLMB_SOPT_BUILD, "build"},
+        {LLMB_SOPT_KIND, "kind"},
     };
     if (id == LLMB_SOPT_DB) {
         c->db = val;

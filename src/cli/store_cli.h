@@ -9,7 +9,7 @@
 
 enum {
     LLMB_SOPT_DB = 900, LLMB_SOPT_LOCK_WAIT, LLMB_SOPT_RUN, LLMB_SOPT_MODEL, LLMB_SOPT_QUANT, LLMB_SOPT_DEVICE,
-    LLMB_SOPT_SINCE, LLMB_SOPT_UNTIL, LLMB_SOPT_TAG, LLMB_SOPT_HOST, LLMB_SOPT_BUILD,
+    LLMB_SOPT_SINCE, LLMB_SOPT_UNTIL, LLMB_SOPT_TAG, LLMB_SOPT_HOST, LLMB_SOPT_BUILD, LLMB_SOPT_KIND,
 };
 
 #define LLMB_STORE_DB_OPTS                                                                                          \
@@ -25,7 +25,8 @@ enum {
     {LLMB_SOPT_UNTIL, "--until", "DATE", NULL, "runs started at or before DATE (a bare date: the whole day)"},      \
     {LLMB_SOPT_TAG, "--tag", "TAG", NULL, "runs tagged TAG"},                                                       \
     {LLMB_SOPT_HOST, "--host", "TEXT", NULL, "host name contains TEXT"},                                            \
-    {LLMB_SOPT_BUILD, "--build", "COMMIT", NULL, "llama.cpp build commit starts with COMMIT"}
+    {LLMB_SOPT_BUILD, "--build", "COMMIT", NULL, "llama.cpp build commit starts with COMMIT"},                     \
+    {LLMB_SOPT_KIND, "--kind", "KIND", NULL, "only tests of this kind: speed, ppl, kld or suite"}
 
 struct llmb_cli_store {
     const char              *db; /* NULL: the default path */

@@ -67,6 +67,11 @@ int llmb_store_filter_set(struct llmb_store_filter *f, const char *key, const ch
                                   "%s: '%s' is not a date (YYYY-MM-DD or YYYY-MM-DDTHH:MM[:SS][Z], UTC)", key, v);
         return LLMB_OK;
     }
+    if (!strcmp(key, "kind")) {
+        if (llmb_workload_kind_parse(v) < 0)
+            return llmb_error_set(err, LLMB_E_INVAL, "kind: '%s' is not a workload kind (speed, ppl, kld, suite)", v);
+        return copy(f->kind, sizeof f->kind, key, v, err);
+    }
     const struct { const char *name; char *dst; size_t len; } fields[] = {
         {"model", f->model, sizeof f->model}, {"quant", f->quant, sizeof f->quant},
         {"device", f->device, sizeof f->device}, {"tag", f->tag, sizeof f->tag},
@@ -77,7 +82,8 @@ int llmb_store_filter_set(struct llmb_store_filter *f, const char *key, const ch
         if (!strcmp(key, fields[i].name))
             return copy(fields[i].dst, fields[i].len, key, v, err);
     return llmb_error_set(err, LLMB_E_INVAL,
-                          "unknown filter '%s' (run, model, quant, device, since, until, tag, host, build, plan)", key);
+                          "unknown filter '%s' (run, model, quant, device, since, until, tag, host, build, plan, kind)",
+                          key);
 }
 
 int llmb_store_filter_parse(struct llmb_store_filter *f, const char *expr, struct llmb_error *err)

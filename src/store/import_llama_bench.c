@@ -5,7 +5,9 @@
  * that format gives one line naming the object and field, and nothing else.
  * Identity: a model file that is still there, whose tensor bytes match the
  * recorded model_size, is named by its sha256 like a bench run's; otherwise
- * by its path. */
+ * by its path. llmbench's own export (same format) also holds quality
+ * results (objects with "kind" ppl, kld or suite): those are skipped and
+ * counted, as this reads speed tests only. */
 #include <errno.h>
 #include <jansson.h>
 #include <math.h>
@@ -349,18 +351,28 @@ int llmb_store_import_llama_bench(const char *path, struct llmb_import *out, str
         goto done;
     }
     uint64_t *buf = st->samples;
+    size_t k = 0;
     for (size_t i = 0; i < n && !rc; i++) {
         struct ctx c = {.path = path, .jsonl = jsonl, .index = i + 1, .line = lines ? lines[i] : 0};
-        rc = convert(&c, json_array_get(a, i), &out->results[i], &st->items[i], buf, err);
-        buf += 4 * out->results[i].n_samples;
+        json_t *o = json_array_get(a, i), *kind = json_object_get(o, "kind");
+        if (json_is_string(kind) && strcmp(json_string_value(kind), "speed")) {
+            out->n_skipped++; /* an llmbench export's quality result */
+            continue;
+        }
+        rc = convert(&c, o, &out->results[k], &st->items[k], buf, err);
+        buf += 4 * out->results[k].n_samples;
         if (!rc) {
-            identify(&out->results[i], st->items[i].sha);
-            out->model_sha256[i] = st->items[i].sha;
-            if (i == 0 || strcmp(out->results[i].test_time, out->started_at) < 0)
-                snprintf(out->started_at, sizeof out->started_at, "%s", out->results[i].test_time);
+            identify(&out->results[k], st->items[k].sha);
+            out->model_sha256[k] = st->items[k].sha;
+            if (k == 0 || strcmp(out->results[k].test_time, out->started_at) < 0)
+                snprintf(out->started_at, sizeof out->started_at, "%s", out->results[k].test_time);
+            k++;
         }
     }
-    out->n = n;
+    out->n = k;
+    if (!rc && k == 0)
+        rc = llmb_error_set(err, LLMB_E_INVAL, "import '%s': holds no speed results (%zu quality results of an "
+                            "llmbench export are not imported)", path, out->n_skipped);
     if (rc)
         goto done;
     const struct llmb_model_info *m = &out->results[0].model;

@@ -167,7 +167,84 @@ static const char migration_2[] =
  *    measures it. */
 static const char migration_3[] = "ALTER TABLE test_instances ADD COLUMN error TEXT;";
 
-static const char *const migrations[] = {migration_1, migration_2, migration_3};
+/* 4: every workload's results. test_instances.kind (speed, ppl, kld, suite)
+ *    and the reference model of a kld/suite instance; quality_results and
+ *    prompt_responses rows belong to their instance (instance_id) and carry
+ *    every figure a quality run measures; the pipeline's model families; the
+ *    results view gains kind. Rows of version 3 are kept as they are: their
+ *    instances are speed tests, their quality rows have no instance. */
+static const char migration_4[] =
+    "ALTER TABLE test_instances ADD COLUMN kind TEXT NOT NULL DEFAULT 'speed'"
+    "  CHECK (kind IN ('speed','ppl','kld','suite'));"
+    "ALTER TABLE test_instances ADD COLUMN reference_model_id INTEGER REFERENCES models(id);"
+    "CREATE INDEX test_instances_kind ON test_instances(kind);"
+    /* a model's quality rows are found by identity (the UNIQUE index starts with sha256) or by path */
+    "CREATE INDEX models_path ON models(path);"
+    "ALTER TABLE quality_results ADD COLUMN instance_id INTEGER REFERENCES test_instances(id) ON DELETE CASCADE;"
+    "ALTER TABLE quality_results ADD COLUMN text_sha256 TEXT NOT NULL DEFAULT '';"
+    "ALTER TABLE quality_results ADD COLUMN n_scored INTEGER;"
+    "ALTER TABLE quality_results ADD COLUMN n_text_tokens INTEGER;"
+    "ALTER TABLE quality_results ADD COLUMN seconds REAL;"
+    "ALTER TABLE quality_results ADD COLUMN tokens_per_s REAL;"
+    "ALTER TABLE quality_results ADD COLUMN median REAL;"
+    "ALTER TABLE quality_results ADD COLUMN p99 REAL;"
+    "ALTER TABLE quality_results ADD COLUMN max REAL;"
+    "ALTER TABLE quality_results ADD COLUMN top1 REAL;"
+    "ALTER TABLE quality_results ADD COLUMN top1_err REAL;"
+    "ALTER TABLE quality_results ADD COLUMN rms_dp REAL;"
+    "ALTER TABLE quality_results ADD COLUMN rms_dp_err REAL;"
+    "ALTER TABLE quality_results ADD COLUMN mean_dp REAL;"
+    "ALTER TABLE quality_results ADD COLUMN mean_dp_err REAL;"
+    "ALTER TABLE quality_results ADD COLUMN ref_ppl REAL;"
+    "CREATE INDEX quality_results_instance ON quality_results(instance_id);"
+    "ALTER TABLE prompt_responses ADD COLUMN instance_id INTEGER REFERENCES test_instances(id) ON DELETE CASCADE;"
+    "ALTER TABLE prompt_responses ADD COLUMN position INTEGER;"
+    "ALTER TABLE prompt_responses ADD COLUMN category TEXT NOT NULL DEFAULT '';"
+    "ALTER TABLE prompt_responses ADD COLUMN check_kind TEXT NOT NULL DEFAULT '';"
+    "ALTER TABLE prompt_responses ADD COLUMN pass INTEGER;"
+    "ALTER TABLE prompt_responses ADD COLUMN similarity REAL;"
+    "ALTER TABLE prompt_responses ADD COLUMN tg_ts REAL;"
+    "ALTER TABLE prompt_responses ADD COLUMN seed INTEGER;"
+    "ALTER TABLE prompt_responses ADD COLUMN temperature REAL;"
+    "ALTER TABLE prompt_responses ADD COLUMN max_tokens INTEGER;"
+    "ALTER TABLE prompt_responses ADD COLUMN stopped INTEGER;"
+    "ALTER TABLE prompt_responses ADD COLUMN chat_template INTEGER;"
+    "CREATE INDEX prompt_responses_instance ON prompt_responses(instance_id, position);"
+    "CREATE TABLE families ("
+    "  id INTEGER PRIMARY KEY,"
+    "  run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,"
+    "  source_path TEXT NOT NULL,"
+    "  ladder TEXT NOT NULL DEFAULT '',"
+    "  created_at TEXT NOT NULL,"
+    "  UNIQUE (run_id, source_path));"
+    "CREATE TABLE family_members ("
+    "  family_id INTEGER NOT NULL REFERENCES families(id) ON DELETE CASCADE,"
+    "  position INTEGER NOT NULL,"
+    "  path TEXT NOT NULL,"
+    "  model_sha256 TEXT NOT NULL DEFAULT '',"
+    "  label TEXT NOT NULL DEFAULT '',"
+    "  is_reference INTEGER NOT NULL DEFAULT 0,"
+    "  quantized_from TEXT,"
+    "  PRIMARY KEY (family_id, position)) WITHOUT ROWID;"
+    "DROP VIEW results;"
+    "CREATE VIEW results AS"
+    "  SELECT ti.id AS instance_id, ti.run_id, r.started_at AS run_started_at, r.host, ti.instance_key,"
+    "         m.path AS model_filename, m.description AS model_type, m.sha256 AS model_sha256,"
+    "         m.quant AS quant_type, m.model_size, m.n_params AS model_n_params,"
+    "         c.n_prompt, c.n_gen, c.n_depth, c.applied_n_batch AS n_batch, c.applied_n_ubatch AS n_ubatch,"
+    "         c.applied_type_k AS type_k, c.applied_type_v AS type_v, c.applied_n_threads AS n_threads,"
+    "         c.n_gpu_layers, c.flash_attn, c.backends, ti.test, ti.test_time, ti.n_samples AS reps,"
+    "         ts.mean AS avg_ts, ts.stddev AS stddev_ts,"
+    "         pp.mean AS pp_avg_ts, tg.mean AS tg_avg_ts, tt.mean AS ttft_avg_ms,"
+    "         ti.peak_rss_bytes, ti.load_ms, ti.stop_reason, ti.kind"
+    "  FROM test_instances ti JOIN runs r ON r.id = ti.run_id JOIN models m ON m.id = ti.model_id"
+    "  JOIN configurations c ON c.id = ti.config_id"
+    "  LEFT JOIN metrics ts ON ts.instance_id = ti.id AND ts.metric = 'ts'"
+    "  LEFT JOIN metrics pp ON pp.instance_id = ti.id AND pp.metric = 'pp_ts'"
+    "  LEFT JOIN metrics tg ON tg.instance_id = ti.id AND tg.metric = 'tg_ts'"
+    "  LEFT JOIN metrics tt ON tt.instance_id = ti.id AND tt.metric = 'ttft_ms';";
+
+static const char *const migrations[] = {migration_1, migration_2, migration_3, migration_4};
 #define N_MIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 
 int llmb_store_schema_latest(void)

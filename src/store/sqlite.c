@@ -515,10 +515,31 @@ static int model_id(struct llmb_sqlite *s, const struct llmb_model_info *m, cons
                     m->n_vocab, m->n_ctx_train, m->n_layer);
 }
 
+/* The reference model of a kld/suite instance: the models row with its path
+ * and identity, or a new row that knows only those. *id = 0 without one. */
+static int ref_model_id(struct llmb_sqlite *s, const char *path, const char *sha, int64_t *id)
+{
+    *id = 0;
+    if (!path || !*path)
+        return SQLITE_OK;
+    int rc = query_id(s, id, "SELECT id FROM models WHERE path = ? AND sha256 = ? ORDER BY id DESC LIMIT 1", "ss",
+                      path, sha ? sha : "");
+    if (rc != SQLITE_OK || *id)
+        return rc;
+    struct llmb_model_info m;
+    memset(&m, 0, sizeof m);
+    return model_id(s, &m, path, sha, id);
+}
+
 static int config_id(struct llmb_sqlite *s, const struct llmb_result *r, int64_t *id)
 {
-    const struct llmb_instance *in = &r->inst;
+    struct llmb_instance in = r->inst;
     const struct llmb_context_info *a = &r->applied;
+    if (in.kind != LLMB_WL_SPEED) { /* a quality test has no prompt/gen shape; its batch is the spec's */
+        in.n_prompt = in.n_gen = in.n_depth = 0;
+        if (in.q && in.q->n_batch > 0)
+            in.n_batch = in.q->n_batch;
+    }
     return query_id(s, id,
                     "INSERT INTO configurations(n_prompt, n_gen, n_depth, n_batch, n_ubatch, type_k, type_v,"
                     " n_threads, n_gpu_layers, flash_attn, applied_n_ctx, applied_n_batch, applied_n_ubatch,"
@@ -528,9 +549,9 @@ static int config_id(struct llmb_sqlite *s, const struct llmb_result *r, int64_t
                     " n_gpu_layers, flash_attn, applied_n_ctx, applied_n_batch, applied_n_ubatch, applied_n_threads,"
                     " applied_type_k, applied_type_v, applied_flash_attn, backends, devices)"
                     " DO UPDATE SET n_prompt = excluded.n_prompt RETURNING id",
-                    "iiiiissiiiiiiississ", in->n_prompt, in->n_gen, in->n_depth, in->n_batch, in->n_ubatch,
-                    in->type_k ? in->type_k : "", in->type_v ? in->type_v : "", in->n_threads, in->n_gpu_layers,
-                    in->flash_attn, a->n_ctx, a->n_batch, a->n_ubatch, a->n_threads, a->type_k, a->type_v,
+                    "iiiiissiiiiiiississ", in.n_prompt, in.n_gen, in.n_depth, in.n_batch, in.n_ubatch,
+                    in.type_k ? in.type_k : "", in.type_v ? in.type_v : "", in.n_threads, in.n_gpu_layers,
+                    in.flash_attn, a->n_ctx, a->n_batch, a->n_ubatch, a->n_threads, a->type_k, a->type_v,
                     a->flash_attn, r->model.backends, r->model.devices);
 }
 
@@ -546,33 +567,98 @@ static int put_metric(struct llmb_sqlite *s, int64_t inst, const char *name, con
                                   m->max, m->mean - half, m->mean + half, (int64_t)m->n_outliers);
 }
 
-/* Writes one result inside the caller's transaction. An instance already in
- * the run is left as it is. */
-static int put_one(struct llmb_sqlite *s, int64_t run_id, const struct llmb_result *r, const char *sha)
+/* NAN for a figure a result does not have (so it binds NULL). */
+static double fig(int have, double v)
 {
-    char key[LLMB_STORE_KEY_MAX], test[96];
-    llmb_instance_key(&r->inst, sha, key, sizeof key);
-    llmb_instance_test_name(&r->inst, test, sizeof test);
-    int64_t mid, cid, iid;
-    int rc = model_id(s, &r->model, r->inst.model, sha, &mid);
-    if (rc == SQLITE_OK)
-        rc = config_id(s, r, &cid);
-    /* a test that failed before may be measured again (resume): its row gives way */
-    if (rc == SQLITE_OK)
-        rc = llmb_store_sqlite_exec(s, "DELETE FROM test_instances WHERE run_id = ? AND instance_key = ?"
-                                       " AND status = 'failed'", "Is", run_id, key);
-    if (rc == SQLITE_OK)
-        rc = query_id(s, &iid,
-                      "INSERT INTO test_instances(run_id, model_id, config_id, instance_key, test, test_time,"
-                      " n_samples, stop_reason, ci_target_pct, load_ms, peak_rss_bytes, status, error)"
-                      " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT (run_id, instance_key) DO NOTHING RETURNING id",
-                      "IIIsssIsddIss", run_id, mid, cid, key, test, r->test_time, (int64_t)r->n_samples,
-                      llmb_stop_reason_name(r->stop_reason), r->ci_target_pct, r->model.load_ms,
-                      (int64_t)r->peak_rss, r->error ? "failed" : "complete", r->error);
-    if (rc == SQLITE_OK && r->error)
-        return rc; /* no samples, no metrics */
-    if (rc != SQLITE_OK || iid == 0)
+    return have && isfinite(v) ? v : NAN;
+}
+
+/* A file's name without its folders ("" for none). */
+static const char *base_name(const char *path)
+{
+    const char *b = path ? strrchr(path, '/') : NULL;
+    return b ? b + 1 : path ? path : "";
+}
+
+/* The quality_results row(s) of a ppl or kld instance. */
+static int put_ppl(struct llmb_sqlite *s, int64_t run_id, int64_t iid, int64_t mid, int64_t ref,
+                   const struct llmb_result *r)
+{
+    const struct llmb_ppl_result *p = &r->ppl;
+    const struct llmb_quality_spec *q = r->inst.q;
+    char now[32];
+    llmb_store_now(now, sizeof now);
+    static const char sql[] =
+        "INSERT INTO quality_results(run_id, instance_id, model_id, reference_model_id, kind, dataset, text_sha256,"
+        " n_ctx, n_chunks, n_scored, n_text_tokens, seconds, tokens_per_s, value, stderr, median, p99, max, top1,"
+        " top1_err, rms_dp, rms_dp_err, mean_dp, mean_dp_err, ref_ppl, created_at)"
+        " VALUES (?, ?, ?, nullif(?, 0), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+    const char *dataset = base_name(q ? q->text_path : NULL), *text_sha = q ? q->text_sha256 : "";
+    int n_ctx = p->n_ctx > 0 ? p->n_ctx : q ? q->n_ctx : 0;
+    if (!isfinite(p->ppl)) /* nothing was scored: the instance stands without figures */
+        return SQLITE_OK;
+    int rc = llmb_store_sqlite_exec(s, sql, "IIIIsssiiIIDDdDDDDDDDDDDDs", run_id, iid, mid, (int64_t)0, "ppl",
+                                    dataset, text_sha, n_ctx, p->n_chunks, (int64_t)p->n_scored,
+                                    (int64_t)p->n_text_tokens, fig(1, p->seconds), fig(1, p->tokens_per_s), p->ppl,
+                                    fig(1, p->ppl_err), NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN, now);
+    if (rc != SQLITE_OK || r->inst.kind != LLMB_WL_KLD || !p->have_kld || !isfinite(p->kld_mean))
         return rc;
+    int k = 1;
+    return llmb_store_sqlite_exec(s, sql, "IIIIsssiiIIDDdDDDDDDDDDDDs", run_id, iid, mid, ref, "kld", dataset,
+                                  text_sha, n_ctx, p->n_chunks, (int64_t)p->n_scored, (int64_t)p->n_text_tokens,
+                                  fig(1, p->seconds), fig(1, p->tokens_per_s), p->kld_mean,
+                                  fig(k, p->kld_err), fig(k, p->kld_median), fig(k, p->kld_p99), fig(k, p->kld_max),
+                                  fig(k, p->top1), fig(k, p->top1_err), fig(k, p->rms_dp), fig(k, p->rms_dp_err),
+                                  fig(k, p->mean_dp), fig(k, p->mean_dp_err), fig(k && p->ref_ppl > 0, p->ref_ppl),
+                                  now);
+}
+
+static const char *check_name(int check)
+{
+    switch (check) {
+    case LLMB_CHECK_NUMBER: return "number";
+    case LLMB_CHECK_CONTAINS: return "contains";
+    case LLMB_CHECK_REGEX: return "regex";
+    default: return "none";
+    }
+}
+
+/* One prompt_responses row per answer of a suite instance, in order. */
+static int put_answers(struct llmb_sqlite *s, int64_t run_id, int64_t iid, int64_t mid, int64_t cid,
+                       const struct llmb_result *r)
+{
+    const struct llmb_quality_spec *q = r->inst.q;
+    const struct llmb_suite *suite = q ? q->suite : NULL;
+    char now[32];
+    llmb_store_now(now, sizeof now);
+    int rc = SQLITE_OK;
+    for (size_t i = 0; i < r->n_answers && rc == SQLITE_OK; i++) {
+        const struct llmb_suite_answer *a = &r->answers[i];
+        const struct llmb_suite_item *it = suite && i < suite->n ? &suite->items[i] : NULL;
+        char pid[32];
+        snprintf(pid, sizeof pid, "%zu", i + 1);
+        double tpot = a->n_gen > 1 ? (a->total_ms - a->ttft_ms) / (a->n_gen - 1) : NAN;
+        rc = llmb_store_sqlite_exec(
+            s,
+            "INSERT INTO prompt_responses(run_id, instance_id, position, model_id, config_id, suite, prompt_id,"
+            " category, prompt, check_kind, response, n_prompt_tokens, n_gen_tokens, ttft_ms, e2e_ms, tpot_ms,"
+            " tg_ts, pass, score, similarity, seed, temperature, max_tokens, stopped, chat_template, created_at)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, nullif(?, -1), nullif(?, -1), ?, ?, ?, ?, ?,"
+            " ?, ?)",
+            "IIIIIssssssiiDDDDiiDIdiiis", run_id, iid, (int64_t)i, mid, cid, q ? q->suite_id : "",
+            it && it->id ? it->id : pid, it && it->category ? it->category : "", it && it->prompt ? it->prompt : "",
+            check_name(it ? it->check : LLMB_CHECK_NONE), a->response ? a->response : "", a->n_prompt, a->n_gen,
+            fig(1, a->ttft_ms), fig(1, a->total_ms), fig(1, tpot), fig(1, a->tg_ts), a->pass, a->pass,
+            fig(a->similarity >= 0, a->similarity), (int64_t)(q ? q->seed : 0), q ? q->temperature : 0.0,
+            q ? q->max_tokens : 0, a->stopped, a->template_used, now);
+    }
+    return rc;
+}
+
+/* The samples and metrics of a speed test. */
+static int put_speed(struct llmb_sqlite *s, int64_t iid, const struct llmb_result *r)
+{
+    int rc = SQLITE_OK;
     for (size_t i = 0; i < r->n_samples && rc == SQLITE_OK; i++)
         rc = llmb_store_sqlite_exec(s,
                                     "INSERT INTO samples(instance_id, rep, total_ns, pp_ns, tg_ns, ttft_ns)"
@@ -586,6 +672,49 @@ static int put_one(struct llmb_sqlite *s, int64_t run_id, const struct llmb_resu
     };
     for (size_t i = 0; i < sizeof ms / sizeof ms[0] && rc == SQLITE_OK; i++)
         rc = put_metric(s, iid, ms[i].name, ms[i].st);
+    return rc;
+}
+
+/* Writes one result inside the caller's transaction. An instance already in
+ * the run is left as it is. */
+static int put_one(struct llmb_sqlite *s, int64_t run_id, const struct llmb_result *r, const char *sha,
+                   const char *ref_sha)
+{
+    char key[LLMB_STORE_KEY_MAX], test[96];
+    int kind = r->inst.kind >= 0 && r->inst.kind < LLMB_WL_COUNT ? r->inst.kind : LLMB_WL_SPEED;
+    llmb_instance_key_ref(&r->inst, sha, ref_sha, key, sizeof key);
+    llmb_store_test_name(r, test, sizeof test);
+    int64_t mid, cid, iid, ref = 0;
+    int rc = model_id(s, &r->model, r->inst.model, sha, &mid);
+    if (rc == SQLITE_OK)
+        rc = config_id(s, r, &cid);
+    if (rc == SQLITE_OK && kind != LLMB_WL_SPEED)
+        rc = ref_model_id(s, r->inst.ref_model, ref_sha, &ref);
+    /* a test that failed before may be measured again (resume): its row gives way */
+    if (rc == SQLITE_OK)
+        rc = llmb_store_sqlite_exec(s, "DELETE FROM test_instances WHERE run_id = ? AND instance_key = ?"
+                                       " AND status = 'failed'", "Is", run_id, key);
+    if (rc == SQLITE_OK)
+        rc = query_id(s, &iid,
+                      "INSERT INTO test_instances(run_id, model_id, config_id, instance_key, test, test_time,"
+                      " n_samples, stop_reason, ci_target_pct, load_ms, peak_rss_bytes, status, error, kind,"
+                      " reference_model_id)"
+                      " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,nullif(?, 0))"
+                      " ON CONFLICT (run_id, instance_key) DO NOTHING RETURNING id",
+                      "IIIsssIsddIsssI", run_id, mid, cid, key, test, r->test_time,
+                      (int64_t)(kind == LLMB_WL_SPEED ? r->n_samples : 0), llmb_stop_reason_name(r->stop_reason),
+                      r->ci_target_pct, r->model.load_ms, (int64_t)r->peak_rss, r->error ? "failed" : "complete",
+                      r->error, llmb_workload_kind_name(kind), ref);
+    if (rc == SQLITE_OK && r->error)
+        return rc; /* no samples, no metrics, no figures */
+    if (rc != SQLITE_OK || iid == 0)
+        return rc;
+    if (kind == LLMB_WL_PPL || kind == LLMB_WL_KLD)
+        rc = put_ppl(s, run_id, iid, mid, ref, r);
+    else if (kind == LLMB_WL_SUITE)
+        rc = put_answers(s, run_id, iid, mid, cid, r);
+    else
+        rc = put_speed(s, iid, r);
     if (rc == SQLITE_OK) /* GPU facts come with the engine's description */
         rc = llmb_store_sqlite_exec(s,
                                     "UPDATE hardware SET gpu_info = ?, backends = ? WHERE run_id = ?"
@@ -603,30 +732,48 @@ static int run_exists(struct llmb_sqlite *s, int64_t run_id, int *src, struct ll
              : llmb_error_set(err, LLMB_E_INVAL, "results database '%s' has no run %lld", s->path, (long long)run_id);
 }
 
+/* What a result must hold to be stored as its kind says. */
+static int check_result(const struct llmb_sqlite *s, const struct llmb_result *r, struct llmb_error *err)
+{
+    if (r->inst.kind < 0 || r->inst.kind >= LLMB_WL_COUNT)
+        return llmb_error_set(err, LLMB_E_INVAL, "results database '%s': a result of unknown kind %d", s->path,
+                              r->inst.kind);
+    if (r->inst.kind == LLMB_WL_SUITE && r->n_answers && !r->answers)
+        return llmb_error_set(err, LLMB_E_INVAL, "results database '%s': a suite result without its answers",
+                              s->path);
+    return LLMB_OK;
+}
+
 static int sq_put_result(void *state, int64_t run_id, const struct llmb_result *r, const char *sha,
-                         struct llmb_error *err)
+                         const char *ref_sha, struct llmb_error *err)
 {
     struct llmb_sqlite *s = state;
-    int src = SQLITE_OK, rc = tx_begin(s, "storing a result", err);
+    int rc = check_result(s, r, err);
     if (rc)
         return rc;
+    int src = SQLITE_OK;
+    if ((rc = tx_begin(s, "storing a result", err)))
+        return rc;
     if (!(rc = run_exists(s, run_id, &src, err)) && src == SQLITE_OK)
-        src = put_one(s, run_id, r, sha);
+        src = put_one(s, run_id, r, sha, ref_sha);
     return finish(s, rc, src, "storing a result", err);
 }
 
 static int sq_put_run(void *state, const struct llmb_run_info *ri, const struct llmb_result *results,
-                      const char *const *sha, size_t n, int64_t *run_id, struct llmb_error *err)
+                      const char *const *sha, const char *const *ref_sha, size_t n, int64_t *run_id,
+                      struct llmb_error *err)
 {
     struct llmb_sqlite *s = state;
-    int rc = tx_begin(s, "storing a run", err);
-    if (rc)
+    int rc = LLMB_OK;
+    for (size_t i = 0; i < n && !rc; i++)
+        rc = check_result(s, &results[i], err);
+    if (rc || (rc = tx_begin(s, "storing a run", err)))
         return rc;
     char now[32];
     llmb_store_now(now, sizeof now);
     int src = begin_run(s, ri, run_id);
     for (size_t i = 0; i < n && src == SQLITE_OK; i++)
-        src = put_one(s, *run_id, &results[i], sha ? sha[i] : NULL);
+        src = put_one(s, *run_id, &results[i], sha ? sha[i] : NULL, ref_sha ? ref_sha[i] : NULL);
     if (src == SQLITE_OK)
         src = llmb_store_sqlite_exec(s, "UPDATE runs SET status = 'complete', finished_at = ? WHERE id = ?", "sI",
                                      now, *run_id);
@@ -680,6 +827,34 @@ static int sq_put_quality(void *state, int64_t run_id, const struct llmb_model_i
     return finish(s, rc, src, "storing a quality result", err);
 }
 
+static int sq_put_family(void *state, int64_t run_id, const struct llmb_store_family *f, const char *const *sha,
+                         struct llmb_error *err)
+{
+    struct llmb_sqlite *s = state;
+    int src = SQLITE_OK, rc = tx_begin(s, "storing a model family", err);
+    if (rc)
+        return rc;
+    char now[32];
+    llmb_store_now(now, sizeof now);
+    int64_t fid = 0;
+    if (!(rc = run_exists(s, run_id, &src, err)) && src == SQLITE_OK)
+        src = llmb_store_sqlite_exec(s, "DELETE FROM families WHERE run_id = ? AND source_path = ?", "Is", run_id,
+                                     f->source_path);
+    if (!rc && src == SQLITE_OK)
+        src = query_id(s, &fid,
+                       "INSERT INTO families(run_id, source_path, ladder, created_at) VALUES (?,?,?,?) RETURNING id",
+                       "Isss", run_id, f->source_path, f->ladder ? f->ladder : "", now);
+    for (size_t i = 0; !rc && src == SQLITE_OK && i < f->n; i++) {
+        const struct llmb_store_family_member *m = &f->members[i];
+        src = llmb_store_sqlite_exec(s,
+                                     "INSERT INTO family_members(family_id, position, path, model_sha256, label,"
+                                     " is_reference, quantized_from) VALUES (?,?,?,?,?,?,?)",
+                                     "IIsssis", fid, (int64_t)i, m->path, sha && sha[i] ? sha[i] : "",
+                                     m->label ? m->label : "", m->is_reference ? 1 : 0, m->quantized_from);
+    }
+    return finish(s, rc, src, "storing a model family", err);
+}
+
 const struct llmb_store_ops llmb_store_sqlite = {
     .name = "sqlite",
     .open = sq_open,
@@ -692,6 +867,8 @@ const struct llmb_store_ops llmb_store_sqlite = {
     .put_result = sq_put_result,
     .end_run = sq_end_run,
     .put_run = sq_put_run,
+    .put_family = sq_put_family,
+    .get_answers = llmb_store_sqlite_get_answers,
     .put_quality = sq_put_quality,
     .list_runs = llmb_store_sqlite_list_runs,
     .query = llmb_store_sqlite_query,

@@ -33,4 +33,7 @@ int llmb_store_sqlite_list_runs(void *state, const struct llmb_store_filter *f, 
 int llmb_store_sqlite_query(void *state, const struct llmb_store_filter *f, struct llmb_store_record **out,
                             size_t *n, struct llmb_error *err);
 
+int llmb_store_sqlite_get_answers(void *state, int64_t run_id, const char *key, struct llmb_suite_answer **out,
+                                  size_t *n, struct llmb_error *err);
+
 #endif

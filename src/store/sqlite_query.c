@@ -43,6 +43,8 @@ static void build_where(const struct llmb_store_filter *f, struct where *w)
             "(instr(lower(m.path), lower(:model)) > 0 OR instr(lower(m.description), lower(:model)) > 0)");
     if (f->quant[0])
         add(w->inst, sizeof w->inst, "instr(lower(m.quant), lower(:quant)) > 0");
+    if (f->kind[0])
+        add(w->inst, sizeof w->inst, "ti.kind = :kind");
     if (f->device[0])
         add(w->inst, sizeof w->inst,
             "instr(lower(c.backends || ' ' || c.devices || ' ' || coalesce(h.gpu_info, '') || ' ' ||"
@@ -62,7 +64,7 @@ static int bind_filter(sqlite3_stmt *st, const struct llmb_store_filter *f)
     const struct { const char *name, *v; } t[] = {
         {":tag", f->tag},     {":host", f->host},   {":build", f->build}, {":since", f->since},
         {":until", f->until}, {":model", f->model}, {":quant", f->quant}, {":device", f->device},
-        {":plan", f->plan},
+        {":plan", f->plan},   {":kind", f->kind},
     };
     for (size_t k = 0; k < sizeof t / sizeof t[0] && rc == SQLITE_OK; k++)
         rc = bind_name(st, t[k].name, t[k].v);
@@ -177,8 +179,16 @@ enum {
     Q_ID, Q_RUN, Q_KEY, Q_TIME, Q_NSAMP, Q_STOP, Q_CITARGET, Q_LOAD, Q_RSS, Q_SHA, Q_PATH, Q_DESC, Q_ARCH, Q_QUANT,
     Q_NPARAMS, Q_MSIZE, Q_FSIZE, Q_BPW, Q_SYNTH, Q_NVOCAB, Q_NCTXTRAIN, Q_NLAYER, Q_P, Q_N, Q_D, Q_B, Q_UB, Q_TK,
     Q_TV, Q_T, Q_NGL, Q_FA, Q_ANCTX, Q_AB, Q_AUB, Q_AT, Q_ATK, Q_ATV, Q_AFA, Q_BACKENDS, Q_DEVICES, Q_COMMIT,
-    Q_BUILDNO, Q_HOST, Q_CPU, Q_GPU, Q_TAGS, Q_KLD, Q_PPL,
+    Q_BUILDNO, Q_HOST, Q_CPU, Q_GPU, Q_TAGS, Q_KLD, Q_PPL, Q_KIND, Q_TEST, Q_REFPATH, Q_REFSHA,
 };
+
+/* The latest figure of a kind for the model of the row: quality rows of the
+ * same file, known by its sha256, or by its path where a side was not hashed
+ * (legacy rows and every quality instance's rows alike). */
+#define LATEST(kind)                                                                                                 \
+    " (SELECT q.value FROM quality_results q JOIN models qm ON qm.id = q.model_id WHERE q.kind = '" kind "' AND"     \
+    " (qm.id = m.id OR (m.sha256 != '' AND qm.sha256 = m.sha256) OR ((m.sha256 = '' OR qm.sha256 = '') AND"       \
+    " qm.path = m.path)) ORDER BY q.id DESC LIMIT 1)"
 
 static const char query_sql[] =
     "SELECT ti.id, ti.run_id, ti.instance_key, ti.test_time, ti.n_samples, ti.stop_reason, ti.ci_target_pct,"
@@ -190,10 +200,11 @@ static const char query_sql[] =
     " coalesce(h.cpu_name, ''), coalesce(h.gpu_info, ''),"
     " coalesce((SELECT group_concat(tag, ',') FROM (SELECT tag FROM run_tags WHERE run_id = r.id ORDER BY tag)),"
     " ''),"
-    " (SELECT value FROM quality_results q WHERE q.model_id = m.id AND q.kind = 'kld' ORDER BY q.id DESC LIMIT 1),"
-    " (SELECT value FROM quality_results q WHERE q.model_id = m.id AND q.kind = 'ppl' ORDER BY q.id DESC LIMIT 1)"
+    LATEST("kld") "," LATEST("ppl") ","
+    " ti.kind, ti.test, coalesce(rm.path, ''), coalesce(rm.sha256, '')"
     " FROM test_instances ti JOIN runs r ON r.id = ti.run_id JOIN models m ON m.id = ti.model_id"
     " JOIN configurations c ON c.id = ti.config_id LEFT JOIN hardware h ON h.run_id = r.id"
+    " LEFT JOIN models rm ON rm.id = ti.reference_model_id"
     " WHERE ti.status = 'complete' AND %s AND %s ORDER BY ti.id";
 
 static int stop_reason(const char *name)
@@ -266,6 +277,23 @@ static void fill_record(sqlite3_stmt *st, struct llmb_store_record *rec)
     llmb_store_sqlite_text(st, Q_TAGS, rec->tags, sizeof rec->tags);
     rec->kld = real_or_nan(st, Q_KLD);
     rec->ppl = real_or_nan(st, Q_PPL);
+    llmb_store_sqlite_text(st, Q_KIND, buf, sizeof buf);
+    in->kind = llmb_workload_kind_parse(buf);
+    if (in->kind < 0)
+        in->kind = LLMB_WL_SPEED;
+    llmb_store_sqlite_text(st, Q_TEST, rec->test, sizeof rec->test);
+    llmb_store_sqlite_text(st, Q_REFPATH, rec->ref_model, sizeof rec->ref_model);
+    llmb_store_sqlite_text(st, Q_REFSHA, rec->ref_model_sha256, sizeof rec->ref_model_sha256);
+    rec->temperature = NAN;
+    rec->seed = -1;
+    if (in->kind == LLMB_WL_SPEED)
+        return;
+    struct llmb_ppl_result *p = &r->ppl; /* unknown until a quality row says */
+    p->ppl = p->ppl_err = p->seconds = p->seconds_per_pass = p->tokens_per_s = NAN;
+    p->ref_ppl = p->ppl_ratio = p->kld_mean = p->kld_err = p->kld_median = p->kld_p99 = p->kld_max = NAN;
+    p->top1 = p->top1_err = p->rms_dp = p->rms_dp_err = p->mean_dp = p->mean_dp_err = NAN;
+    p->n_chunks = -1;
+    p->n_scored = p->n_text_tokens = -1;
 }
 
 static void fill_stats(sqlite3_stmt *st, struct llmb_stats *s)
@@ -322,6 +350,172 @@ static int fill_details(sqlite3_stmt *ss, sqlite3_stmt *ms, struct llmb_store_re
     return rc == SQLITE_DONE ? SQLITE_OK : rc;
 }
 
+/* ---- quality figures and answers ------------------------------------------- */
+
+static const char quality_sql[] =
+    "SELECT kind, value, stderr, dataset, n_ctx, n_chunks, text_sha256, n_scored, n_text_tokens, seconds,"
+    " tokens_per_s, median, p99, max, top1, top1_err, rms_dp, rms_dp_err, mean_dp, mean_dp_err, ref_ppl"
+    " FROM quality_results WHERE instance_id = ? ORDER BY id";
+
+static long int_or(sqlite3_stmt *st, int i, long none)
+{
+    return sqlite3_column_type(st, i) == SQLITE_NULL ? none : (long)sqlite3_column_int64(st, i);
+}
+
+/* r.ppl of a ppl/kld record from its quality_results rows. */
+static int fill_quality(sqlite3_stmt *qs, struct llmb_store_record *rec)
+{
+    struct llmb_ppl_result *p = &rec->r.ppl;
+    int rc;
+    sqlite3_reset(qs);
+    sqlite3_bind_int64(qs, 1, rec->instance_id);
+    while ((rc = sqlite3_step(qs)) == SQLITE_ROW) {
+        const char *kind = (const char *)sqlite3_column_text(qs, 0);
+        if (kind && !strcmp(kind, "ppl")) {
+            p->ppl = real_or_nan(qs, 1);
+            p->ppl_err = real_or_nan(qs, 2);
+            llmb_store_sqlite_text(qs, 3, rec->dataset, sizeof rec->dataset);
+            p->n_ctx = sqlite3_column_int(qs, 4);
+            p->n_chunks = sqlite3_column_int(qs, 5);
+            llmb_store_sqlite_text(qs, 6, rec->dataset_sha256, sizeof rec->dataset_sha256);
+            p->n_scored = int_or(qs, 7, -1);
+            p->n_text_tokens = int_or(qs, 8, -1);
+            p->seconds = real_or_nan(qs, 9);
+            p->tokens_per_s = real_or_nan(qs, 10);
+        } else if (kind && !strcmp(kind, "kld")) {
+            p->have_kld = 1;
+            p->kld_mean = real_or_nan(qs, 1);
+            p->kld_err = real_or_nan(qs, 2);
+            p->kld_median = real_or_nan(qs, 11);
+            p->kld_p99 = real_or_nan(qs, 12);
+            p->kld_max = real_or_nan(qs, 13);
+            p->top1 = real_or_nan(qs, 14);
+            p->top1_err = real_or_nan(qs, 15);
+            p->rms_dp = real_or_nan(qs, 16);
+            p->rms_dp_err = real_or_nan(qs, 17);
+            p->mean_dp = real_or_nan(qs, 18);
+            p->mean_dp_err = real_or_nan(qs, 19);
+            p->ref_ppl = real_or_nan(qs, 20);
+        }
+    }
+    if (p->have_kld && p->ref_ppl > 0 && isfinite(p->ppl))
+        p->ppl_ratio = p->ppl / p->ref_ppl;
+    return rc == SQLITE_DONE ? SQLITE_OK : rc;
+}
+
+static const char answers_sql[] =
+    "SELECT prompt_id, category, prompt, check_kind, response, n_prompt_tokens, n_gen_tokens, ttft_ms, e2e_ms,"
+    " tg_ts, pass, similarity, stopped, chat_template, suite, seed, temperature, max_tokens"
+    " FROM prompt_responses WHERE instance_id = ? ORDER BY position, id";
+
+static char *dup_text(sqlite3_stmt *st, int i)
+{
+    const unsigned char *t = sqlite3_column_text(st, i);
+    size_t n = t ? strlen((const char *)t) : 0;
+    char *d = malloc(n + 1);
+    if (d) {
+        memcpy(d, t ? (const char *)t : "", n);
+        d[n] = 0;
+    }
+    return d;
+}
+
+static int check_kind(const char *name)
+{
+    if (!name)
+        return LLMB_CHECK_NONE;
+    return !strcmp(name, "number") ? LLMB_CHECK_NUMBER : !strcmp(name, "contains") ? LLMB_CHECK_CONTAINS
+         : !strcmp(name, "regex")  ? LLMB_CHECK_REGEX  : LLMB_CHECK_NONE;
+}
+
+/* The answers of instance iid, in order: *out (n) and, when items is not
+ * NULL, what each answered; rec (may be NULL) gets the suite and sampling. */
+static int load_answers(sqlite3_stmt *as, int64_t iid, struct llmb_suite_answer **out,
+                        struct llmb_suite_item **items, size_t *n, struct llmb_store_record *rec)
+{
+    struct llmb_suite_answer *a = NULL;
+    struct llmb_suite_item *it = NULL;
+    size_t cap = 0, k = 0, icap = 0;
+    int rc;
+    sqlite3_reset(as);
+    sqlite3_bind_int64(as, 1, iid);
+    while ((rc = sqlite3_step(as)) == SQLITE_ROW) {
+        if (grow((void **)&a, &cap, k, sizeof *a) || (items && grow((void **)&it, &icap, k, sizeof *it))) {
+            rc = SQLITE_NOMEM;
+            break;
+        }
+        struct llmb_suite_answer *x = &a[k];
+        if (!(x->response = dup_text(as, 4))) {
+            rc = SQLITE_NOMEM;
+            break;
+        }
+        k++;
+        x->n_prompt = sqlite3_column_int(as, 5);
+        x->n_gen = sqlite3_column_int(as, 6);
+        x->ttft_ms = real_or_nan(as, 7);
+        x->total_ms = real_or_nan(as, 8);
+        x->tg_ts = real_or_nan(as, 9);
+        x->pass = (int)int_or(as, 10, -1);
+        x->similarity = sqlite3_column_type(as, 11) == SQLITE_NULL ? -1 : sqlite3_column_double(as, 11);
+        x->stopped = sqlite3_column_int(as, 12);
+        x->template_used = sqlite3_column_int(as, 13);
+        if (items) {
+            struct llmb_suite_item *y = &it[k - 1];
+            y->check = check_kind((const char *)sqlite3_column_text(as, 3));
+            if (!(y->id = dup_text(as, 0)) || !(y->category = dup_text(as, 1)) || !(y->prompt = dup_text(as, 2))) {
+                rc = SQLITE_NOMEM;
+                break;
+            }
+        }
+        if (rec && k == 1) {
+            llmb_store_sqlite_text(as, 14, rec->suite, sizeof rec->suite);
+            rec->seed = int_or(as, 15, -1);
+            rec->temperature = real_or_nan(as, 16);
+            rec->max_tokens = (int)int_or(as, 17, 0);
+        }
+    }
+    *out = a;
+    *n = k;
+    if (items)
+        *items = it;
+    return rc == SQLITE_DONE ? SQLITE_OK : rc;
+}
+
+int llmb_store_sqlite_get_answers(void *state, int64_t run_id, const char *key, struct llmb_suite_answer **out,
+                                  size_t *n, struct llmb_error *err)
+{
+    struct llmb_sqlite *s = state;
+    sqlite3_stmt *st = NULL, *as = NULL;
+    int64_t iid = 0;
+    *out = NULL;
+    *n = 0;
+    int rc = llmb_store_sqlite_prep(s, &st,
+                                    "SELECT id FROM test_instances WHERE run_id = ? AND instance_key = ?"
+                                    " AND status = 'complete' AND kind = 'suite'",
+                                    "Is", run_id, key);
+    if (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+        iid = sqlite3_column_int64(st, 0);
+        rc = SQLITE_DONE;
+    }
+    sqlite3_finalize(st);
+    if (rc == SQLITE_DONE && iid && (rc = sqlite3_prepare_v2(s->db, answers_sql, -1, &as, NULL)) == SQLITE_OK)
+        rc = load_answers(as, iid, out, NULL, n, NULL);
+    else if (rc == SQLITE_DONE)
+        rc = SQLITE_OK;
+    sqlite3_finalize(as);
+    if (rc == SQLITE_OK)
+        return LLMB_OK;
+    if (*out) {
+        llmb_suite_answers_free(*out, *n);
+        free(*out);
+    }
+    *out = NULL;
+    *n = 0;
+    if (rc == SQLITE_NOMEM)
+        return llmb_error_set(err, LLMB_E_NOMEM, "out of memory reading answers");
+    return llmb_store_sqlite_err(s, rc, "reading a suite's answers", err);
+}
+
 int llmb_store_sqlite_query(void *state, const struct llmb_store_filter *f, struct llmb_store_record **out,
                             size_t *n, struct llmb_error *err)
 {
@@ -330,7 +524,7 @@ int llmb_store_sqlite_query(void *state, const struct llmb_store_filter *f, stru
     build_where(f, &w);
     char sql[8192];
     snprintf(sql, sizeof sql, query_sql, w.run[0] ? w.run : "1", w.inst[0] ? w.inst : "1");
-    sqlite3_stmt *st = NULL, *ss = NULL, *ms = NULL;
+    sqlite3_stmt *st = NULL, *ss = NULL, *ms = NULL, *qs = NULL, *as = NULL;
     struct llmb_store_record *v = NULL;
     size_t cap = 0, k = 0;
     int rc = prep_filtered(s, &st, sql, f);
@@ -343,17 +537,28 @@ int llmb_store_sqlite_query(void *state, const struct llmb_store_filter *f, stru
                                 "SELECT metric, n, mean, stddev, median, min, max, ci95_lo, ci95_hi, n_outliers"
                                 " FROM metrics WHERE instance_id = ?",
                                 -1, &ms, NULL);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_prepare_v2(s->db, quality_sql, -1, &qs, NULL);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_prepare_v2(s->db, answers_sql, -1, &as, NULL);
     while (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
         if (grow((void **)&v, &cap, k, sizeof *v)) {
             rc = SQLITE_NOMEM;
             break;
         }
-        fill_record(st, &v[k]);
-        rc = fill_details(ss, ms, &v[k++]);
+        struct llmb_store_record *rec = &v[k++];
+        fill_record(st, rec);
+        rc = fill_details(ss, ms, rec);
+        if (rc == SQLITE_OK && (rec->r.inst.kind == LLMB_WL_PPL || rec->r.inst.kind == LLMB_WL_KLD))
+            rc = fill_quality(qs, rec);
+        if (rc == SQLITE_OK && rec->r.inst.kind == LLMB_WL_SUITE)
+            rc = load_answers(as, rec->instance_id, &rec->r.answers, &rec->items, &rec->r.n_answers, rec);
     }
     sqlite3_finalize(st);
     sqlite3_finalize(ss);
     sqlite3_finalize(ms);
+    sqlite3_finalize(qs);
+    sqlite3_finalize(as);
     if (rc != SQLITE_DONE) {
         llmb_store_records_free(v, k);
         if (rc == SQLITE_NOMEM)
@@ -364,6 +569,7 @@ int llmb_store_sqlite_query(void *state, const struct llmb_store_filter *f, stru
         v[i].r.inst.model = v[i].r.model.path;
         v[i].r.inst.type_k = v[i].type_k;
         v[i].r.inst.type_v = v[i].type_v;
+        v[i].r.inst.ref_model = v[i].ref_model[0] ? v[i].ref_model : NULL;
     }
     *out = v;
     *n = k;

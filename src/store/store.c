@@ -97,16 +97,71 @@ void llmb_store_close(struct llmb_store *s)
 
 /* ---- identities ----------------------------------------------------------- */
 
+/* "sha256:<sha>" when sha is known, else "path:<path>"; "" without a path. */
+static void identity(char *buf, size_t len, const char *sha, const char *path)
+{
+    if (sha && *sha)
+        snprintf(buf, len, "sha256:%s", sha);
+    else if (path && *path)
+        snprintf(buf, len, "path:%s", path);
+    else
+        buf[0] = 0;
+}
+
+void llmb_instance_key_ref(const struct llmb_instance *in, const char *sha, const char *ref_sha, char *buf,
+                           size_t len)
+{
+    char model[1100], ref[1100], text[1100], engine[160];
+    identity(model, sizeof model, sha, in->model ? in->model : "");
+    if (in->kind == LLMB_WL_SPEED || in->kind < 0 || in->kind >= LLMB_WL_COUNT) { /* byte for byte as schema 1-3 */
+        if (!(sha && *sha))
+            snprintf(model, sizeof model, "path:%s", in->model ? in->model : "");
+        snprintf(buf, len, "model=%s;ngl=%d;b=%d;ub=%d;ctk=%s;ctv=%s;fa=%d;t=%d;d=%d;p=%d;n=%d", model,
+                 in->n_gpu_layers, in->n_batch, in->n_ubatch, in->type_k ? in->type_k : "",
+                 in->type_v ? in->type_v : "", in->flash_attn, in->n_threads, in->n_depth, in->n_prompt, in->n_gen);
+        return;
+    }
+    static const struct llmb_quality_spec none = {.n_chunks = -1};
+    const struct llmb_quality_spec *q = in->q ? in->q : &none;
+    identity(ref, sizeof ref, ref_sha, in->ref_model);
+    identity(text, sizeof text, q->text_sha256, q->text_path);
+    /* the engine settings that change what a quality run measures (KV types above all) */
+    snprintf(engine, sizeof engine, "ngl=%d;ub=%d;ctk=%s;ctv=%s;fa=%d", in->n_gpu_layers, in->n_ubatch,
+             in->type_k ? in->type_k : "", in->type_v ? in->type_v : "", in->flash_attn);
+    if (in->kind == LLMB_WL_SUITE)
+        snprintf(buf, len, "kind=suite;model=%s;t=%d;suite=%s;maxtok=%d;temp=%g;seed=%u;ref=%s;%s", model,
+                 in->n_threads, q->suite_id, q->max_tokens, q->temperature, (unsigned)q->seed, ref, engine);
+    else if (in->kind == LLMB_WL_KLD)
+        snprintf(buf, len, "kind=kld;model=%s;t=%d;text=%s;c=%d;b=%d;chunks=%d;topk=%d;ref=%s;%s", model,
+                 in->n_threads, text, q->n_ctx, q->n_batch, q->n_chunks, q->top_k, ref, engine);
+    else
+        snprintf(buf, len, "kind=ppl;model=%s;t=%d;text=%s;c=%d;b=%d;chunks=%d;topk=%d;%s", model, in->n_threads,
+                 text, q->n_ctx, q->n_batch, q->n_chunks, q->top_k, engine);
+}
+
 void llmb_instance_key(const struct llmb_instance *in, const char *sha, char *buf, size_t len)
 {
-    char model[1100];
-    if (sha && *sha)
-        snprintf(model, sizeof model, "sha256:%s", sha);
-    else
-        snprintf(model, sizeof model, "path:%s", in->model ? in->model : "");
-    snprintf(buf, len, "model=%s;ngl=%d;b=%d;ub=%d;ctk=%s;ctv=%s;fa=%d;t=%d;d=%d;p=%d;n=%d", model,
-             in->n_gpu_layers, in->n_batch, in->n_ubatch, in->type_k ? in->type_k : "", in->type_v ? in->type_v : "",
-             in->flash_attn, in->n_threads, in->n_depth, in->n_prompt, in->n_gen);
+    llmb_instance_key_ref(in, sha, NULL, buf, len);
+}
+
+void llmb_store_test_name(const struct llmb_result *r, char *buf, size_t len)
+{
+    const struct llmb_instance *in = &r->inst;
+    const struct llmb_quality_spec *q = in->q;
+    int n_ctx = q ? q->n_ctx : r->ppl.n_ctx;
+    switch (in->kind) {
+    case LLMB_WL_PPL: snprintf(buf, len, "ppl c%d", n_ctx); break;
+    case LLMB_WL_KLD: snprintf(buf, len, "kld c%d", n_ctx); break;
+    case LLMB_WL_SUITE:
+        if (q && q->suite && q->suite->name && *q->suite->name)
+            snprintf(buf, len, "suite %s", q->suite->name);
+        else if (q && q->suite_id[0]) /* its name is what comes before the version */
+            snprintf(buf, len, "suite %.*s", (int)strcspn(q->suite_id, "@:; "), q->suite_id);
+        else
+            snprintf(buf, len, "suite");
+        break;
+    default: llmb_instance_test_name(in, buf, len);
+    }
 }
 
 /* The model's sha256 through the cache; "" for a model that is no readable
@@ -127,11 +182,21 @@ static const char *model_sha(struct llmb_store *s, const char *path)
     return s->cache[slot].sha;
 }
 
+/* The sha256 of path (model_sha) copied to out: the cache may reuse a slot. */
+static void sha_copy(struct llmb_store *s, const char *path, char out[65])
+{
+    snprintf(out, 65, "%s", model_sha(s, path));
+}
+
 int llmb_store_instance_key(struct llmb_store *s, const struct llmb_instance *in, char *buf, size_t len,
                             struct llmb_error *err)
 {
     (void)err;
-    llmb_instance_key(in, model_sha(s, in->model), buf, len);
+    char sha[65], ref[65] = "";
+    sha_copy(s, in->model, sha);
+    if (in->ref_model && *in->ref_model)
+        sha_copy(s, in->ref_model, ref);
+    llmb_instance_key_ref(in, sha, ref, buf, len);
     return LLMB_OK;
 }
 
@@ -178,7 +243,11 @@ static const char *result_model(const struct llmb_result *r)
 
 int llmb_store_put_result(struct llmb_store *s, int64_t run_id, const struct llmb_result *r, struct llmb_error *err)
 {
-    return s->ops->put_result(s->state, run_id, r, model_sha(s, result_model(r)), err);
+    char sha[65], ref[65] = "";
+    sha_copy(s, result_model(r), sha);
+    if (r->inst.ref_model && *r->inst.ref_model)
+        sha_copy(s, r->inst.ref_model, ref);
+    return s->ops->put_result(s->state, run_id, r, sha, ref, err);
 }
 
 int llmb_store_end_run(struct llmb_store *s, int64_t run_id, int status, struct llmb_error *err)
@@ -189,14 +258,62 @@ int llmb_store_end_run(struct llmb_store *s, int64_t run_id, int status, struct 
 int llmb_store_put_run(struct llmb_store *s, const struct llmb_run_info *ri, const struct llmb_result *results,
                        const char *const *model_sha256, size_t n, int64_t *run_id, struct llmb_error *err)
 {
-    const char **sha = calloc(n ? n : 1, sizeof *sha);
-    if (!sha)
+    /* hashes are copied: the cache holds 16, a run may name more models */
+    const char **sha = calloc(2 * (n ? n : 1), sizeof *sha);
+    char (*buf)[65] = calloc(2 * (n ? n : 1), sizeof *buf);
+    if (!sha || !buf) {
+        free(sha);
+        free(buf);
         return llmb_error_set(err, LLMB_E_NOMEM, "out of memory");
-    for (size_t i = 0; i < n; i++)
-        sha[i] = model_sha256 ? model_sha256[i] : model_sha(s, result_model(&results[i]));
-    int rc = s->ops->put_run(s->state, ri, results, sha, n, run_id, err);
+    }
+    const char **ref = sha + n;
+    for (size_t i = 0; i < n; i++) {
+        if (!model_sha256)
+            sha_copy(s, result_model(&results[i]), buf[i]);
+        sha[i] = model_sha256 ? model_sha256[i] : buf[i];
+        const char *rm = results[i].inst.ref_model;
+        if (rm && *rm)
+            sha_copy(s, rm, buf[n + i]);
+        ref[i] = buf[n + i];
+    }
+    int rc = s->ops->put_run(s->state, ri, results, sha, ref, n, run_id, err);
     free(sha);
+    free(buf);
     return rc;
+}
+
+int llmb_store_put_family(struct llmb_store *s, int64_t run_id, const struct llmb_store_family *f,
+                          struct llmb_error *err)
+{
+    if (!f || !f->source_path || !*f->source_path)
+        return llmb_error_set(err, LLMB_E_INVAL, "model family without a source model");
+    for (size_t i = 0; i < f->n; i++)
+        if (!f->members[i].path || !*f->members[i].path)
+            return llmb_error_set(err, LLMB_E_INVAL, "model family '%s': member %zu has no path", f->source_path,
+                                  i + 1);
+    const char **sha = calloc(f->n ? f->n : 1, sizeof *sha);
+    char (*buf)[65] = calloc(f->n ? f->n : 1, sizeof *buf);
+    int rc = LLMB_E_NOMEM;
+    if (sha && buf) {
+        for (size_t i = 0; i < f->n; i++) {
+            sha_copy(s, f->members[i].path, buf[i]);
+            sha[i] = buf[i];
+        }
+        rc = s->ops->put_family(s->state, run_id, f, sha, err);
+    } else {
+        llmb_error_set(err, rc, "out of memory");
+    }
+    free(sha);
+    free(buf);
+    return rc;
+}
+
+int llmb_store_get_answers(struct llmb_store *s, int64_t run_id, const char *instance_key,
+                           struct llmb_suite_answer **out, size_t *n, struct llmb_error *err)
+{
+    *out = NULL;
+    *n = 0;
+    return s->ops->get_answers(s->state, run_id, instance_key, out, n, err);
 }
 
 int llmb_store_put_quality(struct llmb_store *s, int64_t run_id, const struct llmb_model_info *model,
@@ -223,7 +340,19 @@ int llmb_store_query(struct llmb_store *s, const struct llmb_store_filter *f, st
 
 void llmb_store_records_free(struct llmb_store_record *v, size_t n)
 {
-    for (size_t i = 0; v && i < n; i++)
+    for (size_t i = 0; v && i < n; i++) {
         free(v[i].r.total_ns); /* one block holds all four sample arrays */
+        if (v[i].r.answers) {
+            llmb_suite_answers_free(v[i].r.answers, v[i].r.n_answers);
+            free(v[i].r.answers);
+        }
+        for (size_t k = 0; v[i].items && k < v[i].r.n_answers; k++) {
+            free(v[i].items[k].id);
+            free(v[i].items[k].category);
+            free(v[i].items[k].prompt);
+            free(v[i].items[k].text);
+        }
+        free(v[i].items);
+    }
     free(v);
 }

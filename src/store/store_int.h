@@ -14,4 +14,9 @@ void llmb_store_now(char *buf, size_t len);
  * tensor data its index describes (llama.cpp's model size). */
 int llmb_store_model_identity(const char *path, char hex[65], uint64_t *tensor_bytes, struct llmb_error *err);
 
+/* The test name a result is stored under: llmb_instance_test_name for speed
+ * tests; "ppl c512", "kld c512", "suite default" for quality kinds (formatted
+ * here until plan.c names every kind, see workload_kind.c). */
+void llmb_store_test_name(const struct llmb_result *r, char *buf, size_t len);
+
 #endif

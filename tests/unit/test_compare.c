@@ -1,7 +1,8 @@
 /* test_compare.c - compare statistics (src/core/compare.c): Welch's interval
  * against a hand-computed case, an injected 10% slowdown flagged significant,
  * two samples of one distribution not flagged (and rarely over many seeds),
- * degenerate inputs, the geometric-mean summary. */
+ * degenerate inputs, the geometric-mean summary; quality figures by the
+ * normal approximation (hand-computed), pass rates by the binomial error. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -128,12 +129,63 @@ static void test_summary(void **state)
     NEAR(e, 0, 0);
 }
 
+static void test_normal(void **state)
+{
+    (void)state;
+    struct llmb_compare c;
+    /* PPL 10.00 +/- 0.03 -> 10.50 +/- 0.04: se of the difference 0.05, half 1.96 * 0.05 = 0.098 */
+    assert_int_equal(llmb_compare_normal(10.0, 0.03, 10.5, 0.04, &c), 0);
+    NEAR(c.change_pct, 5.0, 1e-12);
+    NEAR(c.ci_lo_pct, 100 * (0.5 - 1.959964 * 0.05) / 10, 1e-5);
+    NEAR(c.ci_hi_pct, 100 * (0.5 + 1.959964 * 0.05) / 10, 1e-5);
+    assert_int_equal(c.significant, 1);
+    NEAR(c.sd_a, 0.03, 1e-15);
+    NEAR(c.ratio, 1.05, 1e-12);
+    /* within the noise: 10.00 +/- 0.03 -> 10.05 +/- 0.04 */
+    assert_int_equal(llmb_compare_normal(10.0, 0.03, 10.05, 0.04, &c), 0);
+    NEAR(c.change_pct, 0.5, 1e-9);
+    assert_true(c.ci_lo_pct < 0 && c.ci_hi_pct > 0);
+    assert_int_equal(c.significant, 0);
+    /* an unknown error: a change, no interval, never significant */
+    assert_int_equal(llmb_compare_normal(10.0, NAN, 20.0, 0.01, &c), 0);
+    NEAR(c.change_pct, 100, 1e-12);
+    assert_true(isnan(c.ci_lo_pct) && isnan(c.ci_hi_pct));
+    assert_int_equal(c.significant, 0);
+    /* A is 0: no % change, but the difference can still be significant */
+    assert_int_equal(llmb_compare_normal(0.0, 0.0, 0.02, 0.001, &c), 0);
+    assert_true(isnan(c.change_pct) && isnan(c.ci_lo_pct));
+    assert_int_equal(c.significant, 1);
+    assert_int_equal(llmb_compare_normal(NAN, 0.1, 1.0, 0.1, &c), -1);
+    assert_int_equal(llmb_compare_normal(1.0, 0.1, INFINITY, 0.1, &c), -1);
+}
+
+static void test_proportions(void **state)
+{
+    (void)state;
+    struct llmb_compare c;
+    /* 90/100 -> 70/100: se sqrt(.09/100 + .21/100) = 0.05477; change -22.2% */
+    assert_int_equal(llmb_compare_proportions(90, 100, 70, 100, &c), 0);
+    NEAR(c.mean_a, 0.9, 1e-12);
+    NEAR(c.mean_b, 0.7, 1e-12);
+    NEAR(c.sd_a, sqrt(0.9 * 0.1 / 100), 1e-12);
+    NEAR(c.change_pct, -100 * 0.2 / 0.9, 1e-9);
+    NEAR(c.ci_hi_pct, 100 * (-0.2 + 1.959964 * sqrt(0.003)) / 0.9, 1e-4);
+    assert_int_equal(c.significant, 1);
+    assert_int_equal(c.n_a, 100);
+    /* 9/10 -> 8/10: too few prompts to tell */
+    assert_int_equal(llmb_compare_proportions(9, 10, 8, 10, &c), 0);
+    assert_int_equal(c.significant, 0);
+    assert_int_equal(llmb_compare_proportions(1, 0, 1, 2, &c), -1);
+    assert_int_equal(llmb_compare_proportions(3, 2, 1, 2, &c), -1);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_hand_computed), cmocka_unit_test(test_injected_slowdown),
         cmocka_unit_test(test_same_distribution), cmocka_unit_test(test_rates),
         cmocka_unit_test(test_degenerate), cmocka_unit_test(test_summary),
+        cmocka_unit_test(test_normal),     cmocka_unit_test(test_proportions),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
