@@ -146,22 +146,7 @@ void llmb_instance_key(const struct llmb_instance *in, const char *sha, char *bu
 
 void llmb_store_test_name(const struct llmb_result *r, char *buf, size_t len)
 {
-    const struct llmb_instance *in = &r->inst;
-    const struct llmb_quality_spec *q = in->q;
-    int n_ctx = q ? q->n_ctx : r->ppl.n_ctx;
-    switch (in->kind) {
-    case LLMB_WL_PPL: snprintf(buf, len, "ppl c%d", n_ctx); break;
-    case LLMB_WL_KLD: snprintf(buf, len, "kld c%d", n_ctx); break;
-    case LLMB_WL_SUITE:
-        if (q && q->suite && q->suite->name && *q->suite->name)
-            snprintf(buf, len, "suite %s", q->suite->name);
-        else if (q && q->suite_id[0]) /* its name is what comes before the version */
-            snprintf(buf, len, "suite %.*s", (int)strcspn(q->suite_id, "@:; "), q->suite_id);
-        else
-            snprintf(buf, len, "suite");
-        break;
-    default: llmb_instance_test_name(in, buf, len);
-    }
+    llmb_instance_test_name(&r->inst, buf, len);
 }
 
 /* The model's sha256 through the cache; "" for a model that is no readable
