@@ -316,9 +316,7 @@ int llmb_cmd_bench(int argc, char **argv)
         if (!done[i])
             inst[k++] = inst[i];
     if (!rc && (n_inst = k) == 0) {
-        fprintf(stderr, "llmbench: run %lld already holds all %zu tests: nothing to run\n", (long long)c.run.run_id,
-                planned);
-        rc = llmb_store_end_run(c.run.store, c.run.run_id, LLMB_RUN_COMPLETE, &err);
+        rc = llmb_cli_run_nothing_left(&c.run, planned, &err);
         goto done;
     }
     if (rc)

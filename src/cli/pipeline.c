@@ -404,9 +404,7 @@ int llmb_cmd_pipeline(int argc, char **argv)
         if (!done[i])
             left[nl++] = plan[i];
     if (!rc && nl == 0) {
-        fprintf(stderr, "llmbench: run %lld already holds all %zu tests: nothing to run\n", (long long)c.run.run_id,
-                np);
-        rc = llmb_store_end_run(c.run.store, c.run.run_id, LLMB_RUN_COMPLETE, &err);
+        rc = llmb_cli_run_nothing_left(&c.run, np, &err);
     } else if (!rc) {
         stage = 2;
         c.run.on_result = on_result;

@@ -24,7 +24,7 @@ double llmb_qrun_delta_ppl(const struct llmb_qrun *q, size_t i)
     const struct llmb_ppl_result *p = &w->score.ppl;
     if (p->have_kld && p->ref_ppl > 0)
         return 100.0 * (p->ppl / p->ref_ppl - 1);
-    return i == q->ref ? 0.0 : NAN;
+    return i == q->ref && !q->external ? 0.0 : NAN;
 }
 
 /* One line of markdown table text: no newlines or pipes, at most max bytes. */
@@ -96,7 +96,7 @@ void llmb_qrun_print_md(const struct llmb_qrun *q, int speed, int answers, FILE 
         opt(size, sizeof size, w->have_mi, "%.2f MiB", w->mi.file_size / 1048576.0);
         opt(bpw, sizeof bpw, w->have_mi, "%.2f", w->mi.bpw);
         fprintf(f, "| %s%s |%s %s | %s |%s %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", name,
-                i == q->ref && q->n_rows > 1 ? " (ref)" : "", quant, size, bpw, speeds, ppl, dppl, kld, p99, top, rms,
+                i == q->ref && q->n_rows > 1 && !q->external ? " (ref)" : "", quant, size, bpw, speeds, ppl, dppl, kld, p99, top, rms,
                 pass, sim, tps);
         synthetic |= w->have_mi && w->mi.synthetic;
     }
@@ -136,7 +136,7 @@ void llmb_qrun_json_set(const struct llmb_qrun *q, size_t i, json_t *o, int with
     struct llmb_suite_summary s = {0};
     if (su)
         llmb_suite_summary(&w->suite, &s);
-    json_object_set_new(o, "reference", json_boolean(i == q->ref));
+    json_object_set_new(o, "reference", json_boolean(i == q->ref && !q->external));
     json_object_set_new(o, "ppl", num(p->ppl, sc));
     json_object_set_new(o, "ppl_err", num(p->ppl_err, sc));
     json_object_set_new(o, "ppl_delta_pct", num(llmb_qrun_delta_ppl(q, i), sc));

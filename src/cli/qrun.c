@@ -124,6 +124,7 @@ static int prepare(struct llmb_qrun *q, const struct llmb_quality_cli *c, const 
     if (c->ref) {
         if ((rc = llmb_ref_info_read(c->ref, &q->ref_info, err)))
             return rc;
+        q->external = 1;
         const struct llmb_ref_info *ri = &q->ref_info;
         if (c->ppl && ri->text_sha256[0] && strcmp(ri->text_sha256, s->text_sha256))
             return llmb_error_set(err, LLMB_E_INVAL, "--ref '%s' was measured on another text than '%s' (its text "

@@ -224,9 +224,7 @@ int llmb_cmd_quality(int argc, char **argv)
         if (!done[i])
             inst[left++] = qr.fam.inst[i];
     if (!rc && left == 0) {
-        fprintf(stderr, "llmbench: run %lld already holds all %zu tests: nothing to run\n", (long long)q.run.run_id,
-                n_inst);
-        rc = llmb_store_end_run(q.run.store, q.run.run_id, LLMB_RUN_COMPLETE, &err);
+        rc = llmb_cli_run_nothing_left(&q.run, n_inst, &err);
     } else if (!rc) {
         stage = 2;
         q.run.on_result = on_result;

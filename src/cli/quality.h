@@ -65,6 +65,7 @@ struct llmb_qrun {
     int                have_suite;
     struct llmb_family fam;
     size_t             ref;        /* the reference's row */
+    int                external;   /* --ref: the reference is a saved file, none of the rows */
     char               ref_path[4096];
     int                ref_tmp;    /* ref_path is ours to delete */
     struct llmb_qrow  *rows;       /* one per model */

@@ -70,8 +70,30 @@ static int begin(struct llmb_cli_run *r, const char *cmd, int argc, char **argv,
             fprintf(stderr, "llmbench: resuming run %lld: %zu of %zu tests left\n", (long long)r->run_id, left, n);
         return rc;
     }
-    if (!rc && r->resume)
+    if (!rc && r->resume) { /* a complete run of this plan: nothing to do, and say so */
+        struct llmb_store_filter f;
+        memset(&f, 0, sizeof f);
+        snprintf(f.plan, sizeof f.plan, "%s", plan);
+        struct llmb_store_run *runs = NULL;
+        size_t nr = 0;
+        if ((rc = llmb_store_list_runs(r->store, &f, &runs, &nr, err)))
+            return rc;
+        for (size_t i = 0; i < nr; i++)
+            if (runs[i].status == LLMB_RUN_COMPLETE && runs[i].id > r->run_id)
+                r->run_id = runs[i].id;
+        free(runs);
+        if (r->run_id) {
+            r->complete = 1;
+            for (size_t i = 0; !rc && i < n; i++) {
+                int d = llmb_store_instance_done(r->store, r->run_id, r->keys[i], err);
+                if (d < 0)
+                    rc = err->code ? err->code : LLMB_E_IO;
+                done[i] = d > 0;
+            }
+            return rc;
+        }
         fprintf(stderr, "llmbench: no interrupted run of this plan to resume: starting a new one\n");
+    }
     struct llmb_run_info ri = {.command = line, .tags = r->tags, .plan_hash = plan, .n_planned = n, .source = cmd};
     return rc ? rc : llmb_store_begin_run(r->store, &ri, &r->run_id, err);
 }
@@ -197,4 +219,10 @@ int llmb_cli_stage_exit(int stage, int rc, size_t n_failed)
     if (rc && stage == 1)
         return rc == LLMB_E_INVAL ? LLMB_EXIT_USAGE : LLMB_EXIT_FAIL;
     return llmb_cli_exit_code(rc, n_failed);
+}
+
+int llmb_cli_run_nothing_left(struct llmb_cli_run *r, size_t n, struct llmb_error *err)
+{
+    fprintf(stderr, "llmbench: run %lld already holds all %zu tests: nothing to run\n", (long long)r->run_id, n);
+    return r->complete ? LLMB_OK : llmb_store_end_run(r->store, r->run_id, LLMB_RUN_COMPLETE, err);
 }

@@ -39,6 +39,7 @@ struct llmb_cli_run {
     /* state */
     struct llmb_store     *store;
     int64_t                run_id;
+    int                    complete; /* --resume found the plan's run complete */
     size_t                 n_planned, n_done, n_failed;
     struct llmb_event_log *log;
     struct llmb_progress  *progress;
@@ -64,6 +65,9 @@ int  llmb_cli_run_open(struct llmb_cli_run *r, const char *cmd, int argc, char *
 int  llmb_cli_run_execute(struct llmb_cli_run *r, const struct llmb_engine_ops *engine,
                           const struct llmb_instance *inst, size_t n, const struct llmb_run_params *rp,
                           int isolate, struct llmb_error *err);
+/* --resume found every test stored: says so (and ends an interrupted run
+ * that held them all). */
+int  llmb_cli_run_nothing_left(struct llmb_cli_run *r, size_t n, struct llmb_error *err);
 /* Closes the log and store; returns a failure of the events log. */
 int  llmb_cli_run_close(struct llmb_cli_run *r, struct llmb_error *err);
 /* The exit code of a command: 0, 1 (failed while running or a test

@@ -190,6 +190,12 @@ enum {
     " (qm.id = m.id OR (m.sha256 != '' AND qm.sha256 = m.sha256) OR ((m.sha256 = '' OR qm.sha256 = '') AND"       \
     " qm.path = m.path)) ORDER BY q.id DESC LIMIT 1)"
 
+/* A model that KL divergences were measured against is 0 from itself. */
+#define AS_REFERENCE                                                                                                 \
+    " (SELECT 0.0 FROM quality_results q JOIN models qm ON qm.id = q.reference_model_id WHERE q.kind = 'kld' AND"   \
+    " (qm.id = m.id OR (m.sha256 != '' AND qm.sha256 = m.sha256) OR ((m.sha256 = '' OR qm.sha256 = '') AND"       \
+    " qm.path = m.path)) LIMIT 1)"
+
 static const char query_sql[] =
     "SELECT ti.id, ti.run_id, ti.instance_key, ti.test_time, ti.n_samples, ti.stop_reason, ti.ci_target_pct,"
     " ti.load_ms, ti.peak_rss_bytes, m.sha256, m.path, m.description, m.arch, m.quant, m.n_params, m.model_size,"
@@ -200,7 +206,7 @@ static const char query_sql[] =
     " coalesce(h.cpu_name, ''), coalesce(h.gpu_info, ''),"
     " coalesce((SELECT group_concat(tag, ',') FROM (SELECT tag FROM run_tags WHERE run_id = r.id ORDER BY tag)),"
     " ''),"
-    LATEST("kld") "," LATEST("ppl") ","
+    " coalesce(" LATEST("kld") "," AS_REFERENCE ")," LATEST("ppl") ","
     " ti.kind, ti.test, coalesce(rm.path, ''), coalesce(rm.sha256, '')"
     " FROM test_instances ti JOIN runs r ON r.id = ti.run_id JOIN models m ON m.id = ti.model_id"
     " JOIN configurations c ON c.id = ti.config_id LEFT JOIN hardware h ON h.run_id = r.id"

@@ -6,9 +6,6 @@ set -u
 bin="$1"
 data="${2:-}"
 . "$(dirname "$0")/lib.sh"
-tmp="$(mktemp -d)"
-trap 'rm -rf "$tmp"' EXIT
-export XDG_DATA_HOME="$tmp/data" # results go to a database of the test's own
 
 # a real model to cut up: from the shared data when present, else one we write
 model=""

@@ -10,9 +10,6 @@ bin="$1"
 data="${2:-}"
 here="$(cd "$(dirname "$0")" && pwd)"
 . "$here/lib.sh"
-tmp="$(mktemp -d)"
-trap 'rm -rf "$tmp"' EXIT
-export XDG_DATA_HOME="$tmp/data" # results go to a database of the test's own
 model="$tmp/tiny.gguf"
 "$bin" synth tiny -q Q8_0 -o "$model" --quiet >/dev/null || { echo "FAIL: cannot synthesize the tiny model"; exit 1; }
 model2="$data/stories260K.gguf"

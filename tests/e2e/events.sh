@@ -11,9 +11,7 @@ bin="$1"
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
 . "$here/lib.sh"
-tmp="$(mktemp -d)"
-trap 'kill $(jobs -p) 2>/dev/null; rm -rf "$tmp"' EXIT
-export XDG_DATA_HOME="$tmp/data"
+
 py=/usr/bin/python3
 check="$root/tests/e2e/check_events.py"
 doc="$root/docs/events.md"
@@ -47,6 +45,14 @@ valid "quality events" "$tmp/quality.jsonl" ppl=1 kld=1 suite=2 token=100
     --timeout 1 --events "$tmp/fail.jsonl" --no-db > /dev/null 2>&1
 grep -q '"type":"instance_failed".*timed out' "$tmp/fail.jsonl" && ok || bad "no instance_failed for a timeout"
 valid "events of a failed instance" "$tmp/fail.jsonl"
+
+# pipeline (llama.cpp on a synthetic shape: speed, perplexity, KL divergence, suite), events on stdout
+"$bin" pipeline --shape tiny -q Q8_0 -O "$tmp/models" -p 16 -n 4 -r 1 --ppl "$tmp/text.txt" -c 64 --chunks 2 \
+    --suite default --max-tokens 4 --force --quiet --events - --db "$tmp/a.db" > "$tmp/pipe.out" 2>"$tmp/pipe.err"
+[ $? -eq 0 ] && ok || bad "pipeline with --events failed: $(cat "$tmp/pipe.err")"
+grep '^{' "$tmp/pipe.out" > "$tmp/pipe.jsonl"
+valid "pipeline events" "$tmp/pipe.jsonl" speed=4 ppl=1 kld=1 suite=2 token=8
+[ -d "$tmp/models" ] && ok || bad "pipeline -O did not create its folder"
 
 # the checker can fail: a line with a wrong type, an unclosed instance
 sed '3s/"type":"[a-z_]*"/"type":"bogus"/' "$tmp/bench.jsonl" > "$tmp/bad1.jsonl"

@@ -12,8 +12,6 @@ data="${2:-}"
 here="$(cd "$(dirname "$0")" && pwd)"
 . "$here/lib.sh"
 command -v python3 >/dev/null || { echo "python3 missing: skipped"; exit 77; }
-tmp="$(mktemp -d)"
-trap 'rm -rf "$tmp"' EXIT
 h="$tmp/h"
 out="$tmp/out"
 mkdir -p "$out"

@@ -9,9 +9,6 @@ set -u
 bin="$1"
 here="$(cd "$(dirname "$0")" && pwd)"
 . "$here/lib.sh"
-tmp="$(mktemp -d)"
-trap 'rm -rf "$tmp"' EXIT
-export XDG_DATA_HOME="$tmp/data"
 db="$tmp/r.db"
 
 ok_a="null:tg_us=100" segv="null:tg_us=100:crash_at=5" kill9="null:tg_us=100:crash_at=3:sig=9"

@@ -12,9 +12,6 @@ bin="$1"
 data="${2:-}"
 here="$(cd "$(dirname "$0")" && pwd)"
 . "$here/lib.sh"
-tmp="$(mktemp -d)"
-trap 'rm -rf "$tmp"' EXIT
-export XDG_DATA_HOME="$tmp/data"
 
 no_models() { # name dir: the pipeline wrote no model file under dir
     if [ -z "$(find "$2" -name '*.gguf' 2>/dev/null)" ]; then ok; else bad "$1: files written: $(find "$2" -name '*.gguf')"; fi

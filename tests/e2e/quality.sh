@@ -12,8 +12,6 @@ here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
 lp="$root/deps/llama-build/bin/llama-perplexity"
 . "$here/lib.sh"
-tmp="$(mktemp -d)"
-trap 'rm -rf "$tmp"' EXIT
 
 # parity MODEL TEXT ARGS...: llmbench's PPL and +/- within 0.01% of llama-perplexity's
 parity() {
@@ -78,6 +76,23 @@ PY
     if "$bin" quality -m "$st" --ref "$tmp/st.ref" --quiet -o json 2>/dev/null | grep -q '"kld_mean": 0'; then ok; else bad "reuse of a saved reference"; fi
     if "$bin" quality -m "$ad" --ref "$tmp/st.ref" --quiet >/dev/null 2>"$tmp/err"; then bad "foreign reference accepted"
     elif grep -q "another vocabulary" "$tmp/err"; then ok; else bad "foreign reference: $(cat "$tmp/err")"; fi
+    # against a saved reference: ΔPPL is relative to the reference's own PPL (recorded in the file);
+    # another text or context is refused before anything is measured
+    "$bin" quality -m "$wl" --ppl "$held" -c 256 -b 256 --chunks 40 --save-ref "$tmp/wl.ref" --quiet -o json >"$tmp/f32.json" 2>/dev/null
+    if "$bin" quality -m "$tmp/wikillama-3M-Q4_K_M.gguf" --ref "$tmp/wl.ref" --quiet -o json >"$tmp/q4ref.json" 2>"$tmp/err" \
+        && python3 - "$tmp/f32.json" "$tmp/q4ref.json" <<'PY'
+import json, sys
+f32, = json.load(open(sys.argv[1]))
+q4, = json.load(open(sys.argv[2]))
+assert q4["reference"] is False, q4["reference"]
+assert abs(q4["ref_ppl"] - f32["ppl"]) < 1e-8 * f32["ppl"], (q4["ref_ppl"], f32["ppl"])
+assert abs(q4["ppl_delta_pct"] - 100 * (q4["ppl"] / f32["ppl"] - 1)) < 1e-6 and q4["ppl_delta_pct"] > 0.05, q4["ppl_delta_pct"]
+PY
+    then ok; else bad "ΔPPL against a saved reference: $(cat "$tmp/err")"; fi
+    expect_fail "reference with another text" "another text" "$bin" quality -m "$wl" --ref "$tmp/wl.ref" --ppl "$tmp/wiki.txt" --db "$tmp/none.db"
+    expect_fail "reference with another context" "differs from the context" "$bin" quality -m "$wl" --ref "$tmp/wl.ref" -c 128 --db "$tmp/none.db"
+    expect_fail "family of two vocabularies" "another vocabulary.*$(basename "$st")" "$bin" quality -m "$st,$ad" --ppl "$tmp/wiki.txt" -c 128 --db "$tmp/none.db"
+    [ ! -e "$tmp/none.db" ] && ok || bad "a refused quality run created its database"
     # the suite, in every format
     for fmt in md json jsonl csv; do
         if "$bin" quality -m "$st,$ad" --suite default --max-tokens 16 --quiet -o $fmt >"$tmp/s.$fmt" 2>"$tmp/err"; then ok; else bad "suite -o $fmt: $(cat "$tmp/err")"; fi

@@ -8,9 +8,6 @@ set -u
 bin="$1"
 here="$(cd "$(dirname "$0")" && pwd)"
 . "$here/lib.sh"
-tmp="$(mktemp -d)"
-trap 'rm -rf "$tmp"' EXIT
-export XDG_DATA_HOME="$tmp/data"
 plan=(--engine null -m "null:tg_us=3000,null:tg_us=3001:pp_us=5" -p 16,32 -n 8,16 -t 1,2 -r 3 -o none)
 
 # the uninterrupted sweep

@@ -11,7 +11,6 @@ bin="$(cd "$(dirname "$1")" && pwd)/$(basename "$1")"
 here="$(cd "$(dirname "$0")" && pwd)"
 fx="$here/../fixtures/llama-bench"
 . "$here/lib.sh"
-tmp="$(mktemp -d)"
 chmod 755 "$tmp"
 holder=""
 trap '[ -n "$holder" ] && kill "$holder" 2>/dev/null; chmod -R u+w "$tmp"; rm -rf "$tmp"' EXIT

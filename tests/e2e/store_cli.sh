@@ -11,8 +11,6 @@ bin="$1"
 here="$(cd "$(dirname "$0")" && pwd)"
 fx="$here/../fixtures/llama-bench"
 . "$here/lib.sh"
-tmp="$(mktemp -d)"
-trap 'rm -rf "$tmp"' EXIT
 export XDG_DATA_HOME="$tmp/xdg"
 db="$XDG_DATA_HOME/llmbench/results.db"
 

@@ -11,9 +11,6 @@ here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
 llamabench="$root/deps/llama-build/bin/llama-bench"
 . "$here/lib.sh"
-tmp="$(mktemp -d)"
-trap 'rm -rf "$tmp"' EXIT
-export XDG_DATA_HOME="$tmp/data"
 
 # --- synth + quantize, loaded by llama-bench and by llmbench -------------------
 if "$bin" synth tiny -o "$tmp/tiny-F16.gguf" --quiet >"$tmp/out" 2>"$tmp/err" && grep -q "wrote $tmp/tiny-F16.gguf: tiny F16" "$tmp/out"; then ok; else bad "synth tiny: $(cat "$tmp/out" "$tmp/err")"; fi
