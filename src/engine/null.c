@@ -17,6 +17,7 @@
 struct null_state {
     double   pp_us, tg_us, jitter;
     long     fail_at, crash_at, hang_at, calls;
+    long     n_ctx, pos;   /* the context's size and tokens in its KV cache, as llama.cpp's */
     int      sig;
     int      n_vocab;
     unsigned seed;
@@ -111,8 +112,10 @@ static int n_describe(void *st, struct llmb_model_info *mi)
 static int n_context(void *st, const struct llmb_context_params *cp, struct llmb_context_info *ap,
                      struct llmb_error *err)
 {
-    (void)st;
+    struct null_state *s = st;
     (void)err;
+    s->n_ctx = cp->n_ctx;
+    s->pos = 0;
     memset(ap, 0, sizeof *ap);
     ap->n_ctx = cp->n_ctx;
     ap->n_batch = cp->n_batch;
@@ -126,7 +129,18 @@ static int n_context(void *st, const struct llmb_context_params *cp, struct llmb
 
 static int n_reset(void *st)
 {
-    (void)st;
+    ((struct null_state *)st)->pos = 0;
+    return LLMB_OK;
+}
+
+/* n more tokens into the KV cache: refused, as llama.cpp's decode fails,
+ * when they do not fit (a missing reset between repetitions shows here) */
+static int fill(struct null_state *s, long n, struct llmb_error *err)
+{
+    if (s->n_ctx > 0 && s->pos + n > s->n_ctx)
+        return llmb_error_set(err, LLMB_E_ENGINE, "null engine: the KV cache holds %ld of %ld tokens, %ld more do "
+                              "not fit (was it reset?)", s->pos, s->n_ctx, n);
+    s->pos += n;
     return LLMB_OK;
 }
 
@@ -144,9 +158,10 @@ static int n_prefill(void *st, const int32_t *tokens, int n, int n_batch, struct
     struct null_state *s = st;
     (void)tokens;
     (void)n_batch;
-    (void)err;
-    spin(s, s->pp_us * n);
-    return LLMB_OK;
+    int rc = fill(s, n, err);
+    if (!rc)
+        spin(s, s->pp_us * n);
+    return rc;
 }
 
 /* One more engine step: crashes, hangs or fails when the settings say so. */
@@ -169,6 +184,8 @@ static int n_decode(void *st, int32_t token, struct llmb_error *err)
     struct null_state *s = st;
     (void)token;
     int rc = step(s, "decode", err);
+    if (!rc)
+        rc = fill(s, 1, err);
     if (!rc)
         spin(s, s->tg_us);
     return rc;
@@ -208,6 +225,7 @@ static int n_eval(void *st, const int32_t *tokens, int n_seq, int n_tokens, int 
     struct null_state *s = st;
     (void)tokens;
     (void)n_batch;
+    s->pos = 0; /* a scoring pass clears the memory first */
     size_t need = (size_t)n_seq * (size_t)(n_tokens - first) * (size_t)s->n_vocab;
     if (need > s->rows_cap) {
         float *r = realloc(s->rows, need * sizeof *r);
@@ -230,6 +248,7 @@ static int n_generate(void *st, const struct llmb_gen_request *rq, struct llmb_g
     int rc = step(s, "generate", err); /* a generation counts as one step */
     if (rc)
         return rc;
+    s->pos = 0; /* a request starts from a clear memory, as the llama engine's */
     /* answers the prompt with itself, one "token" per byte up to max_tokens */
     size_t n = strlen(rq->prompt);
     if (n > (size_t)rq->max_tokens)

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -226,6 +227,42 @@ static void test_text_errors(void **state)
     g.e->close(g.st);
 }
 
+/* A token listener's time is off the clock: a listener sleeping 4 ms per
+ * token leaves the generation speed as it is without one (unpaused, it
+ * would fall below a tenth). */
+static void sleepy(const char *text, size_t len, double t_ms, void *user)
+{
+    (void)text, (void)len, (void)t_ms;
+    (*(int *)user)++;
+    struct timespec ts = {0, 4000000};
+    nanosleep(&ts, NULL);
+}
+
+static void test_listener_off_the_clock(void **state)
+{
+    (void)state;
+    struct eng g;
+    open_null(&g, "null:pp_us=1:tg_us=300");
+    struct llmb_context_params cp = {.n_ctx = 512, .n_batch = 512, .n_ubatch = 512, .type_k = "f16",
+                                     .type_v = "f16", .flash_attn = -1, .n_threads = 1};
+    struct llmb_error err = {0};
+    assert_int_equal(g.e->context(g.st, &cp, &applied, &err), 0);
+    struct llmb_gen_request rq = {.prompt = "a prompt of some forty characters, more", .max_tokens = 32};
+    struct llmb_gen_result quiet, heard;
+    assert_int_equal(g.e->generate(g.st, &rq, &quiet, &err), 0);
+    int calls = 0;
+    rq.on_token = sleepy;
+    rq.user = &calls;
+    assert_int_equal(g.e->generate(g.st, &rq, &heard, &err), 0);
+    assert_int_equal(calls, heard.n_gen);
+    assert_int_equal(heard.n_gen, 32);
+    assert_true(heard.tg_ts > 0.5 * quiet.tg_ts);
+    assert_true(heard.total_ms < 32 * 4.0); /* the sleeps are not in it */
+    free(quiet.text);
+    free(heard.text);
+    g.e->close(g.st);
+}
+
 static void test_suite_load(void **state)
 {
     (void)state;
@@ -342,7 +379,7 @@ static void test_suite_run(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_uniform_ppl),    cmocka_unit_test(test_kld_self_and_files),
+        cmocka_unit_test(test_listener_off_the_clock), cmocka_unit_test(test_uniform_ppl),    cmocka_unit_test(test_kld_self_and_files),
         cmocka_unit_test(test_text_errors),    cmocka_unit_test(test_suite_load),
         cmocka_unit_test(test_checks_and_rouge), cmocka_unit_test(test_suite_run),
     };

@@ -1,5 +1,6 @@
 /* test_runner.c - the runner against the null engine (src/core/runner.c):
- * repetition counts, -r auto stopping rules, KV resets, failure handling. */
+ * repetition counts, -r auto stopping rules, KV resets (observed by the
+ * null engine's bounded cache), failure handling, events. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -139,11 +140,104 @@ static void test_bad_engine_model(void **state)
     assert_int_equal(llmb_runner_run(e, &v, 1, &rp, NULL, &err), LLMB_E_INVAL);
 }
 
+/* The null engine keeps a KV cache of the context's size, as llama.cpp:
+ * tokens past it are refused. Five repetitions of a test that fills its
+ * context exactly pass only because the runner clears the cache before each. */
+static void test_kv_reset_between_reps(void **state)
+{
+    (void)state;
+    const struct llmb_engine_ops *e = llmb_engine_find("null");
+    struct llmb_instance v[2] = {inst("null:pp_us=1:tg_us=1", 48, 16), inst("null:pp_us=1:tg_us=1", 32, 0)};
+    v[0].n_depth = 64;
+    struct llmb_run_params rp = llmb_run_default_params();
+    rp.reps = 5;
+    struct collected c = {0};
+    struct llmb_runner_hooks h = {.on_result = collect, .user = &c};
+    struct llmb_error err = {0};
+    assert_int_equal(llmb_runner_run(e, v, 2, &rp, &h, &err), 0);
+    assert_int_equal(c.n, 2);
+    /* what a missing reset would meet: the engine refuses the second repetition's tokens */
+    void *st;
+    struct llmb_model_params mp = {.path = "null", .n_gpu_layers = -1};
+    assert_int_equal(e->open(&mp, &st, &err), 0);
+    struct llmb_context_params cp = {.n_ctx = 40, .n_batch = 2048, .n_ubatch = 512, .type_k = "f16",
+                                     .type_v = "f16", .flash_attn = -1, .n_threads = 1};
+    struct llmb_context_info ap;
+    int32_t tok[32] = {0};
+    assert_int_equal(e->context(st, &cp, &ap, &err), 0);
+    assert_int_equal(e->prefill(st, tok, 32, 2048, &err), 0);
+    assert_int_equal(e->decode(st, 1, &err), 0);
+    assert_int_equal(e->prefill(st, tok, 32, 2048, &err), LLMB_E_ENGINE);
+    assert_non_null(strstr(err.msg, "reset"));
+    assert_int_equal(e->reset(st), 0);
+    assert_int_equal(e->prefill(st, tok, 32, 2048, &err), 0);
+    e->close(st);
+}
+
+/* Events: each instance started, its progress and samples, then finished;
+ * nothing after a failure but its instance_failed; run started/finished
+ * frame them (llmb_runner_execute). */
+struct evlog {
+    int types[512];
+    int n, samples, finished, failed;
+    size_t index[512];
+};
+
+static void on_event(const struct llmb_event *ev, void *user)
+{
+    struct evlog *l = user;
+    if (l->n < 512) {
+        l->index[l->n] = ev->index;
+        l->types[l->n++] = ev->type;
+    }
+    l->samples += ev->type == LLMB_EV_SAMPLE;
+    l->finished += ev->type == LLMB_EV_INSTANCE_FINISHED;
+    l->failed += ev->type == LLMB_EV_INSTANCE_FAILED;
+    if (ev->type == LLMB_EV_INSTANCE_FINISHED)
+        assert_non_null(ev->result);
+}
+
+static void test_events(void **state)
+{
+    (void)state;
+    const struct llmb_engine_ops *e = llmb_engine_find("null");
+    struct llmb_instance v[3] = {inst("null:pp_us=1:tg_us=1", 16, 0), inst("null:pp_us=1:tg_us=1", 0, 4),
+                                 inst("null:pp_us=1:tg_us=1:fail_at=9", 0, 4)};
+    struct llmb_run_params rp = llmb_run_default_params();
+    rp.reps = 3;
+    struct evlog l = {0};
+    struct llmb_runner_hooks h = {.on_event = on_event, .user = &l};
+    struct llmb_exec_params xp = llmb_exec_default_params();
+    xp.isolate = 1;
+    xp.n_planned = 5; /* two were stored before: these are instances 2..4 */
+    struct llmb_error err = {0};
+    assert_int_equal(llmb_runner_execute(e, v, 3, &rp, &xp, &h, &err), 0);
+    assert_int_equal(l.types[0], LLMB_EV_RUN_STARTED);
+    assert_int_equal(l.types[l.n - 1], LLMB_EV_RUN_FINISHED);
+    assert_int_equal(l.samples, 7); /* 3 + 3, and the failing test's first repetition */
+    assert_int_equal(l.finished, 2);
+    assert_int_equal(l.failed, 1);
+    int open = -1;
+    for (int i = 1; i < l.n - 1; i++) {
+        assert_true(l.index[i] >= 2 && l.index[i] <= 4);
+        if (l.types[i] == LLMB_EV_INSTANCE_STARTED) {
+            assert_int_equal(open, -1);
+            open = (int)l.index[i];
+        } else {
+            assert_int_equal((int)l.index[i], open);
+            if (l.types[i] == LLMB_EV_INSTANCE_FINISHED || l.types[i] == LLMB_EV_INSTANCE_FAILED)
+                open = -1;
+        }
+    }
+    assert_int_equal(open, -1);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_fixed), cmocka_unit_test(test_auto_converges), cmocka_unit_test(test_auto_caps),
         cmocka_unit_test(test_failure_keeps_earlier), cmocka_unit_test(test_bad_engine_model),
+        cmocka_unit_test(test_kv_reset_between_reps), cmocka_unit_test(test_events),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
