@@ -1,22 +1,25 @@
-/* vocab_hash.h - the identity of a vocabulary: a 64-bit FNV-style hash over
- * every token's text in id order, each followed by a 0xff separator. The
- * engine computes it from the loaded model, model/ from the GGUF file's
+/* vocab_hash.h - the identity of a vocabulary: FNV-1a steps (hash.h) over
+ * every token's text in id order, each followed by a 0xff separator, from
+ * LLMB_HASH_STABLE_START so fingerprints stay comparable across releases.
+ * The engine computes it from the loaded model, model/ from the GGUF file's
  * tokenizer.ggml.tokens, so the two agree and a reference file made with one
- * vocabulary is recognised before a model of another is loaded. (The start
- * value is not FNV-1a's offset basis; it is kept so that vocabulary hashes
- * stay comparable across versions: it is a name, not a checksum.) */
+ * vocabulary is recognised before a model of another is loaded. */
 #ifndef LLMB_CORE_VOCAB_HASH_H
 #define LLMB_CORE_VOCAB_HASH_H
 
 #include <stdint.h>
+#include <string.h>
 
-#define LLMB_VOCAB_HASH_INIT 1469598103934665603ull
+#include "hash.h"
+
+#define LLMB_VOCAB_HASH_INIT LLMB_HASH_STABLE_START
 
 static inline uint64_t llmb_vocab_hash_add(uint64_t h, const char *text)
 {
-    for (; text && *text; text++)
-        h = (h ^ (unsigned char)*text) * 1099511628211ull;
-    return (h ^ 0xffu) * 1099511628211ull;
+    static const unsigned char sep = 0xff;
+    if (text)
+        h = llmb_fnv1a64(h, text, strlen(text));
+    return llmb_fnv1a64(h, &sep, 1);
 }
 
 #endif

@@ -16,7 +16,8 @@
 #include <ggml.h>
 #include <gguf.h>
 
-#include "../core/atomic_file.h"
+#include "core/atomic_file.h"
+#include "core/hash.h"
 #include "llmbench/model.h"
 #include "llmbench/quant.h"
 #include "llmbench/synth.h"
@@ -54,10 +55,7 @@ static uint64_t splitmix64(uint64_t *s)
 
 static uint64_t stream_seed(uint64_t seed, const char *name)
 {
-    uint64_t h = 1469598103934665603ull; /* FNV-1a */
-    for (; *name; name++)
-        h = (h ^ (unsigned char)*name) * 1099511628211ull;
-    return seed ^ h;
+    return seed ^ llmb_fnv1a64(LLMB_HASH_STABLE_START, name, strlen(name));
 }
 
 /* uniform in [-a, a] with a = 0.02 * sqrt(3): standard deviation 0.02 */

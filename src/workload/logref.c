@@ -12,16 +12,11 @@
 #include <unistd.h>
 
 #include "llmbench/quality.h"
+#include "core/hash.h"
 #include "logref.h"
 
-static uint64_t fnv(uint64_t h, const void *p, size_t n)
-{
-    const unsigned char *b = p;
-    for (size_t i = 0; i < n; i++)
-        h = (h ^ b[i]) * 1099511628211ull;
-    return h;
-}
-#define FNV0 14695981039346656037ull
+#define fnv llmb_fnv1a64
+#define FNV0 LLMB_FNV1A64_BASIS
 
 static void put32(unsigned char *b, uint32_t v)
 {

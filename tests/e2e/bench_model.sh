@@ -14,7 +14,7 @@ model="$tmp/tiny.gguf"
 "$bin" synth tiny -q Q8_0 -o "$model" --quiet >/dev/null || { echo "FAIL: cannot synthesize the tiny model"; exit 1; }
 model2="$data/stories260K.gguf"
 if [ ! -f "$model2" ]; then
-    echo "note: $model2 not found (shared test data absent): the second-model checks use a second synthetic model"
+    skip_part "$model2 not found (shared test data absent): the second-model checks use a second synthetic model"
     model2="$tmp/tiny2.gguf"
     "$bin" synth tiny -q Q4_0 --seed 7 -o "$model2" --quiet >/dev/null
 fi
@@ -61,7 +61,7 @@ if ls -A "$tmp" | grep -q '\.tmp\.'; then bad "temporary files left: $(ls -A "$t
 # applied settings are recorded: threads, batch, ubatch, KV types, context
 run "applied" -m "$model" -p 16 -n 0 -r 1 -t 1 -b 8 -ub 4 -ctk q8_0 -ctv f16 -d 16 -o json
 # a KV type the model's head size cannot take (stories260K: head size 8): one line saying why
-if [ ! -f "$data/stories260K.gguf" ]; then echo "note: stories260K.gguf absent: KV type/head size check not run"
+if [ ! -f "$data/stories260K.gguf" ]; then skip_part "stories260K.gguf absent: KV type/head size check not run"
 elif "$bin" bench -m "$data/stories260K.gguf" -p 16 -n 0 -r 1 -ctk q8_0 >/dev/null 2>"$tmp/err"; then bad "q8_0 K on head size 8 should fail"
 elif [ "$(wc -l < "$tmp/err")" -eq 1 ] && grep -q "does not divide" "$tmp/err"; then ok; else bad "ctk error: $(cat "$tmp/err")"; fi
 if python3 - "$tmp/out" <<'PY'

@@ -3,7 +3,7 @@
 # "quality retained" table of a ladder next to its speed. On the tiny
 # synthetic shape (never skipped): refused without --force (one line, nothing
 # written), measured with it in md, json and csv; on wikillama-3M of
-# ../shared/data (skipped with a note when absent): the F32 reference has no
+# ../shared/data (reported skipped when absent): the F32 reference has no
 # KLD and ΔPPL 0, Q8_0 keeps more than Q4_K_M, speed comes along; bad input is
 # refused before anything is quantized.
 # Usage: pipeline_quality.sh LLMBENCH [DATA_DIR]
@@ -85,7 +85,7 @@ print(f"PPL F32 {f32['ppl']:.4f}, Q8_0 {q8['ppl_delta_pct']:+.3f}% KLD {q8['kld_
 PY
     then ok; else bad "real pipeline quality json: $(cat "$tmp/err")"; fi
 else
-    echo "note: shared data absent ($data): the real-model quality-retained checks (wikillama-3M F32/Q8_0/Q4_K_M) not run"
+    skip_part "shared data absent ($data): the real-model quality-retained checks (wikillama-3M F32/Q8_0/Q4_K_M) not run"
 fi
 
 finish

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # quality.sh - `llmbench quality` end to end: perplexity equal to
 # llama-perplexity's within 0.01% (value and +/-) on real models of
-# ../shared/data (skipped with a note when absent) and on a synthetic model
+# ../shared/data (reported skipped when absent) and on a synthetic model
 # (forced, never skipped); KLD of a model against itself is 0 with 100% top-1;
 # the suite runs and reports in every format; bad input gives one clear line.
 # Usage: quality.sh LLMBENCH [DATA_DIR]
@@ -76,6 +76,37 @@ PY
     if "$bin" quality -m "$st" --ref "$tmp/st.ref" --quiet -o json 2>/dev/null | grep -q '"kld_mean": 0'; then ok; else bad "reuse of a saved reference"; fi
     if "$bin" quality -m "$ad" --ref "$tmp/st.ref" --quiet >/dev/null 2>"$tmp/err"; then bad "foreign reference accepted"
     elif grep -q "another vocabulary" "$tmp/err"; then ok; else bad "foreign reference: $(cat "$tmp/err")"; fi
+    # KL divergence at the full vocabulary (--top-k 512 = wikillama's) against llama-perplexity's
+    # --kl-divergence on the same chunks: mean ± and top-1, RMS Δp, maximum agree to 4 digits
+    "$lp" -m "$wl" -f "$held" -c 256 -b 256 --chunks 20 --kl-divergence-base "$tmp/base.kld" >"$tmp/lpb.out" 2>&1
+    for try in 1 2 3; do # llama.cpp's logger may lose its last lines on a busy machine: again, up to 3 times
+        "$lp" -m "$tmp/wikillama-3M-Q4_K_M.gguf" -f "$held" -c 256 -b 256 --chunks 20 --kl-divergence-base "$tmp/base.kld" \
+            --kl-divergence >"$tmp/lpk.out" 2>&1
+        grep -q "Same top p" "$tmp/lpk.out" && break
+    done
+    if "$bin" quality -m "$wl,$tmp/wikillama-3M-Q4_K_M.gguf" --ppl "$held" -c 256 -b 256 --chunks 20 --top-k 512 --no-db \
+        --quiet -o json >"$tmp/kfull.json" 2>"$tmp/err" && python3 - "$tmp/kfull.json" "$tmp/lpk.out" <<'PY'
+import json, re, sys
+q = json.load(open(sys.argv[1]))[1]
+lp = open(sys.argv[2], encoding="utf-8", errors="replace").read()
+def val(pat):
+    m = re.search(pat, lp)
+    assert m, "llama-perplexity printed no " + pat
+    return [float(x) for x in m.groups()]
+kld, kld_err = val(r"Mean +KLD: +([0-9.]+) ± +([0-9.]+)")
+top, top_err = val(r"Same top p: +([0-9.]+) ± +([0-9.]+) %")
+rms, = val(r"RMS Δp +: +([0-9.]+) ±")
+mx, = val(r"Maximum KLD: +([0-9.]+)")
+med, = val(r"Median +KLD: +([0-9.]+)")
+checks = {"kld": (q["kld_mean"], kld), "kld_err": (q["kld_err"], kld_err), "top1 %": (100 * q["top1_agreement"], top),
+          "rms_dp %": (100 * q["rms_dp"], rms), "max": (q["kld_max"], mx)}
+bad = {k: v for k, v in checks.items() if abs(v[0] - v[1]) > 5e-4 * abs(v[1]) + 1e-6}
+assert not bad, bad
+assert abs(q["kld_median"] - med) <= 1e-3 * med + 2e-6, (q["kld_median"], med)
+assert q["kld_mean"] > 0.001
+print(f"KLD {q['kld_mean']:.6f} vs llama-perplexity {kld:.6f}")
+PY
+    then ok; else bad "KLD against llama-perplexity --kl-divergence: $(cat "$tmp/err")"; fi
     # against a saved reference: ΔPPL is relative to the reference's own PPL (recorded in the file);
     # another text or context is refused before anything is measured
     "$bin" quality -m "$wl" --ppl "$held" -c 256 -b 256 --chunks 40 --save-ref "$tmp/wl.ref" --quiet -o json >"$tmp/f32.json" 2>/dev/null
@@ -114,7 +145,7 @@ assert "| suite pass |" in md and "| response |" in md and md.count("| explain-1
 PY
     then ok; else bad "suite outputs"; fi
 else
-    echo "note: shared data absent ($data): real-model parity, KLD and suite checks not run"
+    skip_part "shared data absent ($data): real-model parity, KLD and suite checks not run"
 fi
 
 # --- bad input --------------------------------------------------------------------------------

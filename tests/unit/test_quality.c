@@ -363,11 +363,23 @@ static void test_suite_run(void **state)
         /* the null engine echoes the prompt */
         assert_string_equal(ans[i].response, s.items[i].prompt);
         assert_true(fabs(ans[i].similarity - 1.0) < 1e-12);
-        assert_int_equal(ans[i].pass, llmb_suite_check(&s.items[i], s.items[i].prompt));
         assert_true(ans[i].n_gen > 0);
     }
-    /* "15 × 23" does not contain 345; the logic-3 prompt does not say thursday */
-    assert_int_equal(ans[5].pass, 0);
+    /* the outcome of each echoed prompt, worked out by hand from suites/default.json:
+     * only these four prompts hold their own answer */
+    static const char *const passing[] = {"arith-2" /* 12 in "144 divided by 12" */, "code-4" /* "function" */,
+                                          "logic-1" /* "yes" */, "logic-4" /* "Sue" */};
+    assert_int_equal(s.n, 25);
+    int n_pass = 0;
+    for (size_t i = 0; i < s.n; i++) {
+        int want = 0;
+        for (size_t k = 0; k < sizeof passing / sizeof passing[0]; k++)
+            want |= !strcmp(s.items[i].id, passing[k]);
+        if (ans[i].pass != want)
+            fail_msg("prompt %s: pass %d, expected %d", s.items[i].id, ans[i].pass, want);
+        n_pass += ans[i].pass;
+    }
+    assert_int_equal(n_pass, 4);
     llmb_suite_answers_free(ref, s.n);
     llmb_suite_answers_free(ans, s.n);
     free(ref);

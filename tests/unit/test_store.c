@@ -6,6 +6,7 @@
  * instance keys, filters and queries; quality results (ppl, kld, suite)
  * stored through put_result and read back by query, get_answers, export,
  * import, results, compare and recommend; model families. */
+#define _GNU_SOURCE /* memmem */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -872,11 +873,9 @@ static void test_keys(void **state)
 static void test_model_sha256(void **state)
 {
     (void)state;
-    const char *model = "../../shared/data/stories260K.gguf";
+    const char *model = LLMB_TEST_DATA "/stories260K.gguf";
     if (access(model, R_OK) != 0)
-        model = "../shared/data/stories260K.gguf";
-    if (access(model, R_OK) != 0)
-        skip();
+        skip(); /* reported: .ci/run fails a skipped test when the data is there */
     char h1[65], h2[65];
     struct llmb_error e = {0};
     OK(llmb_store_model_sha256(model, h1, &e));
@@ -890,12 +889,18 @@ static void test_model_sha256(void **state)
     snprintf(cp, sizeof cp, "%s/m.gguf", t.dir);
     OK(llmb_store_model_sha256(cp, h2, &e));
     assert_string_equal(h1, h2);
+    /* one letter of a token's text changed: still a sound header, another identity */
     FILE *f = fopen(cp, "r+b");
-    fseek(f, 40, SEEK_SET); /* inside the metadata */
-    fputc('~', f);
+    assert_non_null(f);
+    static char buf[100000];
+    size_t n = fread(buf, 1, sizeof buf, f);
+    char *at = memmem(buf, n, "<unk>", 5);
+    assert_non_null(at);
+    fseek(f, (long)(at - buf) + 1, SEEK_SET);
+    fputc('U', f);
     fclose(f);
-    if (llmb_store_model_sha256(cp, h2, &e) == 0)
-        assert_string_not_equal(h1, h2);
+    OK(llmb_store_model_sha256(cp, h2, &e));
+    assert_string_not_equal(h1, h2);
     snprintf(cp, sizeof cp, "%s/text.gguf", t.dir);
     f = fopen(cp, "w");
     fputs("not a model", f);
