@@ -4,6 +4,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <unistd.h>
 
 #include "core/clock.h"
@@ -66,8 +67,14 @@ static void draw(struct llmb_progress *p, int force)
     for (int i = 0; i < 20; i++)
         bar[i] = i < fill ? '#' : '.';
     bar[20] = 0;
-    fprintf(p->out, "\r\033[K[%s] %zu/%zu %s%s%s ETA %s", bar, p->done, p->n, p->what, p->step[0] ? ": " : "",
-            p->step, eta);
+    char text[512];
+    snprintf(text, sizeof text, "[%s] %zu/%zu ETA %s %s%s%s", bar, p->done, p->n, eta, p->what, p->step[0] ? ": " : "",
+             p->step);
+    struct winsize ws;
+    size_t width = ioctl(fileno(p->out), TIOCGWINSZ, &ws) == 0 && ws.ws_col > 10 ? ws.ws_col : 100;
+    if (strlen(text) >= width) /* one line, or \r cannot go back over it */
+        text[width - 1] = 0;
+    fprintf(p->out, "\r\033[K%s", text);
     fflush(p->out);
     p->open_line = 1;
 }
