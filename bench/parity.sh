@@ -35,7 +35,7 @@ for i in $(seq 1 "$k"); do
     if [ $((i % 2)) -eq 1 ]; then order="a b"; else order="b a"; fi
     for w in $order; do
         if [ "$w" = a ]; then
-            "$llmbench" bench -m "$model" -p "$p" -n "$n" -t "$t" -r "$r" -o json > "$tmp/a$i.json"
+            "$llmbench" bench -m "$model" -p "$p" -n "$n" -t "$t" -r "$r" -o json --no-db > "$tmp/a$i.json"
         else
             "$llamabench" -m "$model" -p "$p" -n "$n" -t "$t" -r "$r" -o json > "$tmp/b$i.json" 2>/dev/null
         fi

@@ -31,7 +31,7 @@ for i in $(seq 1 "$k"); do
         t0=$(now)
         if [ $w = a ]; then
             # shellcheck disable=SC2086
-            "$llmbench" quality -m "$model" --ppl "$text" -c "$c" -b "$b" $chunks --force --quiet -o json > "$tmp/a$i.json"
+            "$llmbench" quality -m "$model" --ppl "$text" -c "$c" -b "$b" $chunks --force --quiet --no-db -o json > "$tmp/a$i.json"
         else
             # shellcheck disable=SC2086
             "$lp" -m "$model" -f "$text" -c "$c" -b "$b" $chunks > "$tmp/b$i.txt" 2>&1
