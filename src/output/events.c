@@ -156,7 +156,7 @@ char *llmb_event_json(const struct llmb_event *ev)
         break;
     case LLMB_EV_INSTANCE_FINISHED:
         if (ev->result) {
-            json_t *r = llmb_result_json(ev->result);
+            json_t *r = llmb_result_json(ev->result, 0);
             if (ev->result->n_answers)
                 json_object_set_new(r, "answers", llmb_quality_answers_json(ev->result));
             json_object_set_new(o, "result", r);
