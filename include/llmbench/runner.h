@@ -31,6 +31,7 @@ struct llmb_run_params {
     int    prio;          /* llama-bench's --prio: -1 low .. 3 realtime, for the threads of a test */
     int    numa;          /* llama-bench's --numa: 0 off, 1 distribute, 2 isolate, 3 numactl */
     const char *rpc;      /* llama-bench's -rpc: servers to register, NULL: none */
+    int    verbose;       /* isolated: the workers' stderr (the engine's log) is passed through */
 };
 struct llmb_run_params llmb_run_default_params(void);
 

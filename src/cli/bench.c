@@ -297,6 +297,7 @@ int llmb_cmd_bench(int argc, char **argv)
     c.rp.prio = c.bf.prio;
     c.rp.numa = c.bf.numa;
     c.rp.rpc = c.bf.rpc;
+    c.rp.verbose = c.verbose;
     if (!rc)
         rc = check_format("-o", c.out_fmt, &err);
     if (!rc)
