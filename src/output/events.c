@@ -45,6 +45,7 @@ static json_t *instance_json(const struct llmb_instance *in)
         json_object_set_new(o, "n_batch", json_integer(in->n_batch));
         json_object_set_new(o, "n_ubatch", json_integer(in->n_ubatch));
         json_object_set_new(o, "n_gpu_layers", json_integer(in->n_gpu_layers));
+        json_object_set_new(o, "occurrence", json_integer(in->occurrence + 1));
     } else {
         json_object_set_new(o, "ref_model", in->ref_model ? json_string(in->ref_model) : json_null());
     }

@@ -54,6 +54,8 @@ static void put_value(FILE *out, const struct llmb_field *f, const struct llmb_r
     llmb_value_text(f, v, text, sizeof text);
     if (!v->known)
         fputs("NULL", out);
+    else if (f->type == LLMB_FIELD_FLOAT) /* every digit: the column is REAL (llama-bench's "%f" loses some) */
+        fprintf(out, "%.17g", v->d);
     else if (f->type == LLMB_FIELD_STRING)
         put_string(out, text);
     else
