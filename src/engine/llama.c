@@ -15,6 +15,7 @@
 #include "core/clock.h"
 #include "core/vocab_hash.h"
 #include "engine/llama_fit.h"
+#include "engine/llama_params.h"
 #include "llmbench/engine.h"
 #include "llmbench/model.h"
 #include "llmbench/plan.h"
@@ -47,9 +48,7 @@ struct llama_state {
     ggml_backend_dev_t       devices[LLMB_MAX_DEVICES + 1];
     int                      n_devices;    /* -1: every device (auto) */
     float                    tensor_split[LLMB_MAX_DEVICES];
-    struct llama_model_tensor_buft_override *overrides; /* NULL-terminated */
-    char                   **patterns;     /* the overrides' pattern strings */
-    size_t                   n_patterns;
+    struct llmb_llama_overrides ot; /* -ot and -ncmoe */
 };
 
 /* llama.cpp logs through one process-wide callback; the last error line it
@@ -119,17 +118,6 @@ static void free_ctx(struct llama_state *s)
     s->pool = NULL;
 }
 
-static void free_overrides(struct llama_state *s)
-{
-    for (size_t i = 0; i < s->n_patterns; i++)
-        free(s->patterns[i]);
-    free(s->patterns);
-    free(s->overrides);
-    s->patterns = NULL;
-    s->overrides = NULL;
-    s->n_patterns = 0;
-}
-
 static void eng_close(void *st)
 {
     struct llama_state *s = st;
@@ -141,137 +129,8 @@ static void eng_close(void *st)
     free(s->rows);
     if (s->model)
         llama_model_free(s->model);
-    free_overrides(s);
+    llmb_llama_overrides_free(&s->ot);
     free(s);
-}
-
-/* ---- llama-bench's model parameters ------------------------------------------------ */
-
-/* The buffer type of that name among the devices' (as llama-bench's -ot). */
-static ggml_backend_buffer_type_t buft_by_name(const char *name, size_t len)
-{
-    for (size_t i = 0; i < ggml_backend_dev_count(); i++) {
-        ggml_backend_buffer_type_t b = ggml_backend_dev_buffer_type(ggml_backend_dev_get(i));
-        if (b && strlen(ggml_backend_buft_name(b)) == len && !strncmp(ggml_backend_buft_name(b), name, len))
-            return b;
-    }
-    return NULL;
-}
-
-static void buft_names(char *buf, size_t len)
-{
-    buf[0] = 0;
-    for (size_t i = 0; i < ggml_backend_dev_count(); i++) {
-        ggml_backend_buffer_type_t b = ggml_backend_dev_buffer_type(ggml_backend_dev_get(i));
-        size_t used = strlen(buf);
-        if (b)
-            snprintf(buf + used, len - used, "%s%s", used ? ", " : "", ggml_backend_buft_name(b));
-    }
-}
-
-/* -dev: "auto" (every device: n = -1), "none" (CPU only: n = 0), names. */
-static int parse_devices(const char *spec, ggml_backend_dev_t *out, int *n, struct llmb_error *err)
-{
-    *n = -1;
-    if (!spec || !*spec || !strcmp(spec, "auto"))
-        return LLMB_OK;
-    *n = 0;
-    if (!strcmp(spec, "none"))
-        return LLMB_OK;
-    for (const char *p = spec; *p;) {
-        size_t k = strcspn(p, "/");
-        char name[128];
-        snprintf(name, sizeof name, "%.*s", (int)k, p);
-        ggml_backend_dev_t d = ggml_backend_dev_by_name(name);
-        if (!d || ggml_backend_dev_type(d) == GGML_BACKEND_DEVICE_TYPE_CPU)
-            return llmb_error_set(err, LLMB_E_INVAL, "invalid device: %s (llmbench bench --list-devices lists them)",
-                                  name);
-        if (*n == LLMB_MAX_DEVICES)
-            return llmb_error_set(err, LLMB_E_INVAL, "more than %d devices in '%s'", LLMB_MAX_DEVICES, spec);
-        out[(*n)++] = d;
-        p += k;
-        p += *p == '/';
-    }
-    return LLMB_OK;
-}
-
-/* -ot and -ncmoe: the overrides of mp, NULL-terminated, in s (as llama-bench's to_llama_mparams). */
-static int build_overrides(struct llama_state *s, const struct llmb_model_params *mp, struct llmb_error *err)
-{
-    const char *spec = mp->tensor_buft_overrides && strcmp(mp->tensor_buft_overrides, "none")
-                           ? mp->tensor_buft_overrides : "";
-    size_t n = mp->n_cpu_moe > 0 ? (size_t)mp->n_cpu_moe : 0;
-    for (const char *p = spec; *p; p++)
-        n += *p == ';';
-    n += *spec != 0;
-    if (n == 0)
-        return LLMB_OK;
-    s->overrides = calloc(n + 1, sizeof *s->overrides);
-    s->patterns = calloc(n, sizeof *s->patterns);
-    if (!s->overrides || !s->patterns)
-        return llmb_error_set(err, LLMB_E_NOMEM, "out of memory");
-    size_t k = 0;
-    for (const char *p = spec; *p;) {
-        size_t len = strcspn(p, ";");
-        const char *eq = memchr(p, '=', len);
-        if (len && eq) {
-            ggml_backend_buffer_type_t b = buft_by_name(eq + 1, len - (size_t)(eq + 1 - p));
-            if (!b) {
-                char names[512];
-                buft_names(names, sizeof names);
-                return llmb_error_set(err, LLMB_E_INVAL, "unrecognized buffer type '%.*s' in '%s' (available: %s)",
-                                      (int)(len - (size_t)(eq + 1 - p)), eq + 1, spec, names);
-            }
-            if (!(s->patterns[s->n_patterns] = strndup(p, (size_t)(eq - p))))
-                return llmb_error_set(err, LLMB_E_NOMEM, "out of memory");
-            s->overrides[k++] = (struct llama_model_tensor_buft_override){s->patterns[s->n_patterns++], b};
-        }
-        p += len;
-        p += *p == ';';
-    }
-    for (int i = 0; i < mp->n_cpu_moe; i++) { /* llm_ffn_block_regex(i, LLM_FFN_EXPS_REGEX) of common.h */
-        char pat[96];
-        snprintf(pat, sizeof pat, "blk\\.%d\\.ffn_(up|down|gate|gate_up)_(ch|)exps", i);
-        if (!(s->patterns[s->n_patterns] = strdup(pat)))
-            return llmb_error_set(err, LLMB_E_NOMEM, "out of memory");
-        s->overrides[k++] = (struct llama_model_tensor_buft_override){s->patterns[s->n_patterns++],
-                                                                       ggml_backend_cpu_buffer_type()};
-    }
-    return LLMB_OK;
-}
-
-static const enum llama_split_mode split_modes[] = {LLAMA_SPLIT_MODE_LAYER, LLAMA_SPLIT_MODE_NONE,
-                                                    LLAMA_SPLIT_MODE_ROW, LLAMA_SPLIT_MODE_TENSOR};
-static const enum llama_load_mode load_modes[] = {LLAMA_LOAD_MODE_AUTO, LLAMA_LOAD_MODE_NONE, LLAMA_LOAD_MODE_MMAP,
-                                                  LLAMA_LOAD_MODE_MLOCK, LLAMA_LOAD_MODE_MMAP_MLOCK,
-                                                  LLAMA_LOAD_MODE_DIRECT_IO};
-static const enum llama_lazy_mode lazy_modes[] = {LLAMA_LAZY_MODE_AUTO, LLAMA_LAZY_MODE_OFF, LLAMA_LAZY_MODE_ON};
-
-/* -rpc: registers the servers' devices once per process, as llama-bench. */
-static int register_rpc(const char *servers, struct llmb_error *err)
-{
-    static int done;
-    if (!servers || !*servers || done)
-        return LLMB_OK;
-    if (!llama_supports_rpc())
-        return llmb_error_set(err, LLMB_E_UNSUPPORTED, "-rpc: this llama.cpp build has no RPC backend");
-    ggml_backend_reg_t reg = ggml_backend_reg_by_name("RPC");
-    typedef ggml_backend_reg_t (*add_fn)(const char *endpoint);
-    add_fn add = reg ? (add_fn)ggml_backend_reg_get_proc_address(reg, "ggml_backend_rpc_add_server") : NULL;
-    if (!add)
-        return llmb_error_set(err, LLMB_E_UNSUPPORTED, "-rpc: the RPC backend has no ggml_backend_rpc_add_server");
-    for (const char *p = servers; *p;) {
-        char ep[256];
-        size_t k = strcspn(p, ",");
-        snprintf(ep, sizeof ep, "%.*s", (int)k, p);
-        ggml_backend_reg_t r = add(ep);
-        if (r)
-            ggml_backend_register(r);
-        p += k;
-        p += *p == ',';
-    }
-    done = 1;
-    return LLMB_OK;
 }
 
 static int to_llama_ctx_params(const struct llmb_context_params *cp, struct llama_context_params *p,
@@ -283,7 +142,7 @@ static int eng_open(const struct llmb_model_params *mp, void **out, struct llmb_
     int rc = llmb_model_check(mp->path, &fsize, err);
     if (rc)
         return rc;
-    if ((rc = register_rpc(mp->rpc, err)))
+    if ((rc = llmb_llama_register_rpc(mp->rpc, err)))
         return rc;
     static int numa_done;
     if (mp->numa > 0 && !numa_done) {
@@ -309,8 +168,8 @@ static int eng_open(const struct llmb_model_params *mp, void **out, struct llmb_
 
     struct llama_model_params p = llama_model_default_params();
     p.n_gpu_layers = mp->n_gpu_layers;
-    if ((rc = parse_devices(mp->devices, s->devices, &s->n_devices, err)) ||
-        (rc = build_overrides(s, mp, err)))
+    if ((rc = llmb_llama_devices(mp->devices, s->devices, &s->n_devices, err)) ||
+        (rc = llmb_llama_overrides(mp->tensor_buft_overrides, mp->n_cpu_moe, &s->ot, err)))
         goto fail;
     if (s->n_devices >= 0) {
         s->devices[s->n_devices] = NULL;
@@ -321,13 +180,8 @@ static int eng_open(const struct llmb_model_params *mp, void **out, struct llmb_
         goto fail;
     }
     p.tensor_split = s->tensor_split;
-    p.tensor_buft_overrides = s->overrides;
-    if (mp->split_mode >= 0 && mp->split_mode < LLMB_SPLIT_COUNT)
-        p.split_mode = split_modes[mp->split_mode];
-    if (mp->load_mode >= 0 && mp->load_mode < LLMB_LOAD_COUNT)
-        p.load_mode = load_modes[mp->load_mode];
-    if (mp->lazy_mode >= 0 && mp->lazy_mode < LLMB_LAZY_COUNT)
-        p.lazy_mode = lazy_modes[mp->lazy_mode];
+    p.tensor_buft_overrides = s->ot.v;
+    llmb_llama_modes(mp, &p);
     p.main_gpu = mp->main_gpu;
     p.no_host = mp->no_host != 0;
     if (mp->fit_target > 0 || mp->fit_min_ctx > 0) { /* as llama-bench: from the defaults, for this test's context */
@@ -340,8 +194,8 @@ static int eng_open(const struct llmb_model_params *mp, void **out, struct llmb_
             rc = llmb_error_set(err, LLMB_E_NOMEM, "out of memory");
             goto fail;
         }
-        free_overrides(s);
-        s->overrides = fit_ot;
+        llmb_llama_overrides_free(&s->ot);
+        s->ot.v = fit_ot;
         for (int i = 0; i < LLMB_MAX_DEVICES; i++)
             s->tensor_split[i] = 0;
         p.n_gpu_layers = llama_model_default_params().n_gpu_layers;
@@ -364,7 +218,7 @@ static int eng_open(const struct llmb_model_params *mp, void **out, struct llmb_
     *out = s;
     return LLMB_OK;
 fail:
-    free_overrides(s);
+    llmb_llama_overrides_free(&s->ot);
     free(s);
     return rc;
 }
@@ -459,27 +313,6 @@ static int to_llama_ctx_params(const struct llmb_context_params *cp, struct llam
     return LLMB_OK;
 }
 
-/* common's parse_cpu_mask: hex digits, lowest bit = CPU 0. */
-static int parse_cpu_mask(const char *mask, bool *cpus)
-{
-    const char *h = mask && !strncmp(mask, "0x", 2) ? mask + 2 : mask;
-    size_t n = h ? strlen(h) : 0;
-    if (n > 128)
-        n = 128;
-    for (size_t i = 0; i < n; i++) {
-        char c = h[i];
-        int v = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10
-              : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
-        if (v < 0)
-            return -1;
-        size_t bit = (n - 1 - i) * 4;
-        for (int b = 0; b < 4; b++)
-            if (v & (1 << b) && bit + (size_t)b < GGML_MAX_N_THREADS)
-                cpus[bit + (size_t)b] = true;
-    }
-    return 0;
-}
-
 static int eng_context(void *st, const struct llmb_context_params *cp, struct llmb_context_info *ap,
                        struct llmb_error *err)
 {
@@ -497,7 +330,7 @@ static int eng_context(void *st, const struct llmb_context_params *cp, struct ll
     if (s->pool_new) { /* as llama-bench: a pool with the test's mask, strictness, polling and priority */
         struct ggml_threadpool_params tpp = ggml_threadpool_params_default(cp->n_threads);
         if (cp->tp) {
-            if (parse_cpu_mask(cp->tp->cpu_mask, tpp.cpumask)) {
+            if (llmb_llama_cpu_mask(cp->tp->cpu_mask, tpp.cpumask)) {
                 free_ctx(s);
                 return llmb_error_set(err, LLMB_E_INVAL, "failed to parse cpu-mask: %s", cp->tp->cpu_mask);
             }
@@ -804,16 +637,15 @@ static int eng_check(const struct llmb_model_params *mp, const struct llmb_conte
     enum ggml_type t;
     if (mp->rpc && *mp->rpc && !llama_supports_rpc())
         return llmb_error_set(err, LLMB_E_UNSUPPORTED, "-rpc: this llama.cpp build has no RPC backend");
-    if ((rc = parse_devices(mp->devices, devs, &n, err)))
+    if ((rc = llmb_llama_devices(mp->devices, devs, &n, err)))
         return rc;
-    struct llama_state s;
-    memset(&s, 0, sizeof s);
-    rc = build_overrides(&s, mp, err);
-    free_overrides(&s);
+    struct llmb_llama_overrides ot = {0};
+    rc = llmb_llama_overrides(mp->tensor_buft_overrides, mp->n_cpu_moe, &ot, err);
+    llmb_llama_overrides_free(&ot);
     if (rc)
         return rc;
     bool cpus[GGML_MAX_N_THREADS] = {0};
-    if (cp->tp && parse_cpu_mask(cp->tp->cpu_mask, cpus))
+    if (cp->tp && llmb_llama_cpu_mask(cp->tp->cpu_mask, cpus))
         return llmb_error_set(err, LLMB_E_INVAL, "failed to parse cpu-mask: %s", cp->tp->cpu_mask);
     if (type_from_name(cp->type_k ? cp->type_k : "f16", &t) || type_from_name(cp->type_v ? cp->type_v : "f16", &t))
         return llmb_error_set(err, LLMB_E_INVAL, "llama.cpp does not know KV cache type '%s'",
