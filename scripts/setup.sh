@@ -18,7 +18,7 @@ set -euo pipefail
 NPM_PKG="node-llama-cpp@3.22.1"
 LLAMA_RELEASE="v0.5.0"
 LLAMA_COMMIT="de3ff815ea7d559ee917f063901b8986f038abc6"
-APT_PKGS="build-essential cmake git pkg-config libjansson-dev libsqlite3-dev sqlite3 libcmocka-dev libcurl4-openssl-dev libmicrohttpd-dev libhwloc-dev libssl-dev python3 python3-jsonschema clang-format"
+APT_PKGS="build-essential cmake git pkg-config libjansson-dev libsqlite3-dev sqlite3 libcmocka-dev libcurl4-openssl-dev libmicrohttpd-dev libhwloc-dev libssl-dev python3 python3-jsonschema python3-git python3-tabulate clang-format"
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cache="${XDG_CACHE_HOME:-$HOME/.cache}/llmbench"

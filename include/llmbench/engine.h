@@ -7,19 +7,49 @@
 
 #include <stdint.h>
 #include <stddef.h>
+#include <stdio.h>
 #include "llmbench.h"
 
 #ifdef __cplusplus
 extern "C" {
 #endif
 
-/* Model-level parameters: changing one means reloading the model. */
+struct llmb_context_params;
+
+/* Model-level parameters: changing one means reloading the model. Zero /
+ * NULL is llama-bench's default for each (an engine that cannot honour a
+ * value other than the default fails with LLMB_E_UNSUPPORTED). */
 struct llmb_model_params {
     const char *path;
     int         n_gpu_layers; /* -1: all */
+    int         n_cpu_moe;    /* the first N layers keep their MoE expert weights on the CPU */
+    int         split_mode;   /* enum llmb_split_mode */
+    int         main_gpu;
+    const char *tensor_split; /* "a/b/..." proportions per GPU, NULL: none */
+    const char *devices;      /* NULL or "auto": every device; "none"; names joined by '/' */
+    const char *tensor_buft_overrides; /* NULL or "none"; "pattern=BUFFER_TYPE;..." */
+    int         load_mode;    /* enum llmb_load_mode */
+    int         lazy_mode;    /* enum llmb_lazy_mode */
+    int         no_host;
+    int         numa;         /* 0 off, 1 distribute, 2 isolate, 3 numactl (once per process) */
+    const char *rpc;          /* RPC servers to register first ("host:port,..."), NULL: none */
+    /* fitting to device memory (llama-bench's -fitt/-fitc): when either is
+     * non-zero the engine fits layers, split and overrides for fit_ctx */
+    int         fit_target;   /* MiB to leave free per device */
+    int         fit_min_ctx;
+    const struct llmb_context_params *fit_ctx;
 };
 
-/* Context-level parameters, asked for. */
+/* How the threads of a context run (llama-bench's -C, --cpu-strict, --poll,
+ * --prio). */
+struct llmb_threadpool_params {
+    const char *cpu_mask;   /* hex, NULL or "0x0": no mask */
+    int         cpu_strict;
+    int         poll;       /* busy-wait level 0..100 */
+    int         prio;       /* -1 low, 0 normal, 1 medium, 2 high, 3 realtime */
+};
+
+/* Context-level parameters, asked for. Zero / NULL fields are the defaults. */
 struct llmb_context_params {
     int         n_ctx;
     int         n_batch;
@@ -29,6 +59,10 @@ struct llmb_context_params {
     int         flash_attn; /* enum llmb_flash_attn */
     int         n_threads;
     int         n_seq;      /* parallel sequences (0 or 1: one) */
+    int         no_kv_offload;
+    int         embeddings;
+    int         no_op_offload;
+    const struct llmb_threadpool_params *tp; /* NULL: the engine's defaults */
 };
 
 /* What the engine really applied to a context. */
@@ -123,6 +157,13 @@ struct llmb_engine_ops {
     int (*generate)(void *state, const struct llmb_gen_request *rq, struct llmb_gen_result *res,
                     struct llmb_error *err);
     void (*close)(void *state);
+    /* Optional: checks parameters before anything runs (devices, buffer
+     * types, masks this engine knows); NULL when the engine checks nothing. */
+    int (*check)(const struct llmb_model_params *mp, const struct llmb_context_params *cp, struct llmb_error *err);
+    /* Optional: prints the devices it can use, as llama-bench --list-devices. */
+    void (*list_devices)(FILE *out);
+    /* Optional: the engine's own version line(s), as llama-bench --version. */
+    void (*version)(FILE *out);
 };
 
 /* The registry: the only global table. NULL when the name is unknown. */

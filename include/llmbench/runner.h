@@ -10,19 +10,13 @@
 #include "events.h"
 #include "plan.h"
 #include "quality.h"
+#include "result.h"
 #include "stats.h"
 
 #ifdef __cplusplus
 extern "C" {
 #endif
 
-enum llmb_stop_reason {
-    LLMB_STOP_FIXED = 0,  /* ran the -r count asked for */
-    LLMB_STOP_CONVERGED,  /* -r auto: CI half-width within target */
-    LLMB_STOP_MAX_REPS,   /* -r auto: hit the repetition cap */
-    LLMB_STOP_MAX_TIME    /* -r auto: hit the time budget */
-};
-const char *llmb_stop_reason_name(int reason);
 
 struct llmb_run_params {
     int    reps;          /* fixed count (when !auto_reps) */
@@ -33,34 +27,13 @@ struct llmb_run_params {
     double max_time_s;    /* auto: stop starting new repetitions after this (default 60) */
     int    warmup;        /* 1: one warm-up run first (llama-bench's) */
     unsigned seed;        /* random tokens */
+    int    delay_s;       /* llama-bench's --delay: seconds of rest before each test (outside timing) */
+    int    prio;          /* llama-bench's --prio: -1 low .. 3 realtime, for the threads of a test */
+    int    numa;          /* llama-bench's --numa: 0 off, 1 distribute, 2 isolate, 3 numactl */
+    const char *rpc;      /* llama-bench's -rpc: servers to register, NULL: none */
+    int    verbose;       /* isolated: the workers' stderr (the engine's log) is passed through */
 };
 struct llmb_run_params llmb_run_default_params(void);
-
-/* One finished test instance. Arrays hold n_samples values each. */
-struct llmb_result {
-    struct llmb_instance     inst;
-    struct llmb_model_info   model;
-    struct llmb_context_info applied;
-    char     test_time[32];  /* RFC 3339, UTC */
-    size_t   n_samples;
-    uint64_t *total_ns;      /* whole test (pp + tg), llama-bench's samples_ns */
-    uint64_t *pp_ns;         /* prompt part (0 when n_prompt == 0) */
-    uint64_t *tg_ns;         /* generation part (0 when n_gen == 0) */
-    uint64_t *ttft_ns;       /* start to first generated token's logits */
-    struct llmb_stats ts;    /* tokens/s over the whole test (llama-bench's avg_ts) */
-    struct llmb_stats pp_ts; /* prompt tokens/s (n == 0 when no prompt) */
-    struct llmb_stats tg_ts; /* generated tokens/s (n == 0 when no gen) */
-    struct llmb_stats ttft_ms;
-    struct llmb_stats total_ns_stats;
-    int      stop_reason;
-    double   ci_target_pct;
-    uint64_t peak_rss;       /* process high-water RSS during the test, bytes */
-    const char *error;       /* NULL, or why this test failed (crash, timeout...): no samples then */
-    /* quality kinds (inst.kind): perplexity / KLD figures, suite answers */
-    struct llmb_ppl_result ppl;
-    struct llmb_suite_answer *answers; /* n_answers, in the suite's order */
-    size_t   n_answers;
-};
 
 /* Called once per finished instance; the result is valid only during the call.
  * A non-zero return stops the run with that code. */
@@ -106,6 +79,21 @@ int llmb_runner_run_isolated(const struct llmb_engine_ops *engine, const struct 
 int llmb_runner_execute(const struct llmb_engine_ops *engine, const struct llmb_instance *instances, size_t n,
                         const struct llmb_run_params *rp, const struct llmb_exec_params *xp,
                         const struct llmb_runner_hooks *hooks, struct llmb_error *err);
+
+/* The engine parameters of an instance, as llama-bench sets them from its
+ * test: the model's (path, layers, split, devices, overrides, load mode...,
+ * and rp's numa and rpc) and the context's (batch, KV types, threads,
+ * offloads, and the thread pool: mask, strictness, polling, rp's priority).
+ * Quality kinds keep the engine's defaults for llama-bench's other
+ * parameters. cp->tp points at *tp; mp->fit_ctx at *cp. */
+void llmb_instance_engine_params(const struct llmb_instance *in, const struct llmb_run_params *rp,
+                                 struct llmb_model_params *mp, struct llmb_context_params *cp,
+                                 struct llmb_threadpool_params *tp);
+
+/* Sets this process's scheduling priority as llama-bench's --prio: -1 low
+ * (nice 5), 0 normal (nothing done), 1 medium (-5), 2 high (-10), 3
+ * realtime (-20). Raising it needs the privilege to; err says so. */
+int llmb_runner_set_priority(int prio, struct llmb_error *err);
 
 /* Frees what a result owns (answers); for results the caller assembled. */
 void llmb_result_free_answers(struct llmb_result *r);

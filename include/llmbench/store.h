@@ -237,7 +237,9 @@ struct llmb_store_record {
     double  temperature;
     int64_t seed;
     int     max_tokens;
-    struct llmb_result r;
+    struct llmb_result r;        /* r.origin points at origin */
+    struct llmb_result_origin origin;
+    char   *strings;             /* what r's parameters point into (llmb_store_records_free) */
 };
 /* Instances matching f (every kind unless f->kind says one), oldest first.
  * Quality records own their answers and items: free with
@@ -250,8 +252,11 @@ void llmb_store_records_free(struct llmb_store_record *v, size_t n);
 
 /* llama-bench's -o json (an array of objects) or -o jsonl (one object per
  * line) output, read and checked whole: results as the runner would have
- * delivered them (pp/tg parts and TTFT unknown: 0), the run's facts from the
- * file, and the file's sha256 (a repeated import is recognisable). */
+ * delivered them (every llama-bench field of the table in result.h; pp/tg
+ * parts, TTFT, applied settings, memory and load time unknown), the run's
+ * facts from the file, and the file's sha256 (a repeated import is
+ * recognisable). Every row is kept: identical tests are numbered by
+ * occurrence, as a sweep numbers them. */
 struct llmb_import {
     struct llmb_result  *results;
     const char         **model_sha256; /* per result: the model file's identity when it is there and matches */

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "../core/atomic_file.h"
+#include "bench_flags.h"
 #include "cli.h"
 #include "runctl.h"
 #include "store_cli.h"
@@ -22,35 +23,27 @@
 #include "opt.h"
 
 enum {
-    O_MODEL = 1, O_PROMPT, O_GEN, O_PG, O_DEPTH, O_BATCH, O_UBATCH, O_CTK, O_CTV, O_THREADS, O_NGL, O_FA,
-    O_REPS, O_CI, O_MAX_REPS, O_MAX_TIME, O_NO_WARMUP, O_OUT, O_OUT_ERR, O_EXP_MD, O_EXP_CSV, O_EXP_JSON,
-    O_EXP_JSONL, O_ENGINE, O_SEED, O_PROGRESS, O_VERBOSE, O_NO_ISOLATE, O_FORCE,
+    O_REPS = 1, O_CI, O_MAX_REPS, O_MAX_TIME, O_NO_WARMUP, O_OUT, O_OUT_ERR, O_EXP_MD, O_EXP_CSV, O_EXP_JSON,
+    O_EXP_JSONL, O_EXP_SQL, O_ENGINE, O_SEED, O_PROGRESS, O_VERBOSE, O_NO_ISOLATE, O_FORCE, O_LIST_DEVICES,
+    O_VERSION,
 };
 
 static const struct llmb_opt bench_opts[] = {
-    {O_MODEL, "-m,--model", "FILE[,FILE]", NULL, "GGUF model(s) to test; repeatable"},
-    {O_PROMPT, "-p,--n-prompt", "LIST", "512", "prompt lengths to process (0 skips)"},
-    {O_GEN, "-n,--n-gen", "LIST", "128", "numbers of tokens to generate (0 skips)"},
-    {O_PG, "-pg", "P,G", NULL, "prompt of P tokens then G generated, as one test; repeatable"},
-    {O_DEPTH, "-d,--n-depth", "LIST", "0", "tokens already in the KV cache before each test"},
-    {O_BATCH, "-b,--batch-size", "LIST", "2048", "logical batch sizes"},
-    {O_UBATCH, "-ub,--ubatch-size", "LIST", "512", "physical (micro) batch sizes"},
-    {O_CTK, "-ctk,--cache-type-k", "LIST", "f16", "KV cache K types (f32 f16 bf16 q8_0 q4_0 q4_1 iq4_nl q5_0 q5_1)"},
-    {O_CTV, "-ctv,--cache-type-v", "LIST", "f16", "KV cache V types"},
-    {O_THREADS, "-t,--threads", "LIST", "physical cores", "thread counts"},
-    {O_NGL, "-ngl,--n-gpu-layers", "LIST", "-1 (all)", "layers offloaded to the GPU"},
-    {O_FA, "-fa,--flash-attn", "LIST", "auto", "flash attention: on/off/auto (1/0/-1)"},
+    {O_VERSION, "--version", NULL, NULL, "show llmbench's and llama.cpp's version and build"},
+    LLMB_BENCH_PARAM_OPTS,
     {O_REPS, "-r,--repetitions", "N|auto", "5", "repetitions per test; auto: until the 95% CI half-width is within --ci-target"},
     {O_CI, "--ci-target", "PCT", "2", "-r auto: target CI half-width, % of the mean"},
     {O_MAX_REPS, "--max-reps", "N", "50", "-r auto: most repetitions per test"},
     {O_MAX_TIME, "--max-time", "SEC", "60", "-r auto: time budget per test"},
     {O_NO_WARMUP, "--no-warmup", NULL, NULL, "skip the warm-up run"},
-    {O_OUT, "-o,--output", "FMT", "md", "stdout format: md, csv, json, jsonl, none"},
-    {O_OUT_ERR, "-oe,--output-err", "FMT", "none", "stderr format: md, csv, json, jsonl, none"},
+    {O_OUT, "-o,--output", "FMT", "md", "stdout format: md, csv, json, jsonl, sql, none"},
+    {O_OUT_ERR, "-oe,--output-err", "FMT", "none", "stderr format: md, csv, json, jsonl, sql, none"},
+    {O_LIST_DEVICES, "--list-devices", NULL, NULL, "list the devices the engine can use, and exit"},
     {O_EXP_MD, "--export-md", "FILE", NULL, "also write a markdown table to FILE"},
     {O_EXP_CSV, "--export-csv", "FILE", NULL, "also write CSV to FILE"},
     {O_EXP_JSON, "--export-json", "FILE", NULL, "also write JSON to FILE"},
     {O_EXP_JSONL, "--export-jsonl", "FILE", NULL, "also write JSON Lines to FILE"},
+    {O_EXP_SQL, "--export-sql", "FILE", NULL, "also write an SQL script to FILE"},
     {O_ENGINE, "--engine", "NAME", "llama", "engine: llama (in process) or null (no model, for tests)"},
     {O_SEED, "--seed", "N", "1234", "seed of the random prompt tokens"},
     {O_PROGRESS, "--progress", NULL, "a bar on a terminal", "print one progress line per step to stderr"},
@@ -73,6 +66,8 @@ struct sink {
 
 struct bench_cli {
     struct llmb_bench_params bp;
+    struct llmb_bench_flags  bf;
+    int                      list_devices, version;
     struct llmb_run_params   rp;
     const char              *engine;
     const char              *out_fmt, *err_fmt;
@@ -106,25 +101,12 @@ static int on_opt(int id, const char *name, const char *v, void *user, struct ll
 {
     struct bench_cli *c = user;
     struct llmb_bench_params *p = &c->bp;
-    struct llmb_error e = {0};
     int rc = LLMB_OK;
     double d;
-    if (llmb_cli_run_opt(&c->run, id, name, v, &rc, err))
+    if (llmb_cli_run_opt(&c->run, id, name, v, &rc, err) || llmb_cli_bench_param_opt(p, &c->bf, id, name, v, &rc, err))
         return rc;
     switch (id) {
     case -1: return llmb_error_set(err, LLMB_E_INVAL, "unexpected argument '%s' (models go after -m)", v);
-    case O_MODEL: rc = llmb_plan_parse_strs(v, &p->models, &e); break;
-    case O_PROMPT: rc = llmb_plan_parse_ints(v, 0, &p->n_prompt, &e); break;
-    case O_GEN: rc = llmb_plan_parse_ints(v, 0, &p->n_gen, &e); break;
-    case O_PG: rc = llmb_plan_parse_pg(v, &p->pg, &e); break;
-    case O_DEPTH: rc = llmb_plan_parse_ints(v, 0, &p->n_depth, &e); break;
-    case O_BATCH: rc = llmb_plan_parse_ints(v, 0, &p->n_batch, &e); break;
-    case O_UBATCH: rc = llmb_plan_parse_ints(v, 0, &p->n_ubatch, &e); break;
-    case O_CTK: rc = llmb_plan_parse_strs(v, &p->type_k, &e); break;
-    case O_CTV: rc = llmb_plan_parse_strs(v, &p->type_v, &e); break;
-    case O_THREADS: rc = llmb_plan_parse_ints(v, 0, &p->n_threads, &e); break;
-    case O_NGL: rc = llmb_plan_parse_ints(v, -1, &p->n_gpu_layers, &e); break;
-    case O_FA: rc = llmb_plan_parse_fa(v, &p->flash_attn, &e); break;
     case O_REPS:
         if (!strcmp(v, "auto")) {
             c->rp.auto_reps = 1;
@@ -150,6 +132,9 @@ static int on_opt(int id, const char *name, const char *v, void *user, struct ll
     case O_EXP_CSV: return add_export(c, "csv", v, err);
     case O_EXP_JSON: return add_export(c, "json", v, err);
     case O_EXP_JSONL: return add_export(c, "jsonl", v, err);
+    case O_EXP_SQL: return add_export(c, "sql", v, err);
+    case O_LIST_DEVICES: c->list_devices = 1; return LLMB_OK;
+    case O_VERSION: c->version = 1; return LLMB_OK;
     case O_ENGINE: c->engine = v; return LLMB_OK;
     case O_SEED:
         if (!(rc = parse_num(name, v, 0, 4294967295.0, &d, err)))
@@ -161,9 +146,6 @@ static int on_opt(int id, const char *name, const char *v, void *user, struct ll
     case O_FORCE: c->force = 1; return LLMB_OK;
     default: return llmb_error_set(err, LLMB_E_INVAL, "unhandled option '%s'", name);
     }
-    if (rc)
-        return llmb_error_set(err, rc, "%s: %s", name, e.msg);
-    return LLMB_OK;
 }
 
 /* Called after timing, outside any timed region: print (the store is runctl's). */
@@ -208,29 +190,33 @@ static int check_memory(const struct llmb_bench_params *bp, int force, struct ll
 /* The plan's identity beyond its instances: what changes the figures. */
 static void plan_extra(const struct bench_cli *c, char *buf, size_t len)
 {
-    snprintf(buf, len, "engine=%s;r=%d;auto=%d;ci=%g;min=%d;max=%d;t=%g;warmup=%d;seed=%u", c->engine, c->rp.reps,
-             c->rp.auto_reps, c->rp.ci_target_pct, c->rp.min_reps, c->rp.max_reps, c->rp.max_time_s, c->rp.warmup,
-             c->rp.seed);
+    int n = snprintf(buf, len, "engine=%s;r=%d;auto=%d;ci=%g;min=%d;max=%d;t=%g;warmup=%d;seed=%u", c->engine,
+                     c->rp.reps, c->rp.auto_reps, c->rp.ci_target_pct, c->rp.min_reps, c->rp.max_reps,
+                     c->rp.max_time_s, c->rp.warmup, c->rp.seed);
+    if (n > 0 && (size_t)n < len && (c->rp.delay_s || c->rp.prio || c->rp.numa)) /* plans of older versions keep their hash */
+        snprintf(buf + n, len - (size_t)n, ";delay=%d;prio=%d;numa=%d", c->rp.delay_s, c->rp.prio, c->rp.numa);
 }
 
 static int check_format(const char *what, const char *fmt, struct llmb_error *err)
 {
     if (fmt && strcmp(fmt, "none") && !llmb_output_format_known(fmt))
-        return llmb_error_set(err, LLMB_E_INVAL, "%s: unknown format '%s' (md, csv, json, jsonl, none)", what, fmt);
+        return llmb_error_set(err, LLMB_E_INVAL, "%s: unknown format '%s' (%s, none)", what, fmt,
+                              llmb_output_formats());
     return LLMB_OK;
 }
 
 /* Opens every sink; on failure closes those already open and removes their
  * temporary files. */
-static int open_sinks(struct bench_cli *c, struct llmb_error *err)
+static int open_sinks(struct bench_cli *c, const struct llmb_instance *plan, size_t n_plan, struct llmb_error *err)
 {
     int rc = LLMB_OK, i;
+    struct llmb_printer_params pp = {.plan = plan, .n_plan = n_plan};
     for (i = 0; i < c->n_sinks && !rc; i++) {
         struct sink *s = &c->sinks[i];
         FILE *f = s->std;
         if (s->path && !(rc = llmb_atomic_open(&s->af, s->path, err)))
             f = s->af.f;
-        if (!rc && !(s->pr = llmb_printer_new(s->format, f, &c->bp)))
+        if (!rc && !(s->pr = llmb_printer_new(s->format, f, &pp)))
             rc = llmb_error_set(err, LLMB_E_NOMEM, "out of memory");
         if (!rc)
             rc = llmb_printer_header(s->pr);
@@ -288,6 +274,30 @@ int llmb_cmd_bench(int argc, char **argv)
     const struct llmb_engine_ops *engine = NULL;
     if (!rc && !(engine = llmb_engine_find(c.engine)))
         rc = llmb_error_set(&err, LLMB_E_INVAL, "--engine: unknown engine '%s' (llama, null)", c.engine);
+    if (!rc && (c.version || c.list_devices)) { /* as llama-bench: say it and exit */
+        llmb_engine_global_init(!c.verbose);
+        if (c.version) {
+            printf("llmbench %s\n", llmb_version());
+            if (engine->version)
+                engine->version(stdout);
+        } else if (engine->list_devices) {
+            engine->list_devices(stdout);
+        } else {
+            printf("Available devices:\n  (none)\n");
+        }
+        llmb_bench_params_free(&c.bp);
+        return fflush(stdout) ? LLMB_EXIT_FAIL : LLMB_EXIT_OK;
+    }
+    if (!rc && c.bf.hf)
+        rc = llmb_error_set(&err, LLMB_E_UNSUPPORTED,
+                            "-hf %s: llmbench does not download models (it never fetches anything while it runs); "
+                            "download the file (llama-cli -hf, or huggingface-cli) and pass it with -m",
+                            c.bf.hf);
+    c.rp.delay_s = c.bf.delay_s;
+    c.rp.prio = c.bf.prio;
+    c.rp.numa = c.bf.numa;
+    c.rp.rpc = c.bf.rpc;
+    c.rp.verbose = c.verbose;
     if (!rc)
         rc = check_format("-o", c.out_fmt, &err);
     if (!rc)
@@ -300,6 +310,15 @@ int llmb_cmd_bench(int argc, char **argv)
         rc = llmb_bench_params_validate(&c.bp, &err);
     if (!rc)
         rc = llmb_plan_expand(&c.bp, &inst, &n_inst, &err);
+    for (size_t i = 0; !rc && engine->check && i < n_inst; i++) { /* devices, buffer types, masks, KV types */
+        struct llmb_model_params mp;
+        struct llmb_context_params cp;
+        struct llmb_threadpool_params tp;
+        llmb_instance_engine_params(&inst[i], &c.rp, &mp, &cp, &tp);
+        rc = engine->check(&mp, &cp, &err);
+    }
+    if (!rc && c.rp.prio) /* as llama-bench: the process first (workers inherit it), then each test's threads */
+        rc = llmb_runner_set_priority(c.rp.prio, &err);
     for (size_t i = 0; !rc && !strcmp(engine->name, "llama") && i < c.bp.models.n; i++)
         rc = llmb_model_check(c.bp.models.v[i], NULL, &err);
     if (!rc && !strcmp(engine->name, "llama"))
@@ -337,7 +356,7 @@ int llmb_cmd_bench(int argc, char **argv)
             c.n_sinks--;
             i--;
         }
-    if ((rc = open_sinks(&c, &err))) {
+    if ((rc = open_sinks(&c, inst, n_inst, &err))) {
         close_sinks(&c, 1, NULL);
         if (c.run.store)
             llmb_store_end_run(c.run.store, c.run.run_id, LLMB_RUN_FAILED, NULL);

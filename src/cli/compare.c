@@ -167,7 +167,20 @@ static void describe(const struct llmb_result *r, char *buf, size_t len)
     if (in->flash_attn != -1 && n < len)
         n += (size_t)snprintf(buf + n, len - n, " fa=%d", in->flash_attn);
     if (in->n_gpu_layers != -1 && n < len)
-        snprintf(buf + n, len - n, " ngl=%d", in->n_gpu_layers);
+        n += (size_t)snprintf(buf + n, len - n, " ngl=%d", in->n_gpu_layers);
+    /* llama-bench's other parameters, and which of repeated tests, where not the default */
+    size_t nf;
+    const struct llmb_field *f = llmb_result_fields(&nf);
+    for (size_t i = 0; i < nf && n < len; i++) {
+        struct llmb_value v = {0};
+        char text[256];
+        if (!(f[i].flags & LLMB_FIELD_KEY) || !f[i].def)
+            continue;
+        f[i].get(r, &v);
+        llmb_value_text(&f[i], &v, text, sizeof text);
+        if (strcmp(text, f[i].def))
+            n += (size_t)snprintf(buf + n, len - n, " %s=%s", f[i].md_name ? f[i].md_name : f[i].name, text);
+    }
 }
 
 struct pair {

@@ -1,10 +1,10 @@
 /* export.c - `llmbench export`: any selection of stored results as CSV,
  * JSON, JSON Lines, Markdown or SQL, to stdout or to a file written
- * atomically. Speed tests: CSV and Markdown are exactly what `bench` writes;
- * JSON and JSONL objects carry bench's (llama-bench's) field names plus
- * where the result lives in the store (run_id, instance_key, model_sha256,
- * tags, host); SQL is a script that recreates them as one table in any
- * database. Quality tests (ppl, kld, suite) are objects of their own
+ * atomically. Speed tests go through bench's printers, with the fields
+ * saying where each result lives in the store (run_id, instance_key,
+ * model_sha256, tags, host): JSON and JSONL objects carry every field of the
+ * result table (llama-bench's names and meaning where it has them), SQL is
+ * llama-bench's llama_bench table plus llmbench_results. Quality tests (ppl, kld, suite) are objects of their own
  * (record_quality.c: "kind", the figures, the answers); CSV and SQL then
  * hold the union of both sets of columns (empty / NULL where a value does
  * not apply) and Markdown a second table. */
@@ -70,10 +70,13 @@ static const char *format_of(const char *path)
     return NULL;
 }
 
-/* A record's object; answers: a suite's answers too (an array). */
+/* A record's object; answers: a suite's answers too (an array). Speed
+ * records: every field of the table, where it lives included. */
 static json_t *record_json(const struct llmb_store_record *rec, int answers)
 {
-    json_t *o = llmb_cli_is_quality(rec) ? llmb_cli_quality_json(rec, answers) : llmb_result_json(&rec->r);
+    if (!llmb_cli_is_quality(rec))
+        return llmb_result_json(&rec->r, 1);
+    json_t *o = llmb_cli_quality_json(rec, answers);
     if (!o)
         return NULL;
     json_object_set_new(o, "run_id", json_integer((json_int_t)rec->run_id));
@@ -324,10 +327,16 @@ static int write_md_quality(FILE *f, const struct llmb_store_record *v, size_t n
     return rc;
 }
 
-/* bench's printer over the speed records. */
+/* bench's printer over the speed records, with where each lives; their
+ * instances are the plan Markdown chooses its columns from. */
 static int write_printer(FILE *f, const char *format, const struct llmb_store_record *v, size_t n)
 {
-    struct llmb_printer *p = llmb_printer_new(format, f, NULL);
+    struct llmb_instance *plan = calloc(n ? n : 1, sizeof *plan);
+    struct llmb_printer_params pp = {.plan = plan, .origin = 1};
+    for (size_t i = 0; plan && i < n; i++)
+        if (!llmb_cli_is_quality(&v[i]))
+            plan[pp.n_plan++] = v[i].r.inst;
+    struct llmb_printer *p = plan ? llmb_printer_new(format, f, &pp) : NULL;
     int rc = p ? llmb_printer_header(p) : LLMB_E_NOMEM;
     for (size_t i = 0; !rc && i < n; i++)
         if (!llmb_cli_is_quality(&v[i]))
@@ -335,6 +344,7 @@ static int write_printer(FILE *f, const char *format, const struct llmb_store_re
     if (!rc)
         rc = llmb_printer_footer(p);
     llmb_printer_free(p);
+    free(plan);
     return rc;
 }
 
@@ -342,10 +352,10 @@ static int write_all(FILE *f, const char *format, const struct llmb_store_record
 {
     if (!strcmp(format, "json") || !strcmp(format, "jsonl"))
         return write_json(f, v, n, format[4] == 'l');
-    if (!strcmp(format, "sql"))
-        return write_sql(f, v, n);
     if (!any_quality(v, n))
         return write_printer(f, format, v, n);
+    if (!strcmp(format, "sql"))
+        return write_sql(f, v, n);
     if (!strcmp(format, "csv"))
         return write_csv_mixed(f, v, n);
     size_t n_speed = 0;

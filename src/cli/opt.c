@@ -3,6 +3,17 @@
 
 #include "opt.h"
 
+/* name and the table's n equal, where a long name ("--x") may write '_'
+ * for '-' (llama-bench reads --n_prompt as --n-prompt). */
+static int same_name(const char *n, const char *name, size_t len)
+{
+    int lng = len > 2 && name[0] == '-' && name[1] == '-';
+    for (size_t i = 0; i < len; i++)
+        if (n[i] != name[i] && !(lng && n[i] == '-' && name[i] == '_'))
+            return 0;
+    return 1;
+}
+
 /* 1 when name is one of the comma-separated names in list (length-exact). */
 static int has_name(const char *list, const char *name, size_t len)
 {
@@ -10,7 +21,7 @@ static int has_name(const char *list, const char *name, size_t len)
     while (*p) {
         const char *c = strchr(p, ',');
         size_t l = c ? (size_t)(c - p) : strlen(p);
-        if (l == len && !strncmp(p, name, len))
+        if (l == len && same_name(p, name, len))
             return 1;
         if (!c)
             break;

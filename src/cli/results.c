@@ -105,10 +105,11 @@ static int print_instances(struct llmb_store *s, const struct llmb_store_filter 
         int q = llmb_cli_is_quality(&v[i]);
         char id[24], th[16], b[16], ub[16], kv[40], fa[16], ngl[16], test[96], ts[64], reps[16], rss[32], fig[160];
         snprintf(id, sizeof id, "%lld", (long long)v[i].run_id);
-        snprintf(th, sizeof th, "%d", r->applied.n_threads);
-        snprintf(b, sizeof b, "%d", r->applied.n_batch);
-        snprintf(ub, sizeof ub, "%d", r->applied.n_ubatch);
-        snprintf(kv, sizeof kv, "%s/%s", r->applied.type_k, r->applied.type_v);
+        /* speed tests: what was asked, as llama-bench reports it (imports know nothing else) */
+        snprintf(th, sizeof th, "%d", q ? r->applied.n_threads : r->inst.n_threads);
+        snprintf(b, sizeof b, "%d", q ? r->applied.n_batch : r->inst.n_batch);
+        snprintf(ub, sizeof ub, "%d", q ? r->applied.n_ubatch : r->inst.n_ubatch);
+        snprintf(kv, sizeof kv, "%s/%s", q ? r->applied.type_k : r->inst.type_k, q ? r->applied.type_v : r->inst.type_v);
         snprintf(fa, sizeof fa, "%s", r->inst.flash_attn == 1 ? "on" : r->inst.flash_attn == 0 ? "off" : "auto");
         snprintf(ngl, sizeof ngl, "%d", r->inst.n_gpu_layers);
         if (q)

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "output/md_cell.h"
 #include "table.h"
 
 struct llmb_table {
@@ -11,14 +12,6 @@ struct llmb_table {
     char **cells;      /* nrows * ncols, the header first */
     char   align[32];
 };
-
-static int width(const char *s)
-{
-    int w = 0;
-    for (; *s; s++)
-        w += ((unsigned char)*s & 0xc0) != 0x80;
-    return w;
-}
 
 int llmb_table_add(struct llmb_table *t, const char *const *cells)
 {
@@ -71,25 +64,18 @@ int llmb_table_print(const struct llmb_table *t, FILE *f)
         w[c] = 3; /* a markdown delimiter cell needs a few dashes */
     for (int r = 0; r < t->nrows; r++)
         for (int c = 0; c < t->ncols; c++) {
-            int x = width(t->cells[(size_t)r * (size_t)t->ncols + (size_t)c]);
+            int x = llmb_md_width(t->cells[(size_t)r * (size_t)t->ncols + (size_t)c]);
             w[c] = x > w[c] ? x : w[c];
         }
     for (int r = 0; r < t->nrows; r++) {
         fputc('|', f);
-        for (int c = 0; c < t->ncols; c++) {
-            const char *s = t->cells[(size_t)r * (size_t)t->ncols + (size_t)c];
-            int pad = w[c] - width(s);
-            fprintf(f, " %*s%s%*s |", t->align[c] == 'r' ? pad : 0, "", s, t->align[c] == 'r' ? 0 : pad, "");
-        }
+        for (int c = 0; c < t->ncols; c++)
+            llmb_md_cell(f, t->cells[(size_t)r * (size_t)t->ncols + (size_t)c], t->align[c] == 'r' ? w[c] : -w[c]);
         fputc('\n', f);
         if (r == 0) {
             fputc('|', f);
-            for (int c = 0; c < t->ncols; c++) {
-                fputc(' ', f);
-                for (int k = 0; k < w[c] - (t->align[c] == 'r'); k++)
-                    fputc('-', f);
-                fputs(t->align[c] == 'r' ? ": |" : " |", f);
-            }
+            for (int c = 0; c < t->ncols; c++)
+                llmb_md_rule(f, t->align[c] == 'r' ? w[c] : -w[c]);
             fputc('\n', f);
         }
     }

@@ -42,6 +42,48 @@ struct llmb_exec_params llmb_exec_default_params(void)
     return p;
 }
 
+void llmb_instance_engine_params(const struct llmb_instance *in, const struct llmb_run_params *rp,
+                                 struct llmb_model_params *mp, struct llmb_context_params *cp,
+                                 struct llmb_threadpool_params *tp)
+{
+    memset(mp, 0, sizeof *mp);
+    memset(cp, 0, sizeof *cp);
+    memset(tp, 0, sizeof *tp);
+    mp->path = in->model;
+    mp->n_gpu_layers = in->n_gpu_layers;
+    mp->numa = rp ? rp->numa : 0;
+    mp->rpc = rp ? rp->rpc : NULL;
+    cp->n_ctx = in->n_prompt + in->n_gen + in->n_depth;
+    cp->n_batch = in->n_batch;
+    cp->n_ubatch = in->n_ubatch;
+    cp->type_k = in->type_k;
+    cp->type_v = in->type_v;
+    cp->flash_attn = in->flash_attn;
+    cp->n_threads = in->n_threads;
+    if (in->kind != LLMB_WL_SPEED)
+        return;
+    mp->n_cpu_moe = in->n_cpu_moe;
+    mp->split_mode = in->split_mode;
+    mp->main_gpu = in->main_gpu;
+    mp->tensor_split = in->tensor_split;
+    mp->devices = in->devices;
+    mp->tensor_buft_overrides = in->tensor_buft_overrides;
+    mp->load_mode = in->load_mode;
+    mp->lazy_mode = in->lazy_mode;
+    mp->no_host = in->no_host;
+    mp->fit_target = in->fit_target;
+    mp->fit_min_ctx = in->fit_min_ctx;
+    mp->fit_ctx = cp;
+    cp->no_kv_offload = in->no_kv_offload;
+    cp->embeddings = in->embeddings;
+    cp->no_op_offload = in->no_op_offload;
+    tp->cpu_mask = in->cpu_mask;
+    tp->cpu_strict = in->cpu_strict;
+    tp->poll = llmb_instance_poll(in);
+    tp->prio = rp ? rp->prio : 0;
+    cp->tp = tp;
+}
+
 void llmb_result_free_answers(struct llmb_result *r)
 {
     if (!r->answers)
@@ -138,7 +180,10 @@ int llmb_runner_run(const struct llmb_engine_ops *e, const struct llmb_instance 
             st = NULL;
             struct llmb_event ev = {.type = LLMB_EV_PROGRESS, .phase = "load", .i = 1, .of = 1, .value = NAN};
             emit(&ev, &em);
-            struct llmb_model_params mp = {.path = v[i].model, .n_gpu_layers = v[i].n_gpu_layers};
+            struct llmb_model_params mp;
+            struct llmb_context_params cp;
+            struct llmb_threadpool_params tp;
+            llmb_instance_engine_params(&v[i], rp, &mp, &cp, &tp);
             uint64_t t0 = llmb_clock_ns();
             if ((rc = e->open(&mp, &st, err)))
                 break;

@@ -436,6 +436,9 @@ int llmb_runner_run_isolated(const struct llmb_engine_ops *e, const struct llmb_
             if (pf[1].revents & (POLLIN | POLLHUP | POLLERR)) {
                 char buf[1024];
                 ssize_t k = read(errp[0], buf, sizeof buf);
+                if (k > 0 && rp->verbose && write(2, buf, (size_t)k) < 0) {
+                    /* -v: the engine's log goes on to ours; a failed write loses only log */
+                }
                 if (k > 0)
                     tail_add(&tail, buf, (size_t)k);
                 else if (k == 0 || errno != EINTR)

@@ -14,8 +14,11 @@
 
 #include "core/clock.h"
 #include "core/vocab_hash.h"
+#include "engine/llama_fit.h"
+#include "engine/llama_params.h"
 #include "llmbench/engine.h"
 #include "llmbench/model.h"
+#include "llmbench/plan.h"
 #include "llmbench/probe.h"
 
 #ifndef LLMB_LLAMA_COMMIT
@@ -41,6 +44,11 @@ struct llama_state {
     int                      n_gpu_layers;
     uint64_t                 file_size;
     char                     path[1024];
+    /* what the model was loaded with (llama keeps pointers to some) */
+    ggml_backend_dev_t       devices[LLMB_MAX_DEVICES + 1];
+    int                      n_devices;    /* -1: every device (auto) */
+    float                    tensor_split[LLMB_MAX_DEVICES];
+    struct llmb_llama_overrides ot; /* -ot and -ncmoe */
 };
 
 /* llama.cpp logs through one process-wide callback; the last error line it
@@ -121,8 +129,12 @@ static void eng_close(void *st)
     free(s->rows);
     if (s->model)
         llama_model_free(s->model);
+    llmb_llama_overrides_free(&s->ot);
     free(s);
 }
+
+static int to_llama_ctx_params(const struct llmb_context_params *cp, struct llama_context_params *p,
+                               struct llmb_error *err);
 
 static int eng_open(const struct llmb_model_params *mp, void **out, struct llmb_error *err)
 {
@@ -130,6 +142,14 @@ static int eng_open(const struct llmb_model_params *mp, void **out, struct llmb_
     int rc = llmb_model_check(mp->path, &fsize, err);
     if (rc)
         return rc;
+    if ((rc = llmb_llama_register_rpc(mp->rpc, err)))
+        return rc;
+    static int numa_done;
+    if (mp->numa > 0 && !numa_done) {
+        llama_numa_init(mp->numa == 1 ? GGML_NUMA_STRATEGY_DISTRIBUTE
+                        : mp->numa == 2 ? GGML_NUMA_STRATEGY_ISOLATE : GGML_NUMA_STRATEGY_NUMACTL);
+        numa_done = 1;
+    }
     struct llama_state *s = calloc(1, sizeof *s);
     if (!s)
         return llmb_error_set(err, LLMB_E_NOMEM, "out of memory");
@@ -148,13 +168,59 @@ static int eng_open(const struct llmb_model_params *mp, void **out, struct llmb_
 
     struct llama_model_params p = llama_model_default_params();
     p.n_gpu_layers = mp->n_gpu_layers;
+    if ((rc = llmb_llama_devices(mp->devices, s->devices, &s->n_devices, err)) ||
+        (rc = llmb_llama_overrides(mp->tensor_buft_overrides, mp->n_cpu_moe, &s->ot, err)))
+        goto fail;
+    if (s->n_devices >= 0) {
+        s->devices[s->n_devices] = NULL;
+        p.devices = s->devices;
+    }
+    if (llmb_tensor_split_values(mp->tensor_split, s->tensor_split)) {
+        rc = llmb_error_set(err, LLMB_E_INVAL, "bad tensor split '%s'", mp->tensor_split);
+        goto fail;
+    }
+    p.tensor_split = s->tensor_split;
+    p.tensor_buft_overrides = s->ot.v;
+    llmb_llama_modes(mp, &p);
+    p.main_gpu = mp->main_gpu;
+    p.no_host = mp->no_host != 0;
+    if (mp->fit_target > 0 || mp->fit_min_ctx > 0) { /* as llama-bench: from the defaults, for this test's context */
+        struct llama_context_params cp = llama_context_default_params();
+        if (mp->fit_ctx && (rc = to_llama_ctx_params(mp->fit_ctx, &cp, err)))
+            goto fail;
+        size_t n_ot = llama_max_tensor_buft_overrides();
+        struct llama_model_tensor_buft_override *fit_ot = calloc(n_ot + 1, sizeof *fit_ot);
+        if (!fit_ot) {
+            rc = llmb_error_set(err, LLMB_E_NOMEM, "out of memory");
+            goto fail;
+        }
+        llmb_llama_overrides_free(&s->ot);
+        s->ot.v = fit_ot;
+        for (int i = 0; i < LLMB_MAX_DEVICES; i++)
+            s->tensor_split[i] = 0;
+        p.n_gpu_layers = llama_model_default_params().n_gpu_layers;
+        p.tensor_split = s->tensor_split;
+        p.tensor_buft_overrides = fit_ot;
+        uint32_t need = cp.n_ctx;
+        cp.n_ctx = need;
+        if (llmb_llama_fit(mp->path, &p, &cp, s->tensor_split, fit_ot, (size_t)mp->fit_target * 1024 * 1024,
+                           (uint32_t)mp->fit_min_ctx, 0) == 2) {
+            rc = llmb_error_set(err, LLMB_E_ENGINE, "llama.cpp could not fit '%s' to device memory%s", mp->path,
+                                why());
+            goto fail;
+        }
+    }
     s->model = llama_model_load_from_file(mp->path, p);
     if (!s->model) {
-        free(s);
-        return llmb_error_set(err, LLMB_E_MODEL, "llama.cpp could not load model '%s'%s", mp->path, why());
+        rc = llmb_error_set(err, LLMB_E_MODEL, "llama.cpp could not load model '%s'%s", mp->path, why());
+        goto fail;
     }
     *out = s;
     return LLMB_OK;
+fail:
+    llmb_llama_overrides_free(&s->ot);
+    free(s);
+    return rc;
 }
 
 static void append(char *buf, size_t len, const char *sep, const char *s)
@@ -200,20 +266,50 @@ static int eng_describe(void *st, struct llmb_model_info *mi)
     }
     if (!mi->backends[0])
         snprintf(mi->backends, sizeof mi->backends, "CPU");
+    /* cpu_info and gpu_info as llama-bench: device descriptions joined by ", " */
     for (size_t i = 0; i < ggml_backend_dev_count(); i++) {
         ggml_backend_dev_t d = ggml_backend_dev_get(i);
         enum ggml_backend_dev_type t = ggml_backend_dev_type(d);
+        if (t == GGML_BACKEND_DEVICE_TYPE_CPU || t == GGML_BACKEND_DEVICE_TYPE_ACCEL)
+            append(mi->cpu_info, sizeof mi->cpu_info, ", ", ggml_backend_dev_description(d));
         if (t == GGML_BACKEND_DEVICE_TYPE_GPU || t == GGML_BACKEND_DEVICE_TYPE_IGPU) {
             append(mi->gpu_info, sizeof mi->gpu_info, ", ", ggml_backend_dev_description(d));
-            if (s->n_gpu_layers != 0)
+            if (s->n_gpu_layers != 0 && s->n_devices < 0)
                 append(mi->devices, sizeof mi->devices, ",", ggml_backend_dev_name(d));
         }
     }
+    for (int i = 0; s->n_gpu_layers != 0 && i < s->n_devices; i++)
+        append(mi->devices, sizeof mi->devices, ",", ggml_backend_dev_name(s->devices[i]));
     if (!mi->devices[0])
         snprintf(mi->devices, sizeof mi->devices, "CPU");
-    llmb_probe_cpu_name(mi->cpu_info, sizeof mi->cpu_info);
+    if (!mi->cpu_info[0])
+        llmb_probe_cpu_name(mi->cpu_info, sizeof mi->cpu_info);
     snprintf(mi->build_commit, sizeof mi->build_commit, "%s", LLMB_LLAMA_COMMIT);
     mi->build_number = LLMB_LLAMA_BUILD_NUMBER;
+    return LLMB_OK;
+}
+
+static int to_llama_ctx_params(const struct llmb_context_params *cp, struct llama_context_params *p,
+                               struct llmb_error *err)
+{
+    enum ggml_type tk, tv;
+    if (type_from_name(cp->type_k ? cp->type_k : "f16", &tk) || type_from_name(cp->type_v ? cp->type_v : "f16", &tv))
+        return llmb_error_set(err, LLMB_E_INVAL, "llama.cpp does not know KV cache type '%s'",
+                              type_from_name(cp->type_k ? cp->type_k : "f16", &tk) ? cp->type_k : cp->type_v);
+    p->n_ctx = (uint32_t)cp->n_ctx;
+    p->n_batch = (uint32_t)cp->n_batch;
+    p->n_ubatch = (uint32_t)cp->n_ubatch;
+    p->type_k = tk;
+    p->type_v = tv;
+    p->flash_attn_type = cp->flash_attn == 1 ? LLAMA_FLASH_ATTN_TYPE_ENABLED
+                         : cp->flash_attn == 0 ? LLAMA_FLASH_ATTN_TYPE_DISABLED : LLAMA_FLASH_ATTN_TYPE_AUTO;
+    p->n_threads = cp->n_threads;
+    p->n_threads_batch = cp->n_threads;
+    p->n_seq_max = (uint32_t)(cp->n_seq > 1 ? cp->n_seq : 1);
+    p->offload_kqv = !cp->no_kv_offload;
+    p->op_offload = !cp->no_op_offload;
+    p->swa_full = false;
+    p->embeddings = cp->embeddings != 0;
     return LLMB_OK;
 }
 
@@ -223,31 +319,25 @@ static int eng_context(void *st, const struct llmb_context_params *cp, struct ll
     struct llama_state *s = st;
     free_ctx(s);
     struct llama_context_params p = llama_context_default_params();
-    enum ggml_type tk, tv;
-    if (type_from_name(cp->type_k, &tk) || type_from_name(cp->type_v, &tv))
-        return llmb_error_set(err, LLMB_E_INVAL, "llama.cpp does not know KV cache type '%s'",
-                              type_from_name(cp->type_k, &tk) ? cp->type_k : cp->type_v);
-    p.n_ctx = (uint32_t)cp->n_ctx;
-    p.n_batch = (uint32_t)cp->n_batch;
-    p.n_ubatch = (uint32_t)cp->n_ubatch;
-    p.type_k = tk;
-    p.type_v = tv;
-    p.flash_attn_type = cp->flash_attn == 1 ? LLAMA_FLASH_ATTN_TYPE_ENABLED
-                        : cp->flash_attn == 0 ? LLAMA_FLASH_ATTN_TYPE_DISABLED : LLAMA_FLASH_ATTN_TYPE_AUTO;
-    p.n_threads = cp->n_threads;
-    p.n_threads_batch = cp->n_threads;
-    p.n_seq_max = (uint32_t)(cp->n_seq > 1 ? cp->n_seq : 1);
-    p.offload_kqv = true;
-    p.op_offload = true;
-    p.swa_full = false;
-    p.embeddings = false;
+    int rc = to_llama_ctx_params(cp, &p, err);
+    if (rc)
+        return rc;
     s->ctx = llama_init_from_model(s->model, p);
     if (!s->ctx)
         return llmb_error_set(err, LLMB_E_ENGINE,
                               "llama.cpp could not create a context (n_ctx %d, batch %d, ubatch %d, ctk %s, ctv %s)%s",
                               cp->n_ctx, cp->n_batch, cp->n_ubatch, cp->type_k, cp->type_v, why());
-    if (s->pool_new) {
+    if (s->pool_new) { /* as llama-bench: a pool with the test's mask, strictness, polling and priority */
         struct ggml_threadpool_params tpp = ggml_threadpool_params_default(cp->n_threads);
+        if (cp->tp) {
+            if (llmb_llama_cpu_mask(cp->tp->cpu_mask, tpp.cpumask)) {
+                free_ctx(s);
+                return llmb_error_set(err, LLMB_E_INVAL, "failed to parse cpu-mask: %s", cp->tp->cpu_mask);
+            }
+            tpp.strict_cpu = cp->tp->cpu_strict != 0;
+            tpp.poll = (uint32_t)cp->tp->poll;
+            tpp.prio = (enum ggml_sched_priority)cp->tp->prio;
+        }
         s->pool = s->pool_new(&tpp);
         if (!s->pool) {
             free_ctx(s);
@@ -261,8 +351,8 @@ static int eng_context(void *st, const struct llmb_context_params *cp, struct ll
     ap->n_batch = (int)llama_n_batch(s->ctx);
     ap->n_ubatch = (int)llama_n_ubatch(s->ctx);
     ap->n_threads = llama_n_threads(s->ctx);
-    snprintf(ap->type_k, sizeof ap->type_k, "%s", ggml_type_name(tk));
-    snprintf(ap->type_v, sizeof ap->type_v, "%s", ggml_type_name(tv));
+    snprintf(ap->type_k, sizeof ap->type_k, "%s", ggml_type_name(p.type_k));
+    snprintf(ap->type_v, sizeof ap->type_v, "%s", ggml_type_name(p.type_v));
     ap->flash_attn = cp->flash_attn;
     return LLMB_OK;
 }
@@ -539,6 +629,62 @@ static int eng_generate(void *st, const struct llmb_gen_request *rq, struct llmb
     return LLMB_OK;
 }
 
+static int eng_check(const struct llmb_model_params *mp, const struct llmb_context_params *cp,
+                     struct llmb_error *err)
+{
+    ggml_backend_dev_t devs[LLMB_MAX_DEVICES + 1];
+    int n, rc;
+    enum ggml_type t;
+    if (mp->rpc && *mp->rpc && !llama_supports_rpc())
+        return llmb_error_set(err, LLMB_E_UNSUPPORTED, "-rpc: this llama.cpp build has no RPC backend");
+    if ((rc = llmb_llama_devices(mp->devices, devs, &n, err)))
+        return rc;
+    struct llmb_llama_overrides ot = {0};
+    rc = llmb_llama_overrides(mp->tensor_buft_overrides, mp->n_cpu_moe, &ot, err);
+    llmb_llama_overrides_free(&ot);
+    if (rc)
+        return rc;
+    bool cpus[GGML_MAX_N_THREADS] = {0};
+    if (cp->tp && llmb_llama_cpu_mask(cp->tp->cpu_mask, cpus))
+        return llmb_error_set(err, LLMB_E_INVAL, "failed to parse cpu-mask: %s", cp->tp->cpu_mask);
+    if (type_from_name(cp->type_k ? cp->type_k : "f16", &t) || type_from_name(cp->type_v ? cp->type_v : "f16", &t))
+        return llmb_error_set(err, LLMB_E_INVAL, "llama.cpp does not know KV cache type '%s'",
+                              type_from_name(cp->type_k ? cp->type_k : "f16", &t) ? cp->type_k : cp->type_v);
+    return LLMB_OK;
+}
+
+/* common_print_available_devices(), as llama-bench --list-devices prints it */
+static void eng_list_devices(FILE *out)
+{
+    int any = 0;
+    fprintf(out, "Available devices:\n");
+    for (size_t i = 0; i < ggml_backend_dev_count(); i++) {
+        ggml_backend_dev_t d = ggml_backend_dev_get(i);
+        if (ggml_backend_dev_type(d) == GGML_BACKEND_DEVICE_TYPE_CPU)
+            continue;
+        size_t free_b = 0, total = 0;
+        ggml_backend_dev_memory(d, &free_b, &total);
+        fprintf(out, "  %s: %s (%zu MiB, %zu MiB free)\n", ggml_backend_dev_name(d), ggml_backend_dev_description(d),
+                total / (1024 * 1024), free_b / (1024 * 1024));
+        any = 1;
+    }
+    if (!any)
+        fprintf(out, "  (none)\n");
+}
+
+/* llama_print_build_info(), as llama-bench --version prints it */
+static void eng_version(FILE *out)
+{
+    fprintf(out, "version: %s (build %d, commit %s)\n", llama_version(), LLMB_LLAMA_BUILD_NUMBER, LLMB_LLAMA_COMMIT);
+#if defined(__clang__)
+    fprintf(out, "built with Clang %d.%d.%d (llmbench) against llama.cpp's library\n", __clang_major__,
+            __clang_minor__, __clang_patchlevel__);
+#elif defined(__GNUC__)
+    fprintf(out, "built with GNU %d.%d.%d (llmbench) against llama.cpp's library\n", __GNUC__, __GNUC_MINOR__,
+            __GNUC_PATCHLEVEL__);
+#endif
+}
+
 const struct llmb_engine_ops llmb_engine_llama = {
     .name = "llama",
     .open = eng_open,
@@ -552,4 +698,7 @@ const struct llmb_engine_ops llmb_engine_llama = {
     .eval = eng_eval,
     .generate = eng_generate,
     .close = eng_close,
+    .check = eng_check,
+    .list_devices = eng_list_devices,
+    .version = eng_version,
 };

@@ -1,9 +1,15 @@
-/* csv.c - CSV printer (RFC 4180, every value quoted like llama-bench's): the
- * scalar fields of the result object, one row per test instance. */
-#include <stdlib.h>
+/* csv.c - CSV printer (RFC 4180): the header names every scalar field of
+ * the table (result.h), each row their values as llama-bench writes them,
+ * every value quoted like llama-bench's; an unknown value is an empty cell
+ * (no quotes). Arrays (samples) stay in JSON, as in llama-bench. */
 #include <string.h>
 
 #include "printer.h"
+
+static int scalar(const struct llmb_printer *p, const struct llmb_field *f)
+{
+    return f->type != LLMB_FIELD_INTS && f->type != LLMB_FIELD_FLOATS && llmb_printer_shows(p, f);
+}
 
 static int put_quoted(FILE *f, const char *s)
 {
@@ -15,51 +21,38 @@ static int put_quoted(FILE *f, const char *s)
     return fputc('"', f) == EOF ? -1 : 0;
 }
 
-/* Writes the keys (header) or values of o's scalar members. */
-static int put_line(FILE *f, json_t *o, int keys)
-{
-    const char *k;
-    json_t *v;
-    int first = 1, rc = 0;
-    json_object_foreach(o, k, v) {
-        if (json_is_array(v) || json_is_object(v))
-            continue;
-        if (!first && fputc(',', f) == EOF)
-            return LLMB_E_IO;
-        first = 0;
-        if (keys) {
-            rc = fputs(k, f) < 0;
-        } else if (json_is_string(v)) {
-            rc = put_quoted(f, json_string_value(v));
-        } else if (json_is_null(v)) {
-            rc = put_quoted(f, "");
-        } else {
-            char *s = json_dumps(v, JSON_ENCODE_ANY | JSON_REAL_PRECISION(12));
-            rc = !s || put_quoted(f, s);
-            free(s);
-        }
-        if (rc)
-            return LLMB_E_IO;
-    }
-    return fputc('\n', f) == EOF ? LLMB_E_IO : LLMB_OK;
-}
-
 static int csv_header(struct llmb_printer *p)
 {
-    struct llmb_result empty;
-    memset(&empty, 0, sizeof empty);
-    json_t *o = llmb_result_json(&empty);
-    int rc = o ? put_line(p->out, o, 1) : LLMB_E_NOMEM;
-    json_decref(o);
-    return rc;
+    size_t n;
+    const struct llmb_field *f = llmb_result_fields(&n);
+    int first = 1;
+    for (size_t i = 0; i < n; i++) {
+        if (!scalar(p, &f[i]))
+            continue;
+        if (fprintf(p->out, "%s%s", first ? "" : ",", f[i].name) < 0)
+            return LLMB_E_IO;
+        first = 0;
+    }
+    return fputc('\n', p->out) == EOF ? LLMB_E_IO : LLMB_OK;
 }
 
 static int csv_row(struct llmb_printer *p, const struct llmb_result *r)
 {
-    json_t *o = llmb_result_json(r);
-    int rc = o ? put_line(p->out, o, 0) : LLMB_E_NOMEM;
-    json_decref(o);
-    return rc;
+    size_t n;
+    const struct llmb_field *f = llmb_result_fields(&n);
+    int first = 1;
+    for (size_t i = 0; i < n; i++) {
+        if (!scalar(p, &f[i]))
+            continue;
+        struct llmb_value v = {0};
+        char text[sizeof v.buf + 64];
+        f[i].get(r, &v);
+        llmb_value_text(&f[i], &v, text, sizeof text);
+        if ((!first && fputc(',', p->out) == EOF) || (v.known && put_quoted(p->out, text)))
+            return LLMB_E_IO;
+        first = 0;
+    }
+    return fputc('\n', p->out) == EOF ? LLMB_E_IO : LLMB_OK;
 }
 
 const struct llmb_printer_ops llmb_printer_csv = {

@@ -45,6 +45,7 @@ static json_t *instance_json(const struct llmb_instance *in)
         json_object_set_new(o, "n_batch", json_integer(in->n_batch));
         json_object_set_new(o, "n_ubatch", json_integer(in->n_ubatch));
         json_object_set_new(o, "n_gpu_layers", json_integer(in->n_gpu_layers));
+        json_object_set_new(o, "occurrence", json_integer(in->occurrence + 1));
     } else {
         json_object_set_new(o, "ref_model", in->ref_model ? json_string(in->ref_model) : json_null());
     }
@@ -156,7 +157,7 @@ char *llmb_event_json(const struct llmb_event *ev)
         break;
     case LLMB_EV_INSTANCE_FINISHED:
         if (ev->result) {
-            json_t *r = llmb_result_json(ev->result);
+            json_t *r = llmb_result_json(ev->result, 0);
             if (ev->result->n_answers)
                 json_object_set_new(r, "answers", llmb_quality_answers_json(ev->result));
             json_object_set_new(o, "result", r);

@@ -10,7 +10,7 @@
 static int emit(struct llmb_printer *p, const struct llmb_result *r, size_t flags, const char *pre,
                 const char *post)
 {
-    json_t *o = llmb_result_json(r);
+    json_t *o = llmb_result_json(r, p->params.origin);
     char *s = o ? json_dumps(o, flags) : NULL;
     json_decref(o);
     if (!s)

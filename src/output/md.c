@@ -1,160 +1,118 @@
-/* md.c - markdown table printer with llama-bench's columns (model, size,
- * params, backend, ngl, threads, changed settings, test, t/s), widths and
- * footer, so tables from both tools sit side by side. llmbench's extra
- * figures (TTFT, peak RSS; CI and reps under -r auto) follow as trailing
- * columns. The header waits for the first row: the backend decides columns. */
+/* md.c - Markdown printer with llama-bench's table: model, size, params,
+ * backend, the parameters whose values in the sweep are not all
+ * llama-bench's default (ngl on GPU backends, threads on CPU ones), test,
+ * t/s; then llmbench's columns (ttft, peak RSS; 95% CI and repetitions
+ * under -r auto). Which field is a column, its header, width and order come
+ * from the field table (result.h); cells are escaped and padded by
+ * md_cell.c. The header waits for the first row: the backend decides. An
+ * unknown value is "-"; a failed test says why in its t/s column. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "md_cell.h"
 #include "printer.h"
 
-enum col {
-    C_MODEL, C_SIZE, C_PARAMS, C_BACKEND, C_NGL, C_THREADS, C_BATCH, C_UBATCH, C_TYPE_K, C_TYPE_V, C_FA,
-    C_TEST, C_TS, C_TTFT, C_RSS, C_CI, C_REPS, C_COUNT
-};
-
-static const struct { const char *name; int width; } cols[C_COUNT] = {
-    [C_MODEL] = {"model", -30},  [C_SIZE] = {"size", 10},     [C_PARAMS] = {"params", 10},
-    [C_BACKEND] = {"backend", -10}, [C_NGL] = {"ngl", 3},     [C_THREADS] = {"threads", 7},
-    [C_BATCH] = {"n_batch", 7},  [C_UBATCH] = {"n_ubatch", 8}, [C_TYPE_K] = {"type_k", 6},
-    [C_TYPE_V] = {"type_v", 6},  [C_FA] = {"fa", 3},          [C_TEST] = {"test", 15},
-    [C_TS] = {"t/s", 20},        [C_TTFT] = {"ttft ms", 10},  [C_RSS] = {"peak RSS", 10},
-    [C_CI] = {"95% CI t/s", 20}, [C_REPS] = {"reps", 4},
-};
+#define MAX_COLS 64
 
 struct md_state {
     int  header_done;
     int  ncols;
-    int  order[C_COUNT];
-    int  auto_reps;
+    const struct llmb_field *col[MAX_COLS];
     char build[96];
     int  synthetic;
 };
 
-static int int_list_is(const struct llmb_int_list *l, int v)
+static int by_order(const void *a, const void *b)
 {
-    return l->n == 1 && l->v[0] == v;
+    const struct llmb_field *x = *(const struct llmb_field *const *)a, *y = *(const struct llmb_field *const *)b;
+    return x->md_order - y->md_order;
 }
 
-static int str_list_is(const struct llmb_str_list *l, const char *v)
+/* The field's text for r, as llama-bench writes it. */
+static void text_of(const struct llmb_field *f, const struct llmb_result *r, char *buf, size_t len)
 {
-    return l->n == 1 && !strcmp(l->v[0], v);
+    struct llmb_value v = {0};
+    f->get(r, &v);
+    llmb_value_text(f, &v, buf, len);
 }
 
-static void choose_columns(struct llmb_printer *p, struct md_state *s, const char *backend)
+/* 1 when the sweep holds a value of f other than its default, or (no
+ * default) more than one value. */
+static int changed(const struct llmb_printer *p, const struct llmb_field *f, const struct llmb_result *first)
 {
-    const struct llmb_bench_params *bp = p->params;
-    int cpu = !backend || !backend[0] || strstr(backend, "CPU") || strstr(backend, "BLAS") || strstr(backend, "null");
-    int n = 0;
-    s->order[n++] = C_MODEL;
-    s->order[n++] = C_SIZE;
-    s->order[n++] = C_PARAMS;
-    s->order[n++] = C_BACKEND;
-    if (!cpu)
-        s->order[n++] = C_NGL;
-    if (!bp || cpu || bp->n_threads.n > 1)
-        s->order[n++] = C_THREADS;
-    if (bp && !int_list_is(&bp->n_batch, 2048))
-        s->order[n++] = C_BATCH;
-    if (bp && !int_list_is(&bp->n_ubatch, 512))
-        s->order[n++] = C_UBATCH;
-    if (bp && !str_list_is(&bp->type_k, "f16"))
-        s->order[n++] = C_TYPE_K;
-    if (bp && !str_list_is(&bp->type_v, "f16"))
-        s->order[n++] = C_TYPE_V;
-    if (bp && !int_list_is(&bp->flash_attn, -1))
-        s->order[n++] = C_FA;
-    s->order[n++] = C_TEST;
-    s->order[n++] = C_TS;
-    s->order[n++] = C_TTFT;
-    s->order[n++] = C_RSS;
-    if (s->auto_reps) {
-        s->order[n++] = C_CI;
-        s->order[n++] = C_REPS;
+    struct llmb_result r;
+    char a[1200], b[1200] = "";
+    size_t n = p->params.plan ? p->params.n_plan : 1;
+    for (size_t i = 0; i < n; i++) {
+        llmb_result_of_instance(p->params.plan ? &p->params.plan[i] : &first->inst, &r);
+        text_of(f, &r, a, sizeof a);
+        if (f->def ? strcmp(a, f->def) != 0 : (i > 0 && strcmp(a, b) != 0))
+            return 1;
+        memcpy(b, a, sizeof b);
     }
-    s->ncols = n;
+    return 0;
+}
+
+static void choose_columns(struct llmb_printer *p, struct md_state *s, const struct llmb_result *r)
+{
+    const char *be = r->model.backends;
+    int cpu = !be[0] || strstr(be, "CPU") || strstr(be, "BLAS") || strstr(be, "ZenDNN") || strstr(be, "null");
+    size_t n;
+    const struct llmb_field *f = llmb_result_fields(&n);
+    s->ncols = 0;
+    for (size_t i = 0; i < n && s->ncols < MAX_COLS; i++) {
+        int show = 0;
+        switch (f[i].md_show) {
+        case LLMB_MD_ALWAYS: show = 1; break;
+        case LLMB_MD_CHANGED: show = changed(p, &f[i], r); break;
+        case LLMB_MD_CHANGED_OR_CPU: show = cpu || changed(p, &f[i], r); break;
+        case LLMB_MD_GPU: show = !cpu; break;
+        case LLMB_MD_AUTO_REPS: show = r->stop_reason != LLMB_STOP_FIXED; break;
+        default: break;
+        }
+        if (show && llmb_printer_shows(p, &f[i]))
+            s->col[s->ncols++] = &f[i];
+    }
+    qsort(s->col, (size_t)s->ncols, sizeof s->col[0], by_order);
 }
 
 static void put_header(struct llmb_printer *p, struct md_state *s)
 {
     fputc('|', p->out);
     for (int i = 0; i < s->ncols; i++)
-        fprintf(p->out, " %*s |", cols[s->order[i]].width, cols[s->order[i]].name);
+        llmb_md_cell(p->out, s->col[i]->md_name, s->col[i]->md_width);
     fputs("\n|", p->out);
-    for (int i = 0; i < s->ncols; i++) {
-        int w = abs(cols[s->order[i]].width);
-        fputc(' ', p->out);
-        for (int k = 0; k < w - 1; k++)
-            fputc('-', p->out);
-        fputs(cols[s->order[i]].width > 0 ? ": |" : "- |", p->out);
-    }
+    for (int i = 0; i < s->ncols; i++)
+        llmb_md_rule(p->out, s->col[i]->md_width);
     fputc('\n', p->out);
     s->header_done = 1;
-}
-
-static void fmt_size(char *b, size_t n, uint64_t bytes)
-{
-    if (bytes < 1024ull * 1024 * 1024)
-        snprintf(b, n, "%.2f MiB", bytes / 1024.0 / 1024.0);
-    else
-        snprintf(b, n, "%.2f GiB", bytes / 1024.0 / 1024.0 / 1024.0);
-}
-
-static const char *fa_name(int fa)
-{
-    return fa == 1 ? "1" : fa == 0 ? "0" : "auto";
 }
 
 static int md_row(struct llmb_printer *p, const struct llmb_result *r)
 {
     struct md_state *s = p->state;
     if (!s->header_done) {
-        s->auto_reps = r->stop_reason != LLMB_STOP_FIXED;
-        choose_columns(p, s, r->model.backends);
+        choose_columns(p, s, r);
         put_header(p, s);
     }
     snprintf(s->build, sizeof s->build, "%s (%d)", r->model.build_commit, r->model.build_number);
     s->synthetic |= r->model.synthetic;
     fputc('|', p->out);
     for (int i = 0; i < s->ncols; i++) {
-        char v[160];
-        int c = s->order[i], w = cols[c].width;
-        switch (c) {
-        case C_MODEL: snprintf(v, sizeof v, "%s", r->model.desc); break;
-        case C_SIZE: fmt_size(v, sizeof v, r->model.model_size); break;
-        case C_PARAMS:
-            if (r->model.n_params < 1000000000ull)
-                snprintf(v, sizeof v, "%.2f M", r->model.n_params / 1e6);
-            else
-                snprintf(v, sizeof v, "%.2f B", r->model.n_params / 1e9);
-            break;
-        case C_BACKEND: snprintf(v, sizeof v, "%s", r->model.backends); break;
-        case C_NGL: snprintf(v, sizeof v, "%d", r->inst.n_gpu_layers); break;
-        case C_THREADS: snprintf(v, sizeof v, "%d", r->applied.n_threads); break;
-        case C_BATCH: snprintf(v, sizeof v, "%d", r->applied.n_batch); break;
-        case C_UBATCH: snprintf(v, sizeof v, "%d", r->applied.n_ubatch); break;
-        case C_TYPE_K: snprintf(v, sizeof v, "%s", r->applied.type_k); break;
-        case C_TYPE_V: snprintf(v, sizeof v, "%s", r->applied.type_v); break;
-        case C_FA: snprintf(v, sizeof v, "%s", fa_name(r->inst.flash_attn)); break;
-        case C_TEST: llmb_instance_test_name(&r->inst, v, sizeof v); break;
-        case C_TS:
-            if (r->error) {
-                snprintf(v, sizeof v, "FAILED: %.120s", r->error);
-                break;
-            }
-            snprintf(v, sizeof v, "%.2f \xc2\xb1 %.2f", r->ts.mean, r->ts.stddev);
-            w += 1; /* the UTF-8 '±' takes two bytes, as llama-bench allows for */
-            break;
-        case C_TTFT: snprintf(v, sizeof v, "%.2f", r->ttft_ms.mean); break;
-        case C_RSS: fmt_size(v, sizeof v, r->peak_rss); break;
-        case C_CI:
-            snprintf(v, sizeof v, "%.2f-%.2f", r->ts.mean - r->ts.ci95_half, r->ts.mean + r->ts.ci95_half);
-            break;
-        case C_REPS: snprintf(v, sizeof v, "%zu", r->n_samples); break;
-        default: v[0] = 0;
-        }
-        fprintf(p->out, " %*s |", w, v);
+        const struct llmb_field *f = s->col[i];
+        struct llmb_value v = {0};
+        char text[1200];
+        f->get(r, &v);
+        if (r->error && !strcmp(f->name, "avg_ts"))
+            snprintf(text, sizeof text, "FAILED: %.120s", r->error);
+        else if (!v.known)
+            snprintf(text, sizeof text, "-");
+        else if (f->md_text)
+            f->md_text(r, text, sizeof text);
+        else
+            llmb_value_text(f, &v, text, sizeof text);
+        llmb_md_cell(p->out, text, f->md_width);
     }
     return fputc('\n', p->out) == EOF ? LLMB_E_IO : LLMB_OK;
 }

@@ -5,7 +5,7 @@
 #include "printer.h"
 
 static const struct llmb_printer_ops *const formats[] = {
-    &llmb_printer_md, &llmb_printer_csv, &llmb_printer_json, &llmb_printer_jsonl, NULL,
+    &llmb_printer_md, &llmb_printer_csv, &llmb_printer_json, &llmb_printer_jsonl, &llmb_printer_sql, NULL,
 };
 
 static const struct llmb_printer_ops *find(const char *name)
@@ -23,7 +23,17 @@ int llmb_output_format_known(const char *format)
     return find(format) != NULL;
 }
 
-struct llmb_printer *llmb_printer_new(const char *format, FILE *out, const struct llmb_bench_params *params)
+const char *llmb_output_formats(void)
+{
+    return "md, csv, json, jsonl, sql";
+}
+
+int llmb_printer_shows(const struct llmb_printer *p, const struct llmb_field *f)
+{
+    return !(f->flags & LLMB_FIELD_ORIGIN) || p->params.origin;
+}
+
+struct llmb_printer *llmb_printer_new(const char *format, FILE *out, const struct llmb_printer_params *params)
 {
     const struct llmb_printer_ops *ops = find(format);
     if (!ops)
@@ -33,7 +43,8 @@ struct llmb_printer *llmb_printer_new(const char *format, FILE *out, const struc
         return NULL;
     p->ops = ops;
     p->out = out;
-    p->params = params;
+    if (params)
+        p->params = *params;
     if (ops->state_size && !(p->state = calloc(1, ops->state_size))) {
         free(p);
         return NULL;

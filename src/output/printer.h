@@ -6,6 +6,7 @@
 #include <jansson.h>
 #include <stdio.h>
 
+#include "core/field_json.h"
 #include "llmbench/output.h"
 
 struct llmb_printer_ops {
@@ -17,16 +18,20 @@ struct llmb_printer_ops {
 };
 
 struct llmb_printer {
-    const struct llmb_printer_ops   *ops;
-    FILE                            *out;
-    const struct llmb_bench_params  *params;
-    size_t                           rows;
-    void                            *state;
+    const struct llmb_printer_ops *ops;
+    FILE                          *out;
+    struct llmb_printer_params     params;
+    size_t                         rows;
+    void                          *state;
 };
 
-/* One result as a flat JSON object: llama-bench's fields first (same names and
- * meaning), then llmbench's, then the sample arrays. Caller owns the result. */
-json_t *llmb_result_json(const struct llmb_result *r);
+/* 1 when the printer shows field f (the origin fields only with params.origin). */
+int llmb_printer_shows(const struct llmb_printer *p, const struct llmb_field *f);
+
+/* One speed result as a flat JSON object, every field of the table in its
+ * order (null where unknown); origin: where it lives in the store too.
+ * Quality kinds are llmb_quality_result_json's. Caller owns the result. */
+json_t *llmb_result_json(const struct llmb_result *r, int origin);
 
 /* A quality result (kind ppl, kld, suite) as a flat JSON object; its suite
  * answers as an array; one answer. */
@@ -46,5 +51,6 @@ extern const struct llmb_printer_ops llmb_printer_md;
 extern const struct llmb_printer_ops llmb_printer_csv;
 extern const struct llmb_printer_ops llmb_printer_json;
 extern const struct llmb_printer_ops llmb_printer_jsonl;
+extern const struct llmb_printer_ops llmb_printer_sql;
 
 #endif

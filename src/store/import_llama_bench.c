@@ -16,20 +16,21 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "../core/sha256.h"
+#include "core/field_json.h"
+#include "core/sha256.h"
 #include "store_int.h"
 
 #define MAX_FILE (256u << 20)
 
 /* What one result points into. */
 struct item {
-    char type_k[16], type_v[16];
     char sha[65];
 };
 
 struct storage {
-    struct item *items;
-    uint64_t    *samples; /* 4 arrays of n_samples per result, back to back */
+    struct item        *items;
+    uint64_t           *samples; /* 4 arrays of n_samples per result, back to back */
+    struct llmb_strings strings; /* the parameters' strings */
 };
 
 struct ctx {
@@ -52,32 +53,10 @@ static int fail(const struct ctx *c, struct llmb_error *err, const char *fmt, co
                           where, what);
 }
 
-static int get_str(const struct ctx *c, json_t *o, const char *k, int required, char *dst, size_t len,
+static int get_int(const struct ctx *c, json_t *o, const char *k, long long min, long long *out,
                    struct llmb_error *err)
 {
     json_t *v = json_object_get(o, k);
-    if (!v && !required) {
-        dst[0] = 0;
-        return LLMB_OK;
-    }
-    if (!v)
-        return fail(c, err, "field '%s' is missing", k);
-    if (!json_is_string(v))
-        return fail(c, err, "field '%s' is not a string", k);
-    if (strlen(json_string_value(v)) >= len)
-        return fail(c, err, "field '%s' is too long", k);
-    snprintf(dst, len, "%s", json_string_value(v));
-    return LLMB_OK;
-}
-
-static int get_int(const struct ctx *c, json_t *o, const char *k, int required, long long min, long long *out,
-                   struct llmb_error *err)
-{
-    json_t *v = json_object_get(o, k);
-    if (!v && !required) {
-        *out = 0;
-        return LLMB_OK;
-    }
     if (!v)
         return fail(c, err, "field '%s' is missing", k);
     if (!json_is_integer(v))
@@ -99,6 +78,40 @@ static int get_num(const struct ctx *c, json_t *o, const char *k, double *out, s
     return LLMB_OK;
 }
 
+static const char *type_words(int type)
+{
+    switch (type) {
+    case LLMB_FIELD_STRING: return "field '%s' is not a string";
+    case LLMB_FIELD_INT: return "field '%s' is not a whole number or boolean";
+    case LLMB_FIELD_BOOL: return "field '%s' is not a boolean or 0/1";
+    default: return "field '%s' is not a number";
+    }
+}
+
+/* llama-bench's parameter and model fields of o into r, through the field
+ * table: required ones must be there; the others keep llama-bench's
+ * defaults when an older llama-bench did not write them. */
+static int read_fields(const struct ctx *c, json_t *o, struct llmb_result *r, struct llmb_strings *st,
+                       struct llmb_error *err)
+{
+    size_t n;
+    const struct llmb_field *f = llmb_result_fields(&n);
+    for (size_t i = 0; i < n; i++)
+        if ((f[i].flags & LLMB_FIELD_REQUIRED) && !json_object_get(o, f[i].name))
+            return fail(c, err, "field '%s' is missing", f[i].name);
+    for (size_t i = 0; i < n; i++) {
+        json_t *j = (f[i].flags & LLMB_FIELD_LLAMA_BENCH) && f[i].set ? json_object_get(o, f[i].name) : NULL;
+        struct llmb_value v;
+        if (!j)
+            continue;
+        if (llmb_value_from_json(&f[i], j, &v))
+            return fail(c, err, type_words(f[i].type), f[i].name);
+        if (f[i].set(r, &v, st))
+            return fail(c, err, "field '%s' is out of range", f[i].name);
+    }
+    return LLMB_OK;
+}
+
 /* The quantization part of llama.cpp's model description "llama 7B Q4_K - Medium". */
 static void quant_of(const char *desc, char *out, size_t len)
 {
@@ -109,44 +122,25 @@ static void quant_of(const char *desc, char *out, size_t len)
     snprintf(out, len, "%s", p ? p + 1 : "");
 }
 
-/* Fills r (and its item) from object o; samples go to buf (4 * n values). */
-static int convert(const struct ctx *c, json_t *o, struct llmb_result *r, struct item *it, uint64_t *buf,
+/* Fills r from object o; samples go to buf (4 * n values), strings to st. */
+static int convert(const struct ctx *c, json_t *o, struct llmb_result *r, struct llmb_strings *st, uint64_t *buf,
                    struct llmb_error *err)
 {
     struct llmb_model_info *m = &r->model;
     struct llmb_instance *in = &r->inst;
-    long long size, params, b, ub, t, ngl, np, ng, nd, build, avg_ns, sd_ns;
+    long long avg_ns, sd_ns;
     int rc;
     if (!json_is_object(o))
         return fail(c, err, "%s", "not a JSON object");
-    if ((rc = get_str(c, o, "build_commit", 1, m->build_commit, sizeof m->build_commit, err)) ||
-        (rc = get_str(c, o, "model_filename", 1, m->path, sizeof m->path, err)) ||
-        (rc = get_str(c, o, "model_type", 1, m->desc, sizeof m->desc, err)) ||
-        (rc = get_str(c, o, "type_k", 1, it->type_k, sizeof it->type_k, err)) ||
-        (rc = get_str(c, o, "type_v", 1, it->type_v, sizeof it->type_v, err)) ||
-        (rc = get_str(c, o, "test_time", 1, r->test_time, sizeof r->test_time, err)) ||
-        (rc = get_str(c, o, "cpu_info", 0, m->cpu_info, sizeof m->cpu_info, err)) ||
-        (rc = get_str(c, o, "gpu_info", 0, m->gpu_info, sizeof m->gpu_info, err)) ||
-        (rc = get_str(c, o, "backends", 0, m->backends, sizeof m->backends, err)) ||
-        (rc = get_str(c, o, "devices", 0, m->devices, sizeof m->devices, err)) ||
-        (rc = get_int(c, o, "build_number", 0, 0, &build, err)) ||
-        (rc = get_int(c, o, "model_size", 1, 0, &size, err)) ||
-        (rc = get_int(c, o, "model_n_params", 1, 0, &params, err)) ||
-        (rc = get_int(c, o, "n_batch", 1, 1, &b, err)) || (rc = get_int(c, o, "n_ubatch", 1, 1, &ub, err)) ||
-        (rc = get_int(c, o, "n_threads", 1, 1, &t, err)) ||
-        (rc = get_int(c, o, "n_gpu_layers", 1, -1, &ngl, err)) ||
-        (rc = get_int(c, o, "n_prompt", 1, 0, &np, err)) || (rc = get_int(c, o, "n_gen", 1, 0, &ng, err)) ||
-        (rc = get_int(c, o, "n_depth", 0, 0, &nd, err)) || (rc = get_int(c, o, "avg_ns", 1, 0, &avg_ns, err)) ||
-        (rc = get_int(c, o, "stddev_ns", 1, 0, &sd_ns, err)))
+    llmb_instance_init(in);
+    in->n_prompt = 0;
+    if ((rc = read_fields(c, o, r, st, err)) || (rc = get_int(c, o, "avg_ns", 0, &avg_ns, err)) ||
+        (rc = get_int(c, o, "stddev_ns", 0, &sd_ns, err)))
         return rc;
     double avg_ts, sd_ts;
     if ((rc = get_num(c, o, "avg_ts", &avg_ts, err)) || (rc = get_num(c, o, "stddev_ts", &sd_ts, err)))
         return rc;
-    json_t *fa = json_object_get(o, "flash_attn");
-    if (!fa)
-        return fail(c, err, "field '%s' is missing", "flash_attn");
-    if (!json_is_integer(fa) && !json_is_boolean(fa)) /* older llama-bench wrote true/false */
-        return fail(c, err, "field '%s' is not a whole number or boolean", "flash_attn");
+    long long np = in->n_prompt, ng = in->n_gen;
     json_t *sns = json_object_get(o, "samples_ns"), *sts = json_object_get(o, "samples_ts");
     if (!sns || !sts)
         return fail(c, err, "field '%s' is missing", sns ? "samples_ts" : "samples_ns");
@@ -188,20 +182,11 @@ static int convert(const struct ctx *c, json_t *o, struct llmb_result *r, struct
         r->pp_ts = r->ts;
     if (np == 0)
         r->tg_ts = r->ts;
-    m->build_number = (int)build;
-    m->model_size = (uint64_t)size;
-    m->n_params = (uint64_t)params;
-    m->bpw = params > 0 ? 8.0 * (double)size / (double)params : 0;
+    m->bpw = m->n_params > 0 ? 8.0 * (double)m->model_size / (double)m->n_params : 0;
     snprintf(m->arch, sizeof m->arch, "%.*s", (int)strcspn(m->desc, " "), m->desc);
     quant_of(m->desc, m->quant, sizeof m->quant);
-    *in = (struct llmb_instance){.model = m->path, .n_gpu_layers = (int)ngl, .n_batch = (int)b, .n_ubatch = (int)ub,
-                                 .type_k = it->type_k, .type_v = it->type_v,
-                                 .flash_attn = json_is_integer(fa) ? (int)json_integer_value(fa) : json_is_true(fa),
-                                 .n_threads = (int)t, .n_depth = (int)nd, .n_prompt = (int)np, .n_gen = (int)ng};
-    r->applied = (struct llmb_context_info){.n_ctx = (int)(np + ng + nd), .n_batch = (int)b, .n_ubatch = (int)ub,
-                                            .n_threads = (int)t, .flash_attn = in->flash_attn};
-    snprintf(r->applied.type_k, sizeof r->applied.type_k, "%s", it->type_k);
-    snprintf(r->applied.type_v, sizeof r->applied.type_v, "%s", it->type_v);
+    /* what was applied, the memory and the load time: llama-bench does not say (unknown) */
+    memset(&r->applied, 0, sizeof r->applied);
     r->stop_reason = LLMB_STOP_FIXED;
     return LLMB_OK;
 }
@@ -345,8 +330,10 @@ int llmb_store_import_llama_bench(const char *path, struct llmb_import *out, str
     if (st) {
         st->items = calloc(n, sizeof *st->items);
         st->samples = calloc(4 * total + 1, sizeof *st->samples);
+        st->strings.cap = len + 64; /* the strings come from the file: never more than its bytes */
+        st->strings.buf = malloc(st->strings.cap);
     }
-    if (!st || !st->items || !st->samples || !out->results || !out->model_sha256) {
+    if (!st || !st->items || !st->samples || !st->strings.buf || !out->results || !out->model_sha256) {
         rc = llmb_error_set(err, LLMB_E_NOMEM, "out of memory");
         goto done;
     }
@@ -359,7 +346,7 @@ int llmb_store_import_llama_bench(const char *path, struct llmb_import *out, str
             out->n_skipped++; /* an llmbench export's quality result */
             continue;
         }
-        rc = convert(&c, o, &out->results[k], &st->items[k], buf, err);
+        rc = convert(&c, o, &out->results[k], &st->strings, buf, err);
         buf += 4 * out->results[k].n_samples;
         if (!rc) {
             identify(&out->results[k], st->items[k].sha);
@@ -370,6 +357,12 @@ int llmb_store_import_llama_bench(const char *path, struct llmb_import *out, str
         }
     }
     out->n = k;
+    struct llmb_instance **dup = !rc && k ? malloc(k * sizeof *dup) : NULL;
+    for (size_t i = 0; dup && i < k; i++)
+        dup[i] = &out->results[i].inst;
+    if (!rc && k && (!dup || llmb_instances_number_duplicates(dup, k)))
+        rc = llmb_error_set(err, LLMB_E_NOMEM, "out of memory");
+    free(dup);
     if (!rc && k == 0)
         rc = llmb_error_set(err, LLMB_E_INVAL, "import '%s': holds no speed results (%zu quality results of an "
                             "llmbench export are not imported)", path, out->n_skipped);
@@ -397,6 +390,7 @@ void llmb_store_import_free(struct llmb_import *im)
     if (st) {
         free(st->items);
         free(st->samples);
+        free(st->strings.buf);
         free(st);
     }
     free(im->results);

@@ -244,7 +244,33 @@ static const char migration_4[] =
     "  LEFT JOIN metrics tg ON tg.instance_id = ti.id AND tg.metric = 'tg_ts'"
     "  LEFT JOIN metrics tt ON tt.instance_id = ti.id AND tt.metric = 'ttft_ms';";
 
-static const char *const migrations[] = {migration_1, migration_2, migration_3, migration_4};
+/* 5: llama-bench's other parameters (cpu mask, poll, split mode, devices,
+ *    overrides, load mode...), a repeated test's occurrence and the result's
+ *    own build and CPU/GPU facts, by name in test_instances.extra (JSON; the
+ *    result field table says which); the results view names llama-bench's
+ *    n_batch/n_ubatch/n_threads what was asked, as llama-bench does, and
+ *    gains the applied ones. Older rows hold '{}': llama-bench's defaults. */
+static const char migration_5[] =
+    "ALTER TABLE test_instances ADD COLUMN extra TEXT NOT NULL DEFAULT '{}';"
+    "DROP VIEW results;"
+    "CREATE VIEW results AS"
+    "  SELECT ti.id AS instance_id, ti.run_id, r.started_at AS run_started_at, r.host, ti.instance_key,"
+    "         m.path AS model_filename, m.description AS model_type, m.sha256 AS model_sha256,"
+    "         m.quant AS quant_type, m.model_size, m.n_params AS model_n_params,"
+    "         c.n_prompt, c.n_gen, c.n_depth, c.n_batch, c.n_ubatch, c.type_k, c.type_v, c.n_threads,"
+    "         c.n_gpu_layers, c.flash_attn, c.backends, ti.test, ti.test_time, ti.n_samples AS reps,"
+    "         ts.mean AS avg_ts, ts.stddev AS stddev_ts,"
+    "         pp.mean AS pp_avg_ts, tg.mean AS tg_avg_ts, tt.mean AS ttft_avg_ms,"
+    "         ti.peak_rss_bytes, ti.load_ms, ti.stop_reason, ti.kind,"
+    "         c.applied_n_ctx AS n_ctx, c.applied_n_batch, c.applied_n_ubatch, c.applied_n_threads, ti.extra"
+    "  FROM test_instances ti JOIN runs r ON r.id = ti.run_id JOIN models m ON m.id = ti.model_id"
+    "  JOIN configurations c ON c.id = ti.config_id"
+    "  LEFT JOIN metrics ts ON ts.instance_id = ti.id AND ts.metric = 'ts'"
+    "  LEFT JOIN metrics pp ON pp.instance_id = ti.id AND pp.metric = 'pp_ts'"
+    "  LEFT JOIN metrics tg ON tg.instance_id = ti.id AND tg.metric = 'tg_ts'"
+    "  LEFT JOIN metrics tt ON tt.instance_id = ti.id AND tt.metric = 'ttft_ms';";
+
+static const char *const migrations[] = {migration_1, migration_2, migration_3, migration_4, migration_5};
 #define N_MIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 
 int llmb_store_schema_latest(void)

@@ -18,6 +18,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "core/field_json.h"
 #include "schema.h"
 #include "sqlite_int.h"
 #include "store_int.h"
@@ -694,17 +695,27 @@ static int put_one(struct llmb_sqlite *s, int64_t run_id, const struct llmb_resu
     if (rc == SQLITE_OK)
         rc = llmb_store_sqlite_exec(s, "DELETE FROM test_instances WHERE run_id = ? AND instance_key = ?"
                                        " AND status = 'failed'", "Is", run_id, key);
+    /* what the other columns do not hold, by field name (speed tests) */
+    char *extra = NULL;
+    if (rc == SQLITE_OK && kind == LLMB_WL_SPEED) {
+        json_t *x = llmb_fields_json(r, LLMB_FIELD_EXTRA);
+        extra = x ? json_dumps(x, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
+        json_decref(x);
+        if (!extra)
+            rc = SQLITE_NOMEM;
+    }
     if (rc == SQLITE_OK)
         rc = query_id(s, &iid,
                       "INSERT INTO test_instances(run_id, model_id, config_id, instance_key, test, test_time,"
                       " n_samples, stop_reason, ci_target_pct, load_ms, peak_rss_bytes, status, error, kind,"
-                      " reference_model_id)"
-                      " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,nullif(?, 0))"
+                      " reference_model_id, extra)"
+                      " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,nullif(?, 0),?)"
                       " ON CONFLICT (run_id, instance_key) DO NOTHING RETURNING id",
-                      "IIIsssIsddIsssI", run_id, mid, cid, key, test, r->test_time,
+                      "IIIsssIsddIsssIs", run_id, mid, cid, key, test, r->test_time,
                       (int64_t)(kind == LLMB_WL_SPEED ? r->n_samples : 0), llmb_stop_reason_name(r->stop_reason),
                       r->ci_target_pct, r->model.load_ms, (int64_t)r->peak_rss, r->error ? "failed" : "complete",
-                      r->error, llmb_workload_kind_name(kind), ref);
+                      r->error, llmb_workload_kind_name(kind), ref, extra ? extra : "{}");
+    free(extra);
     if (rc == SQLITE_OK && r->error)
         return rc; /* no samples, no metrics, no figures */
     if (rc != SQLITE_OK || iid == 0)

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/field_json.h"
 #include "sqlite_int.h"
 
 /* A filter as SQL: run-level conditions (on r) and instance-level ones (on
@@ -179,7 +180,7 @@ enum {
     Q_ID, Q_RUN, Q_KEY, Q_TIME, Q_NSAMP, Q_STOP, Q_CITARGET, Q_LOAD, Q_RSS, Q_SHA, Q_PATH, Q_DESC, Q_ARCH, Q_QUANT,
     Q_NPARAMS, Q_MSIZE, Q_FSIZE, Q_BPW, Q_SYNTH, Q_NVOCAB, Q_NCTXTRAIN, Q_NLAYER, Q_P, Q_N, Q_D, Q_B, Q_UB, Q_TK,
     Q_TV, Q_T, Q_NGL, Q_FA, Q_ANCTX, Q_AB, Q_AUB, Q_AT, Q_ATK, Q_ATV, Q_AFA, Q_BACKENDS, Q_DEVICES, Q_COMMIT,
-    Q_BUILDNO, Q_HOST, Q_CPU, Q_GPU, Q_TAGS, Q_KLD, Q_PPL, Q_KIND, Q_TEST, Q_REFPATH, Q_REFSHA,
+    Q_BUILDNO, Q_HOST, Q_CPU, Q_GPU, Q_TAGS, Q_KLD, Q_PPL, Q_KIND, Q_TEST, Q_REFPATH, Q_REFSHA, Q_EXTRA,
 };
 
 /* The latest figure of a kind for the model of the row: quality rows of the
@@ -207,7 +208,7 @@ static const char query_sql[] =
     " coalesce((SELECT group_concat(tag, ',') FROM (SELECT tag FROM run_tags WHERE run_id = r.id ORDER BY tag)),"
     " ''),"
     " coalesce(" LATEST("kld") "," AS_REFERENCE ")," LATEST("ppl") ","
-    " ti.kind, ti.test, coalesce(rm.path, ''), coalesce(rm.sha256, '')"
+    " ti.kind, ti.test, coalesce(rm.path, ''), coalesce(rm.sha256, ''), ti.extra"
     " FROM test_instances ti JOIN runs r ON r.id = ti.run_id JOIN models m ON m.id = ti.model_id"
     " JOIN configurations c ON c.id = ti.config_id LEFT JOIN hardware h ON h.run_id = r.id"
     " LEFT JOIN models rm ON rm.id = ti.reference_model_id"
@@ -224,6 +225,26 @@ static int stop_reason(const char *name)
 static double real_or_nan(sqlite3_stmt *st, int i)
 {
     return sqlite3_column_type(st, i) == SQLITE_NULL ? NAN : sqlite3_column_double(st, i);
+}
+
+/* The record's fields the extra column holds (speed tests), through the
+ * field table's setters; their strings go to rec->strings. */
+static int fill_extra(sqlite3_stmt *st, struct llmb_store_record *rec)
+{
+    const char *text = (const char *)sqlite3_column_text(st, Q_EXTRA);
+    json_t *o = text && *text ? json_loads(text, 0, NULL) : NULL;
+    if (!json_is_object(o)) {
+        json_decref(o);
+        return SQLITE_OK; /* '{}' or damaged: llama-bench's defaults */
+    }
+    size_t cap = strlen(text) + 64;
+    struct llmb_strings sp = {.buf = rec->strings = malloc(cap), .cap = cap};
+    const struct llmb_field *bad = NULL;
+    int rc = rec->strings ? SQLITE_OK : SQLITE_NOMEM;
+    if (rc == SQLITE_OK)
+        llmb_fields_from_json(&rec->r, o, LLMB_FIELD_EXTRA, &sp, &bad); /* a bad value keeps its default */
+    json_decref(o);
+    return rc;
 }
 
 static void fill_record(sqlite3_stmt *st, struct llmb_store_record *rec)
@@ -554,7 +575,9 @@ int llmb_store_sqlite_query(void *state, const struct llmb_store_filter *f, stru
         }
         struct llmb_store_record *rec = &v[k++];
         fill_record(st, rec);
-        rc = fill_details(ss, ms, rec);
+        rc = rec->r.inst.kind == LLMB_WL_SPEED ? fill_extra(st, rec) : SQLITE_OK;
+        if (rc == SQLITE_OK)
+            rc = fill_details(ss, ms, rec);
         if (rc == SQLITE_OK && (rec->r.inst.kind == LLMB_WL_PPL || rec->r.inst.kind == LLMB_WL_KLD))
             rc = fill_quality(qs, rec);
         if (rc == SQLITE_OK && rec->r.inst.kind == LLMB_WL_SUITE)
@@ -576,6 +599,10 @@ int llmb_store_sqlite_query(void *state, const struct llmb_store_filter *f, stru
         v[i].r.inst.type_k = v[i].type_k;
         v[i].r.inst.type_v = v[i].type_v;
         v[i].r.inst.ref_model = v[i].ref_model[0] ? v[i].ref_model : NULL;
+        v[i].origin = (struct llmb_result_origin){.run_id = v[i].run_id, .instance_key = v[i].instance_key,
+                                                  .model_sha256 = v[i].model_sha256, .tags = v[i].tags,
+                                                  .host = v[i].host};
+        v[i].r.origin = &v[i].origin;
     }
     *out = v;
     *n = k;

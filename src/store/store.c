@@ -116,9 +116,27 @@ void llmb_instance_key_ref(const struct llmb_instance *in, const char *sha, cons
     if (in->kind == LLMB_WL_SPEED || in->kind < 0 || in->kind >= LLMB_WL_COUNT) { /* byte for byte as schema 1-3 */
         if (!(sha && *sha))
             snprintf(model, sizeof model, "path:%s", in->model ? in->model : "");
-        snprintf(buf, len, "model=%s;ngl=%d;b=%d;ub=%d;ctk=%s;ctv=%s;fa=%d;t=%d;d=%d;p=%d;n=%d", model,
-                 in->n_gpu_layers, in->n_batch, in->n_ubatch, in->type_k ? in->type_k : "",
-                 in->type_v ? in->type_v : "", in->flash_attn, in->n_threads, in->n_depth, in->n_prompt, in->n_gen);
+        int w = snprintf(buf, len, "model=%s;ngl=%d;b=%d;ub=%d;ctk=%s;ctv=%s;fa=%d;t=%d;d=%d;p=%d;n=%d", model,
+                         in->n_gpu_layers, in->n_batch, in->n_ubatch, in->type_k ? in->type_k : "",
+                         in->type_v ? in->type_v : "", in->flash_attn, in->n_threads, in->n_depth, in->n_prompt,
+                         in->n_gen);
+        /* llama-bench's other parameters (and the occurrence of a repeated test) join
+         * the key only when they are not its default: keys of schema 1-4 still match */
+        size_t nf;
+        const struct llmb_field *f = llmb_result_fields(&nf);
+        struct llmb_result *r = malloc(sizeof *r);
+        char text[1200];
+        for (size_t i = 0; r && i < nf && w > 0 && (size_t)w < len; i++) {
+            if (!(f[i].flags & LLMB_FIELD_KEY))
+                continue;
+            struct llmb_value v = {0};
+            llmb_result_of_instance(in, r);
+            f[i].get(r, &v);
+            llmb_value_text(&f[i], &v, text, sizeof text);
+            if (f[i].def && strcmp(text, f[i].def))
+                w += snprintf(buf + w, len - (size_t)w, ";%s=%s", f[i].name, text);
+        }
+        free(r);
         return;
     }
     static const struct llmb_quality_spec none = {.n_chunks = -1};
@@ -338,6 +356,7 @@ void llmb_store_records_free(struct llmb_store_record *v, size_t n)
             free(v[i].items[k].text);
         }
         free(v[i].items);
+        free(v[i].strings);
     }
     free(v);
 }

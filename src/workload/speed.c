@@ -4,9 +4,11 @@
  * number or until the 95% CI of the mean is tight (-r auto). Timed regions
  * hold only engine calls and clock reads: tokens and sample arrays are
  * prepared before, events are sent after each repetition. */
+#include <errno.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "core/clock.h"
 #include "workload.h"
@@ -137,15 +139,21 @@ static int speed_run(const struct llmb_wl_ctx *c, const struct llmb_instance *in
     if (work_alloc(&w, in, cap, c->mi, c->seed))
         return llmb_error_set(err, LLMB_E_NOMEM, "out of memory preparing %zu samples", cap);
 
-    struct llmb_context_params cp = {
-        .n_ctx = in->n_prompt + in->n_gen + in->n_depth, .n_batch = in->n_batch, .n_ubatch = in->n_ubatch,
-        .type_k = in->type_k, .type_v = in->type_v, .flash_attn = in->flash_attn, .n_threads = in->n_threads,
-    };
+    struct llmb_model_params mp;
+    struct llmb_context_params cp;
+    struct llmb_threadpool_params tp;
+    llmb_instance_engine_params(in, rp, &mp, &cp, &tp);
     int rc = e->context(st, &cp, &res->applied, err);
     if (rc)
         goto out;
     if ((rc = e->reset(st)))
         goto fail;
+    if (rp->delay_s > 0) { /* llama-bench's --delay: cool off before the test, outside any timing */
+        llmb_wl_progress(c, "delay", 1, 1, NAN);
+        struct timespec ts = {.tv_sec = rp->delay_s};
+        while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
+            ;
+    }
 
     if (rp->warmup) {
         llmb_wl_progress(c, "warmup", 1, 1, NAN);

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "llmbench/output.h"
+#include "llmbench/runner.h"
 
 struct run_out {
     struct llmb_printer *pr;
@@ -38,7 +39,8 @@ static char *render(const char *format, int auto_reps)
     struct llmb_instance *v;
     size_t n;
     assert_int_equal(llmb_plan_expand(&bp, &v, &n, &e), 0);
-    struct run_out ro = {.pr = llmb_printer_new(format, f, &bp)};
+    struct llmb_printer_params pp = {.plan = v, .n_plan = n};
+    struct run_out ro = {.pr = llmb_printer_new(format, f, &pp)};
     assert_non_null(ro.pr);
     assert_int_equal(llmb_printer_header(ro.pr), 0);
     struct llmb_run_params rp = llmb_run_default_params();

@@ -1,4 +1,6 @@
-/* test_plan.c - list/range parsing and matrix expansion (src/core/plan.c). */
+/* test_plan.c - list/range parsing (src/core/plan_parse.c) and matrix
+ * expansion (src/core/plan.c): llama-bench's syntax for every parameter,
+ * its order of expansion, repeated tests numbered, not merged. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -214,11 +216,99 @@ static void test_hostile(void **state)
     llmb_bench_params_free(&p);
 }
 
+/* llama-bench's other parameters: each value normalised as llama-bench prints it */
+static void test_llama_bench_values(void **state)
+{
+    (void)state;
+    struct llmb_error e = {0};
+    struct llmb_str_list l = {0};
+    struct llmb_int_list b = {0};
+    assert_int_equal(llmb_plan_parse_devices(" CUDA0 / CUDA1 ,none,auto", &l, &e), LLMB_OK);
+    assert_int_equal(l.n, 3);
+    assert_string_equal(l.v[0], "CUDA0/CUDA1");
+    assert_string_equal(l.v[1], "none");
+    assert_int_equal(llmb_plan_parse_devices("CUDA0//CUDA1", &l, &e), LLMB_E_INVAL);
+    assert_int_equal(llmb_plan_parse_devices("", &l, &e), LLMB_E_INVAL);
+    llmb_str_list_free(&l);
+    assert_int_equal(llmb_plan_parse_tensor_splits("3/1,0.5;0.25", &l, &e), LLMB_OK);
+    char t[128];
+    llmb_tensor_split_text(l.v[0], t, sizeof t);
+    assert_string_equal(t, "3.00/1.00");
+    llmb_tensor_split_text(l.v[1], t, sizeof t);
+    assert_string_equal(t, "0.50/0.25");
+    llmb_tensor_split_text(NULL, t, sizeof t);
+    assert_string_equal(t, "0.00");
+    assert_int_equal(llmb_plan_parse_tensor_splits("1/2/3/4/5/6/7/8/9/10/11/12/13/14/15/16/17", &l, &e),
+                     LLMB_E_INVAL);
+    llmb_str_list_free(&l);
+    assert_int_equal(llmb_plan_parse_overrides("a=CPU;;b=CPU,,c=X", &l, &e), LLMB_OK);
+    assert_int_equal(l.n, 3);
+    assert_string_equal(l.v[0], "a=CPU;b=CPU");
+    assert_string_equal(l.v[1], "none");
+    assert_int_equal(llmb_plan_parse_overrides("noequals", &l, &e), LLMB_E_INVAL);
+    llmb_str_list_free(&l);
+    assert_int_equal(llmb_plan_parse_cpu_masks("0x3,ff", &l, &e), LLMB_OK);
+    assert_int_equal(llmb_plan_parse_cpu_masks("0xg", &l, &e), LLMB_E_INVAL);
+    llmb_str_list_free(&l);
+    assert_int_equal(llmb_plan_parse_bools("0,1", &b, &e), LLMB_OK);
+    assert_int_equal(llmb_plan_parse_bools("true", &b, &e), LLMB_E_INVAL); /* llama-bench would read 0 */
+    assert_int_equal(llmb_plan_parse_modes("row,none", llmb_split_mode_parse, "a mode", &b, &e), LLMB_OK);
+    assert_int_equal(b.v[2], LLMB_SPLIT_ROW);
+    assert_int_equal(llmb_plan_parse_modes("diagonal", llmb_split_mode_parse, "a mode", &b, &e), LLMB_E_INVAL);
+    assert_int_equal(llmb_plan_parse_counts("512,0", &b, &e), LLMB_OK);
+    assert_int_equal(llmb_plan_parse_counts("1-4", &b, &e), LLMB_E_INVAL); /* -fitt takes no ranges */
+    llmb_int_list_free(&b);
+    assert_string_equal(llmb_load_mode_name(LLMB_LOAD_AUTO), "auto");
+    assert_int_equal(llmb_load_mode_parse("mmap+mlock"), LLMB_LOAD_MMAP_MLOCK);
+    assert_string_equal(llmb_lazy_mode_name(llmb_lazy_mode_parse("off")), "off");
+}
+
+/* llama-bench's loop nesting (threads outside cpu mask outside depth
+ * outside poll), and a test listed twice kept twice */
+static void test_order_and_duplicates(void **state)
+{
+    (void)state;
+    struct llmb_bench_params p;
+    memset(&p, 0, sizeof p);
+    struct llmb_error e = {0};
+    assert_int_equal(llmb_plan_parse_strs("m.gguf", &p.models, &e), 0);
+    assert_int_equal(llmb_plan_parse_ints("16,16", 0, &p.n_prompt, &e), 0);
+    assert_int_equal(llmb_plan_parse_ints("0", 0, &p.n_gen, &e), 0);
+    assert_int_equal(llmb_plan_parse_ints("1,2", 0, &p.n_threads, &e), 0);
+    assert_int_equal(llmb_plan_parse_cpu_masks("0x1,0x2", &p.cpu_mask, &e), 0);
+    assert_int_equal(llmb_plan_parse_ints("0,10", 0, &p.poll, &e), 0);
+    assert_int_equal(llmb_bench_params_defaults(&p, 4), 0);
+    struct llmb_instance *v;
+    size_t n;
+    assert_int_equal(llmb_plan_expand(&p, &v, &n, &e), 0);
+    assert_int_equal(n, 16);
+    for (size_t i = 0; i < n; i++) {
+        assert_int_equal(v[i].n_threads, 1 + (int)(i / 8));
+        assert_string_equal(v[i].cpu_mask, (i / 4) % 2 ? "0x2" : "0x1");
+        assert_int_equal(llmb_instance_poll(&v[i]), (i / 2) % 2 ? 10 : 0);
+        assert_int_equal(v[i].occurrence, (int)(i % 2)); /* pp16, then pp16 again */
+        assert_string_equal(v[i].devices, "auto");
+    }
+    assert_true(llmb_instance_same_model(&v[0], &v[15])); /* threads, masks, polling: the same model */
+    struct llmb_instance w = v[0];
+    w.split_mode = LLMB_SPLIT_ROW;
+    assert_false(llmb_instance_same_model(&v[0], &w)); /* as llama-bench's equal_mparams */
+    w = v[0];
+    w.fit_target = 64;
+    assert_false(llmb_instance_same_model(&w, &w)); /* fitting reloads every test */
+    /* an instance built by hand means llama-bench's defaults */
+    struct llmb_instance z = {.model = "m.gguf"};
+    assert_int_equal(llmb_instance_poll(&z), 50);
+    free(v);
+    llmb_bench_params_free(&p);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_ints),     cmocka_unit_test(test_ints_bad), cmocka_unit_test(test_fa_pg_strs),
         cmocka_unit_test(test_expand),   cmocka_unit_test(test_validate), cmocka_unit_test(test_hostile),
+        cmocka_unit_test(test_llama_bench_values), cmocka_unit_test(test_order_and_duplicates),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

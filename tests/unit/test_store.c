@@ -331,14 +331,15 @@ static void test_migrate_from_v3(void **state)
         snprintf(q, sizeof q, "SELECT instance_key FROM test_instances WHERE id = %d", i + 1);
         sql_text(t.db, q, keys_before[i], sizeof keys_before[i]);
     }
-    open_fails(t.db, LLMB_STORE_READONLY, 1, "needs an upgrade to 4");
+    open_fails(t.db, LLMB_STORE_READONLY, 1, "needs an upgrade to 5");
 
     struct llmb_store *s = open_ok(t.db, 0);
-    assert_int_equal(llmb_store_schema_version(s), 4);
-    assert_int_equal(llmb_store_schema_latest(), 4);
+    assert_int_equal(llmb_store_schema_version(s), 5);
+    assert_int_equal(llmb_store_schema_latest(), 5);
     llmb_store_close(s);
-    assert_int_equal(sql_int(t.db, "PRAGMA user_version"), 4);
-    assert_int_equal(sql_int(t.db, "SELECT count(*) FROM schema_version"), 4);
+    assert_int_equal(sql_int(t.db, "PRAGMA user_version"), 5);
+    assert_int_equal(sql_int(t.db, "SELECT count(*) FROM schema_version"), 5);
+    assert_int_equal(sql_int(t.db, "SELECT count(*) FROM test_instances WHERE extra = '{}'"), 4); /* schema 5 */
     assert_true(integrity_ok(t.db));
     assert_int_equal(sql_int(t.db, "SELECT count(*) FROM pragma_foreign_key_check"), 0);
     table_counts(t.db, after);
@@ -407,7 +408,7 @@ static void test_migrate_from_v3(void **state)
     sql(t.db, q);
     size_t n0, n1;
     char *b0 = slurp(t.db, &n0);
-    open_fails(t.db, 0, 1, "has schema version 5, newer than this llmbench knows (4)");
+    open_fails(t.db, 0, 1, "has schema version 6, newer than this llmbench knows (5)");
     open_fails(t.db, LLMB_STORE_READONLY, 1, "newer than this llmbench knows");
     char *b1 = slurp(t.db, &n1);
     assert_int_equal(n0, n1);
