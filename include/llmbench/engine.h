@@ -127,8 +127,20 @@ struct llmb_gen_result {
     double tg_ts;         /* generated tokens/s after the first */
 };
 
+/* What an engine is, for the commands that use it without naming it. */
+enum llmb_engine_caps {
+    LLMB_ENGINE_MODEL_FILES = 1, /* models are files it loads (GGUF): checked before anything runs */
+};
+
 struct llmb_engine_ops {
     const char *name;
+    unsigned caps; /* enum llmb_engine_caps */
+    /* Optional: once per process before any model is opened; quiet hides
+     * the engine's own log. */
+    void (*global_init)(int quiet);
+    /* Optional: checks the models of a plan before anything runs (files
+     * sound, memory enough unless force); one line naming the culprit. */
+    int (*preflight)(const char *const *models, size_t n, int force, struct llmb_error *err);
     /* Loads a model. On success *state is owned by the caller (close it). */
     int (*open)(const struct llmb_model_params *mp, void **state, struct llmb_error *err);
     int (*describe)(void *state, struct llmb_model_info *out);
@@ -168,11 +180,21 @@ struct llmb_engine_ops {
 
 /* The registry: the only global table. NULL when the name is unknown. */
 const struct llmb_engine_ops *llmb_engine_find(const char *name);
+/* The engine commands use unless told otherwise (the first registered). */
+const struct llmb_engine_ops *llmb_engine_default(void);
+/* Its names, comma separated ("llama, null"), for messages and --help. */
+const char *llmb_engine_names(void);
 /* NULL-terminated list of all engines. */
 const struct llmb_engine_ops *const *llmb_engine_list(void);
 
-/* Once per process, before any engine is opened; quiet hides engine logs. */
+/* Once per process, before any engine is opened: every registered
+ * engine's global_init (quiet hides engine logs). */
 void llmb_engine_global_init(int quiet);
+
+/* preflight of engines whose models are GGUF files: each model sound
+ * (llmb_model_check) and, unless force, about its tensors' size of memory
+ * available. */
+int llmb_engine_files_preflight(const char *const *models, size_t n, int force, struct llmb_error *err);
 
 #ifdef __cplusplus
 }

@@ -10,7 +10,7 @@
 #include <signal.h>
 #include <unistd.h>
 
-#include "../core/atomic_file.h"
+#include "core/atomic_file.h"
 #include "bench_flags.h"
 #include "cli.h"
 #include "runctl.h"
@@ -31,7 +31,8 @@ enum {
 static const struct llmb_opt bench_opts[] = {
     {O_VERSION, "--version", NULL, NULL, "show llmbench's and llama.cpp's version and build"},
     LLMB_BENCH_PARAM_OPTS,
-    {O_REPS, "-r,--repetitions", "N|auto", "5", "repetitions per test; auto: until the 95% CI half-width is within --ci-target"},
+    {O_REPS, "-r,--repetitions", "N|auto", "5",
+     "repetitions per test; auto: until the 95% CI half-width is within --ci-target"},
     {O_CI, "--ci-target", "PCT", "2", "-r auto: target CI half-width, % of the mean"},
     {O_MAX_REPS, "--max-reps", "N", "50", "-r auto: most repetitions per test"},
     {O_MAX_TIME, "--max-time", "SEC", "60", "-r auto: time budget per test"},
@@ -44,7 +45,8 @@ static const struct llmb_opt bench_opts[] = {
     {O_EXP_JSON, "--export-json", "FILE", NULL, "also write JSON to FILE"},
     {O_EXP_JSONL, "--export-jsonl", "FILE", NULL, "also write JSON Lines to FILE"},
     {O_EXP_SQL, "--export-sql", "FILE", NULL, "also write an SQL script to FILE"},
-    {O_ENGINE, "--engine", "NAME", "llama", "engine: llama (in process) or null (no model, for tests)"},
+    {O_ENGINE, "--engine", "NAME", "the first registered",
+     "engine: llama.cpp in process, or null (no model, for tests)"},
     {O_SEED, "--seed", "N", "1234", "seed of the random prompt tokens"},
     {O_PROGRESS, "--progress", NULL, "a bar on a terminal", "print one progress line per step to stderr"},
     {O_VERBOSE, "-v,--verbose", NULL, NULL, "show the engine's log"},
@@ -159,34 +161,6 @@ static int on_result(const struct llmb_result *r, void *user)
     return LLMB_OK;
 }
 
-/* Memory pre-check: a model needs at least its file in RAM (mmap'd weights
- * are paged in). Refuse, with the numbers, one that cannot fit. */
-static int check_memory(const struct llmb_bench_params *bp, int force, struct llmb_error *err)
-{
-    FILE *f = fopen("/proc/meminfo", "r");
-    unsigned long long avail_kb = 0;
-    char line[256];
-    while (f && fgets(line, sizeof line, f))
-        if (sscanf(line, "MemAvailable: %llu kB", &avail_kb) == 1)
-            break;
-    if (f)
-        fclose(f);
-    if (!avail_kb || force)
-        return LLMB_OK;
-    for (size_t i = 0; i < bp->models.n; i++) {
-        struct llmb_gguf_facts facts;
-        if (llmb_model_facts(bp->models.v[i], &facts, NULL))
-            continue;
-        double need = (double)facts.tensor_bytes * 1.05 + 64.0 * 1048576;
-        if (need > (double)avail_kb * 1024.0)
-            return llmb_error_set(err, LLMB_E_INVAL,
-                                  "model '%s' needs about %.2f GiB of memory, %.2f GiB is available "
-                                  "(--force to run it anyway)", bp->models.v[i], need / 1073741824.0,
-                                  (double)avail_kb / 1048576.0);
-    }
-    return LLMB_OK;
-}
-
 /* The plan's identity beyond its instances: what changes the figures. */
 static void plan_extra(const struct bench_cli *c, char *buf, size_t len)
 {
@@ -251,7 +225,7 @@ int llmb_cmd_bench(int argc, char **argv)
     struct bench_cli c;
     memset(&c, 0, sizeof c);
     c.rp = llmb_run_default_params();
-    c.engine = "llama";
+    c.engine = llmb_engine_default()->name;
     c.out_fmt = "md";
     c.err_fmt = "none";
     c.isolate = 1;
@@ -273,7 +247,7 @@ int llmb_cmd_bench(int argc, char **argv)
     }
     const struct llmb_engine_ops *engine = NULL;
     if (!rc && !(engine = llmb_engine_find(c.engine)))
-        rc = llmb_error_set(&err, LLMB_E_INVAL, "--engine: unknown engine '%s' (llama, null)", c.engine);
+        rc = llmb_error_set(&err, LLMB_E_INVAL, "--engine: unknown engine '%s' (%s)", c.engine, llmb_engine_names());
     if (!rc && (c.version || c.list_devices)) { /* as llama-bench: say it and exit */
         llmb_engine_global_init(!c.verbose);
         if (c.version) {
@@ -319,10 +293,8 @@ int llmb_cmd_bench(int argc, char **argv)
     }
     if (!rc && c.rp.prio) /* as llama-bench: the process first (workers inherit it), then each test's threads */
         rc = llmb_runner_set_priority(c.rp.prio, &err);
-    for (size_t i = 0; !rc && !strcmp(engine->name, "llama") && i < c.bp.models.n; i++)
-        rc = llmb_model_check(c.bp.models.v[i], NULL, &err);
-    if (!rc && !strcmp(engine->name, "llama"))
-        rc = check_memory(&c.bp, c.force, &err);
+    if (!rc && engine->preflight) /* the models' files and memory, as the engine knows them */
+        rc = engine->preflight((const char *const *)c.bp.models.v, c.bp.models.n, c.force, &err);
     if (!rc && !(done = calloc(n_inst ? n_inst : 1, 1)))
         rc = llmb_error_set(&err, LLMB_E_NOMEM, "out of memory");
     char extra[256];

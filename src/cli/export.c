@@ -14,8 +14,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../core/atomic_file.h"
-#include "../output/printer.h"
+#include "core/atomic_file.h"
+#include "output/printer.h"
 #include "cli.h"
 #include "llmbench/output.h"
 #include "record_quality.h"

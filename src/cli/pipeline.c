@@ -409,7 +409,7 @@ int llmb_cmd_pipeline(int argc, char **argv)
         stage = 2;
         c.run.on_result = on_result;
         c.run.user = &q;
-        rc = llmb_cli_run_execute(&c.run, llmb_engine_find("llama"), left, nl, &rp, 1, &err);
+        rc = llmb_cli_run_execute(&c.run, llmb_engine_default(), left, nl, &rp, 1, &err);
     }
     if (!rc && (rc = print_table(&c, v, &q, quality)))
         llmb_error_set(&err, rc, "cannot write the results to standard output");

@@ -36,7 +36,8 @@ static const struct llmb_opt q_opts[] = {
     {O_REF_MODEL, "--ref-model", "FILE", "the first -m", "the reference among several models"},
     {O_OUT, "-o,--output", "FMT", "md", "md, csv, json or jsonl"},
     {O_VERBOSE, "-v,--verbose", NULL, NULL, "show the engine's log"},
-    {O_ENGINE, "--engine", "NAME", "llama", "engine: llama (in process) or null (no model, for tests)"},
+    {O_ENGINE, "--engine", "NAME", "the first registered",
+     "engine: llama.cpp in process, or null (no model, for tests)"},
     LLMB_RUN_OPTS,
     {0, NULL, NULL, NULL, NULL},
 };
@@ -158,7 +159,7 @@ static int print(const struct qcli *q, const struct llmb_qrun *qr)
 
 int llmb_cmd_quality(int argc, char **argv)
 {
-    struct qcli q = {.engine = "llama"};
+    struct qcli q = {.engine = llmb_engine_default()->name};
     llmb_quality_cli_init(&q.c);
     llmb_cli_run_init(&q.run);
     struct llmb_quality_cli *c = &q.c;
@@ -179,7 +180,7 @@ int llmb_cmd_quality(int argc, char **argv)
     const struct llmb_engine_ops *engine = NULL;
     size_t n = c->models.n, ref = 0;
     if (!rc && !(engine = llmb_engine_find(q.engine)))
-        rc = llmb_error_set(&err, LLMB_E_INVAL, "--engine: unknown engine '%s' (llama, null)", q.engine);
+        rc = llmb_error_set(&err, LLMB_E_INVAL, "--engine: unknown engine '%s' (%s)", q.engine, llmb_engine_names());
     if (!rc && n == 0)
         rc = llmb_error_set(&err, LLMB_E_INVAL, "no model given (use -m FILE)");
     if (!rc && !c->ppl && !c->ref && !c->suite)
@@ -190,16 +191,15 @@ int llmb_cmd_quality(int argc, char **argv)
         rc = llmb_error_set(&err, LLMB_E_INVAL, "--save-ref needs --ppl FILE");
     if (!rc && strcmp(c->fmt, "md") && strcmp(c->fmt, "csv") && strcmp(c->fmt, "json") && strcmp(c->fmt, "jsonl"))
         rc = llmb_error_set(&err, LLMB_E_INVAL, "-o: unknown format '%s' (md, csv, json, jsonl)", c->fmt);
-    int files = engine && strcmp(engine->name, "null") != 0; /* the null engine's models are settings */
+    int files = engine && (engine->caps & LLMB_ENGINE_MODEL_FILES); /* else models are settings (null engine) */
     if (!rc && c->ref_model) {
         for (ref = 0; ref < n && strcmp(c->models.v[ref], c->ref_model); ref++)
             ;
         if (ref == n)
             rc = llmb_error_set(&err, LLMB_E_INVAL, "--ref-model '%s' is not one of the -m models", c->ref_model);
     }
-    if (!rc && files)
-        for (size_t i = 0; !rc && i < n; i++)
-            rc = llmb_model_check(c->models.v[i], NULL, &err);
+    if (!rc && engine->preflight)
+        rc = engine->preflight((const char *const *)c->models.v, n, c->force, &err);
     if (!rc)
         rc = files ? llmb_qrun_prepare(&qr, c, (const char *const *)c->models.v, n, ref, &err)
                    : llmb_qrun_prepare_unchecked(&qr, c, (const char *const *)c->models.v, n, ref, &err);

@@ -85,7 +85,7 @@ static const char *why(void)
     return buf;
 }
 
-void llmb_engine_global_init(int quiet)
+static void eng_global_init(int quiet)
 {
     static int done;
     llama_log_set(quiet ? quiet_log : verbose_log, NULL);
@@ -629,6 +629,18 @@ static int eng_generate(void *st, const struct llmb_gen_request *rq, struct llmb
     return LLMB_OK;
 }
 
+/* The KV cache types llama-bench accepts (its ggml_type_from_name). */
+#define KV_TYPES_TEXT "f32 f16 bf16 q8_0 q4_0 q4_1 iq4_nl q5_0 q5_1"
+static int known_kv_type(const char *t)
+{
+    static const char *const kv_types[] = {"f32",  "f16",    "bf16", "q8_0", "q4_0",
+                                           "q4_1", "iq4_nl", "q5_0", "q5_1", NULL};
+    for (int i = 0; kv_types[i]; i++)
+        if (!strcmp(kv_types[i], t))
+            return 1;
+    return 0;
+}
+
 static int eng_check(const struct llmb_model_params *mp, const struct llmb_context_params *cp,
                      struct llmb_error *err)
 {
@@ -647,9 +659,10 @@ static int eng_check(const struct llmb_model_params *mp, const struct llmb_conte
     bool cpus[GGML_MAX_N_THREADS] = {0};
     if (cp->tp && llmb_llama_cpu_mask(cp->tp->cpu_mask, cpus))
         return llmb_error_set(err, LLMB_E_INVAL, "failed to parse cpu-mask: %s", cp->tp->cpu_mask);
-    if (type_from_name(cp->type_k ? cp->type_k : "f16", &t) || type_from_name(cp->type_v ? cp->type_v : "f16", &t))
-        return llmb_error_set(err, LLMB_E_INVAL, "llama.cpp does not know KV cache type '%s'",
-                              type_from_name(cp->type_k ? cp->type_k : "f16", &t) ? cp->type_k : cp->type_v);
+    const char *kv[2] = {cp->type_k ? cp->type_k : "f16", cp->type_v ? cp->type_v : "f16"};
+    for (int k = 0; k < 2; k++)
+        if (!known_kv_type(kv[k]) || type_from_name(kv[k], &t))
+            return llmb_error_set(err, LLMB_E_INVAL, "unknown KV cache type '%s' (one of %s)", kv[k], KV_TYPES_TEXT);
     return LLMB_OK;
 }
 
@@ -698,6 +711,9 @@ const struct llmb_engine_ops llmb_engine_llama = {
     .eval = eng_eval,
     .generate = eng_generate,
     .close = eng_close,
+    .caps = LLMB_ENGINE_MODEL_FILES,
+    .global_init = eng_global_init,
+    .preflight = llmb_engine_files_preflight,
     .check = eng_check,
     .list_devices = eng_list_devices,
     .version = eng_version,

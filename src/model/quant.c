@@ -11,7 +11,7 @@
 #include <ggml.h>
 #include <llama.h>
 
-#include "../core/atomic_file.h"
+#include "core/atomic_file.h"
 #include "llmbench/model.h"
 #include "llmbench/quant.h"
 

@@ -9,7 +9,7 @@
 #include <sys/stat.h>
 #include <time.h>
 
-#include "../core/sha256.h"
+#include "core/sha256.h"
 #include "llmbench/paths.h"
 #include "store_int.h"
 

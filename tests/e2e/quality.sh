@@ -79,13 +79,13 @@ PY
     # KL divergence at the full vocabulary (--top-k 512 = wikillama's) against llama-perplexity's
     # --kl-divergence on the same chunks: mean ± and top-1, RMS Δp, maximum agree to 4 digits
     "$lp" -m "$wl" -f "$held" -c 256 -b 256 --chunks 20 --kl-divergence-base "$tmp/base.kld" >"$tmp/lpb.out" 2>&1
-    for try in 1 2 3; do # llama.cpp's logger may lose its last lines on a busy machine: again, up to 3 times
+    for try in 1 2 3 4 5; do # llama.cpp's logger may lose its last lines on a busy machine: again, up to 5 times
         "$lp" -m "$tmp/wikillama-3M-Q4_K_M.gguf" -f "$held" -c 256 -b 256 --chunks 20 --kl-divergence-base "$tmp/base.kld" \
             --kl-divergence >"$tmp/lpk.out" 2>&1
         grep -q "Same top p" "$tmp/lpk.out" && break
     done
     if "$bin" quality -m "$wl,$tmp/wikillama-3M-Q4_K_M.gguf" --ppl "$held" -c 256 -b 256 --chunks 20 --top-k 512 --no-db \
-        --quiet -o json >"$tmp/kfull.json" 2>"$tmp/err" && python3 - "$tmp/kfull.json" "$tmp/lpk.out" <<'PY'
+        --quiet -o json >"$tmp/kfull.json" 2>"$tmp/err" && python3 - "$tmp/kfull.json" "$tmp/lpk.out" 2>>"$tmp/err" <<'PY'
 import json, re, sys
 q = json.load(open(sys.argv[1]))[1]
 lp = open(sys.argv[2], encoding="utf-8", errors="replace").read()
@@ -106,7 +106,7 @@ assert abs(q["kld_median"] - med) <= 1e-3 * med + 2e-6, (q["kld_median"], med)
 assert q["kld_mean"] > 0.001
 print(f"KLD {q['kld_mean']:.6f} vs llama-perplexity {kld:.6f}")
 PY
-    then ok; else bad "KLD against llama-perplexity --kl-divergence: $(cat "$tmp/err")"; fi
+    then ok; else bad "KLD against llama-perplexity --kl-divergence: $(cat "$tmp/err"; tail -3 "$tmp/lpk.out")"; fi
     # against a saved reference: ΔPPL is relative to the reference's own PPL (recorded in the file);
     # another text or context is refused before anything is measured
     "$bin" quality -m "$wl" --ppl "$held" -c 256 -b 256 --chunks 40 --save-ref "$tmp/wl.ref" --quiet -o json >"$tmp/f32.json" 2>/dev/null

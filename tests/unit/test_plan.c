@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "llmbench/engine.h"
 #include "llmbench/plan.h"
 
 static void expect_ints(const char *s, int min, const int *want, size_t n)
@@ -155,10 +156,21 @@ static void test_validate(void **state)
     assert_int_equal(llmb_bench_params_validate(&p, &e), LLMB_E_INVAL);
     assert_non_null(strstr(e.msg, "thread count"));
     p.n_threads.v[0] = 2;
+    /* KV cache types are the engine's to know: the plan takes any, llama.cpp's engine refuses one it lacks */
     llmb_str_list_free(&p.type_k);
     llmb_str_list_push(&p.type_k, "q9_9");
-    assert_int_equal(llmb_bench_params_validate(&p, &e), LLMB_E_INVAL);
-    assert_non_null(strstr(e.msg, "q9_9"));
+    assert_int_equal(llmb_bench_params_validate(&p, &e), LLMB_OK);
+    const struct llmb_engine_ops *le = llmb_engine_default();
+    assert_true(le->check != NULL);
+    struct llmb_model_params mp = {.path = "x", .n_gpu_layers = -1};
+    struct llmb_context_params cp = {.n_ctx = 16, .n_batch = 16, .n_ubatch = 16, .type_k = "q9_9", .type_v = "f16"};
+    assert_int_equal(le->check(&mp, &cp, &e), LLMB_E_INVAL);
+    assert_non_null(strstr(e.msg, "unknown KV cache type 'q9_9'"));
+    cp.type_k = "q8_0";
+    cp.type_v = "q4_K"; /* a ggml type, but not one for the KV cache */
+    assert_int_equal(le->check(&mp, &cp, &e), LLMB_E_INVAL);
+    cp.type_v = "q4_0";
+    assert_int_equal(le->check(&mp, &cp, &e), LLMB_OK);
     llmb_str_list_free(&p.type_k);
     llmb_str_list_push(&p.type_k, "q8_0");
     p.n_prompt.v[0] = 0;
