@@ -55,8 +55,19 @@ struct llama_state {
  * printed is kept (per thread) so failures can say why. */
 static _Thread_local char last_log_error[256];
 
+/* What llama.cpp resolved flash attention "auto" to, as its context
+ * creation says in its log ("Flash Attention enabled" / "... set to
+ * disabled"); -1 until it says. There is no API to ask. */
+static int resolved_fa = -1;
+
 static void keep_error(enum ggml_log_level level, const char *text)
 {
+    if (text && strstr(text, "Flash Attention")) {
+        if (strstr(text, "Flash Attention enabled"))
+            resolved_fa = 1;
+        else if (strstr(text, "disabled") || strstr(text, "not supported"))
+            resolved_fa = 0;
+    }
     if (level != GGML_LOG_LEVEL_ERROR || !text || !*text)
         return;
     snprintf(last_log_error, sizeof last_log_error, "%s", text);
@@ -322,6 +333,7 @@ static int eng_context(void *st, const struct llmb_context_params *cp, struct ll
     int rc = to_llama_ctx_params(cp, &p, err);
     if (rc)
         return rc;
+    resolved_fa = -1;
     s->ctx = llama_init_from_model(s->model, p);
     if (!s->ctx)
         return llmb_error_set(err, LLMB_E_ENGINE,
@@ -353,7 +365,7 @@ static int eng_context(void *st, const struct llmb_context_params *cp, struct ll
     ap->n_threads = llama_n_threads(s->ctx);
     snprintf(ap->type_k, sizeof ap->type_k, "%s", ggml_type_name(p.type_k));
     snprintf(ap->type_v, sizeof ap->type_v, "%s", ggml_type_name(p.type_v));
-    ap->flash_attn = cp->flash_attn;
+    ap->flash_attn = cp->flash_attn >= 0 ? cp->flash_attn : resolved_fa; /* applied: auto resolved when said */
     return LLMB_OK;
 }
 

@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# check_layers.sh - the layering rules CI keeps: no header reached through
+# "../" (modules include each other as "module/file.h" from src/ or through
+# include/llmbench/), and no command names an engine (the engine seam: a new
+# engine touches its own file and the registry only).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bad=0
+if grep -rn '#include "\.\./' src include tests; then echo "check_layers: '../' includes above" >&2; bad=1; fi
+if grep -rn '"llama"' src/cli; then echo "check_layers: a command names the llama engine (above)" >&2; bad=1; fi
+[ $bad -eq 0 ] && echo "check_layers: no '../' includes, no engine named in src/cli"
+exit $bad
