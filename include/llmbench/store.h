@@ -34,8 +34,8 @@ struct llmb_store_params {
 struct llmb_store_params llmb_store_default_params(void);
 
 /* Default database: ${XDG_DATA_HOME:-~/.local/share}/llmbench/results.db
- * (the folder is created, see paths.h). */
-int llmb_store_default_path(char *buf, size_t len, struct llmb_error *err);
+ * (its folder is created when create, see paths.h; readers create nothing). */
+int llmb_store_default_path(char *buf, size_t len, int create, struct llmb_error *err);
 
 /* Opens (creating and migrating when writable) the store at path. Refuses,
  * without changing the file: a database from a newer schema, a file that is

@@ -205,6 +205,21 @@ static int check_memory(const struct llmb_bench_params *bp, int force, struct ll
     return LLMB_OK;
 }
 
+/* Before anything runs: no export overwrites a model, the database, the
+ * events log or another export, and every export can be written. */
+static int check_outputs(const struct bench_cli *c, int model_files, struct llmb_error *err)
+{
+    const char *what[MAX_SINKS], *paths[MAX_SINKS];
+    char names[MAX_SINKS][32];
+    for (int i = 0; i < c->n_sinks; i++) {
+        snprintf(names[i], sizeof names[i], "--export-%s", c->sinks[i].format);
+        what[i] = names[i];
+        paths[i] = c->sinks[i].path;
+    }
+    return llmb_cli_run_check_outputs(&c->run, (const char *const *)c->bp.models.v, model_files ? c->bp.models.n : 0,
+                                      what, paths, (size_t)c->n_sinks, err);
+}
+
 /* The plan's identity beyond its instances: what changes the figures. */
 static void plan_extra(const struct bench_cli *c, char *buf, size_t len)
 {
@@ -304,6 +319,8 @@ int llmb_cmd_bench(int argc, char **argv)
         rc = llmb_model_check(c.bp.models.v[i], NULL, &err);
     if (!rc && !strcmp(engine->name, "llama"))
         rc = check_memory(&c.bp, c.force, &err);
+    if (!rc)
+        rc = check_outputs(&c, !strcmp(engine->name, "llama"), &err);
     if (!rc && !(done = calloc(n_inst ? n_inst : 1, 1)))
         rc = llmb_error_set(&err, LLMB_E_NOMEM, "out of memory");
     char extra[256];

@@ -378,6 +378,11 @@ int llmb_cmd_export(int argc, char **argv)
     }
     if (!rc && !c.format)
         c.format = format_of(c.out) ? format_of(c.out) : "json";
+    char db[4096];
+    if (!rc && c.out && !(rc = llmb_cli_store_path(&c.st, db, sizeof db, &err))) {
+        const char *in[] = {db};
+        rc = llmb_output_check(c.out, "-o", in, 1, &err);
+    }
     int exit_code = rc ? LLMB_EXIT_USAGE : LLMB_EXIT_FAIL;
     if (!rc && !(rc = llmb_cli_store_open(&c.st, 1, &s, &err)))
         rc = llmb_store_query(s, &c.st.filter, &v, &n, &err);

@@ -300,6 +300,10 @@ int llmb_cmd_pipeline(int argc, char **argv)
         rc = quality_checks(&c, &shape, &err);
     if (!rc && c.run.no_db && c.run.resume)
         rc = llmb_error_set(&err, LLMB_E_INVAL, "--resume needs the results database (drop --no-db)");
+    if (!rc) { /* --events overwrites no input */
+        const char *in[] = {c.model, c.q.ppl, c.q.suite && strcmp(c.q.suite, "default") ? c.q.suite : NULL};
+        rc = llmb_cli_run_check_outputs(&c.run, in, 3, NULL, NULL, 0, &err);
+    }
     if (rc)
         goto out;
     signal(SIGXFSZ, SIG_IGN);

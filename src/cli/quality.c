@@ -200,6 +200,21 @@ int llmb_cmd_quality(int argc, char **argv)
     if (!rc && files)
         for (size_t i = 0; !rc && i < n; i++)
             rc = llmb_model_check(c->models.v[i], NULL, &err);
+    if (!rc) { /* --save-ref and --events overwrite no input */
+        const char **in = calloc(n + 3, sizeof *in);
+        size_t k = 0;
+        for (size_t i = 0; in && files && i < n; i++)
+            in[k++] = c->models.v[i];
+        if (in) {
+            in[k++] = c->ppl;
+            in[k++] = c->ref;
+            in[k++] = c->suite && strcmp(c->suite, "default") ? c->suite : NULL;
+        }
+        const char *what[] = {"--save-ref"}, *paths[] = {c->save_ref};
+        rc = in ? llmb_cli_run_check_outputs(&q.run, in, k, what, paths, 1, &err)
+                : llmb_error_set(&err, LLMB_E_NOMEM, "out of memory");
+        free(in);
+    }
     if (!rc)
         rc = files ? llmb_qrun_prepare(&qr, c, (const char *const *)c->models.v, n, ref, &err)
                    : llmb_qrun_prepare_unchecked(&qr, c, (const char *const *)c->models.v, n, ref, &err);

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../core/atomic_file.h"
 #include "cli.h"
 #include "runctl.h"
 
@@ -38,6 +39,30 @@ int llmb_cli_run_opt(struct llmb_cli_run *r, int id, const char *name, const cha
     case LLMB_ROPT_TIMEOUT: *rc = llmb_cli_parse_num(name, val, 0.001, 1e7, 0, &r->timeout_s, err); return 1;
     default: return 0;
     }
+}
+
+int llmb_cli_run_check_outputs(const struct llmb_cli_run *r, const char *const *inputs, size_t n_in,
+                               const char *const *what, const char *const *paths, size_t n_out,
+                               struct llmb_error *err)
+{
+    const char **in = calloc(n_in + n_out + 2, sizeof *in);
+    if (!in)
+        return llmb_error_set(err, LLMB_E_NOMEM, "out of memory");
+    size_t n = 0;
+    for (size_t i = 0; i < n_in; i++)
+        in[n++] = inputs[i];
+    char db[4096];
+    if (!r->no_db && llmb_cli_store_path(&r->store_opts, db, sizeof db, NULL) == LLMB_OK)
+        in[n++] = db;
+    int rc = LLMB_OK;
+    if (r->events_path && strcmp(r->events_path, "-") && !(rc = llmb_output_check(r->events_path, "--events", in, n,
+                                                                                   err)))
+        in[n++] = r->events_path;
+    for (size_t i = 0; !rc && i < n_out; i++)
+        if (paths[i] && !(rc = llmb_output_check(paths[i], what[i], in, n, err)))
+            in[n++] = paths[i];
+    free(in);
+    return rc;
 }
 
 static int begin(struct llmb_cli_run *r, const char *cmd, int argc, char **argv, size_t n, const char *extra,

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "../core/atomic_file.h"
 #include "cli.h"
 #include "llmbench/engine.h"
 #include "llmbench/paths.h"
@@ -173,6 +174,11 @@ int llmb_cmd_synth(int argc, char **argv)
     }
     p.output = path;
     if ((rc = llmb_shape_validate(&p.shape, &err))) {
+        llmb_cli_error("%s", err.msg);
+        return LLMB_EXIT_USAGE;
+    }
+    const char *in[] = {c.vocab_file};
+    if (!c.dry && (rc = llmb_output_check(path, "-o", in, 1, &err))) {
         llmb_cli_error("%s", err.msg);
         return LLMB_EXIT_USAGE;
     }

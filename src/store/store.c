@@ -47,10 +47,10 @@ int llmb_store_schema_version(const struct llmb_store *s)
     return s->ops->schema_version(s->state);
 }
 
-int llmb_store_default_path(char *buf, size_t len, struct llmb_error *err)
+int llmb_store_default_path(char *buf, size_t len, int create, struct llmb_error *err)
 {
     char dir[4096];
-    int rc = llmb_path_data_dir(NULL, dir, sizeof dir, err);
+    int rc = llmb_path_data_name(NULL, create, dir, sizeof dir, err);
     if (rc)
         return rc;
     if ((size_t)snprintf(buf, len, "%s/results.db", dir) >= len)

@@ -1707,7 +1707,7 @@ static void test_default_path(void **state)
     snprintf(xdg, sizeof xdg, "%s/data/deep", t.dir);
     setenv("XDG_DATA_HOME", xdg, 1);
     struct llmb_error e = {0};
-    OK(llmb_store_default_path(buf, sizeof buf, &e));
+    OK(llmb_store_default_path(buf, sizeof buf, 1, &e));
     char want[512];
     snprintf(want, sizeof want, "%s/llmbench/results.db", xdg);
     assert_string_equal(buf, want);
@@ -1721,7 +1721,7 @@ static void test_default_path(void **state)
     if (home)
         snprintf(oldhome, sizeof oldhome, "%s", home);
     setenv("HOME", t.dir, 1);
-    OK(llmb_store_default_path(buf, sizeof buf, &e));
+    OK(llmb_store_default_path(buf, sizeof buf, 1, &e));
     snprintf(want, sizeof want, "%s/.local/share/llmbench/results.db", t.dir);
     assert_string_equal(buf, want);
     if (home)
