@@ -130,8 +130,19 @@ const struct llmb_engine_ops *llmb_engine_find(const char *name);
 /* NULL-terminated list of all engines. */
 const struct llmb_engine_ops *const *llmb_engine_list(void);
 
-/* Once per process, before any engine is opened; quiet hides engine logs. */
+/* Once per process, before any engine is opened; quiet hides engine logs.
+ * Also sets GGML_NO_BACKTRACE (ggml attaches no debugger when it aborts) and
+ * routes llama.cpp's aborts (GGML_ABORT, GGML_ASSERT) as below. */
 void llmb_engine_global_init(int quiet);
+
+/* When llama.cpp aborts, its message goes to the handler set here (a program
+ * running the engine in its own process says it once, cleans up and ends);
+ * with none (NULL, what a worker process has), it is written to stderr as
+ * one line, LLMB_ABORT_MARK then the message, for the parent to quote as the
+ * test's reason. A handler that returns lets the process abort. */
+#define LLMB_ABORT_MARK "llmbench-llama-abort: "
+typedef void (*llmb_engine_abort_fn)(const char *message);
+void llmb_engine_set_abort_handler(llmb_engine_abort_fn fn);
 
 #ifdef __cplusplus
 }

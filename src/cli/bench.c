@@ -20,6 +20,7 @@
 #include "llmbench/probe.h"
 #include "llmbench/runner.h"
 #include "opt.h"
+#include "signals.h"
 
 enum {
     O_MODEL = 1, O_PROMPT, O_GEN, O_PG, O_DEPTH, O_BATCH, O_UBATCH, O_CTK, O_CTV, O_THREADS, O_NGL, O_FA,
@@ -291,6 +292,7 @@ int llmb_cmd_bench(int argc, char **argv)
     unsigned char *done = NULL;
     size_t n_inst = 0;
 
+    llmb_cli_signals_catch(); /* from here on Ctrl-C stops the command cleanly */
     int rc = llmb_opt_parse(bench_opts, argc, argv, on_opt, &c, &err);
     if (rc == LLMB_OPT_HELP) {
         llmb_opt_usage(stdout, "llmbench bench -m MODEL [options]",
@@ -371,7 +373,7 @@ done:;
     int rc3 = llmb_cli_run_close(&c.run, &e3);
     if (!rc && rc3)
         rc = rc3, err = e3;
-    if (rc)
+    if (rc && rc != LLMB_E_INTERRUPTED) /* an interruption was told in one line already */
         llmb_cli_error("%s", err.msg[0] ? err.msg : llmb_strerror(rc));
     free(inst);
     free(done);

@@ -2,9 +2,13 @@
 #include <locale.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
+#include "../core/atomic_file.h"
 #include "cli.h"
+#include "llmbench/engine.h"
 #include "llmbench/llmbench.h"
 
 void llmb_cli_error(const char *fmt, ...)
@@ -15,6 +19,22 @@ void llmb_cli_error(const char *fmt, ...)
     vfprintf(stderr, fmt, ap);
     fputc('\n', stderr);
     va_end(ap);
+}
+
+/* llama.cpp aborting in this process (bench --no-isolate, a quantizer's dry
+ * run): one line, no temporary file left, an exit status below 128. The
+ * process state cannot be trusted any more: only async-signal-safe calls. */
+static void on_engine_abort(const char *message)
+{
+    static const char pre[] = "llmbench: error: llama.cpp aborted: ";
+    size_t n = strlen(message);
+    while (n > 0 && (message[n - 1] == '\n' || message[n - 1] == ' '))
+        n--;
+    (void)!write(2, pre, sizeof pre - 1);
+    (void)!write(2, message, n);
+    (void)!write(2, "\n", 1);
+    llmb_atomic_remove_all();
+    _exit(LLMB_EXIT_FAIL);
 }
 
 static const struct {
@@ -46,6 +66,8 @@ static void usage(FILE *f)
 int main(int argc, char **argv)
 {
     setlocale(LC_NUMERIC, "C");
+    setenv("GGML_NO_BACKTRACE", "1", 1); /* ggml attaches no debugger when it aborts */
+    llmb_engine_set_abort_handler(on_engine_abort);
     if (argc < 2) {
         usage(stderr);
         return LLMB_EXIT_USAGE;

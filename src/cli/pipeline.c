@@ -25,6 +25,7 @@
 #include "opt.h"
 #include "quality.h"
 #include "runctl.h"
+#include "signals.h"
 
 enum { O_SHAPE = 1, O_MODEL, O_SEED, O_TYPES, O_OUTDIR, O_PROMPT, O_GEN, O_REPS, O_THREADS, O_NO_REF, O_OUT };
 
@@ -119,6 +120,7 @@ static int shape_reference(const struct pipe_cli *c, char *path, size_t len, str
     if (!c->run.quiet)
         fprintf(stderr, "llmbench: writing synthetic %s (F16) to %s\n", sp.shape.name, path);
     sp.output = path;
+    sp.stop = llmb_cli_signals_catch();
     struct llmb_synth_info info;
     return llmb_synth_write(&sp, &info, err);
 }
@@ -270,6 +272,7 @@ int llmb_cmd_pipeline(int argc, char **argv)
     struct llmb_instance *speed = NULL, *plan = NULL, *left = NULL;
     unsigned char *done = NULL;
     size_t ns = 0, np = 0;
+    llmb_cli_signals_catch();
     int stage = 0, rc = llmb_opt_parse(pipe_opts, argc, argv, on_opt, &c, &err);
     if (rc == LLMB_OPT_HELP) {
         llmb_opt_usage(stdout, "llmbench pipeline (--shape NAME | -m MODEL) [options]",
@@ -312,8 +315,11 @@ int llmb_cmd_pipeline(int argc, char **argv)
     /* 1. the reference model, 2. the ladder */
     stage = 1;
     char ref_path[4096], outdir[4096];
+    int told = 0; /* an interruption was said */
     if (c.shape) {
         rc = shape_reference(&c, ref_path, sizeof ref_path, &err);
+        if (rc == LLMB_E_INTERRUPTED && (told = 1))
+            llmb_cli_interrupted_exit("before any test ran; the synthetic model '%s' was not written", ref_path);
         if (!rc && !c.outdir)
             rc = llmb_path_data_dir("models", outdir, sizeof outdir, &err);
     } else {
@@ -322,9 +328,15 @@ int llmb_cmd_pipeline(int argc, char **argv)
     if (c.outdir)
         snprintf(outdir, sizeof outdir, "%s", c.outdir);
     struct llmb_ladder_item items[LLMB_LADDER_MAX];
+    memset(items, 0, sizeof items);
     if (!rc)
         rc = llmb_ladder_make(ref_path, c.shape || c.outdir ? outdir : NULL, ftypes, nq, (int)c.threads, 0,
-                              !c.run.quiet && isatty(2), items, &err);
+                              !c.run.quiet && isatty(2), llmb_cli_signals_catch(), items, &err);
+    if (rc == LLMB_E_INTERRUPTED && !told) {
+        char kept[2048];
+        llmb_ladder_kept(items, nq, kept, sizeof kept);
+        llmb_cli_interrupted_exit("before any test ran; quantized files kept: %s", kept);
+    }
     if (rc)
         goto out;
     struct variant v[LLMB_LADDER_MAX + 1];
@@ -422,7 +434,7 @@ out:;
     int rc3 = llmb_cli_run_close(&c.run, &e3);
     if (!rc && rc3)
         rc = rc3, err = e3;
-    if (rc)
+    if (rc && rc != LLMB_E_INTERRUPTED) /* an interruption was told in one line already */
         llmb_cli_error("%s", err.msg[0] ? err.msg : llmb_strerror(rc));
     size_t failed = c.run.n_failed;
     llmb_qrun_free(&q);

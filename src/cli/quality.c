@@ -15,6 +15,7 @@
 #include "llmbench/model.h"
 #include "llmbench/probe.h"
 #include "opt.h"
+#include "signals.h"
 #include "output/printer.h"
 #include "quality.h"
 
@@ -167,6 +168,7 @@ int llmb_cmd_quality(int argc, char **argv)
     memset(&qr, 0, sizeof qr);
     unsigned char *done = NULL;
     struct llmb_instance *inst = NULL;
+    llmb_cli_signals_catch(); /* from here on Ctrl-C stops the command cleanly */
     int stage = 0, rc = llmb_opt_parse(q_opts, argc, argv, on_opt, &q, &err);
     if (rc == LLMB_OPT_HELP) {
         llmb_opt_usage(stdout, "llmbench quality -m MODEL[,MODEL...] [--ppl FILE] [--suite default|FILE] [options]",
@@ -254,7 +256,7 @@ int llmb_cmd_quality(int argc, char **argv)
     int rc3 = llmb_cli_run_close(&q.run, &e3);
     if (!rc && rc3)
         rc = rc3, err = e3;
-    if (rc)
+    if (rc && rc != LLMB_E_INTERRUPTED) /* an interruption was told in one line already */
         llmb_cli_error("%s", err.msg[0] ? err.msg : llmb_strerror(rc));
     size_t failed = q.run.n_failed;
     llmb_qrun_free(&qr);
