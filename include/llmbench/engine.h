@@ -44,7 +44,7 @@ struct llmb_context_info {
 
 /* Facts about the loaded model and where it runs. */
 struct llmb_model_info {
-    char     path[1024];
+    char     path[4096];     /* PATH_MAX: a path is never cut */
     char     desc[128];      /* llama.cpp's "llama 1B Q4_K - Medium" */
     char     arch[64];
     char     quant[64];      /* file type name, e.g. "Q4_K - Medium" */

@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "../core/atomic_file.h"
+#include "../output/jvalue.h"
 #include "../output/printer.h"
 #include "cli.h"
 #include "llmbench/output.h"
@@ -77,10 +78,10 @@ static json_t *record_json(const struct llmb_store_record *rec, int answers)
     if (!o)
         return NULL;
     json_object_set_new(o, "run_id", json_integer((json_int_t)rec->run_id));
-    json_object_set_new(o, "instance_key", json_string(rec->instance_key));
-    json_object_set_new(o, "model_sha256", json_string(rec->model_sha256));
-    json_object_set_new(o, "tags", json_string(rec->tags));
-    json_object_set_new(o, "host", json_string(rec->host));
+    json_object_set_new(o, "instance_key", llmb_jstr(rec->instance_key));
+    json_object_set_new(o, "model_sha256", llmb_jstr(rec->model_sha256));
+    json_object_set_new(o, "tags", llmb_jstr(rec->tags));
+    json_object_set_new(o, "host", llmb_jstr(rec->host));
     return o;
 }
 
@@ -92,7 +93,8 @@ static int write_json(FILE *f, const struct llmb_store_record *v, size_t n, int 
         return LLMB_E_IO;
     for (size_t i = 0; i < n; i++) {
         json_t *o = record_json(&v[i], 1);
-        char *s = o ? json_dumps(o, DUMP_FLAGS | (lines ? JSON_COMPACT : JSON_INDENT(2))) : NULL;
+        char *s = o && !llmb_json_escape(o) ? json_dumps(o, DUMP_FLAGS | (lines ? JSON_COMPACT : JSON_INDENT(2)))
+                                            : NULL;
         json_decref(o);
         if (!s)
             return LLMB_E_NOMEM;
@@ -126,7 +128,7 @@ static void sql_value(FILE *f, json_t *v)
     } else if (json_is_boolean(v)) {
         fputc(json_is_true(v) ? '1' : '0', f);
     } else if (json_is_array(v) || json_is_object(v)) {
-        char *s = json_dumps(v, JSON_COMPACT | DUMP_FLAGS);
+        char *s = llmb_json_escape(v) ? NULL : json_dumps(v, JSON_COMPACT | DUMP_FLAGS);
         sql_string(f, s ? s : "");
         free(s);
     } else {

@@ -23,6 +23,7 @@
 #include "llmbench/runner.h"
 #include "llmbench/synth.h"
 #include "opt.h"
+#include "output/jvalue.h"
 #include "quality.h"
 #include "runctl.h"
 #include "signals.h"
@@ -174,7 +175,7 @@ static double rel(double x, double ref)
 
 static json_t *num(double v, int have)
 {
-    return have ? json_real(v) : json_null();
+    return llmb_jnum(v, have);
 }
 
 static int print_table(const struct pipe_cli *c, const struct variant *v, const struct llmb_qrun *q, int quality)
@@ -201,11 +202,11 @@ static int print_table(const struct pipe_cli *c, const struct variant *v, const 
         json_t *all = json_array();
         for (size_t i = 0; i < n; i++) {
             json_t *o = json_object();
-            json_object_set_new(o, "variant", json_string(w[i].label));
-            json_object_set_new(o, "model_filename", json_string(w[i].path));
-            json_object_set_new(o, "quantized_from", v[i].from ? json_string(v[i].from) : json_null());
+            json_object_set_new(o, "variant", llmb_jstr(w[i].label));
+            json_object_set_new(o, "model_filename", llmb_jstr(w[i].path));
+            json_object_set_new(o, "quantized_from", v[i].from ? llmb_jstr(v[i].from) : json_null());
             json_object_set_new(o, "file_size", json_integer((json_int_t)v[i].facts.file_size));
-            json_object_set_new(o, "bpw", json_real(v[i].facts.bpw));
+            json_object_set_new(o, "bpw", llmb_jreal(v[i].facts.bpw));
             json_object_set_new(o, "synthetic", json_boolean(v[i].facts.synthetic));
             json_object_set_new(o, "pp_avg_ts", num(w[i].pp_ts, w[i].have_pp));
             json_object_set_new(o, "pp_stddev_ts", num(w[i].pp_sd, w[i].have_pp));
@@ -221,7 +222,7 @@ static int print_table(const struct pipe_cli *c, const struct variant *v, const 
                 llmb_qrun_json_set(q, i, o, strcmp(c->fmt, "csv") != 0);
             else
                 json_object_set_new(o, "reference", json_boolean(i == q->ref));
-            json_object_set_new(o, "error", w[i].error ? json_string(w[i].error) : json_null());
+            json_object_set_new(o, "error", w[i].error ? llmb_jstr(w[i].error) : json_null());
             json_array_append_new(all, o);
         }
         int rc = llmb_print_objects(all, c->fmt, stdout);

@@ -357,6 +357,7 @@ int llmb_qrun_resume(struct llmb_qrun *q, struct llmb_cli_run *run, const struct
     struct llmb_store_filter f;
     memset(&f, 0, sizeof f);
     f.run_id = run->run_id;
+    f.complete_only = 1;
     struct llmb_store_record *recs = NULL;
     size_t nr = 0;
     if ((rc = llmb_store_query(run->store, &f, &recs, &nr, err)))

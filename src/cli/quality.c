@@ -16,6 +16,7 @@
 #include "llmbench/probe.h"
 #include "opt.h"
 #include "signals.h"
+#include "output/jvalue.h"
 #include "output/printer.h"
 #include "quality.h"
 
@@ -114,14 +115,14 @@ static int print(const struct qcli *q, const struct llmb_qrun *qr)
     for (size_t i = 0; i < qr->n_rows; i++) {
         const struct llmb_qrow *w = &qr->rows[i];
         json_t *o = json_object();
-        json_object_set_new(o, "model_filename", json_string(w->path));
-        json_object_set_new(o, "model_type", json_string(w->have_mi ? w->mi.desc : ""));
-        json_object_set_new(o, "quant_type", json_string(w->have_mi ? w->mi.quant : ""));
+        json_object_set_new(o, "model_filename", llmb_jstr(w->path));
+        json_object_set_new(o, "model_type", llmb_jstr(w->have_mi ? w->mi.desc : ""));
+        json_object_set_new(o, "quant_type", llmb_jstr(w->have_mi ? w->mi.quant : ""));
         json_object_set_new(o, "file_size", w->have_mi ? json_integer((json_int_t)w->mi.file_size) : json_null());
-        json_object_set_new(o, "bpw", w->have_mi ? json_real(w->mi.bpw) : json_null());
+        json_object_set_new(o, "bpw", w->have_mi ? llmb_jreal(w->mi.bpw) : json_null());
         json_object_set_new(o, "synthetic", json_boolean(w->have_mi && w->mi.synthetic));
         llmb_qrun_json_set(qr, i, o, 1);
-        json_object_set_new(o, "error", w->error ? json_string(w->error) : json_null());
+        json_object_set_new(o, "error", w->error ? llmb_jstr(w->error) : json_null());
         json_t *answers = json_object_get(o, "answers");
         if (strcmp(q->c.fmt, "csv") || !qr->have_suite) {
             if (!strcmp(q->c.fmt, "csv"))

@@ -41,7 +41,7 @@ struct llama_state {
     threadpool_free_fn       pool_free;
     int                      n_gpu_layers;
     uint64_t                 file_size;
-    char                     path[1024];
+    char                     path[4096];
 };
 
 /* llama.cpp logs through one process-wide callback; the first error line it

@@ -6,7 +6,9 @@
  * corrupted file and a read-only file are recognised from their header before
  * WAL mode or any migration is applied. Every write takes the write lock up
  * front (BEGIN IMMEDIATE), waiting at most lock_wait_s for another process. */
+#define _GNU_SOURCE /* F_OFD_SETLK */
 #include <errno.h>
+#include <fcntl.h>
 #include <libgen.h>
 #include <math.h>
 #include <pwd.h>
@@ -283,12 +285,48 @@ static void open_immutable(struct llmb_sqlite *s)
         sqlite3_extended_result_codes(s->db, 1);
 }
 
+/* ---- run locks -------------------------------------------------------------- */
+
+/* "<db>.lock": a writer creates it, a reader only opens it when it exists. */
+static void open_run_lock(struct llmb_sqlite *s)
+{
+    char p[4200];
+    snprintf(p, sizeof p, "%s.lock", s->path);
+    s->run_lock_fd = s->readonly ? open(p, O_RDONLY | O_CLOEXEC) : open(p, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    if (s->run_lock_fd < 0 && !s->readonly)
+        s->run_lock_fd = open(p, O_RDONLY | O_CLOEXEC);
+}
+
+static int run_lock(struct llmb_sqlite *s, int64_t id, short type, int cmd)
+{
+    struct flock fl = {.l_type = type, .l_whence = SEEK_SET, .l_start = (off_t)id, .l_len = 1, .l_pid = 0};
+    if (s->run_lock_fd < 0)
+        return -1;
+    if (fcntl(s->run_lock_fd, cmd, &fl) != 0)
+        return -1;
+    return cmd == F_OFD_GETLK ? fl.l_type != F_UNLCK : 0;
+}
+
+int llmb_store_sqlite_run_live(struct llmb_sqlite *s, int64_t id, const char *host, long pid)
+{
+    int held = run_lock(s, id, F_WRLCK, F_OFD_GETLK);
+    if (held >= 0)
+        return held;
+    char me[128];
+    if (gethostname(me, sizeof me) != 0)
+        me[0] = 0;
+    me[sizeof me - 1] = 0;
+    return !strcmp(host, me) && pid > 0 && pid != getpid() && (kill((pid_t)pid, 0) == 0 || errno == EPERM);
+}
+
 static void sq_close(void *state)
 {
     struct llmb_sqlite *s = state;
     if (!s)
         return;
     sqlite3_close(s->db);
+    if (s->run_lock_fd >= 0)
+        close(s->run_lock_fd);
     free(s);
 }
 
@@ -307,6 +345,7 @@ static int sq_open(const char *path, const struct llmb_store_params *p, void **s
         return llmb_error_set(err, LLMB_E_NOMEM, "out of memory");
     snprintf(s->path, sizeof s->path, "%s", path);
     s->readonly = ro;
+    s->run_lock_fd = -1;
     s->lock_wait_s = p->lock_wait_s;
     int flags = ro ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
     int src = sqlite3_open_v2(path, &s->db, flags, NULL);
@@ -347,6 +386,7 @@ static int sq_open(const char *path, const struct llmb_store_params *p, void **s
     sqlite3_exec(s->db, "PRAGMA foreign_keys=ON", NULL, NULL, NULL);
     if (!ro && s->version < llmb_store_schema_latest() && (rc = migrate(s, err)))
         goto fail;
+    open_run_lock(s);
     *state = s;
     return LLMB_OK;
 fail:
@@ -383,7 +423,7 @@ static int add_tags(struct llmb_sqlite *s, int64_t run_id, const char *tags)
     int rc = SQLITE_OK;
     for (const char *p = tags; p && *p && rc == SQLITE_OK;) {
         size_t l = strcspn(p, ",");
-        char t[64];
+        char t[LLMB_TAG_MAX + 1];
         const char *a = p, *b = p + l;
         while (a < b && (*a == ' ' || *a == '\t'))
             a++;
@@ -431,14 +471,17 @@ static int sq_begin_run(void *state, const struct llmb_run_info *ri, int64_t *ru
 {
     struct llmb_sqlite *s = state;
     int rc = tx_begin(s, "starting a run", err);
-    return rc ? rc : finish(s, LLMB_OK, begin_run(s, ri, run_id), "starting a run", err);
+    if (!rc)
+        rc = finish(s, LLMB_OK, begin_run(s, ri, run_id), "starting a run", err);
+    if (!rc)
+        run_lock(s, *run_id, F_WRLCK, F_OFD_SETLK); /* held while this process runs it */
+    return rc;
 }
 
 static int sq_find_resumable(void *state, const char *plan_hash, int64_t *run_id, struct llmb_error *err)
 {
     struct llmb_sqlite *s = state;
-    char me[128], user[64], host[128];
-    who(user, sizeof user, me, sizeof me);
+    char host[128];
     sqlite3_stmt *st;
     *run_id = 0;
     int rc = llmb_store_sqlite_prep(s, &st,
@@ -447,12 +490,9 @@ static int sq_find_resumable(void *state, const char *plan_hash, int64_t *run_id
                                     "s", plan_hash);
     while (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
         llmb_store_sqlite_text(st, 2, host, sizeof host);
-        pid_t pid = (pid_t)sqlite3_column_int64(st, 3);
-        const char *status = (const char *)sqlite3_column_text(st, 1);
-        /* a run still going in another live process on this host is not ours to take */
-        int alive = status && !strcmp(status, "running") && !strcmp(host, me) && pid > 0 && pid != getpid() &&
-                    (kill(pid, 0) == 0 || errno == EPERM);
-        if (!alive) {
+        long pid = (long)sqlite3_column_int64(st, 3);
+        /* a run its process still holds is not ours to take */
+        if (!llmb_store_sqlite_run_live(s, sqlite3_column_int64(st, 0), host, pid)) {
             *run_id = sqlite3_column_int64(st, 0);
             rc = SQLITE_DONE;
             break;
@@ -485,9 +525,16 @@ static int update_run(struct llmb_sqlite *s, int64_t run_id, const char *what, s
 
 static int sq_resume_run(void *state, int64_t run_id, struct llmb_error *err)
 {
-    return update_run(state, run_id, "resuming a run", err,
-                      "UPDATE runs SET status = 'running', finished_at = NULL, pid = ? WHERE id = ?", "II",
-                      (int64_t)getpid(), run_id);
+    struct llmb_sqlite *s = state;
+    if (s->run_lock_fd >= 0 && run_lock(s, run_id, F_WRLCK, F_OFD_SETLK) != 0)
+        return llmb_error_set(err, LLMB_E_IO, "results database '%s': run %lld is still being run by another "
+                              "process (it holds the run's lock); not taking it over", s->path, (long long)run_id);
+    int rc = update_run(state, run_id, "resuming a run", err,
+                        "UPDATE runs SET status = 'running', finished_at = NULL, pid = ? WHERE id = ?", "II",
+                        (int64_t)getpid(), run_id);
+    if (rc)
+        run_lock(s, run_id, F_UNLCK, F_OFD_SETLK);
+    return rc;
 }
 
 static int sq_end_run(void *state, int64_t run_id, int status, struct llmb_error *err)
@@ -496,8 +543,11 @@ static int sq_end_run(void *state, int64_t run_id, int status, struct llmb_error
         return llmb_error_set(err, LLMB_E_INVAL, "bad run status %d", status);
     char now[32];
     llmb_store_now(now, sizeof now);
-    return update_run(state, run_id, "ending a run", err, "UPDATE runs SET status = ?, finished_at = ? WHERE id = ?",
-                      "ssI", llmb_run_status_name(status), status == LLMB_RUN_RUNNING ? NULL : now, run_id);
+    int rc = update_run(state, run_id, "ending a run", err, "UPDATE runs SET status = ?, finished_at = ? WHERE id = ?",
+                        "ssI", llmb_run_status_name(status), status == LLMB_RUN_RUNNING ? NULL : now, run_id);
+    if (status != LLMB_RUN_RUNNING)
+        run_lock(state, run_id, F_UNLCK, F_OFD_SETLK);
+    return rc;
 }
 
 /* ---- results -------------------------------------------------------------- */
@@ -567,10 +617,11 @@ static int put_metric(struct llmb_sqlite *s, int64_t inst, const char *name, con
                                   m->max, m->mean - half, m->mean + half, (int64_t)m->n_outliers);
 }
 
-/* NAN for a figure a result does not have (so it binds NULL). */
+/* NAN for a figure a result does not have (so it binds NULL); a NaN figure
+ * is stored as NULL too (SQLite holds no NaN), an infinite one as it is. */
 static double fig(int have, double v)
 {
-    return have && isfinite(v) ? v : NAN;
+    return have && !isnan(v) ? v : NAN;
 }
 
 /* A file's name without its folders ("" for none). */
@@ -595,13 +646,14 @@ static int put_ppl(struct llmb_sqlite *s, int64_t run_id, int64_t iid, int64_t m
         " VALUES (?, ?, ?, nullif(?, 0), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
     const char *dataset = base_name(q ? q->text_path : NULL), *text_sha = q ? q->text_sha256 : "";
     int n_ctx = p->n_ctx > 0 ? p->n_ctx : q ? q->n_ctx : 0;
-    if (!isfinite(p->ppl)) /* nothing was scored: the instance stands without figures */
+    if (isnan(p->ppl)) /* NaN (nothing scored, or NaN logits): the instance stands without figures; export
+                        * shows ppl null, flagged "ppl=nan" */
         return SQLITE_OK;
     int rc = llmb_store_sqlite_exec(s, sql, "IIIIsssiiIIDDdDDDDDDDDDDDs", run_id, iid, mid, (int64_t)0, "ppl",
                                     dataset, text_sha, n_ctx, p->n_chunks, (int64_t)p->n_scored,
                                     (int64_t)p->n_text_tokens, fig(1, p->seconds), fig(1, p->tokens_per_s), p->ppl,
                                     fig(1, p->ppl_err), NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN, now);
-    if (rc != SQLITE_OK || r->inst.kind != LLMB_WL_KLD || !p->have_kld || !isfinite(p->kld_mean))
+    if (rc != SQLITE_OK || r->inst.kind != LLMB_WL_KLD || !p->have_kld || isnan(p->kld_mean))
         return rc;
     int k = 1;
     return llmb_store_sqlite_exec(s, sql, "IIIIsssiiIIDDdDDDDDDDDDDDs", run_id, iid, mid, ref, "kld", dataset,
