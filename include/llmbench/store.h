@@ -25,6 +25,7 @@ struct llmb_store; /* opaque */
 
 enum llmb_store_flags {
     LLMB_STORE_READONLY = 1, /* never write, never create; fail when the file is absent */
+    LLMB_STORE_NO_CHECK = 2, /* open a damaged file anyway (for llmb_store_check only) */
 };
 
 struct llmb_store_params {
@@ -39,11 +40,16 @@ int llmb_store_default_path(char *buf, size_t len, int create, struct llmb_error
 
 /* Opens (creating and migrating when writable) the store at path. Refuses,
  * without changing the file: a database from a newer schema, a file that is
- * not an llmbench store, a corrupted file; a read-only file unless READONLY.
+ * not an llmbench store, a corrupted file (PRAGMA quick_check on every open,
+ * unless NO_CHECK); a read-only file unless READONLY.
  * On success *out is owned by the caller (llmb_store_close). */
 int  llmb_store_open(const char *path, const struct llmb_store_params *p, struct llmb_store **out,
                      struct llmb_error *err);
 void llmb_store_close(struct llmb_store *s); /* NULL is a no-op */
+/* The database's own check: PRAGMA integrity_check (full) or quick_check.
+ * *report (malloc'd, caller frees) holds "ok" or one problem per line;
+ * returns LLMB_OK whether or not problems were found (*ok says). */
+int  llmb_store_check(struct llmb_store *s, int full, int *ok, char **report, struct llmb_error *err);
 /* Schema version of the open database, and the newest this build knows. */
 int  llmb_store_schema_version(const struct llmb_store *s);
 int  llmb_store_schema_latest(void);
@@ -317,6 +323,7 @@ struct llmb_store_ops {
                       struct llmb_error *err);
     int  (*query)(void *state, const struct llmb_store_filter *f, struct llmb_store_record **out, size_t *n,
                   struct llmb_error *err);
+    int  (*check)(void *state, int full, int *ok, char **report, struct llmb_error *err);
 };
 
 #ifdef __cplusplus

@@ -20,6 +20,7 @@
 #include "cli.h"
 #include "llmbench/output.h"
 #include "record_quality.h"
+#include "signals.h"
 #include "store_cli.h"
 #include "table.h"
 
@@ -395,6 +396,13 @@ int llmb_cmd_export(int argc, char **argv)
         f = af.f;
     if (!rc && (rc = write_all(f, c.format, v, n)))
         llmb_error_set(&err, rc, "cannot write %s output%s%s", c.format, c.out ? " to " : "", c.out ? c.out : "");
+    if (llmb_cli_interrupted()) { /* before the file takes its name */
+        llmb_atomic_abort(&af);
+        llmb_store_records_free(v, n);
+        llmb_store_close(s);
+        return llmb_cli_interrupted_exit("%s", c.out ? "nothing was written (the temporary file was removed)"
+                                                     : "the output is incomplete");
+    }
     if (!rc && c.out)
         rc = llmb_atomic_commit(&af, &err);
     if (!rc && !c.out && fflush(stdout))

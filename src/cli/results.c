@@ -12,10 +12,11 @@
 #include "store_cli.h"
 #include "table.h"
 
-enum { O_INSTANCES = 1 };
+enum { O_INSTANCES = 1, O_CHECK };
 
 static const struct llmb_opt results_opts[] = {
     {O_INSTANCES, "-i,--instances", NULL, NULL, "list test instances instead of runs"},
+    {O_CHECK, "--check", NULL, NULL, "check the database itself (PRAGMA integrity_check): exit 1 and every problem"},
     LLMB_STORE_FILTER_OPTS,
     LLMB_STORE_DB_OPTS,
     {0, NULL, NULL, NULL, NULL},
@@ -23,7 +24,7 @@ static const struct llmb_opt results_opts[] = {
 
 struct results_cli {
     struct llmb_cli_store st;
-    int                   instances;
+    int                   instances, check;
 };
 
 static int on_opt(int id, const char *name, const char *v, void *user, struct llmb_error *err)
@@ -32,8 +33,8 @@ static int on_opt(int id, const char *name, const char *v, void *user, struct ll
     int rc;
     if (llmb_cli_store_opt(&c->st, id, name, v, &rc, err))
         return rc;
-    if (id == O_INSTANCES) {
-        c->instances = 1;
+    if (id == O_INSTANCES || id == O_CHECK) {
+        *(id == O_INSTANCES ? &c->instances : &c->check) = 1;
         return LLMB_OK;
     }
     if (id == -1)
@@ -167,6 +168,18 @@ int llmb_cmd_results(int argc, char **argv)
         return LLMB_EXIT_OK;
     }
     int exit_code = rc ? LLMB_EXIT_USAGE : LLMB_EXIT_FAIL;
+    if (!rc && c.check) { /* the file as SQLite sees it, damaged or not */
+        int ok = 0;
+        char *report = NULL;
+        if (!(rc = llmb_cli_store_open(&c.st, LLMB_STORE_READONLY | LLMB_STORE_NO_CHECK, &s, &err)) &&
+            !(rc = llmb_store_check(s, 1, &ok, &report, &err)))
+            printf("%s\n", ok ? "ok: PRAGMA integrity_check found no problem" : report);
+        free(report);
+        llmb_store_close(s);
+        if (rc)
+            llmb_cli_error("%s", err.msg);
+        return rc ? exit_code : ok ? LLMB_EXIT_OK : LLMB_EXIT_FAIL;
+    }
     if (!rc && !(rc = llmb_cli_store_open(&c.st, 1, &s, &err)))
         rc = c.instances ? print_instances(s, &c.st.filter, &err) : print_runs(s, &c.st.filter, &err);
     llmb_store_close(s);

@@ -182,6 +182,9 @@ int llmb_cli_run_execute(struct llmb_cli_run *r, const struct llmb_engine_ops *e
     xp.n_planned = r->n_planned;
     struct llmb_runner_hooks h = {.on_result = run_result, .on_event = run_event, .user = r};
     int rc = llmb_runner_execute(engine, inst, n, rp, &xp, &h, err);
+    for (size_t i = 0; i < n; i++) /* a worker killed while writing a reference left its temporary */
+        if (inst[i].ref_out)
+            llmb_atomic_remove_stale(inst[i].ref_out);
     llmb_progress_free(r->progress);
     r->progress = NULL;
     if (rc && r->store_err.code && rc == r->store_err.code)

@@ -66,7 +66,7 @@ int llmb_cli_store_open(const struct llmb_cli_store *c, int readonly, struct llm
         p = path;
     }
     struct llmb_store_params sp = llmb_store_default_params();
-    sp.flags = readonly ? LLMB_STORE_READONLY : 0;
+    sp.flags = readonly ? LLMB_STORE_READONLY | (readonly & LLMB_STORE_NO_CHECK) : 0;
     sp.lock_wait_s = c->lock_wait_s;
     return llmb_store_open(p, &sp, out, err);
 }

@@ -52,9 +52,30 @@ static int fail(const struct ctx *c, struct llmb_error *err, const char *fmt, co
                           where, what);
 }
 
+/* llmbench's exports carry bytes that are not UTF-8 in "bytes_hex": {"key": "2f74..."}. */
+static int exact_bytes(json_t *o, const char *k, char *dst, size_t len)
+{
+    json_t *h = json_object_get(json_object_get(o, "bytes_hex"), k);
+    const char *x = json_string_value(h);
+    size_t n = x ? strlen(x) : 0;
+    if (!x || n % 2 || n / 2 >= len)
+        return 0;
+    for (size_t i = 0; i < n / 2; i++) {
+        unsigned v;
+        if (!strchr("0123456789abcdefABCDEF", x[2 * i]) || !strchr("0123456789abcdefABCDEF", x[2 * i + 1]) ||
+            sscanf(x + 2 * i, "%2x", &v) != 1 || v == 0)
+            return 0;
+        dst[i] = (char)v;
+    }
+    dst[n / 2] = 0;
+    return 1;
+}
+
 static int get_str(const struct ctx *c, json_t *o, const char *k, int required, char *dst, size_t len,
                    struct llmb_error *err)
 {
+    if (exact_bytes(o, k, dst, len))
+        return LLMB_OK;
     json_t *v = json_object_get(o, k);
     if (!v && !required) {
         dst[0] = 0;

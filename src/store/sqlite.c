@@ -37,6 +37,9 @@ int llmb_store_sqlite_err(struct llmb_sqlite *s, int rc, const char *what, struc
 {
     const char *m = s->db ? sqlite3_errmsg(s->db) : sqlite3_errstr(rc);
     const char *p = s->path;
+    int sys = s->db ? sqlite3_system_errno(s->db) : 0;
+    if ((rc & 0xff) == SQLITE_IOERR && (sys == ENOSPC || sys == EDQUOT)) /* SQLite says "disk I/O error" */
+        rc = SQLITE_FULL;
     switch (rc & 0xff) {
     case SQLITE_BUSY:
     case SQLITE_LOCKED:
@@ -54,7 +57,8 @@ int llmb_store_sqlite_err(struct llmb_sqlite *s, int rc, const char *what, struc
                               "results database '%s' is corrupted or not a database (%s); it was left untouched", p,
                               m);
     case SQLITE_FULL:
-        return llmb_error_set(err, LLMB_E_IO, "results database '%s': disk full during %s", p, what);
+        return llmb_error_set(err, LLMB_E_IO, "results database '%s': disk full during %s (%s)", p, what,
+                              llmb_errno_text(sys == EDQUOT ? EDQUOT : ENOSPC));
     case SQLITE_CANTOPEN:
         return llmb_error_set(err, LLMB_E_IO, "cannot open results database '%s': %s", p, m);
     default:
@@ -330,6 +334,43 @@ static void sq_close(void *state)
     free(s);
 }
 
+/* PRAGMA quick_check / integrity_check: "ok", or the problems one per line. */
+static int sq_check(void *state, int full, int *ok, char **report, struct llmb_error *err)
+{
+    struct llmb_sqlite *s = state;
+    sqlite3_stmt *st = NULL;
+    size_t len = 0, cap = 256;
+    char *out = malloc(cap);
+    *ok = 0;
+    *report = NULL;
+    if (!out)
+        return llmb_error_set(err, LLMB_E_NOMEM, "out of memory");
+    out[0] = 0;
+    int rc = sqlite3_prepare_v2(s->db, full ? "PRAGMA integrity_check" : "PRAGMA quick_check", -1, &st, NULL);
+    while (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+        const char *t = (const char *)sqlite3_column_text(st, 0);
+        size_t n = t ? strlen(t) : 0;
+        if (len + n + 2 > cap) {
+            char *p = realloc(out, cap = 2 * (len + n + 2));
+            if (!p) {
+                rc = SQLITE_NOMEM;
+                break;
+            }
+            out = p;
+        }
+        len += (size_t)snprintf(out + len, cap - len, "%s%s", len ? "\n" : "", t ? t : "");
+        rc = SQLITE_OK;
+    }
+    sqlite3_finalize(st);
+    if (rc != SQLITE_DONE) {
+        free(out);
+        return llmb_store_sqlite_err(s, rc, full ? "checking its integrity" : "checking it", err);
+    }
+    *ok = !strcmp(out, "ok");
+    *report = out;
+    return LLMB_OK;
+}
+
 static int sq_open(const char *path, const struct llmb_store_params *p, void **state, struct llmb_error *err)
 {
     int ro = (p->flags & LLMB_STORE_READONLY) != 0;
@@ -347,13 +388,21 @@ static int sq_open(const char *path, const struct llmb_store_params *p, void **s
     s->readonly = ro;
     s->run_lock_fd = -1;
     s->lock_wait_s = p->lock_wait_s;
-    int flags = ro ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+    /* A reader that may write the file opens it read-write with query_only:
+     * as the last connection SQLite then removes the -wal and -shm files it
+     * needed, so reading leaves nothing behind; elsewhere it opens read-only. */
+    char d[4096];
+    snprintf(d, sizeof d, "%s", path);
+    int rw_reader = ro && access(path, R_OK | W_OK) == 0 && access(dirname(d), W_OK | X_OK) == 0;
+    int flags = ro && !rw_reader ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | (ro ? 0 : SQLITE_OPEN_CREATE);
     int src = sqlite3_open_v2(path, &s->db, flags, NULL);
     if (src != SQLITE_OK) {
         rc = llmb_store_sqlite_err(s, src, "opening", err);
         goto fail;
     }
     sqlite3_extended_result_codes(s->db, 1);
+    if (rw_reader)
+        sqlite3_exec(s->db, "PRAGMA query_only = 1", NULL, NULL, NULL);
     sqlite3_busy_timeout(s->db, (int)(p->lock_wait_s * 1000.0));
     if (ro && check_header(s, NULL) != LLMB_OK)
         open_immutable(s); /* where that applies; the check below says what is wrong otherwise */
@@ -366,6 +415,20 @@ static int sq_open(const char *path, const struct llmb_store_params *p, void **s
     if (ro && s->version == 0) {
         rc = llmb_error_set(err, LLMB_E_IO, "results database '%s' is empty (no llmbench results yet)", path);
         goto fail;
+    }
+    if (s->version > 0 && !(p->flags & LLMB_STORE_NO_CHECK)) { /* damage is refused, never read past */
+        int ok = 0;
+        char *report = NULL;
+        if ((rc = sq_check(s, 0, &ok, &report, err)))
+            goto fail;
+        if (!ok) {
+            rc = llmb_error_set(err, LLMB_E_IO, "results database '%s' is damaged (quick_check: %.200s%s); it was "
+                                "left untouched ('llmbench results --check --db %s' lists every problem)", path,
+                                report, strchr(report, '\n') ? " ..." : "", path);
+            free(report);
+            goto fail;
+        }
+        free(report);
     }
     if (ro && s->version < llmb_store_schema_latest()) {
         rc = llmb_error_set(err, LLMB_E_IO,
@@ -924,4 +987,5 @@ const struct llmb_store_ops llmb_store_sqlite = {
     .put_quality = sq_put_quality,
     .list_runs = llmb_store_sqlite_list_runs,
     .query = llmb_store_sqlite_query,
+    .check = sq_check,
 };

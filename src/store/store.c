@@ -88,6 +88,11 @@ int llmb_store_open(const char *path, const struct llmb_store_params *p, struct 
     return LLMB_OK;
 }
 
+int llmb_store_check(struct llmb_store *s, int full, int *ok, char **report, struct llmb_error *err)
+{
+    return s->ops->check(s->state, full, ok, report, err);
+}
+
 void llmb_store_close(struct llmb_store *s)
 {
     if (!s)
