@@ -115,7 +115,10 @@ pid_t llmb_child_fork(int *reply_fd, int *err_fd, struct llmb_error *err)
         close(errp[0]);
         dup2(errp[1], 2);
         close(errp[1]);
-        signal(SIGPIPE, SIG_DFL);
+        /* a crash is the child's own: no handler of the parent's (a test harness, a sanitizer) catches it */
+        static const int crash[] = {SIGPIPE, SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT};
+        for (size_t i = 0; i < sizeof crash / sizeof crash[0]; i++)
+            signal(crash[i], SIG_DFL);
         prctl(PR_SET_PDEATHSIG, SIGKILL); /* the child dies with its parent */
         if (getppid() != parent)          /* ... which may be gone already */
             _exit(3);
@@ -247,6 +250,8 @@ int llmb_child_call(llmb_child_fn fn, void *arg, llmb_child_msg_cb on_msg, void 
     while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
         ;
     free(box);
+    if (!rc && stop && *stop) /* Ctrl-C reached the child first */
+        rc = llmb_error_set(err, LLMB_E_INTERRUPTED, "interrupted");
     if (rc)
         return rc;
     if (done && WIFEXITED(status) && WEXITSTATUS(status) == 0)
