@@ -414,7 +414,7 @@ int llmb_cmd_export(int argc, char **argv)
         llmb_cli_error("%s", err.msg[0] ? err.msg : llmb_strerror(rc));
         return exit_code;
     }
-    if (c.out)
+    if (c.out && !af.through)
         fprintf(stderr, "llmbench: wrote %zu results to %s\n", n, c.out);
     return LLMB_EXIT_OK;
 }

@@ -76,7 +76,7 @@ static int finish(int rc)
     int e = errno;
     if (fclose(stdout) != 0 && !bad)
         bad = 1, e = errno;
-    if (bad && rc != 130) {
+    if (bad && rc == 0) { /* (a command that failed said why already) */
         llmb_cli_error("cannot write to standard output: %s", e ? llmb_errno_text(e) : "write error");
         return rc ? rc : LLMB_EXIT_FAIL;
     }
