@@ -117,10 +117,12 @@ static int print_instances(struct llmb_store *s, const struct llmb_store_filter 
         int q = llmb_cli_is_quality(&v[i]);
         char id[24], th[16], b[16], ub[16], kv[40], fa[16], ngl[16], test[96], ts[64], reps[16], rss[32], fig[160];
         snprintf(id, sizeof id, "%lld", (long long)v[i].run_id);
-        snprintf(th, sizeof th, "%d", r->applied.n_threads);
-        snprintf(b, sizeof b, "%d", r->applied.n_batch);
-        snprintf(ub, sizeof ub, "%d", r->applied.n_ubatch);
-        snprintf(kv, sizeof kv, "%s/%s", r->applied.type_k, r->applied.type_v);
+        int asked = r->error && r->applied.n_threads == 0; /* failed before anything was applied */
+        snprintf(th, sizeof th, "%d", asked ? r->inst.n_threads : r->applied.n_threads);
+        snprintf(b, sizeof b, "%d", asked ? r->inst.n_batch : r->applied.n_batch);
+        snprintf(ub, sizeof ub, "%d", asked ? r->inst.n_ubatch : r->applied.n_ubatch);
+        snprintf(kv, sizeof kv, "%s/%s", asked ? r->inst.type_k : r->applied.type_k,
+                 asked ? r->inst.type_v : r->applied.type_v);
         snprintf(fa, sizeof fa, "%s", r->inst.flash_attn == 1 ? "on" : r->inst.flash_attn == 0 ? "off" : "auto");
         snprintf(ngl, sizeof ngl, "%d", r->inst.n_gpu_layers);
         if (q)

@@ -35,6 +35,7 @@ struct ev_wire {
     int32_t  type, i, of;
     uint32_t phase_len, unit_len, text_len;
     double   value, t_ms;
+    uint64_t start_ns; /* instance_started: the worker's clock when the test began (the timeout's origin) */
 };
 
 /* ---- packing ------------------------------------------------------------------- */
@@ -176,6 +177,8 @@ static void child_event(const struct llmb_event *ev, void *user)
     size_t tl = ev->text ? (ev->len ? ev->len : strlen(ev->text)) : 0;
     struct ev_wire w = {.type = ev->type, .i = ev->i, .of = ev->of, .phase_len = (uint32_t)pl,
                         .unit_len = (uint32_t)ul, .text_len = (uint32_t)tl, .value = ev->value, .t_ms = ev->t_ms};
+    if (ev->type == LLMB_EV_INSTANCE_STARTED) /* when the test began (one monotonic clock for both processes) */
+        w.start_ns = llmb_clock_ns();
     c->out.len = 0;
     if (buf_add(&c->out, &w, sizeof w) || buf_add(&c->out, ev->phase, pl) || buf_add(&c->out, ev->unit, ul) ||
         buf_add(&c->out, ev->text, tl))
@@ -301,9 +304,10 @@ static int drain(struct inbox *b, const struct llmb_instance *v, size_t n, const
                                         .phase = w.phase_len ? phase : NULL, .unit = w.unit_len ? unit : NULL,
                                         .text = w.text_len ? q + w.phase_len + w.unit_len : NULL,
                                         .len = w.text_len};
-                if (w.type == LLMB_EV_INSTANCE_STARTED) {
+                if (w.type == LLMB_EV_INSTANCE_STARTED) { /* the timeout runs from the test's start, not from
+                                                            * when this (maybe busy) parent read about it */
                     *next = m.index;
-                    *last_start = llmb_clock_ns();
+                    *last_start = w.start_ns && w.start_ns <= llmb_clock_ns() ? w.start_ns : llmb_clock_ns();
                 }
                 if (w.type >= 0 && w.type < LLMB_EV_COUNT)
                     parent_event(h, &ev, v, m.index, n);

@@ -2,6 +2,7 @@
  * CSV all print this object, so a field is added in one place. Names of
  * llama-bench's fields keep its meaning, so its tools can read ours. */
 #include <math.h>
+#include <stdio.h>
 
 #include "llmbench/llmbench.h"
 #include "jvalue.h"
@@ -39,6 +40,15 @@ json_t *llmb_result_json(const struct llmb_result *r)
     int has_pp = in->n_prompt > 0 && r->pp_ts.n > 0, has_tg = in->n_gen > 0 && r->tg_ts.n > 0;
     double half_pct = r->ts.mean > 0 ? 100.0 * r->ts.ci95_half / r->ts.mean : 0;
     int ok = !r->error, known = ok || m->n_params > 0; /* a failed test has no figures, maybe no model facts */
+    /* a test that failed before its context existed: the configuration asked, as nothing was applied */
+    struct llmb_context_info ap = r->applied;
+    if (!ok && ap.n_threads == 0) {
+        ap.n_batch = in->n_batch;
+        ap.n_ubatch = in->n_ubatch;
+        ap.n_threads = in->n_threads;
+        snprintf(ap.type_k, sizeof ap.type_k, "%s", in->type_k ? in->type_k : "");
+        snprintf(ap.type_v, sizeof ap.type_v, "%s", in->type_v ? in->type_v : "");
+    }
     json_t *o = json_object();
     /* llama-bench's fields */
     json_object_set_new(o, "build_commit", llmb_jstr(m->build_commit));
@@ -50,11 +60,11 @@ json_t *llmb_result_json(const struct llmb_result *r)
     json_object_set_new(o, "model_type", llmb_jstr(m->desc));
     json_object_set_new(o, "model_size", known ? json_integer((json_int_t)m->model_size) : json_null());
     json_object_set_new(o, "model_n_params", known ? json_integer((json_int_t)m->n_params) : json_null());
-    json_object_set_new(o, "n_batch", json_integer(r->applied.n_batch));
-    json_object_set_new(o, "n_ubatch", json_integer(r->applied.n_ubatch));
-    json_object_set_new(o, "n_threads", json_integer(r->applied.n_threads));
-    json_object_set_new(o, "type_k", llmb_jstr(r->applied.type_k));
-    json_object_set_new(o, "type_v", llmb_jstr(r->applied.type_v));
+    json_object_set_new(o, "n_batch", json_integer(ap.n_batch));
+    json_object_set_new(o, "n_ubatch", json_integer(ap.n_ubatch));
+    json_object_set_new(o, "n_threads", json_integer(ap.n_threads));
+    json_object_set_new(o, "type_k", llmb_jstr(ap.type_k));
+    json_object_set_new(o, "type_v", llmb_jstr(ap.type_v));
     json_object_set_new(o, "n_gpu_layers", json_integer(in->n_gpu_layers));
     json_object_set_new(o, "flash_attn", json_integer(in->flash_attn));
     json_object_set_new(o, "devices", llmb_jstr(m->devices));
@@ -75,7 +85,7 @@ json_t *llmb_result_json(const struct llmb_result *r)
     json_object_set_new(o, "file_size", known ? json_integer((json_int_t)m->file_size) : json_null());
     json_object_set_new(o, "bpw", llmb_jnum(m->bpw, known));
     json_object_set_new(o, "synthetic", json_boolean(m->synthetic));
-    json_object_set_new(o, "n_ctx", json_integer(r->applied.n_ctx));
+    json_object_set_new(o, "n_ctx", ok || r->applied.n_ctx ? json_integer(r->applied.n_ctx) : json_null());
     json_object_set_new(o, "load_ms", llmb_jnum(m->load_ms, ok));
     json_object_set_new(o, "peak_rss_bytes", ok ? json_integer((json_int_t)r->peak_rss) : json_null());
     json_object_set_new(o, "reps", json_integer((json_int_t)r->n_samples));
