@@ -203,7 +203,7 @@ int llmb_runner_execute(const struct llmb_engine_ops *engine, const struct llmb_
     int rc = xp->isolate ? llmb_runner_run_isolated(engine, v, n, rp, &h, xp->timeout_s, xp->stop, err)
                          : llmb_runner_run(engine, v, n, rp, &h, err);
     struct llmb_event end = {.type = LLMB_EV_RUN_FINISHED, .n = f.n_planned, .run_id = xp->run_id, .value = NAN,
-                             .status = rc == LLMB_E_INTERRUPTED ? "interrupted" : rc ? "failed" : "complete",
+                             .status = rc == LLMB_E_INTERRUPTED ? "interrupted" : rc || f.n_failed ? "failed" : "complete",
                              .n_done = f.n_done, .n_failed = f.n_failed, .text = rc ? err->msg : NULL};
     frame_event(&end, &f);
     return rc;

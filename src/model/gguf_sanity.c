@@ -5,7 +5,7 @@
  * normalisation epsilon that is not a finite non-negative number, two tokens
  * with the same text (a NUL byte inside a token makes it the text before
  * the NUL), byte tokens that are not "<0xXX>", byte tokens under a "bert"
- * tokenizer. Each check is one pass over what ggml's reader already holds. */
+ * tokenizer, a tokenizer "none". Each check is one pass over what ggml's reader already holds. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -129,6 +129,9 @@ int llmb_gguf_sanity(const struct gguf_context *g, const char *shown, struct llm
     const char *model = "";
     if ((k = gguf_find_key(g, "tokenizer.ggml.model")) >= 0 && gguf_get_kv_type(g, k) == GGUF_TYPE_STRING)
         model = gguf_get_val_str(g, k);
+    if (!strcmp(model, "none") || !strcmp(model, "no_vocab"))
+        return llmb_error_set(err, LLMB_E_MODEL, "model '%s' has no vocabulary (tokenizer.ggml.model '%s'): "
+                              "llama.cpp cannot run it (it would abort or refuse it)", shown, model);
     int64_t ky = gguf_find_key(g, "tokenizer.ggml.token_type");
     if (ky < 0 || gguf_get_kv_type(g, ky) != GGUF_TYPE_ARRAY || gguf_get_arr_type(g, ky) != GGUF_TYPE_INT32)
         return LLMB_OK;

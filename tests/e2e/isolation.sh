@@ -36,6 +36,8 @@ then ok; else bad "failure rows"; fi
 n=$(sqlite3 "$db" "SELECT count(*) FROM test_instances WHERE status='failed' AND error IS NOT NULL")
 m=$(sqlite3 "$db" "SELECT count(*) FROM test_instances WHERE status='complete'")
 [ "$n" = 3 ] && [ "$m" = 7 ] && ok || bad "database: $n failed, $m complete"
+# a run with failed tests is not "complete" (it is resumable: --resume measures them again)
+[ "$(sqlite3 "$db" "SELECT status FROM runs")" = failed ] && ok || bad "run with failures: $(sqlite3 "$db" "SELECT status FROM runs")"
 
 # --- Ctrl-C, then --resume ---------------------------------------------------------
 models="null:tg_us=20000,null:tg_us=20001,null:tg_us=20002,null:tg_us=20003"
