@@ -24,7 +24,7 @@ enum {
     {LLMB_ROPT_TAG, "--tag", "TAG[,TAG]", NULL, "label the stored run (compare and results filter by it)"},         \
     {LLMB_ROPT_EVENTS, "--events", "FILE|-", NULL, "write the run's events as JSON Lines (docs/events.md)"},        \
     {LLMB_ROPT_QUIET, "--quiet", NULL, NULL, "no progress on stderr"},                                           \
-    {LLMB_ROPT_TIMEOUT, "--timeout", "SEC", "none", "a test silent for longer is stopped and recorded as failed"}
+    {LLMB_ROPT_TIMEOUT, "--timeout", "SEC", "none", "a test running longer (from its start) is stopped and recorded as failed"}
 
 struct llmb_cli_run {
     /* settings (flags) */

@@ -57,6 +57,9 @@ interrupt "bench SIGINT" INT 1.5 ".* tests finished and were kept" \
 [ ! -e "$o/b.json" ] && ok || bad "an interrupted bench wrote its export"
 interrupt "bench SIGTERM" TERM 1.5 ".* tests finished and were kept" \
     "$bin" bench --engine null -m null:tg_us=20001 -p 0 -n 8,9,10,11 -r 3 --db "$o/i.db" --export-csv "$o/b.csv"
+interrupt "bench --no-isolate" INT 1.5 ".* tests finished and were kept" \
+    "$bin" bench --engine null -m null:tg_us=20003 -p 0 -n 8,9,10,11 -r 3 --no-isolate --no-db --export-json "$o/ni.json"
+[ ! -e "$o/ni.json" ] && ok || bad "an interrupted bench --no-isolate wrote its export"
 interrupt "bench SIGHUP" HUP 0.3 "(no test had finished|.* tests finished)" \
     "$bin" bench --engine null -m null:tg_us=20002 -p 0 -n 8 -r 10 --no-db --export-md "$o/b.md"
 interrupt "quality --save-ref" INT 1.5 "(no test had finished|.* tests finished)" \
