@@ -78,7 +78,7 @@ struct llmb_context_info {
 
 /* Facts about the loaded model and where it runs. */
 struct llmb_model_info {
-    char     path[1024];
+    char     path[4096];     /* PATH_MAX: a path is never cut */
     char     desc[128];      /* llama.cpp's "llama 1B Q4_K - Medium" */
     char     arch[64];
     char     quant[64];      /* file type name, e.g. "Q4_K - Medium" */
@@ -188,13 +188,23 @@ const char *llmb_engine_names(void);
 const struct llmb_engine_ops *const *llmb_engine_list(void);
 
 /* Once per process, before any engine is opened: every registered
- * engine's global_init (quiet hides engine logs). */
+ * engine's global_init (quiet hides engine logs). Also sets
+ * GGML_NO_BACKTRACE (ggml attaches no debugger when it aborts) and routes
+ * llama.cpp's aborts (GGML_ABORT, GGML_ASSERT) as below. */
 void llmb_engine_global_init(int quiet);
 
 /* preflight of engines whose models are GGUF files: each model sound
  * (llmb_model_check) and, unless force, about its tensors' size of memory
  * available. */
 int llmb_engine_files_preflight(const char *const *models, size_t n, int force, struct llmb_error *err);
+/* When llama.cpp aborts, its message goes to the handler set here (a program
+ * running the engine in its own process says it once, cleans up and ends);
+ * with none (NULL, what a worker process has), it is written to stderr as
+ * one line, LLMB_ABORT_MARK then the message, for the parent to quote as the
+ * test's reason. A handler that returns lets the process abort. */
+#define LLMB_ABORT_MARK "llmbench-llama-abort: "
+typedef void (*llmb_engine_abort_fn)(const char *message);
+void llmb_engine_set_abort_handler(llmb_engine_abort_fn fn);
 
 #ifdef __cplusplus
 }

@@ -42,6 +42,10 @@ int llmb_error_set(struct llmb_error *e, int code, const char *fmt, ...)
 
 const char *llmb_version(void);
 
+/* strerror(e), except that a full disk says so: "disk full (No space left
+ * on device)", "disk full: quota exceeded (...)". */
+const char *llmb_errno_text(int e);
+
 #ifdef __cplusplus
 }
 #endif

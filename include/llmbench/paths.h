@@ -13,6 +13,9 @@ extern "C" {
  * with its parents. */
 int llmb_path_data_dir(const char *sub, char *buf, size_t len, struct llmb_error *err);
 
+/* The same path, created only when create (reading commands create nothing). */
+int llmb_path_data_name(const char *sub, int create, char *buf, size_t len, struct llmb_error *err);
+
 /* mkdir -p */
 int llmb_path_mkdirs(const char *dir, struct llmb_error *err);
 

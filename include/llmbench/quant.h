@@ -37,9 +37,12 @@ struct llmb_quant_params {
     int         n_threads;  /* <= 0: all cores */
     llmb_quant_progress_cb progress;
     void       *user;
+    volatile int *stop;     /* polled (may be NULL): stops, removes the temporary, LLMB_E_INTERRUPTED */
 };
 
-/* Quantizes input to output through llama_model_quantize. */
+/* Quantizes input to output through llama_model_quantize, in a child
+ * process: llama.cpp aborting on the input costs this call (LLMB_E_ENGINE,
+ * its message), not the caller. */
 int llmb_quantize(const struct llmb_quant_params *p, struct llmb_error *err);
 
 /* Per-tensor target types llama.cpp chooses for ftype, in file order:

@@ -47,8 +47,8 @@ struct llmb_runner_hooks {
 /* How a plan is executed (llmb_runner_execute). */
 struct llmb_exec_params {
     int           isolate;     /* 1: a worker process per model configuration */
-    double        timeout_s;   /* isolated: longest silence of a worker in a test (0: none) */
-    volatile int *stop;        /* polled: non-zero stops the run (Ctrl-C) */
+    double        timeout_s;   /* isolated: longest time of a test, from its start (0: none) */
+    volatile int *stop;        /* polled: non-zero stops the run (Ctrl-C); in process: between tests */
     long long     run_id;      /* reported in run_started */
     size_t        n_planned;   /* the whole plan (n may be fewer when resuming) */
     size_t        first_index; /* ... and the index of instances[0] in it */

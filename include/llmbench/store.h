@@ -25,6 +25,7 @@ struct llmb_store; /* opaque */
 
 enum llmb_store_flags {
     LLMB_STORE_READONLY = 1, /* never write, never create; fail when the file is absent */
+    LLMB_STORE_NO_CHECK = 2, /* open a damaged file anyway (for llmb_store_check only) */
 };
 
 struct llmb_store_params {
@@ -34,16 +35,21 @@ struct llmb_store_params {
 struct llmb_store_params llmb_store_default_params(void);
 
 /* Default database: ${XDG_DATA_HOME:-~/.local/share}/llmbench/results.db
- * (the folder is created, see paths.h). */
-int llmb_store_default_path(char *buf, size_t len, struct llmb_error *err);
+ * (its folder is created when create, see paths.h; readers create nothing). */
+int llmb_store_default_path(char *buf, size_t len, int create, struct llmb_error *err);
 
 /* Opens (creating and migrating when writable) the store at path. Refuses,
  * without changing the file: a database from a newer schema, a file that is
- * not an llmbench store, a corrupted file; a read-only file unless READONLY.
+ * not an llmbench store, a corrupted file (PRAGMA quick_check on every open,
+ * unless NO_CHECK); a read-only file unless READONLY.
  * On success *out is owned by the caller (llmb_store_close). */
 int  llmb_store_open(const char *path, const struct llmb_store_params *p, struct llmb_store **out,
                      struct llmb_error *err);
 void llmb_store_close(struct llmb_store *s); /* NULL is a no-op */
+/* The database's own check: PRAGMA integrity_check (full) or quick_check.
+ * *report (malloc'd, caller frees) holds "ok" or one problem per line;
+ * returns LLMB_OK whether or not problems were found (*ok says). */
+int  llmb_store_check(struct llmb_store *s, int full, int *ok, char **report, struct llmb_error *err);
 /* Schema version of the open database, and the newest this build knows. */
 int  llmb_store_schema_version(const struct llmb_store *s);
 int  llmb_store_schema_latest(void);
@@ -79,13 +85,23 @@ struct llmb_run_info {
     const struct llmb_store_hw *hw; /* NULL: llmb_store_hw_detect() */
 };
 
+/* Tags as --tag takes them ("a,b"): each at most LLMB_TAG_MAX bytes of
+ * valid UTF-8, all at most LLMB_TAGS_MAX; refused whole otherwise (never
+ * cut). */
+int llmb_store_tags_check(const char *tags, struct llmb_error *err);
+
 /* Starts a run (status running) and returns its id. */
 int llmb_store_begin_run(struct llmb_store *s, const struct llmb_run_info *ri, int64_t *run_id,
                          struct llmb_error *err);
 /* Latest run with this plan hash that did not complete (interrupted, failed,
- * or running but its process is gone); *run_id = 0 when there is none. */
+ * or running but its process is gone); *run_id = 0 when there is none. A run
+ * whose process still holds its lock is never one (see resume_run). */
 int llmb_store_find_resumable(struct llmb_store *s, const char *plan_hash, int64_t *run_id, struct llmb_error *err);
-/* Marks a run running again (this process) before resuming it. */
+/* Marks a run running again (this process) before resuming it, taking its
+ * lock: refused when another live process holds it. The lock (an OFD lock on
+ * "<database>.lock", one byte per run) is held until end_run or close, so a
+ * live run is never taken over and a run whose process died shows as
+ * interrupted. */
 int llmb_store_resume_run(struct llmb_store *s, int64_t run_id, struct llmb_error *err);
 /* 1 when the instance with this key is stored complete in the run, 0 when
  * it is not, -1 on error (err set). */
@@ -147,7 +163,9 @@ int llmb_store_put_quality(struct llmb_store *s, int64_t run_id, const struct ll
 
 /* ---- identities ----------------------------------------------------------- */
 
-#define LLMB_STORE_KEY_MAX 1400
+#define LLMB_STORE_KEY_MAX 4600 /* room for a model path of PATH_MAX bytes */
+#define LLMB_TAG_MAX 255        /* bytes of one tag */
+#define LLMB_TAGS_MAX 1023      /* bytes of a run's tags, comma-separated */
 
 /* SHA-256 of a GGUF file's header and tensor index (its first data-offset
  * bytes): the model's identity, cheap even for large files. */
@@ -182,11 +200,12 @@ struct llmb_store_filter {
     char    device[128]; /* backend, device, GPU or CPU name */
     char    since[32];   /* run started at or after */
     char    until[32];   /* run started at or before (a bare date: the whole day) */
-    char    tag[64];
+    char    tag[LLMB_TAG_MAX + 1];
     char    host[128];
     char    build[64];   /* llama.cpp build commit prefix */
     char    plan[65];    /* the run's plan hash, exactly (imports: the file's sha256) */
     char    kind[16];    /* workload kind: "speed", "ppl", "kld", "suite"; "": every kind */
+    int     complete_only; /* 1: leave out failed tests (0: they come with r.error set) */
 };
 /* Sets one field by name (run, model, quant, device, since, until, tag, host,
  * build, plan, kind); checks the value. */
@@ -204,21 +223,24 @@ struct llmb_store_run {
     char    llmbench_version[32];
     char    build_commit[64];
     int     build_number;
-    char    tags[256];
+    char    tags[LLMB_TAGS_MAX + 1];
     char    plan_hash[65];
-    size_t  n_planned, n_done;
+    size_t  n_planned, n_done; /* n_done: tests stored, failed ones included */
+    size_t  n_failed;          /* of them, failed (with a reason) */
+    int     process_gone;      /* stored as running, but its process is gone (status says interrupted) */
     struct llmb_store_hw hw;
 };
 int  llmb_store_list_runs(struct llmb_store *s, const struct llmb_store_filter *f, struct llmb_store_run **out,
                           size_t *n, struct llmb_error *err);
 
 /* One stored instance, as the runner delivered it (r), plus where it lives.
- * r's strings and arrays point into the record. */
+ * r's strings and arrays point into the record. A failed test has r.error
+ * (its stored reason), its configuration and no figures. */
 struct llmb_store_record {
     int64_t run_id, instance_id;
     char    instance_key[LLMB_STORE_KEY_MAX];
     char    model_sha256[65];
-    char    tags[256];
+    char    tags[LLMB_TAGS_MAX + 1];
     char    host[128];
     char    type_k[16], type_v[16];
     double  kld, ppl; /* latest quality figures of the model; NAN when none */
@@ -227,9 +249,10 @@ struct llmb_store_record {
     char    dataset[256];        /* the text's name (ppl/kld) */
     char    dataset_sha256[65];
     char    suite[96];           /* the suite's id (suite) */
-    char    ref_model[1024];     /* the reference model's path (kld/suite), "" when none */
+    char    ref_model[4096];     /* the reference model's path (kld/suite), "" when none */
     char    ref_model_sha256[65];
     char    test[96];            /* the stored test name: "pp512", "ppl c512", "suite default" */
+    char    error[1024];         /* why the test failed ("" when it did not): r.error points here */
     /* suite: what answer i answered (items[i], n = r.n_answers: id,
      * category, prompt, check kind; no expected text), and how it was
      * sampled (NAN / -1 / 0 when unknown) */
@@ -305,6 +328,7 @@ struct llmb_store_ops {
                       struct llmb_error *err);
     int  (*query)(void *state, const struct llmb_store_filter *f, struct llmb_store_record **out, size_t *n,
                   struct llmb_error *err);
+    int  (*check)(void *state, int full, int *ok, char **report, struct llmb_error *err);
 };
 
 #ifdef __cplusplus

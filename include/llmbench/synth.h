@@ -47,6 +47,7 @@ struct llmb_synth_params {
     int         dry_run;     /* compute sizes only, write nothing */
     llmb_synth_progress_cb progress;
     void       *user;
+    volatile int *stop;      /* polled (may be NULL): stops, removes the temporary, LLMB_E_INTERRUPTED */
 };
 
 struct llmb_synth_info {

@@ -21,6 +21,7 @@
 #include "llmbench/probe.h"
 #include "llmbench/runner.h"
 #include "opt.h"
+#include "signals.h"
 
 enum {
     O_REPS = 1, O_CI, O_MAX_REPS, O_MAX_TIME, O_NO_WARMUP, O_OUT, O_OUT_ERR, O_EXP_MD, O_EXP_CSV, O_EXP_JSON,
@@ -161,6 +162,21 @@ static int on_result(const struct llmb_result *r, void *user)
     return LLMB_OK;
 }
 
+/* Before anything runs: no export overwrites a model, the database, the
+ * events log or another export, and every export can be written. */
+static int check_outputs(const struct bench_cli *c, int model_files, struct llmb_error *err)
+{
+    const char *what[MAX_SINKS], *paths[MAX_SINKS];
+    char names[MAX_SINKS][32];
+    for (int i = 0; i < c->n_sinks; i++) {
+        snprintf(names[i], sizeof names[i], "--export-%s", c->sinks[i].format);
+        what[i] = names[i];
+        paths[i] = c->sinks[i].path;
+    }
+    return llmb_cli_run_check_outputs(&c->run, (const char *const *)c->bp.models.v, model_files ? c->bp.models.n : 0,
+                                      what, paths, (size_t)c->n_sinks, err);
+}
+
 /* The plan's identity beyond its instances: what changes the figures. */
 static void plan_extra(const struct bench_cli *c, char *buf, size_t len)
 {
@@ -236,6 +252,7 @@ int llmb_cmd_bench(int argc, char **argv)
     unsigned char *done = NULL;
     size_t n_inst = 0;
 
+    llmb_cli_signals_catch(); /* from here on Ctrl-C stops the command cleanly */
     int rc = llmb_opt_parse(bench_opts, argc, argv, on_opt, &c, &err);
     if (rc == LLMB_OPT_HELP) {
         llmb_opt_usage(stdout, "llmbench bench -m MODEL [options]",
@@ -295,6 +312,8 @@ int llmb_cmd_bench(int argc, char **argv)
         rc = llmb_runner_set_priority(c.rp.prio, &err);
     if (!rc && engine->preflight) /* the models' files and memory, as the engine knows them */
         rc = engine->preflight((const char *const *)c.bp.models.v, c.bp.models.n, c.force, &err);
+    if (!rc)
+        rc = check_outputs(&c, (engine->caps & LLMB_ENGINE_MODEL_FILES) != 0, &err);
     if (!rc && !(done = calloc(n_inst ? n_inst : 1, 1)))
         rc = llmb_error_set(&err, LLMB_E_NOMEM, "out of memory");
     char extra[256];
@@ -345,7 +364,7 @@ done:;
     int rc3 = llmb_cli_run_close(&c.run, &e3);
     if (!rc && rc3)
         rc = rc3, err = e3;
-    if (rc)
+    if (rc && rc != LLMB_E_INTERRUPTED) /* an interruption was told in one line already */
         llmb_cli_error("%s", err.msg[0] ? err.msg : llmb_strerror(rc));
     free(inst);
     free(done);

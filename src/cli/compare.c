@@ -92,6 +92,8 @@ struct side {
     size_t n_recs;
     struct group *g;
     size_t n_g;
+    const struct llmb_store_record **failed; /* one per key: the latest failed record */
+    size_t n_failed;
 };
 
 static struct group *find(struct side *s, const char *key)
@@ -104,12 +106,21 @@ static struct group *find(struct side *s, const char *key)
 
 static int group_side(struct side *s, int metric)
 {
-    if (!(s->g = calloc(s->n_recs ? s->n_recs : 1, sizeof *s->g)))
+    if (!(s->g = calloc(s->n_recs ? s->n_recs : 1, sizeof *s->g)) ||
+        !(s->failed = calloc(s->n_recs ? s->n_recs : 1, sizeof *s->failed)))
         return -1;
     for (size_t i = 0; i < s->n_recs; i++) {
         const struct llmb_store_record *rec = &s->recs[i];
         if (rec->r.inst.kind != LLMB_WL_SPEED) /* quality tests have no speed samples */
             continue;
+        if (rec->r.error) { /* oldest first: the latest failure of a key stays */
+            size_t j = 0;
+            while (j < s->n_failed && strcmp(s->failed[j]->instance_key, rec->instance_key))
+                j++;
+            s->failed[j] = rec;
+            s->n_failed += j == s->n_failed;
+            continue;
+        }
         struct group *g = find(s, rec->instance_key);
         if (!g) {
             g = &s->g[s->n_g++];
@@ -136,6 +147,7 @@ static void side_free(struct side *s)
     for (size_t i = 0; s->g && i < s->n_g; i++)
         free(s->g[i].x);
     free(s->g);
+    free(s->failed);
     llmb_store_records_free(s->recs, s->n_recs);
 }
 
@@ -280,6 +292,29 @@ int llmb_cmd_compare(int argc, char **argv)
             n++;
         }
     }
+    /* tests A passed and B failed: a regression whatever the figures say */
+    size_t n_broke = 0;
+    char broke[600] = "";
+    for (size_t i = 0; !rc && i < side[1].n_failed; i++) {
+        const struct llmb_store_record *fb = side[1].failed[i];
+        if (!find(&side[0], fb->instance_key))
+            continue;
+        char test[96];
+        llmb_instance_test_name(&fb->r.inst, test, sizeof test);
+        size_t l = strlen(broke);
+        if (l < sizeof broke)
+            snprintf(broke + l, sizeof broke - l, "%s%s on %.100s (%.120s)", n_broke ? "; " : "", test,
+                     fb->r.model.desc[0] ? fb->r.model.desc : fb->r.model.path, fb->r.error);
+        n_broke++;
+    }
+    if (!rc && n == 0 && n_broke) {
+        printf("A: %s (%zu tests)\nB: %s (%zu tests, %zu failed)\n\n%zu test%s passed in A and failed in B: %s\n",
+               c.expr[0], side[0].n_g, c.expr[1], side[1].n_g, side[1].n_failed, n_broke, n_broke == 1 ? "" : "s",
+               broke);
+        rc = llmb_error_set(&err, LLMB_E_INVAL, "regression: %zu test%s passed in A and failed in B: %s", n_broke,
+                            n_broke == 1 ? "" : "s", broke);
+        goto done;
+    }
     if (!rc && n == 0) {
         exit_code = LLMB_EXIT_USAGE;
         rc = llmb_error_set(&err, LLMB_E_INVAL, "no test of '%s' matches a test of '%s' with %s figures "
@@ -293,7 +328,15 @@ int llmb_cmd_compare(int argc, char **argv)
         goto done;
     }
     if (only_a || side[1].n_g > n)
-        printf("\n%zu tests only in A, %zu only in B (not compared)\n", only_a, side[1].n_g - n);
+        printf("\n%zu tests only in A, %zu only in B (not compared)\n", only_a - n_broke, side[1].n_g - n);
+    if (n_broke)
+        printf("\n%zu test%s passed in A and failed in B: %s\n", n_broke, n_broke == 1 ? "" : "s", broke);
+    for (size_t i = 0; i < side[0].n_failed; i++)
+        if (!find(&side[0], side[0].failed[i]->instance_key) && find(&side[1], side[0].failed[i]->instance_key)) {
+            char test[96];
+            llmb_instance_test_name(&side[0].failed[i]->r.inst, test, sizeof test);
+            printf("%s failed in A and passed in B\n", test);
+        }
     /* the summary: "faster" means a higher rate, or a lower TTFT */
     struct llmb_compare *cs = calloc(n, sizeof *cs);
     if (!cs) {
@@ -329,9 +372,14 @@ int llmb_cmd_compare(int argc, char **argv)
                                         pc->change_pct);
             k++;
         }
-        if (k) {
-            rc = llmb_error_set(&err, LLMB_E_INVAL, "regression: %zu of %zu tests significantly slower by more "
-                                "than %g%%: %s", k, n, c.fail_pct, list);
+        if (k || n_broke) {
+            if (k)
+                rc = llmb_error_set(&err, LLMB_E_INVAL, "regression: %zu of %zu tests significantly slower by more "
+                                    "than %g%%: %s%s%s", k, n, c.fail_pct, list,
+                                    n_broke ? "; and tests that failed in B: " : "", n_broke ? broke : "");
+            else
+                rc = llmb_error_set(&err, LLMB_E_INVAL, "regression: %zu test%s passed in A and failed in B: %s",
+                                    n_broke, n_broke == 1 ? "" : "s", broke);
             goto done;
         }
     }

@@ -61,7 +61,20 @@ struct side {
     size_t n_recs;
     const struct llmb_store_record **g; /* one per key: the latest with the figure */
     size_t n_g;
+    const struct llmb_store_record **failed; /* one per key: the latest failed test of the metric's kinds */
+    size_t n_failed;
 };
+
+/* 1 when a test of this kind would have the metric's figure. */
+static int kind_has(int kind, int metric)
+{
+    switch (metric) {
+    case LLMB_QM_PPL: return kind == LLMB_WL_PPL || kind == LLMB_WL_KLD;
+    case LLMB_QM_KLD:
+    case LLMB_QM_TOP1: return kind == LLMB_WL_KLD;
+    default: return kind == LLMB_WL_SUITE;
+    }
+}
 
 static const struct llmb_store_record *find(const struct side *s, const char *key)
 {
@@ -79,11 +92,19 @@ static int load(struct llmb_store *st, const char *expr, int metric, struct side
         rc = llmb_store_query(st, &f, &s->recs, &s->n_recs, err);
     if (!rc && s->n_recs == 0)
         rc = llmb_error_set(err, LLMB_E_INVAL, "'%s' selects no results", expr);
-    if (!rc && !(s->g = calloc(s->n_recs, sizeof *s->g)))
+    if (!rc && (!(s->g = calloc(s->n_recs, sizeof *s->g)) || !(s->failed = calloc(s->n_recs, sizeof *s->failed))))
         rc = llmb_error_set(err, LLMB_E_NOMEM, "out of memory");
     for (size_t i = 0; !rc && i < s->n_recs; i++) { /* oldest first: a later record of a key replaces it */
         double v, se;
         size_t k, n;
+        if (s->recs[i].r.error && kind_has(s->recs[i].r.inst.kind, metric)) {
+            size_t j = 0;
+            while (j < s->n_failed && strcmp(s->failed[j]->instance_key, s->recs[i].instance_key))
+                j++;
+            s->failed[j] = &s->recs[i];
+            s->n_failed += j == s->n_failed;
+            continue;
+        }
         if (!figure(&s->recs[i], metric, &v, &se, &k, &n))
             continue;
         size_t j = 0;
@@ -203,6 +224,28 @@ int llmb_cli_compare_quality(struct llmb_store *s, const char *ea, const char *e
             n++;
         }
     }
+    /* tests A passed and B failed: a regression whatever the figures say */
+    size_t n_broke = 0;
+    char broke[600] = "";
+    for (size_t i = 0; !rc && i < side[1].n_failed; i++) {
+        const struct llmb_store_record *fb = side[1].failed[i];
+        if (!find(&side[0], fb->instance_key))
+            continue;
+        size_t l = strlen(broke);
+        if (l < sizeof broke)
+            snprintf(broke + l, sizeof broke - l, "%s%s on %.100s (%.120s)", n_broke ? "; " : "", fb->test,
+                     fb->r.model.desc[0] ? fb->r.model.desc : fb->r.model.path, fb->r.error);
+        n_broke++;
+    }
+    if (!rc && n_broke) {
+        only_a -= n_broke;
+        if (n == 0) {
+            printf("%zu test%s passed in A and failed in B: %s\n", n_broke, n_broke == 1 ? "" : "s", broke);
+            rc = llmb_error_set(err, LLMB_E_INVAL, "regression: %zu test%s passed in A and failed in B: %s",
+                                n_broke, n_broke == 1 ? "" : "s", broke);
+            goto done;
+        }
+    }
     if (!rc && n == 0) {
         *usage = 1;
         rc = llmb_error_set(err, LLMB_E_INVAL,
@@ -219,6 +262,8 @@ int llmb_cli_compare_quality(struct llmb_store *s, const char *ea, const char *e
     }
     if (only_a || side[1].n_g > n)
         printf("\n%zu tests only in A, %zu only in B (not compared)\n", only_a, side[1].n_g - n);
+    if (n_broke)
+        printf("\n%zu test%s passed in A and failed in B: %s\n", n_broke, n_broke == 1 ? "" : "s", broke);
     size_t worse = 0, better = 0;
     for (size_t i = 0; i < n; i++)
         if (pairs[i].c.significant && worse_pct(metric, &pairs[i].c) > 0)
@@ -243,12 +288,17 @@ int llmb_cli_compare_quality(struct llmb_store *s, const char *ea, const char *e
         }
         if (k)
             rc = llmb_error_set(err, LLMB_E_INVAL, "regression: %zu of %zu tests significantly worse (%s) by more "
-                                "than %g%%: %s", k, n, units[metric], fail_pct, list);
+                                "than %g%%: %s%s%s", k, n, units[metric], fail_pct, list,
+                                n_broke ? "; and tests that failed in B: " : "", n_broke ? broke : "");
+        else if (n_broke)
+            rc = llmb_error_set(err, LLMB_E_INVAL, "regression: %zu test%s passed in A and failed in B: %s",
+                                n_broke, n_broke == 1 ? "" : "s", broke);
     }
 done:
     free(pairs);
     for (int i = 0; i < 2; i++) {
         free(side[i].g);
+        free(side[i].failed);
         llmb_store_records_free(side[i].recs, side[i].n_recs);
     }
     return rc;

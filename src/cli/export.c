@@ -15,10 +15,12 @@
 #include <string.h>
 
 #include "core/atomic_file.h"
+#include "output/jvalue.h"
 #include "output/printer.h"
 #include "cli.h"
 #include "llmbench/output.h"
 #include "record_quality.h"
+#include "signals.h"
 #include "store_cli.h"
 #include "table.h"
 
@@ -80,10 +82,10 @@ static json_t *record_json(const struct llmb_store_record *rec, int answers)
     if (!o)
         return NULL;
     json_object_set_new(o, "run_id", json_integer((json_int_t)rec->run_id));
-    json_object_set_new(o, "instance_key", json_string(rec->instance_key));
-    json_object_set_new(o, "model_sha256", json_string(rec->model_sha256));
-    json_object_set_new(o, "tags", json_string(rec->tags));
-    json_object_set_new(o, "host", json_string(rec->host));
+    json_object_set_new(o, "instance_key", llmb_jstr(rec->instance_key));
+    json_object_set_new(o, "model_sha256", llmb_jstr(rec->model_sha256));
+    json_object_set_new(o, "tags", llmb_jstr(rec->tags));
+    json_object_set_new(o, "host", llmb_jstr(rec->host));
     return o;
 }
 
@@ -95,7 +97,8 @@ static int write_json(FILE *f, const struct llmb_store_record *v, size_t n, int 
         return LLMB_E_IO;
     for (size_t i = 0; i < n; i++) {
         json_t *o = record_json(&v[i], 1);
-        char *s = o ? json_dumps(o, DUMP_FLAGS | (lines ? JSON_COMPACT : JSON_INDENT(2))) : NULL;
+        char *s = o && !llmb_json_escape(o) ? json_dumps(o, DUMP_FLAGS | (lines ? JSON_COMPACT : JSON_INDENT(2)))
+                                            : NULL;
         json_decref(o);
         if (!s)
             return LLMB_E_NOMEM;
@@ -129,7 +132,7 @@ static void sql_value(FILE *f, json_t *v)
     } else if (json_is_boolean(v)) {
         fputc(json_is_true(v) ? '1' : '0', f);
     } else if (json_is_array(v) || json_is_object(v)) {
-        char *s = json_dumps(v, JSON_COMPACT | DUMP_FLAGS);
+        char *s = llmb_json_escape(v) ? NULL : json_dumps(v, JSON_COMPACT | DUMP_FLAGS);
         sql_string(f, s ? s : "");
         free(s);
     } else {
@@ -388,6 +391,11 @@ int llmb_cmd_export(int argc, char **argv)
     }
     if (!rc && !c.format)
         c.format = format_of(c.out) ? format_of(c.out) : "json";
+    char db[4096];
+    if (!rc && c.out && !(rc = llmb_cli_store_path(&c.st, db, sizeof db, &err))) {
+        const char *in[] = {db};
+        rc = llmb_output_check(c.out, "-o", in, 1, &err);
+    }
     int exit_code = rc ? LLMB_EXIT_USAGE : LLMB_EXIT_FAIL;
     if (!rc && !(rc = llmb_cli_store_open(&c.st, 1, &s, &err)))
         rc = llmb_store_query(s, &c.st.filter, &v, &n, &err);
@@ -398,6 +406,13 @@ int llmb_cmd_export(int argc, char **argv)
         f = af.f;
     if (!rc && (rc = write_all(f, c.format, v, n)))
         llmb_error_set(&err, rc, "cannot write %s output%s%s", c.format, c.out ? " to " : "", c.out ? c.out : "");
+    if (llmb_cli_interrupted()) { /* before the file takes its name */
+        llmb_atomic_abort(&af);
+        llmb_store_records_free(v, n);
+        llmb_store_close(s);
+        return llmb_cli_interrupted_exit("%s", c.out ? "nothing was written (the temporary file was removed)"
+                                                     : "the output is incomplete");
+    }
     if (!rc && c.out)
         rc = llmb_atomic_commit(&af, &err);
     if (!rc && !c.out && fflush(stdout))
@@ -409,7 +424,7 @@ int llmb_cmd_export(int argc, char **argv)
         llmb_cli_error("%s", err.msg[0] ? err.msg : llmb_strerror(rc));
         return exit_code;
     }
-    if (c.out)
+    if (c.out && !af.through)
         fprintf(stderr, "llmbench: wrote %zu results to %s\n", n, c.out);
     return LLMB_EXIT_OK;
 }

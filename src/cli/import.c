@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "signals.h"
 #include "store_cli.h"
 
 enum { O_TAG = 1, O_FORCE };
@@ -41,7 +42,7 @@ static int on_opt(int id, const char *name, const char *v, void *user, struct ll
             return llmb_error_set(err, LLMB_E_INVAL, "at most %d files at once", MAX_FILES);
         c->files[c->n_files++] = v;
         return LLMB_OK;
-    case O_TAG: c->tags = v; return LLMB_OK;
+    case O_TAG: c->tags = v; return llmb_store_tags_check(v, err);
     case O_FORCE: c->force = 1; return LLMB_OK;
     default: return llmb_error_set(err, LLMB_E_INVAL, "unhandled option '%s'", name);
     }
@@ -97,6 +98,12 @@ int llmb_cmd_import(int argc, char **argv)
     llmb_cli_command_line("import", argc, argv, cmd, sizeof cmd);
     for (i = 0; !rc && i < c.n_files; i++) {
         const struct llmb_import *im = &ims[i];
+        if (llmb_cli_interrupted()) { /* each file is one transaction: whole or absent */
+            llmb_store_close(s);
+            for (int k = 0; k < c.n_files; k++)
+                llmb_store_import_free(&ims[k]);
+            return llmb_cli_interrupted_exit("%d of %d files imported, the others not", i, c.n_files);
+        }
         struct llmb_run_info ri = {.command = cmd, .tags = c.tags, .plan_hash = im->file_sha256, .n_planned = im->n,
                                    .source = "llama-bench", .started_at = im->started_at,
                                    .build_commit = im->build_commit, .build_number = im->build_number, .hw = &im->hw};

@@ -7,6 +7,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "core/atomic_file.h"
 #include "ladder.h"
 #include "llmbench/plan.h"
 #include "llmbench/quant.h"
@@ -82,18 +83,20 @@ static int up_to_date(const char *in, const char *out, int ftype, struct llmb_gg
 
 struct prog {
     const char *type;
+    int open; /* a progress line waits for its end */
 };
 
 static void on_progress(int i, int n, void *user)
 {
     struct prog *p = user;
     fprintf(stderr, "\rllmbench: quantize %s: tensor %d/%d", p->type, i, n);
+    p->open = i != n;
     if (i == n)
         fputc('\n', stderr);
 }
 
 int llmb_ladder_make(const char *input, const char *outdir, const int *ftypes, int n, int threads, int force,
-                     int show_progress, struct llmb_ladder_item *items, struct llmb_error *err)
+                     int show_progress, volatile int *stop, struct llmb_ladder_item *items, struct llmb_error *err)
 {
     struct llmb_gguf_facts in;
     int rc = llmb_model_facts(input, &in, err);
@@ -102,24 +105,46 @@ int llmb_ladder_make(const char *input, const char *outdir, const int *ftypes, i
     if (!in.all_float && !(in.file_type >= 0 && llmb_ftype_is_float(in.file_type)))
         return llmb_error_set(err, LLMB_E_INVAL, "'%s' is %s; quantize needs an F32, F16 or BF16 model", input,
                               llmb_ftype_name(in.file_type) ? llmb_ftype_name(in.file_type) : "already quantized");
+    for (int i = 0; i < n; i++)
+        memset(&items[i], 0, sizeof items[i]);
     for (int i = 0; i < n && !rc; i++) {
         struct llmb_ladder_item *it = &items[i];
-        memset(it, 0, sizeof *it);
         it->ftype = ftypes[i];
         llmb_ladder_output(input, outdir, ftypes[i], it->path, sizeof it->path);
+        if (stop && *stop) {
+            rc = llmb_error_set(err, LLMB_E_INTERRUPTED, "interrupted");
+            break;
+        }
         if (!force && up_to_date(input, it->path, ftypes[i], &it->facts))
             continue;
+        const char *in[] = {input};
+        if ((rc = llmb_output_check(it->path, "quantized model", in, 1, err)))
+            break;
         struct prog pr = {.type = llmb_ftype_name(ftypes[i])};
         struct llmb_quant_params qp = {.input = input, .output = it->path, .ftype = ftypes[i], .n_threads = threads,
-                                       .progress = show_progress ? on_progress : NULL, .user = &pr};
+                                       .progress = show_progress ? on_progress : NULL, .user = &pr, .stop = stop};
         struct timespec t0, t1;
         clock_gettime(CLOCK_MONOTONIC, &t0);
         rc = llmb_quantize(&qp, err);
         clock_gettime(CLOCK_MONOTONIC, &t1);
+        if (pr.open)
+            fputc('\n', stderr);
         it->seconds = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
-        it->made = 1;
         if (!rc)
             rc = llmb_model_facts(it->path, &it->facts, err);
+        it->made = !rc;
     }
     return rc;
+}
+
+void llmb_ladder_kept(const struct llmb_ladder_item *items, int n, char *buf, size_t len)
+{
+    size_t k = 0;
+    buf[0] = 0;
+    for (int i = 0; i < n && k < len; i++)
+        if (items[i].made)
+            k += (size_t)snprintf(buf + k, len - k, "%s%s (%s)", k ? ", " : "", llmb_ftype_name(items[i].ftype),
+                                  items[i].path);
+    if (!k)
+        snprintf(buf, len, "none");
 }

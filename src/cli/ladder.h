@@ -23,8 +23,14 @@ int llmb_ladder_parse(const char *spec, int *ftypes, int *n, struct llmb_error *
 void llmb_ladder_output(const char *input, const char *outdir, int ftype, char *buf, size_t len);
 
 /* Quantizes input to every type (threads <= 0: all cores), skipping outputs
- * that exist, are newer than the input and have the type, unless force. */
+ * that exist, are newer than the input and have the type, unless force.
+ * Each quantization runs in a child process (llama.cpp aborting costs it,
+ * not the command); *stop (may be NULL) is polled: LLMB_E_INTERRUPTED, the
+ * file in progress removed, items[i].made / .path say what was kept. */
 int llmb_ladder_make(const char *input, const char *outdir, const int *ftypes, int n, int threads, int force,
-                     int show_progress, struct llmb_ladder_item *items, struct llmb_error *err);
+                     int show_progress, volatile int *stop, struct llmb_ladder_item *items, struct llmb_error *err);
+/* "Q8_0 (path), Q6_K (path)": the items made, for the line an interruption
+ * prints; "none" when none. */
+void llmb_ladder_kept(const struct llmb_ladder_item *items, int n, char *buf, size_t len);
 
 #endif

@@ -23,8 +23,10 @@
 #include "llmbench/runner.h"
 #include "llmbench/synth.h"
 #include "opt.h"
+#include "output/jvalue.h"
 #include "quality.h"
 #include "runctl.h"
+#include "signals.h"
 
 enum { O_SHAPE = 1, O_MODEL, O_SEED, O_TYPES, O_OUTDIR, O_PROMPT, O_GEN, O_REPS, O_THREADS, O_NO_REF, O_OUT };
 
@@ -119,6 +121,7 @@ static int shape_reference(const struct pipe_cli *c, char *path, size_t len, str
     if (!c->run.quiet)
         fprintf(stderr, "llmbench: writing synthetic %s (F16) to %s\n", sp.shape.name, path);
     sp.output = path;
+    sp.stop = llmb_cli_signals_catch();
     struct llmb_synth_info info;
     return llmb_synth_write(&sp, &info, err);
 }
@@ -172,7 +175,7 @@ static double rel(double x, double ref)
 
 static json_t *num(double v, int have)
 {
-    return have ? json_real(v) : json_null();
+    return llmb_jnum(v, have);
 }
 
 static int print_table(const struct pipe_cli *c, const struct variant *v, const struct llmb_qrun *q, int quality)
@@ -199,11 +202,11 @@ static int print_table(const struct pipe_cli *c, const struct variant *v, const 
         json_t *all = json_array();
         for (size_t i = 0; i < n; i++) {
             json_t *o = json_object();
-            json_object_set_new(o, "variant", json_string(w[i].label));
-            json_object_set_new(o, "model_filename", json_string(w[i].path));
-            json_object_set_new(o, "quantized_from", v[i].from ? json_string(v[i].from) : json_null());
+            json_object_set_new(o, "variant", llmb_jstr(w[i].label));
+            json_object_set_new(o, "model_filename", llmb_jstr(w[i].path));
+            json_object_set_new(o, "quantized_from", v[i].from ? llmb_jstr(v[i].from) : json_null());
             json_object_set_new(o, "file_size", json_integer((json_int_t)v[i].facts.file_size));
-            json_object_set_new(o, "bpw", json_real(v[i].facts.bpw));
+            json_object_set_new(o, "bpw", llmb_jreal(v[i].facts.bpw));
             json_object_set_new(o, "synthetic", json_boolean(v[i].facts.synthetic));
             json_object_set_new(o, "pp_avg_ts", num(w[i].pp_ts, w[i].have_pp));
             json_object_set_new(o, "pp_stddev_ts", num(w[i].pp_sd, w[i].have_pp));
@@ -219,7 +222,7 @@ static int print_table(const struct pipe_cli *c, const struct variant *v, const 
                 llmb_qrun_json_set(q, i, o, strcmp(c->fmt, "csv") != 0);
             else
                 json_object_set_new(o, "reference", json_boolean(i == q->ref));
-            json_object_set_new(o, "error", w[i].error ? json_string(w[i].error) : json_null());
+            json_object_set_new(o, "error", w[i].error ? llmb_jstr(w[i].error) : json_null());
             json_array_append_new(all, o);
         }
         int rc = llmb_print_objects(all, c->fmt, stdout);
@@ -270,6 +273,7 @@ int llmb_cmd_pipeline(int argc, char **argv)
     struct llmb_instance *speed = NULL, *plan = NULL, *left = NULL;
     unsigned char *done = NULL;
     size_t ns = 0, np = 0;
+    llmb_cli_signals_catch();
     int stage = 0, rc = llmb_opt_parse(pipe_opts, argc, argv, on_opt, &c, &err);
     if (rc == LLMB_OPT_HELP) {
         llmb_opt_usage(stdout, "llmbench pipeline (--shape NAME | -m MODEL) [options]",
@@ -300,6 +304,10 @@ int llmb_cmd_pipeline(int argc, char **argv)
         rc = quality_checks(&c, &shape, &err);
     if (!rc && c.run.no_db && c.run.resume)
         rc = llmb_error_set(&err, LLMB_E_INVAL, "--resume needs the results database (drop --no-db)");
+    if (!rc) { /* --events overwrites no input */
+        const char *in[] = {c.model, c.q.ppl, c.q.suite && strcmp(c.q.suite, "default") ? c.q.suite : NULL};
+        rc = llmb_cli_run_check_outputs(&c.run, in, 3, NULL, NULL, 0, &err);
+    }
     if (rc)
         goto out;
     signal(SIGXFSZ, SIG_IGN);
@@ -308,8 +316,11 @@ int llmb_cmd_pipeline(int argc, char **argv)
     /* 1. the reference model, 2. the ladder */
     stage = 1;
     char ref_path[4096], outdir[4096];
+    int told = 0; /* an interruption was said */
     if (c.shape) {
         rc = shape_reference(&c, ref_path, sizeof ref_path, &err);
+        if (rc == LLMB_E_INTERRUPTED && (told = 1))
+            llmb_cli_interrupted_exit("before any test ran; the synthetic model '%s' was not written", ref_path);
         if (!rc && !c.outdir)
             rc = llmb_path_data_dir("models", outdir, sizeof outdir, &err);
     } else {
@@ -318,9 +329,15 @@ int llmb_cmd_pipeline(int argc, char **argv)
     if (c.outdir)
         snprintf(outdir, sizeof outdir, "%s", c.outdir);
     struct llmb_ladder_item items[LLMB_LADDER_MAX];
+    memset(items, 0, sizeof items);
     if (!rc)
         rc = llmb_ladder_make(ref_path, c.shape || c.outdir ? outdir : NULL, ftypes, nq, (int)c.threads, 0,
-                              !c.run.quiet && isatty(2), items, &err);
+                              !c.run.quiet && isatty(2), llmb_cli_signals_catch(), items, &err);
+    if (rc == LLMB_E_INTERRUPTED && !told) {
+        char kept[2048];
+        llmb_ladder_kept(items, nq, kept, sizeof kept);
+        llmb_cli_interrupted_exit("before any test ran; quantized files kept: %s", kept);
+    }
     if (rc)
         goto out;
     struct variant v[LLMB_LADDER_MAX + 1];
@@ -418,7 +435,7 @@ out:;
     int rc3 = llmb_cli_run_close(&c.run, &e3);
     if (!rc && rc3)
         rc = rc3, err = e3;
-    if (rc)
+    if (rc && rc != LLMB_E_INTERRUPTED) /* an interruption was told in one line already */
         llmb_cli_error("%s", err.msg[0] ? err.msg : llmb_strerror(rc));
     size_t failed = c.run.n_failed;
     llmb_qrun_free(&q);

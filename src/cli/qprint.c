@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "output/jvalue.h"
 #include "output/printer.h"
 #include "quality.h"
 
@@ -125,7 +126,7 @@ void llmb_qrun_print_md(const struct llmb_qrun *q, int speed, int answers, FILE 
 
 static json_t *num(double v, int have)
 {
-    return have && isfinite(v) ? json_real(v) : json_null();
+    return llmb_jnum(v, have);
 }
 
 void llmb_qrun_json_set(const struct llmb_qrun *q, size_t i, json_t *o, int with_answers)
@@ -157,7 +158,7 @@ void llmb_qrun_json_set(const struct llmb_qrun *q, size_t i, json_t *o, int with
     json_object_set_new(o, "top1_err", num(p->top1_err, k));
     json_object_set_new(o, "rms_dp", num(p->rms_dp, k));
     json_object_set_new(o, "rms_dp_err", num(p->rms_dp_err, k));
-    json_object_set_new(o, "suite", su && q->have_suite ? json_string(q->suite.name) : json_null());
+    json_object_set_new(o, "suite", su && q->have_suite ? llmb_jstr(q->suite.name) : json_null());
     json_object_set_new(o, "suite_passed", su ? json_integer(s.n_pass) : json_null());
     json_object_set_new(o, "suite_checked", su ? json_integer(s.n_checked) : json_null());
     json_object_set_new(o, "suite_pass_rate", num((double)s.n_pass / (s.n_checked ? s.n_checked : 1), su && s.n_checked));
@@ -199,6 +200,10 @@ int llmb_print_objects(json_t *rows, const char *fmt, FILE *f)
     size_t flags = JSON_REAL_PRECISION(10) | JSON_ENSURE_ASCII, i;
     json_t *o;
     int bad = 0;
+    json_array_foreach(rows, i, o) /* non-finite numbers: null, named in "nonfinite" (the last column) */
+        llmb_json_finish(o);
+    if (strcmp(fmt, "csv") && llmb_json_escape(rows)) /* bytes JSON cannot hold: escaped, kept in raw_hex */
+        return LLMB_E_NOMEM;
     if (!strcmp(fmt, "json")) {
         bad |= json_dumpf(rows, f, flags | JSON_INDENT(2)) != 0;
         bad |= fputc('\n', f) == EOF;

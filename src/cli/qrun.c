@@ -2,7 +2,10 @@
  * checks before anything runs, the family plan and its reference file,
  * resuming, and the rows kept for the tables. The measuring itself is the
  * runner's (workloads ppl, kld, suite), in workers like every test. */
+#include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,6 +13,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "core/atomic_file.h"
 #include "core/sha256.h"
 #include "llmbench/model.h"
 #include "llmbench/paths.h"
@@ -211,6 +215,26 @@ static int stored_ref_path(const struct llmb_qrun *q, const char *model, int thr
     return LLMB_OK;
 }
 
+/* The temporary references of processes that are gone ("llmbench-ref.<pid>.ref"). */
+static void remove_stale_refs(const char *dir)
+{
+    DIR *d = opendir(dir);
+    struct dirent *e;
+    while (d && (e = readdir(d))) {
+        long pid;
+        int used = 0;
+        if (sscanf(e->d_name, "llmbench-ref.%ld.ref%n", &pid, &used) == 1 && !e->d_name[used] && pid > 0 &&
+            pid != getpid() && kill((pid_t)pid, 0) != 0 && errno == ESRCH) {
+            char p[4400];
+            snprintf(p, sizeof p, "%s/%s", dir, e->d_name);
+            unlink(p);
+            llmb_atomic_remove_stale(p);
+        }
+    }
+    if (d)
+        closedir(d);
+}
+
 int llmb_qrun_build(struct llmb_qrun *q, const struct llmb_quality_cli *c, int n_threads, int stored,
                     struct llmb_error *err)
 {
@@ -224,10 +248,12 @@ int llmb_qrun_build(struct llmb_qrun *q, const struct llmb_quality_cli *c, int n
     if (!ref_out && c->ppl && !c->ref && q->n_rows > 1) {
         if (stored) {
             rc = stored_ref_path(q, models[q->ref], n_threads, q->ref_path, sizeof q->ref_path, err);
-        } else {
+        } else { /* named by this process, so the next run finds it when a SIGKILL left it */
             const char *d = getenv("TMPDIR");
-            snprintf(q->ref_path, sizeof q->ref_path, "%s/llmbench-ref.XXXXXX", d && *d ? d : "/tmp");
-            int fd = mkstemp(q->ref_path);
+            remove_stale_refs(d && *d ? d : "/tmp");
+            snprintf(q->ref_path, sizeof q->ref_path, "%s/llmbench-ref.%ld.ref", d && *d ? d : "/tmp",
+                     (long)getpid());
+            int fd = open(q->ref_path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
             if (fd < 0)
                 rc = llmb_error_set(err, LLMB_E_IO, "cannot create a temporary reference file in %s: %s",
                                     d && *d ? d : "/tmp", strerror(errno));
@@ -357,6 +383,7 @@ int llmb_qrun_resume(struct llmb_qrun *q, struct llmb_cli_run *run, const struct
     struct llmb_store_filter f;
     memset(&f, 0, sizeof f);
     f.run_id = run->run_id;
+    f.complete_only = 1;
     struct llmb_store_record *recs = NULL;
     size_t nr = 0;
     if ((rc = llmb_store_query(run->store, &f, &recs, &nr, err)))

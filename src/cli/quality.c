@@ -15,6 +15,8 @@
 #include "llmbench/model.h"
 #include "llmbench/probe.h"
 #include "opt.h"
+#include "signals.h"
+#include "output/jvalue.h"
 #include "output/printer.h"
 #include "quality.h"
 
@@ -114,14 +116,14 @@ static int print(const struct qcli *q, const struct llmb_qrun *qr)
     for (size_t i = 0; i < qr->n_rows; i++) {
         const struct llmb_qrow *w = &qr->rows[i];
         json_t *o = json_object();
-        json_object_set_new(o, "model_filename", json_string(w->path));
-        json_object_set_new(o, "model_type", json_string(w->have_mi ? w->mi.desc : ""));
-        json_object_set_new(o, "quant_type", json_string(w->have_mi ? w->mi.quant : ""));
+        json_object_set_new(o, "model_filename", llmb_jstr(w->path));
+        json_object_set_new(o, "model_type", llmb_jstr(w->have_mi ? w->mi.desc : ""));
+        json_object_set_new(o, "quant_type", llmb_jstr(w->have_mi ? w->mi.quant : ""));
         json_object_set_new(o, "file_size", w->have_mi ? json_integer((json_int_t)w->mi.file_size) : json_null());
-        json_object_set_new(o, "bpw", w->have_mi ? json_real(w->mi.bpw) : json_null());
+        json_object_set_new(o, "bpw", w->have_mi ? llmb_jreal(w->mi.bpw) : json_null());
         json_object_set_new(o, "synthetic", json_boolean(w->have_mi && w->mi.synthetic));
         llmb_qrun_json_set(qr, i, o, 1);
-        json_object_set_new(o, "error", w->error ? json_string(w->error) : json_null());
+        json_object_set_new(o, "error", w->error ? llmb_jstr(w->error) : json_null());
         json_t *answers = json_object_get(o, "answers");
         if (strcmp(q->c.fmt, "csv") || !qr->have_suite) {
             if (!strcmp(q->c.fmt, "csv"))
@@ -168,6 +170,7 @@ int llmb_cmd_quality(int argc, char **argv)
     memset(&qr, 0, sizeof qr);
     unsigned char *done = NULL;
     struct llmb_instance *inst = NULL;
+    llmb_cli_signals_catch(); /* from here on Ctrl-C stops the command cleanly */
     int stage = 0, rc = llmb_opt_parse(q_opts, argc, argv, on_opt, &q, &err);
     if (rc == LLMB_OPT_HELP) {
         llmb_opt_usage(stdout, "llmbench quality -m MODEL[,MODEL...] [--ppl FILE] [--suite default|FILE] [options]",
@@ -200,6 +203,21 @@ int llmb_cmd_quality(int argc, char **argv)
     }
     if (!rc && engine->preflight)
         rc = engine->preflight((const char *const *)c->models.v, n, c->force, &err);
+    if (!rc) { /* --save-ref and --events overwrite no input */
+        const char **in = calloc(n + 3, sizeof *in);
+        size_t k = 0;
+        for (size_t i = 0; in && files && i < n; i++)
+            in[k++] = c->models.v[i];
+        if (in) {
+            in[k++] = c->ppl;
+            in[k++] = c->ref;
+            in[k++] = c->suite && strcmp(c->suite, "default") ? c->suite : NULL;
+        }
+        const char *what[] = {"--save-ref"}, *paths[] = {c->save_ref};
+        rc = in ? llmb_cli_run_check_outputs(&q.run, in, k, what, paths, 1, &err)
+                : llmb_error_set(&err, LLMB_E_NOMEM, "out of memory");
+        free(in);
+    }
     if (!rc)
         rc = files ? llmb_qrun_prepare(&qr, c, (const char *const *)c->models.v, n, ref, &err)
                    : llmb_qrun_prepare_unchecked(&qr, c, (const char *const *)c->models.v, n, ref, &err);
@@ -239,7 +257,7 @@ int llmb_cmd_quality(int argc, char **argv)
     int rc3 = llmb_cli_run_close(&q.run, &e3);
     if (!rc && rc3)
         rc = rc3, err = e3;
-    if (rc)
+    if (rc && rc != LLMB_E_INTERRUPTED) /* an interruption was told in one line already */
         llmb_cli_error("%s", err.msg[0] ? err.msg : llmb_strerror(rc));
     size_t failed = q.run.n_failed;
     llmb_qrun_free(&qr);

@@ -12,6 +12,7 @@
 #include "llmbench/engine.h"
 #include "llmbench/quant.h"
 #include "opt.h"
+#include "signals.h"
 
 enum { O_MODEL = 1, O_TYPES, O_OUTDIR, O_THREADS, O_FORCE, O_QUIET };
 
@@ -74,9 +75,16 @@ int llmb_cmd_quantize(int argc, char **argv)
         return LLMB_EXIT_USAGE;
     }
     signal(SIGXFSZ, SIG_IGN);
+    volatile int *stop = llmb_cli_signals_catch();
     llmb_engine_global_init(1);
     struct llmb_ladder_item items[LLMB_LADDER_MAX];
-    rc = llmb_ladder_make(c.model, c.outdir, ftypes, n, c.threads, c.force, !c.quiet && isatty(2), items, &err);
+    rc = llmb_ladder_make(c.model, c.outdir, ftypes, n, c.threads, c.force, !c.quiet && isatty(2), stop, items,
+                          &err);
+    if (rc == LLMB_E_INTERRUPTED || (!rc && llmb_cli_interrupted())) {
+        char kept[2048];
+        llmb_ladder_kept(items, n, kept, sizeof kept);
+        return llmb_cli_interrupted_exit("quantized files kept: %s; the one in progress was removed", kept);
+    }
     if (rc) {
         llmb_cli_error("%s", err.msg);
         return rc == LLMB_E_INVAL || rc == LLMB_E_MODEL ? LLMB_EXIT_USAGE : LLMB_EXIT_FAIL;

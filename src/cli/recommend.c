@@ -306,7 +306,7 @@ int llmb_cmd_recommend(int argc, char **argv)
     }
     int exit_code = rc ? LLMB_EXIT_USAGE : LLMB_EXIT_FAIL;
     if (!rc && !(rc = llmb_cli_store_open(&c.st, 1, &s, &err)))
-        rc = llmb_store_query(s, &c.st.filter, &v, &n, &err);
+        rc = llmb_store_query(s, (c.st.filter.complete_only = 1, &c.st.filter), &v, &n, &err);
     if (!rc && n == 0)
         rc = llmb_error_set(&err, LLMB_E_INVAL, "no results match: nothing to recommend from");
     if (!rc && !(cands = gather(v, n, &nc)))

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "llmbench/llmbench.h"
+#include "output/jvalue.h"
 #include "record_quality.h"
 
 void llmb_cli_suite_tally(const struct llmb_result *r, struct llmb_suite_tally *t)
@@ -34,14 +35,16 @@ int llmb_cli_is_quality(const struct llmb_store_record *rec)
     return k == LLMB_WL_PPL || k == LLMB_WL_KLD || k == LLMB_WL_SUITE;
 }
 
+/* A stored figure: NULL (read as NaN) is unknown; an infinity is flagged in
+ * "nonfinite" (a NaN is stored as NULL: see the ppl below). */
 static json_t *num(double v)
 {
-    return isfinite(v) ? json_real(v) : json_null();
+    return isnan(v) ? json_null() : llmb_jreal(v);
 }
 
 static json_t *str(const char *s)
 {
-    return s && *s ? json_string(s) : json_null();
+    return s && *s ? llmb_jstr(s) : json_null();
 }
 
 static json_t *count(long v)
@@ -60,9 +63,9 @@ static json_t *answers_json(const struct llmb_store_record *rec)
         json_object_set_new(o, "id", str(it ? it->id : NULL));
         json_object_set_new(o, "category", str(it ? it->category : NULL));
         json_object_set_new(o, "prompt", str(it ? it->prompt : NULL));
-        json_object_set_new(o, "response", json_string(x->response ? x->response : ""));
+        json_object_set_new(o, "response", llmb_jstr(x->response ? x->response : ""));
         json_object_set_new(o, "pass", x->pass < 0 ? json_null() : json_boolean(x->pass));
-        json_object_set_new(o, "similarity", x->similarity >= 0 ? json_real(x->similarity) : json_null());
+        json_object_set_new(o, "similarity", x->similarity >= 0 ? llmb_jreal(x->similarity) : json_null());
         json_object_set_new(o, "tokens", json_integer(x->n_gen));
         json_object_set_new(o, "prompt_tokens", json_integer(x->n_prompt));
         json_object_set_new(o, "ttft_ms", num(x->ttft_ms));
@@ -86,43 +89,48 @@ json_t *llmb_cli_quality_json(const struct llmb_store_record *rec, int answers)
     const struct llmb_model_info *m = &r->model;
     const struct llmb_ppl_result *p = &r->ppl;
     int kind = r->inst.kind, ppl = kind == LLMB_WL_PPL || kind == LLMB_WL_KLD, kld = ppl && p->have_kld;
-    int suite = kind == LLMB_WL_SUITE;
+    int suite = kind == LLMB_WL_SUITE, ok = !r->error, known = ok || m->n_params > 0;
+    ppl &= ok;
+    kld &= ok;
+    suite &= ok;
     struct llmb_suite_tally t;
     llmb_cli_suite_tally(r, &t);
     json_t *o = json_object();
     if (!o)
         return NULL;
-    json_object_set_new(o, "kind", json_string(llmb_workload_kind_name(kind)));
-    json_object_set_new(o, "test", json_string(rec->test));
+    json_object_set_new(o, "kind", llmb_jstr(llmb_workload_kind_name(kind)));
+    json_object_set_new(o, "test", llmb_jstr(rec->test));
     /* the model and the engine, with bench's (llama-bench's) names */
-    json_object_set_new(o, "build_commit", json_string(m->build_commit));
+    json_object_set_new(o, "build_commit", llmb_jstr(m->build_commit));
     json_object_set_new(o, "build_number", json_integer(m->build_number));
-    json_object_set_new(o, "cpu_info", json_string(m->cpu_info));
-    json_object_set_new(o, "gpu_info", json_string(m->gpu_info));
-    json_object_set_new(o, "backends", json_string(m->backends));
-    json_object_set_new(o, "model_filename", json_string(r->inst.model ? r->inst.model : m->path));
-    json_object_set_new(o, "model_type", json_string(m->desc));
-    json_object_set_new(o, "model_size", json_integer((json_int_t)m->model_size));
-    json_object_set_new(o, "model_n_params", json_integer((json_int_t)m->n_params));
+    json_object_set_new(o, "cpu_info", llmb_jstr(m->cpu_info));
+    json_object_set_new(o, "gpu_info", llmb_jstr(m->gpu_info));
+    json_object_set_new(o, "backends", llmb_jstr(m->backends));
+    json_object_set_new(o, "model_filename", llmb_jstr(r->inst.model ? r->inst.model : m->path));
+    json_object_set_new(o, "model_type", llmb_jstr(m->desc));
+    json_object_set_new(o, "model_size", known ? json_integer((json_int_t)m->model_size) : json_null());
+    json_object_set_new(o, "model_n_params", known ? json_integer((json_int_t)m->n_params) : json_null());
     json_object_set_new(o, "n_batch", json_integer(r->applied.n_batch));
     json_object_set_new(o, "n_ubatch", json_integer(r->applied.n_ubatch));
     json_object_set_new(o, "n_threads", json_integer(r->applied.n_threads));
-    json_object_set_new(o, "type_k", json_string(r->applied.type_k));
-    json_object_set_new(o, "type_v", json_string(r->applied.type_v));
+    json_object_set_new(o, "type_k", llmb_jstr(r->applied.type_k));
+    json_object_set_new(o, "type_v", llmb_jstr(r->applied.type_v));
     json_object_set_new(o, "n_gpu_layers", json_integer(r->inst.n_gpu_layers));
     json_object_set_new(o, "flash_attn", json_integer(r->inst.flash_attn));
-    json_object_set_new(o, "devices", json_string(m->devices));
-    json_object_set_new(o, "test_time", json_string(r->test_time));
-    json_object_set_new(o, "llmbench_version", json_string(llmb_version()));
-    json_object_set_new(o, "model_arch", json_string(m->arch));
-    json_object_set_new(o, "quant_type", json_string(m->quant));
-    json_object_set_new(o, "file_size", json_integer((json_int_t)m->file_size));
-    json_object_set_new(o, "bpw", json_real(m->bpw));
+    json_object_set_new(o, "devices", llmb_jstr(m->devices));
+    json_object_set_new(o, "test_time", llmb_jstr(r->test_time));
+    json_object_set_new(o, "error", r->error ? llmb_jstr(r->error) : json_null());
+    json_object_set_new(o, "llmbench_version", llmb_jstr(llmb_version()));
+    json_object_set_new(o, "model_arch", llmb_jstr(m->arch));
+    json_object_set_new(o, "quant_type", llmb_jstr(m->quant));
+    json_object_set_new(o, "file_size", known ? json_integer((json_int_t)m->file_size) : json_null());
+    json_object_set_new(o, "bpw", known ? llmb_jreal(m->bpw) : json_null());
     json_object_set_new(o, "synthetic", json_boolean(m->synthetic));
-    json_object_set_new(o, "load_ms", json_real(m->load_ms));
-    json_object_set_new(o, "peak_rss_bytes", json_integer((json_int_t)r->peak_rss));
+    json_object_set_new(o, "load_ms", ok ? llmb_jreal(m->load_ms) : json_null());
+    json_object_set_new(o, "peak_rss_bytes", ok ? json_integer((json_int_t)r->peak_rss) : json_null());
     /* perplexity */
-    json_object_set_new(o, "ppl", ppl ? num(p->ppl) : json_null());
+    /* a complete ppl/kld test without a figure measured NaN (stored: no row) */
+    json_object_set_new(o, "ppl", ppl ? llmb_jreal(p->ppl) : json_null());
     json_object_set_new(o, "ppl_err", ppl ? num(p->ppl_err) : json_null());
     json_object_set_new(o, "n_ctx", ppl && p->n_ctx > 0 ? json_integer(p->n_ctx) : json_null());
     json_object_set_new(o, "chunks", ppl ? count(p->n_chunks) : json_null());
@@ -133,7 +141,8 @@ json_t *llmb_cli_quality_json(const struct llmb_store_record *rec, int answers)
     json_object_set_new(o, "ppl_seconds", ppl ? num(p->seconds) : json_null());
     json_object_set_new(o, "ppl_tokens_per_s", ppl ? num(p->tokens_per_s) : json_null());
     /* against the reference */
-    json_object_set_new(o, "kld_mean", kld ? num(p->kld_mean) : json_null());
+    json_object_set_new(o, "kld_mean", kld || (ppl && kind == LLMB_WL_KLD && isfinite(p->ppl)) ? llmb_jreal(p->kld_mean)
+                                                                                                : json_null());
     json_object_set_new(o, "kld_err", kld ? num(p->kld_err) : json_null());
     json_object_set_new(o, "kld_median", kld ? num(p->kld_median) : json_null());
     json_object_set_new(o, "kld_p99", kld ? num(p->kld_p99) : json_null());
@@ -144,7 +153,7 @@ json_t *llmb_cli_quality_json(const struct llmb_store_record *rec, int answers)
     json_object_set_new(o, "rms_dp_err", kld ? num(p->rms_dp_err) : json_null());
     json_object_set_new(o, "ref_ppl", kld ? num(p->ref_ppl) : json_null());
     json_object_set_new(o, "ppl_delta_pct", kld && p->ref_ppl > 0 && isfinite(p->ppl)
-                                                ? json_real(100.0 * (p->ppl / p->ref_ppl - 1))
+                                                ? llmb_jreal(100.0 * (p->ppl / p->ref_ppl - 1))
                                                 : json_null());
     json_object_set_new(o, "ref_model", str(rec->ref_model));
     json_object_set_new(o, "ref_model_sha256", str(rec->ref_model_sha256));
@@ -154,7 +163,7 @@ json_t *llmb_cli_quality_json(const struct llmb_store_record *rec, int answers)
     json_object_set_new(o, "suite_passed", suite && t.checked ? json_integer((json_int_t)t.passed) : json_null());
     json_object_set_new(o, "suite_checked", suite ? json_integer((json_int_t)t.checked) : json_null());
     json_object_set_new(o, "suite_pass_rate",
-                        suite && t.checked ? json_real((double)t.passed / (double)t.checked) : json_null());
+                        suite && t.checked ? llmb_jreal((double)t.passed / (double)t.checked) : json_null());
     json_object_set_new(o, "suite_similarity", suite ? num(t.similarity) : json_null());
     json_object_set_new(o, "max_tokens", suite && rec->max_tokens > 0 ? json_integer(rec->max_tokens) : json_null());
     json_object_set_new(o, "temperature", suite ? num(rec->temperature) : json_null());
@@ -167,7 +176,7 @@ json_t *llmb_cli_quality_json(const struct llmb_store_record *rec, int answers)
         }
         json_object_set_new(o, "answers", a);
     }
-    return o;
+    return llmb_json_finish(o);
 }
 
 void llmb_cli_quality_figure(const struct llmb_store_record *rec, char *buf, size_t len)

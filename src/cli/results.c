@@ -12,10 +12,11 @@
 #include "store_cli.h"
 #include "table.h"
 
-enum { O_INSTANCES = 1 };
+enum { O_INSTANCES = 1, O_CHECK };
 
 static const struct llmb_opt results_opts[] = {
     {O_INSTANCES, "-i,--instances", NULL, NULL, "list test instances instead of runs"},
+    {O_CHECK, "--check", NULL, NULL, "check the database itself (PRAGMA integrity_check): exit 1 and every problem"},
     LLMB_STORE_FILTER_OPTS,
     LLMB_STORE_DB_OPTS,
     {0, NULL, NULL, NULL, NULL},
@@ -23,7 +24,7 @@ static const struct llmb_opt results_opts[] = {
 
 struct results_cli {
     struct llmb_cli_store st;
-    int                   instances;
+    int                   instances, check;
 };
 
 static int on_opt(int id, const char *name, const char *v, void *user, struct llmb_error *err)
@@ -32,8 +33,8 @@ static int on_opt(int id, const char *name, const char *v, void *user, struct ll
     int rc;
     if (llmb_cli_store_opt(&c->st, id, name, v, &rc, err))
         return rc;
-    if (id == O_INSTANCES) {
-        c->instances = 1;
+    if (id == O_INSTANCES || id == O_CHECK) {
+        *(id == O_INSTANCES ? &c->instances : &c->check) = 1;
         return LLMB_OK;
     }
     if (id == -1)
@@ -69,15 +70,18 @@ static int print_runs(struct llmb_store *s, const struct llmb_store_filter *f, s
     for (size_t i = 0; t && i < n; i++) {
         char id[24], tests[48], build[80], hw[520], cmd[84];
         snprintf(id, sizeof id, "%lld", (long long)v[i].id);
-        if (v[i].n_planned)
-            snprintf(tests, sizeof tests, "%zu/%zu", v[i].n_done, v[i].n_planned);
-        else
-            snprintf(tests, sizeof tests, "%zu", v[i].n_done);
+        size_t l = v[i].n_planned ? (size_t)snprintf(tests, sizeof tests, "%zu/%zu", v[i].n_done, v[i].n_planned)
+                                  : (size_t)snprintf(tests, sizeof tests, "%zu", v[i].n_done);
+        if (v[i].n_failed && l < sizeof tests)
+            snprintf(tests + l, sizeof tests - l, ", %zu failed", v[i].n_failed);
+        char status[48];
+        snprintf(status, sizeof status, "%s%s", llmb_run_status_name(v[i].status),
+                 v[i].process_gone ? " (process gone)" : "");
         snprintf(build, sizeof build, "%s (%d)", v[i].build_commit, v[i].build_number);
         snprintf(hw, sizeof hw, "%s%s%s", v[i].hw.cpu_name, v[i].hw.gpu_info[0] ? " / " : "", v[i].hw.gpu_info);
         snprintf(cmd, sizeof cmd, "%.80s%s", v[i].command, strlen(v[i].command) > 80 ? "..." : "");
-        const char *cells[] = {id,    v[i].started_at, llmb_run_status_name(v[i].status), tests, v[i].source,
-                               build, v[i].tags,       v[i].host,                        hw,    cmd};
+        const char *cells[] = {id,    v[i].started_at, status,    tests, v[i].source,
+                               build, v[i].tags,       v[i].host, hw,    cmd};
         if (llmb_table_add(t, cells))
             break;
     }
@@ -93,13 +97,21 @@ static int print_instances(struct llmb_store *s, const struct llmb_store_filter 
     int rc = llmb_store_query(s, f, &v, &n, err);
     if (rc)
         return rc;
-    int quality = 0;
-    for (size_t i = 0; i < n; i++)
+    int quality = 0, failed = 0;
+    for (size_t i = 0; i < n; i++) {
         quality |= llmb_cli_is_quality(&v[i]);
-    /* speed tests alone: the columns as they always were */
+        failed |= v[i].r.error != NULL;
+    }
+    /* speed tests alone: the columns as they always were; failed tests add their reason */
     static const char *const head[] = {"run", "model", "quant", "backend", "threads", "n_batch", "n_ubatch",
-                                       "type_k/v", "fa", "ngl", "test", "t/s", "reps", "peak RSS", "kind", "quality"};
-    struct llmb_table *t = llmb_table_new(quality ? 16 : 14, head, "rlllrrrlrrlrrrll");
+                                       "type_k/v", "fa", "ngl", "test", "t/s", "reps", "peak RSS", "kind", "quality",
+                                       "failed: why"};
+    const char *h[17];
+    int nc = quality ? 16 : 14;
+    memcpy(h, head, (size_t)nc * sizeof *h);
+    if (failed)
+        h[nc++] = head[16];
+    struct llmb_table *t = llmb_table_new(nc, h, quality ? "rlllrrrlrrlrrrlll" : "rlllrrrlrrlrrrl");
     for (size_t i = 0; t && i < n; i++) {
         const struct llmb_result *r = &v[i].r;
         int q = llmb_cli_is_quality(&v[i]);
@@ -116,7 +128,10 @@ static int print_instances(struct llmb_store *s, const struct llmb_store_filter 
             snprintf(test, sizeof test, "%s", v[i].test);
         else
             llmb_instance_test_name(&r->inst, test, sizeof test);
-        if (q) {
+        if (r->error) {
+            snprintf(ts, sizeof ts, "FAILED");
+            snprintf(reps, sizeof reps, "-");
+        } else if (q) {
             snprintf(ts, sizeof ts, "-");
             snprintf(reps, sizeof reps, "-");
         } else {
@@ -125,9 +140,11 @@ static int print_instances(struct llmb_store *s, const struct llmb_store_filter 
         }
         llmb_cli_fmt_bytes(rss, sizeof rss, (double)r->peak_rss);
         llmb_cli_quality_figure(&v[i], fig, sizeof fig);
-        const char *cells[] = {id, r->model.desc[0] ? r->model.desc : r->model.path, r->model.quant,
-                               r->model.backends, th, b, ub, kv, fa, ngl, test, ts, reps, rss,
-                               llmb_workload_kind_name(r->inst.kind), fig};
+        const char *cells[17] = {id, r->model.desc[0] ? r->model.desc : r->model.path, r->model.quant,
+                                 r->model.backends, th, b, ub, kv, fa, ngl, test, ts, reps, rss,
+                                 llmb_workload_kind_name(r->inst.kind), fig};
+        if (failed)
+            cells[nc - 1] = r->error ? r->error : "";
         if (llmb_table_add(t, cells))
             break;
     }
@@ -152,6 +169,18 @@ int llmb_cmd_results(int argc, char **argv)
         return LLMB_EXIT_OK;
     }
     int exit_code = rc ? LLMB_EXIT_USAGE : LLMB_EXIT_FAIL;
+    if (!rc && c.check) { /* the file as SQLite sees it, damaged or not */
+        int ok = 0;
+        char *report = NULL;
+        if (!(rc = llmb_cli_store_open(&c.st, LLMB_STORE_READONLY | LLMB_STORE_NO_CHECK, &s, &err)) &&
+            !(rc = llmb_store_check(s, 1, &ok, &report, &err)))
+            printf("%s\n", ok ? "ok: PRAGMA integrity_check found no problem" : report);
+        free(report);
+        llmb_store_close(s);
+        if (rc)
+            llmb_cli_error("%s", err.msg);
+        return rc ? exit_code : ok ? LLMB_EXIT_OK : LLMB_EXIT_FAIL;
+    }
     if (!rc && !(rc = llmb_cli_store_open(&c.st, 1, &s, &err)))
         rc = c.instances ? print_instances(s, &c.st.filter, &err) : print_runs(s, &c.st.filter, &err);
     llmb_store_close(s);

@@ -5,16 +5,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/atomic_file.h"
 #include "cli.h"
 #include "runctl.h"
-
-static volatile int interrupted;
-
-static void on_signal(int sig)
-{
-    (void)sig;
-    interrupted = 1;
-}
+#include "signals.h"
 
 void llmb_cli_run_init(struct llmb_cli_run *r)
 {
@@ -32,12 +26,36 @@ int llmb_cli_run_opt(struct llmb_cli_run *r, int id, const char *name, const cha
     switch (id) {
     case LLMB_ROPT_NO_DB: r->no_db = 1; return 1;
     case LLMB_ROPT_RESUME: r->resume = 1; return 1;
-    case LLMB_ROPT_TAG: r->tags = val; return 1;
+    case LLMB_ROPT_TAG: r->tags = val; *rc = llmb_store_tags_check(val, err); return 1;
     case LLMB_ROPT_EVENTS: r->events_path = val; return 1;
     case LLMB_ROPT_QUIET: r->quiet = 1; return 1;
     case LLMB_ROPT_TIMEOUT: *rc = llmb_cli_parse_num(name, val, 0.001, 1e7, 0, &r->timeout_s, err); return 1;
     default: return 0;
     }
+}
+
+int llmb_cli_run_check_outputs(const struct llmb_cli_run *r, const char *const *inputs, size_t n_in,
+                               const char *const *what, const char *const *paths, size_t n_out,
+                               struct llmb_error *err)
+{
+    const char **in = calloc(n_in + n_out + 2, sizeof *in);
+    if (!in)
+        return llmb_error_set(err, LLMB_E_NOMEM, "out of memory");
+    size_t n = 0;
+    for (size_t i = 0; i < n_in; i++)
+        in[n++] = inputs[i];
+    char db[4096];
+    if (!r->no_db && llmb_cli_store_path(&r->store_opts, db, sizeof db, NULL) == LLMB_OK)
+        in[n++] = db;
+    int rc = LLMB_OK;
+    if (r->events_path && strcmp(r->events_path, "-") && !(rc = llmb_output_check(r->events_path, "--events", in, n,
+                                                                                   err)))
+        in[n++] = r->events_path;
+    for (size_t i = 0; !rc && i < n_out; i++)
+        if (paths[i] && !(rc = llmb_output_check(paths[i], what[i], in, n, err)))
+            in[n++] = paths[i];
+    free(in);
+    return rc;
 }
 
 static int begin(struct llmb_cli_run *r, const char *cmd, int argc, char **argv, size_t n, const char *extra,
@@ -159,34 +177,36 @@ int llmb_cli_run_execute(struct llmb_cli_run *r, const struct llmb_engine_ops *e
     struct llmb_exec_params xp = llmb_exec_default_params();
     xp.isolate = isolate;
     xp.timeout_s = r->timeout_s;
-    xp.stop = &interrupted;
+    xp.stop = llmb_cli_signals_catch();
     xp.run_id = r->run_id;
     xp.n_planned = r->n_planned;
     struct llmb_runner_hooks h = {.on_result = run_result, .on_event = run_event, .user = r};
-    struct sigaction sa = {.sa_handler = on_signal}, old_int, old_term, old_hup;
-    sigemptyset(&sa.sa_mask);
-    interrupted = 0;
-    sigaction(SIGINT, &sa, &old_int);
-    sigaction(SIGTERM, &sa, &old_term);
-    sigaction(SIGHUP, &sa, &old_hup);
     int rc = llmb_runner_execute(engine, inst, n, rp, &xp, &h, err);
-    sigaction(SIGINT, &old_int, NULL);
-    sigaction(SIGTERM, &old_term, NULL);
-    sigaction(SIGHUP, &old_hup, NULL);
+    for (size_t i = 0; i < n; i++) /* a worker killed while writing a reference left its temporary */
+        if (inst[i].ref_out)
+            llmb_atomic_remove_stale(inst[i].ref_out);
     llmb_progress_free(r->progress);
     r->progress = NULL;
     if (rc && r->store_err.code && rc == r->store_err.code)
         *err = r->store_err;
-    if (r->store) {
+    if (r->store) { /* a run with a failed test is not complete: --resume runs it again */
         struct llmb_error e2 = {0};
-        int st = rc == LLMB_E_INTERRUPTED ? LLMB_RUN_INTERRUPTED : rc ? LLMB_RUN_FAILED : LLMB_RUN_COMPLETE;
+        int st = rc == LLMB_E_INTERRUPTED ? LLMB_RUN_INTERRUPTED
+               : rc || r->n_failed       ? LLMB_RUN_FAILED
+                                         : LLMB_RUN_COMPLETE;
         if (llmb_store_end_run(r->store, r->run_id, st, &e2) && !rc)
             rc = e2.code, *err = e2;
     }
-    if (rc && r->n_done + r->n_failed > 0)
-        fprintf(stderr, "llmbench: %zu of %zu tests finished before %s; their results were kept%s\n",
-                r->n_done + r->n_failed, n, rc == LLMB_E_INTERRUPTED ? "the interruption" : "the failure",
-                r->store ? " (the same command with --resume goes on)" : "");
+    size_t fin = r->n_done + r->n_failed;
+    const char *resume = r->store ? " (the same command with --resume goes on)" : "";
+    if (rc == LLMB_E_INTERRUPTED && fin)
+        fprintf(stderr, "llmbench: interrupted: %zu of %zu tests finished and were kept, the test in progress was "
+                "discarded%s\n", fin, n, r->store ? resume : " (not stored: --no-db)");
+    else if (rc == LLMB_E_INTERRUPTED)
+        fprintf(stderr, "llmbench: interrupted: no test had finished; nothing was kept\n");
+    else if (rc && fin)
+        fprintf(stderr, "llmbench: %zu of %zu tests finished before the failure; their results were kept%s\n", fin,
+                n, resume);
     return rc;
 }
 
@@ -214,6 +234,8 @@ int llmb_cli_exit_code(int rc, size_t n_failed)
 
 int llmb_cli_stage_exit(int stage, int rc, size_t n_failed)
 {
+    if (rc == LLMB_E_INTERRUPTED)
+        return 130;
     if (rc && stage == 0)
         return LLMB_EXIT_USAGE;
     if (rc && stage == 1)

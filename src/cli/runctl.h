@@ -24,7 +24,7 @@ enum {
     {LLMB_ROPT_TAG, "--tag", "TAG[,TAG]", NULL, "label the stored run (compare and results filter by it)"},         \
     {LLMB_ROPT_EVENTS, "--events", "FILE|-", NULL, "write the run's events as JSON Lines (docs/events.md)"},        \
     {LLMB_ROPT_QUIET, "--quiet", NULL, NULL, "no progress on stderr"},                                           \
-    {LLMB_ROPT_TIMEOUT, "--timeout", "SEC", "none", "a test silent for longer is stopped and recorded as failed"}
+    {LLMB_ROPT_TIMEOUT, "--timeout", "SEC", "none", "a test running longer (from its start) is stopped and recorded as failed"}
 
 struct llmb_cli_run {
     /* settings (flags) */
@@ -52,6 +52,12 @@ void llmb_cli_run_init(struct llmb_cli_run *r);
 int  llmb_cli_run_opt(struct llmb_cli_run *r, int id, const char *name, const char *val, int *rc,
                       struct llmb_error *err);
 
+/* Before anything runs: the events log and the command's own outputs
+ * (what[i] the flag, paths[i] the path; NULL paths are skipped) must not be
+ * one of the inputs, the database or each other, and must be writable. */
+int  llmb_cli_run_check_outputs(const struct llmb_cli_run *r, const char *const *inputs, size_t n_in,
+                                const char *const *what, const char *const *paths, size_t n_out,
+                                struct llmb_error *err);
 /* Before anything is measured: opens the events log and (unless --no-db)
  * the store, then begins the run or, with --resume, finds the interrupted
  * run of this plan (its instance keys and `extra`). done[i] (n entries,

@@ -44,19 +44,29 @@ int llmb_cli_store_opt(struct llmb_cli_store *c, int id, const char *name, const
     return 0;
 }
 
+int llmb_cli_store_path(const struct llmb_cli_store *c, char *buf, size_t len, struct llmb_error *err)
+{
+    if (c->db) {
+        if (snprintf(buf, len, "%s", c->db) >= (int)len)
+            return llmb_error_set(err, LLMB_E_INVAL, "--db: path too long");
+        return LLMB_OK;
+    }
+    return llmb_store_default_path(buf, len, 0, err);
+}
+
 int llmb_cli_store_open(const struct llmb_cli_store *c, int readonly, struct llmb_store **out,
                         struct llmb_error *err)
 {
     char path[4096];
     const char *p = c->db;
     if (!p) {
-        int rc = llmb_store_default_path(path, sizeof path, err);
+        int rc = llmb_store_default_path(path, sizeof path, !readonly, err);
         if (rc)
             return rc;
         p = path;
     }
     struct llmb_store_params sp = llmb_store_default_params();
-    sp.flags = readonly ? LLMB_STORE_READONLY : 0;
+    sp.flags = readonly ? LLMB_STORE_READONLY | (readonly & LLMB_STORE_NO_CHECK) : 0;
     sp.lock_wait_s = c->lock_wait_s;
     return llmb_store_open(p, &sp, out, err);
 }

@@ -38,7 +38,10 @@ void llmb_cli_store_init(struct llmb_cli_store *c);
 /* Handles a shared option: returns 1 when id is one (*rc its outcome), else 0. */
 int llmb_cli_store_opt(struct llmb_cli_store *c, int id, const char *name, const char *val, int *rc,
                        struct llmb_error *err);
-/* Opens --db (or the default path, whose folder is created when writing). */
+/* The database's path (--db or the default), creating nothing. */
+int llmb_cli_store_path(const struct llmb_cli_store *c, char *buf, size_t len, struct llmb_error *err);
+/* Opens --db (or the default path, whose folder is created when writing);
+ * readonly may be LLMB_STORE_READONLY | LLMB_STORE_NO_CHECK. */
 int llmb_cli_store_open(const struct llmb_cli_store *c, int readonly, struct llmb_store **out,
                         struct llmb_error *err);
 

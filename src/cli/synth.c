@@ -7,12 +7,14 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "core/atomic_file.h"
 #include "cli.h"
 #include "llmbench/engine.h"
 #include "llmbench/paths.h"
 #include "llmbench/quant.h"
 #include "llmbench/synth.h"
 #include "opt.h"
+#include "signals.h"
 
 enum { O_OUT = 1, O_TYPE, O_SEED, O_LAYERS, O_EMBD, O_HEADS, O_KV, O_FF, O_VOCAB, O_VOCAB_FILE, O_DRY, O_LIST, O_QUIET };
 
@@ -87,11 +89,15 @@ static int on_opt(int id, const char *name, const char *v, void *user, struct ll
 
 static void progress(int i, int n, void *user)
 {
-    (void)user;
-    if (i == n || i % 8 == 0)
+    int *open = user; /* a progress line waits for its end */
+    if (i == n || i % 8 == 0) {
         fprintf(stderr, "\rllmbench: synth: tensor %d/%d", i, n);
-    if (i == n)
+        *open = 1;
+    }
+    if (i == n) {
         fputc('\n', stderr);
+        *open = 0;
+    }
 }
 
 static void list_shapes(void)
@@ -163,7 +169,10 @@ int llmb_cmd_synth(int argc, char **argv)
     p.seed = c.seed;
     p.vocab_file = c.vocab_file;
     p.dry_run = c.dry;
+    int line_open = 0;
     p.progress = c.quiet || !isatty(2) ? NULL : progress;
+    p.user = &line_open;
+    p.stop = llmb_cli_signals_catch();
     char path[4096];
     if (c.out)
         snprintf(path, sizeof path, "%s", c.out);
@@ -176,10 +185,20 @@ int llmb_cmd_synth(int argc, char **argv)
         llmb_cli_error("%s", err.msg);
         return LLMB_EXIT_USAGE;
     }
+    const char *in[] = {c.vocab_file};
+    if (!c.dry && (rc = llmb_output_check(path, "-o", in, 1, &err))) {
+        llmb_cli_error("%s", err.msg);
+        return LLMB_EXIT_USAGE;
+    }
     signal(SIGXFSZ, SIG_IGN); /* a file size limit is a write error, not a kill */
     llmb_engine_global_init(1);
     struct llmb_synth_info info;
-    if ((rc = llmb_synth_write(&p, &info, &err))) {
+    rc = llmb_synth_write(&p, &info, &err);
+    if (line_open)
+        fputc('\n', stderr);
+    if (rc == LLMB_E_INTERRUPTED)
+        return llmb_cli_interrupted_exit("'%s' was not written (its temporary file was removed)", path);
+    if (rc) {
         llmb_cli_error("%s", err.msg);
         return rc == LLMB_E_INVAL ? LLMB_EXIT_USAGE : LLMB_EXIT_FAIL;
     }

@@ -1,7 +1,9 @@
 /* error.c - llmb error codes: names and the error-setting helper.
  * Deep code fills a caller-owned struct llmb_error; only main() prints it. */
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "llmbench/llmbench.h"
 
@@ -35,4 +37,13 @@ int llmb_error_set(struct llmb_error *e, int code, const char *fmt, ...)
 const char *llmb_version(void)
 {
     return LLMB_VERSION;
+}
+
+const char *llmb_errno_text(int e)
+{
+    if (e == ENOSPC)
+        return "disk full (No space left on device)";
+    if (e == EDQUOT)
+        return "disk full: quota exceeded (Disk quota exceeded)";
+    return strerror(e);
 }

@@ -26,7 +26,7 @@ json_t *llmb_value_json(const struct llmb_field *f, const struct llmb_result *r,
     }
     case LLMB_FIELD_INT: return json_integer((json_int_t)v->i);
     case LLMB_FIELD_BOOL: return json_boolean(v->i);
-    default: return json_real(v->d);
+    default: return isfinite(v->d) ? json_real(v->d) : json_null(); /* printers flag it (jvalue.h) */
     }
 }
 

@@ -31,6 +31,11 @@ int llmb_path_mkdirs(const char *dir, struct llmb_error *err)
 
 int llmb_path_data_dir(const char *sub, char *buf, size_t len, struct llmb_error *err)
 {
+    return llmb_path_data_name(sub, 1, buf, len, err);
+}
+
+int llmb_path_data_name(const char *sub, int create, char *buf, size_t len, struct llmb_error *err)
+{
     const char *x = getenv("XDG_DATA_HOME"), *home = getenv("HOME");
     int n;
     if (x && *x)
@@ -41,5 +46,5 @@ int llmb_path_data_dir(const char *sub, char *buf, size_t len, struct llmb_error
         return llmb_error_set(err, LLMB_E_INVAL, "neither XDG_DATA_HOME nor HOME is set");
     if (n < 0 || (size_t)n >= len)
         return llmb_error_set(err, LLMB_E_INVAL, "data folder path too long");
-    return llmb_path_mkdirs(buf, err);
+    return create ? llmb_path_mkdirs(buf, err) : LLMB_OK;
 }

@@ -43,9 +43,11 @@ static void v_int(struct llmb_value *v, long long i, int known)
     v->i = i;
 }
 
+/* A measured number that came out NaN or infinite is known, not unknown:
+ * printers show it as null / empty with a "nonfinite" flag (jvalue.h). */
 static void v_num(struct llmb_value *v, double d, int known)
 {
-    v->known = known && isfinite(d);
+    v->known = known;
     v->d = d;
 }
 

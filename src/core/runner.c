@@ -160,8 +160,10 @@ static int run_instance(const struct llmb_engine_ops *e, void *st, const struct 
     return rc;
 }
 
-int llmb_runner_run(const struct llmb_engine_ops *e, const struct llmb_instance *v, size_t n,
-                    const struct llmb_run_params *rp, const struct llmb_runner_hooks *h, struct llmb_error *err)
+/* The tests in this process; *stop (may be NULL) is polled between tests. */
+static int run_here(const struct llmb_engine_ops *e, const struct llmb_instance *v, size_t n,
+                    const struct llmb_run_params *rp, const struct llmb_runner_hooks *h, volatile int *stop,
+                    struct llmb_error *err)
 {
     if ((rp->auto_reps && (rp->max_reps < 1 || rp->min_reps < 2 || rp->min_reps > rp->max_reps)) ||
         (!rp->auto_reps && rp->reps < 1))
@@ -172,6 +174,10 @@ int llmb_runner_run(const struct llmb_engine_ops *e, const struct llmb_instance 
     unsigned seed = rp->seed;
     int rc = LLMB_OK;
     for (size_t i = 0; i < n && rc == LLMB_OK; i++) {
+        if (stop && *stop) {
+            rc = llmb_error_set(err, LLMB_E_INTERRUPTED, "interrupted: the tests left were not run");
+            break;
+        }
         struct emitter em = {.h = h, .inst = &v[i], .index = i, .n = n};
         emit_type(&em, LLMB_EV_INSTANCE_STARTED, NULL);
         if (!st || !llmb_instance_same_model(loaded, &v[i])) {
@@ -200,6 +206,12 @@ int llmb_runner_run(const struct llmb_engine_ops *e, const struct llmb_instance 
     if (st)
         e->close(st);
     return rc;
+}
+
+int llmb_runner_run(const struct llmb_engine_ops *e, const struct llmb_instance *v, size_t n,
+                    const struct llmb_run_params *rp, const struct llmb_runner_hooks *h, struct llmb_error *err)
+{
+    return run_here(e, v, n, rp, h, NULL, err);
 }
 
 /* ---- the entry point ------------------------------------------------------------------- */
@@ -246,9 +258,9 @@ int llmb_runner_execute(const struct llmb_engine_ops *engine, const struct llmb_
             ev.n_kind[v[i].kind]++;
     frame_event(&ev, &f);
     int rc = xp->isolate ? llmb_runner_run_isolated(engine, v, n, rp, &h, xp->timeout_s, xp->stop, err)
-                         : llmb_runner_run(engine, v, n, rp, &h, err);
+                         : run_here(engine, v, n, rp, &h, xp->stop, err);
     struct llmb_event end = {.type = LLMB_EV_RUN_FINISHED, .n = f.n_planned, .run_id = xp->run_id, .value = NAN,
-                             .status = rc == LLMB_E_INTERRUPTED ? "interrupted" : rc ? "failed" : "complete",
+                             .status = rc == LLMB_E_INTERRUPTED ? "interrupted" : rc || f.n_failed ? "failed" : "complete",
                              .n_done = f.n_done, .n_failed = f.n_failed, .text = rc ? err->msg : NULL};
     frame_event(&end, &f);
     return rc;

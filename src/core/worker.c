@@ -5,7 +5,6 @@
  * crash, an OOM kill, a non-zero exit or a timeout into one failed result and
  * starts a new worker for the tests after it. Only the parent prints, stores
  * and talks to the caller; the worker touches nothing but its engine. */
-#define _GNU_SOURCE /* sigabbrev_np */
 #include <errno.h>
 #include <math.h>
 #include <poll.h>
@@ -13,12 +12,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/prctl.h>
 #include <sys/types.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "child.h"
 #include "clock.h"
 #include "llmbench/runner.h"
 
@@ -36,6 +35,7 @@ struct ev_wire {
     int32_t  type, i, of;
     uint32_t phase_len, unit_len, text_len;
     double   value, t_ms;
+    uint64_t start_ns; /* instance_started: the worker's clock when the test began (the timeout's origin) */
 };
 
 /* ---- packing ------------------------------------------------------------------- */
@@ -177,6 +177,8 @@ static void child_event(const struct llmb_event *ev, void *user)
     size_t tl = ev->text ? (ev->len ? ev->len : strlen(ev->text)) : 0;
     struct ev_wire w = {.type = ev->type, .i = ev->i, .of = ev->of, .phase_len = (uint32_t)pl,
                         .unit_len = (uint32_t)ul, .text_len = (uint32_t)tl, .value = ev->value, .t_ms = ev->t_ms};
+    if (ev->type == LLMB_EV_INSTANCE_STARTED) /* when the test began (one monotonic clock for both processes) */
+        w.start_ns = llmb_clock_ns();
     c->out.len = 0;
     if (buf_add(&c->out, &w, sizeof w) || buf_add(&c->out, ev->phase, pl) || buf_add(&c->out, ev->unit, ul) ||
         buf_add(&c->out, ev->text, tl))
@@ -224,32 +226,6 @@ static int inbox_read(struct inbox *b, int fd)
         return 0; /* end of stream */
     b->len += (size_t)n;
     return 1;
-}
-
-/* last lines of the worker's stderr, kept in a ring */
-struct tail {
-    char   text[2048];
-    size_t len;
-};
-
-static void tail_add(struct tail *t, const char *p, size_t n)
-{
-    for (size_t i = 0; i < n; i++) {
-        if (t->len == sizeof t->text - 1) {
-            memmove(t->text, t->text + 512, t->len - 512);
-            t->len -= 512;
-        }
-        t->text[t->len++] = p[i] == '\n' ? ' ' : p[i];
-    }
-    t->text[t->len] = 0;
-}
-
-static const char *last_words(const struct tail *t)
-{
-    size_t n = t->len;
-    while (n > 0 && t->text[n - 1] == ' ')
-        n--;
-    return n > 200 ? t->text + n - 200 : t->text;
 }
 
 static void parent_event(const struct llmb_runner_hooks *h, struct llmb_event *ev, const struct llmb_instance *v,
@@ -328,9 +304,10 @@ static int drain(struct inbox *b, const struct llmb_instance *v, size_t n, const
                                         .phase = w.phase_len ? phase : NULL, .unit = w.unit_len ? unit : NULL,
                                         .text = w.text_len ? q + w.phase_len + w.unit_len : NULL,
                                         .len = w.text_len};
-                if (w.type == LLMB_EV_INSTANCE_STARTED) {
+                if (w.type == LLMB_EV_INSTANCE_STARTED) { /* the timeout runs from the test's start, not from
+                                                            * when this (maybe busy) parent read about it */
                     *next = m.index;
-                    *last_start = llmb_clock_ns();
+                    *last_start = w.start_ns && w.start_ns <= llmb_clock_ns() ? w.start_ns : llmb_clock_ns();
                 }
                 if (w.type >= 0 && w.type < LLMB_EV_COUNT)
                     parent_event(h, &ev, v, m.index, n);
@@ -348,19 +325,6 @@ static int drain(struct inbox *b, const struct llmb_instance *v, size_t n, const
     return rc;
 }
 
-static void describe_status(int status, int timed_out, double timeout_s, char *buf, size_t len)
-{
-    if (timed_out)
-        snprintf(buf, len, "timed out after %g s", timeout_s);
-    else if (WIFSIGNALED(status))
-        snprintf(buf, len, "worker killed by signal %d (SIG%s)%s", WTERMSIG(status), sigabbrev_np(WTERMSIG(status))
-                 ? sigabbrev_np(WTERMSIG(status)) : "?", WTERMSIG(status) == SIGKILL ? ", out of memory?" : "");
-    else if (WIFEXITED(status))
-        snprintf(buf, len, "worker exited with status %d", WEXITSTATUS(status));
-    else
-        snprintf(buf, len, "worker ended abnormally");
-}
-
 int llmb_runner_run_isolated(const struct llmb_engine_ops *e, const struct llmb_instance *v, size_t n,
                              const struct llmb_run_params *rp, const struct llmb_runner_hooks *h, double timeout_s,
                              volatile int *stop, struct llmb_error *err)
@@ -373,32 +337,16 @@ int llmb_runner_run_isolated(const struct llmb_engine_ops *e, const struct llmb_
         while (j < n && llmb_instance_same_model(&v[i], &v[j]))
             j++;
         int out[2], errp[2];
-        if (pipe(out) || pipe(errp)) {
-            rc = llmb_error_set(err, LLMB_E_IO, "cannot create a pipe: %s", strerror(errno));
-            break;
-        }
-        fflush(NULL);
-        pid_t parent = getpid();
-        pid_t pid = fork();
+        pid_t pid = llmb_child_fork(&out[1], &errp[0], err);
         if (pid < 0) {
-            close(out[0]), close(out[1]), close(errp[0]), close(errp[1]);
-            rc = llmb_error_set(err, LLMB_E_IO, "cannot start a worker: %s", strerror(errno));
+            rc = err && err->code ? err->code : LLMB_E_IO;
             break;
         }
-        if (pid == 0) {
-            close(out[0]);
-            close(errp[0]);
-            dup2(errp[1], 2);
-            close(errp[1]);
-            signal(SIGPIPE, SIG_DFL);
-            prctl(PR_SET_PDEATHSIG, SIGKILL); /* the worker dies with its parent */
-            if (getppid() != parent)
-                _exit(3);
+        if (pid == 0)
             run_child(e, v, i, j, rp, out[1]);
-        }
-        close(out[1]);
-        close(errp[1]);
-        struct tail tail = {0};
+        out[0] = out[1];
+        struct llmb_child_log log;
+        memset(&log, 0, sizeof log);
         size_t next = i;
         int done = 0, fail_code = 0, timed_out = 0, open_out = 1, open_err = 1, status = 0;
         char fail_msg[512] = "";
@@ -440,7 +388,7 @@ int llmb_runner_run_isolated(const struct llmb_engine_ops *e, const struct llmb_
                     /* -v: the engine's log goes on to ours; a failed write loses only log */
                 }
                 if (k > 0)
-                    tail_add(&tail, buf, (size_t)k);
+                    llmb_child_log_add(&log, buf, (size_t)k);
                 else if (k == 0 || errno != EINTR)
                     open_err = 0;
             }
@@ -458,14 +406,13 @@ int llmb_runner_run_isolated(const struct llmb_engine_ops *e, const struct llmb_
             continue;
         }
         /* the worker failed in test `next` (or before any test, loading the model) */
-        char why[1024], how[160];
-        describe_status(status, timed_out, timeout_s, how, sizeof how);
-        if (fail_msg[0])
+        char why[1024];
+        if (timed_out)
+            snprintf(why, sizeof why, "timed out after %g s", timeout_s);
+        else if (fail_msg[0])
             snprintf(why, sizeof why, "%s", fail_msg);
-        else if (tail.len)
-            snprintf(why, sizeof why, "%s; last output: %.200s", how, last_words(&tail));
         else
-            snprintf(why, sizeof why, "%s", how);
+            llmb_child_log_reason(&log, status, why, sizeof why);
         if (next >= j)
             next = j - 1;
         /* a model that cannot be opened fails every test of its configuration */

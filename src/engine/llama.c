@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <ggml-backend.h>
 #include <ggml-cpu.h>
@@ -43,7 +44,7 @@ struct llama_state {
     threadpool_free_fn       pool_free;
     int                      n_gpu_layers;
     uint64_t                 file_size;
-    char                     path[1024];
+    char                     path[4096];
     /* what the model was loaded with (llama keeps pointers to some) */
     ggml_backend_dev_t       devices[LLMB_MAX_DEVICES + 1];
     int                      n_devices;    /* -1: every device (auto) */
@@ -51,9 +52,11 @@ struct llama_state {
     struct llmb_llama_overrides ot; /* -ot and -ncmoe */
 };
 
-/* llama.cpp logs through one process-wide callback; the last error line it
- * printed is kept (per thread) so failures can say why. */
-static _Thread_local char last_log_error[256];
+/* llama.cpp logs through one process-wide callback; the first error line it
+ * printed since the operation began is kept (per thread) so failures can say
+ * why: the cause ("error loading model: check_tensor_dims: ..."), not the
+ * generic last line ("failed to load model"). */
+static _Thread_local char last_log_error[400];
 
 /* What llama.cpp resolved flash attention "auto" to, as its context
  * creation says in its log ("Flash Attention enabled" / "... set to
@@ -90,16 +93,46 @@ static void verbose_log(enum ggml_log_level level, const char *text, void *user)
 /* ": <last llama.cpp error>" or "" */
 static const char *why(void)
 {
-    static _Thread_local char buf[272];
+    static _Thread_local char buf[416];
     snprintf(buf, sizeof buf, "%s%s", last_log_error[0] ? ": " : "", last_log_error);
     last_log_error[0] = 0;
     return buf;
+}
+
+/* llama.cpp's aborts, see engine.h: the handler the program set, else one
+ * marked line on stderr (write(2): the process is about to die). */
+static llmb_engine_abort_fn abort_handler;
+
+static void on_abort(const char *message)
+{
+    const char *end = strstr(message, ": "), *slash = NULL; /* "/long/path/llama-model.cpp:1260: ..." */
+    for (const char *p = message; end && p < end; p++)
+        if (*p == '/')
+            slash = p;
+    if (slash)
+        message = slash + 1;
+    if (abort_handler) {
+        abort_handler(message);
+        return;
+    }
+    char line[2200];
+    int n = snprintf(line, sizeof line, "\n%s%s\n", LLMB_ABORT_MARK, message);
+    if (n > 0)
+        (void)!write(2, line, (size_t)n < sizeof line ? (size_t)n : sizeof line - 1);
+}
+
+void llmb_engine_set_abort_handler(llmb_engine_abort_fn fn)
+{
+    abort_handler = fn;
+    ggml_set_abort_callback(on_abort);
 }
 
 static void eng_global_init(int quiet)
 {
     static int done;
     llama_log_set(quiet ? quiet_log : verbose_log, NULL);
+    setenv("GGML_NO_BACKTRACE", "1", 1); /* no gdb attached to a dying process */
+    ggml_set_abort_callback(on_abort);
     if (done)
         return;
     done = 1;
@@ -179,6 +212,7 @@ static int eng_open(const struct llmb_model_params *mp, void **out, struct llmb_
 
     struct llama_model_params p = llama_model_default_params();
     p.n_gpu_layers = mp->n_gpu_layers;
+    last_log_error[0] = 0;
     if ((rc = llmb_llama_devices(mp->devices, s->devices, &s->n_devices, err)) ||
         (rc = llmb_llama_overrides(mp->tensor_buft_overrides, mp->n_cpu_moe, &s->ot, err)))
         goto fail;
@@ -329,6 +363,7 @@ static int eng_context(void *st, const struct llmb_context_params *cp, struct ll
 {
     struct llama_state *s = st;
     free_ctx(s);
+    last_log_error[0] = 0;
     struct llama_context_params p = llama_context_default_params();
     int rc = to_llama_ctx_params(cp, &p, err);
     if (rc)

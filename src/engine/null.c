@@ -1,23 +1,29 @@
 /* null.c - an engine with no model, like fio's null ioengine: it spins for a
  * configurable time per token so the whole pipeline (plan, runner, stats,
  * printers) runs in tests without llama.cpp. Its "model path" carries its
- * settings: "null[:pp_us=N][:tg_us=N][:jitter=F][:fail_at=N][:crash_at=N[:sig=S]][:hang_at=N][:vocab=N]"
- * (jitter: uniform relative noise per call; the Nth decode or generation fails (fail_at),
- * raises signal S, SIGSEGV by default (crash_at), or never returns (hang_at):
- * what the isolation of workers is tested with). */
+ * settings: "null[:pp_us=N][:tg_us=N][:jitter=F][:fail_at=N][:crash_at=N[:sig=S]][:hang_at=N]
+ * [:abort_at=N][:nan=1][:vocab=N]" (jitter: uniform relative noise per call; the Nth decode or
+ * generation fails (fail_at), raises signal S, SIGSEGV by default (crash_at), never returns
+ * (hang_at), or aborts through ggml's GGML_ABORT as llama.cpp does on a model it does not
+ * like (abort_at): what the isolation of workers is tested with; nan=1: the scoring pass's
+ * logits are NaN, so a perplexity is not a number). */
+#include <math.h>
 #include <signal.h>
 #include <unistd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include <ggml.h>
+
 #include "core/clock.h"
 #include "llmbench/engine.h"
 
 struct null_state {
     double   pp_us, tg_us, jitter;
-    long     fail_at, crash_at, hang_at, calls;
+    long     fail_at, crash_at, hang_at, abort_at, calls;
     long     n_ctx, pos;   /* the context's size and tokens in its KV cache, as llama.cpp's */
+    int      nan;
     int      sig;
     int      n_vocab;
     unsigned seed;
@@ -55,6 +61,10 @@ static int parse(struct null_state *s, const char *path, struct llmb_error *err)
             s->crash_at = (long)v;
         else if (!strcmp(key, "hang_at"))
             s->hang_at = (long)v;
+        else if (!strcmp(key, "abort_at"))
+            s->abort_at = (long)v;
+        else if (!strcmp(key, "nan") && (v == 0 || v == 1))
+            s->nan = (int)v;
         else if (!strcmp(key, "sig") && v >= 1 && v < 32)
             s->sig = (int)v;
         else if (!strcmp(key, "vocab") && v >= 1 && v <= 1e7)
@@ -174,6 +184,8 @@ static int step(struct null_state *s, const char *what, struct llmb_error *err)
     }
     while (s->hang_at > 0 && s->calls >= s->hang_at)
         pause();
+    if (s->abort_at > 0 && s->calls >= s->abort_at)
+        ggml_abort(__FILE__, __LINE__, "GGML_ASSERT(%s) failed", "null engine: abort_at on purpose");
     if (s->fail_at > 0 && s->calls >= s->fail_at)
         return llmb_error_set(err, LLMB_E_ENGINE, "null engine: %s failed on purpose (fail_at=%ld)", what, s->fail_at);
     return LLMB_OK;
@@ -234,7 +246,11 @@ static int n_eval(void *st, const int32_t *tokens, int n_seq, int n_tokens, int 
         s->rows = r;
         s->rows_cap = need;
     }
-    memset(s->rows, 0, need * sizeof *s->rows);
+    if (s->nan)
+        for (size_t i = 0; i < need; i++)
+            s->rows[i] = NAN;
+    else
+        memset(s->rows, 0, need * sizeof *s->rows);
     spin(s, s->pp_us * n_seq * n_tokens);
     *logits = s->rows;
     return LLMB_OK;

@@ -19,6 +19,7 @@
 #include <gguf.h>
 
 #include "core/vocab_hash.h"
+#include "gguf_sanity.h"
 #include "llmbench/model.h"
 
 #define MAX_TENSORS 32768         /* ggml checks names pairwise (n^2); llama.cpp: <= 512 layers */
@@ -408,6 +409,12 @@ static int open_gguf(const char *path, const char *what, int is_model, struct gg
         struct gguf_init_params gp = {.no_alloc = true, .ctx = NULL};
         if (fseeko(w.f, 0, SEEK_SET) != 0 || !(*g = gguf_init_from_file_ptr(w.f, gp)))
             rc = fail(&w, "has a corrupt GGUF header or tensor index (ggml's reader refused it)");
+        if (!rc && is_model)
+            rc = llmb_gguf_sanity(*g, w.shown, err);
+        if (rc) {
+            gguf_free(*g);
+            *g = NULL;
+        }
     }
     if (!rc && file_size)
         *file_size = w.size;

@@ -5,13 +5,16 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <errno.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
 
 #include <ggml.h>
 #include <llama.h>
 
 #include "core/atomic_file.h"
+#include "core/child.h"
 #include "llmbench/model.h"
 #include "llmbench/quant.h"
 
@@ -148,6 +151,53 @@ void llmb_tensor_types_free(struct llmb_tensor_types *t)
     memset(t, 0, sizeof *t);
 }
 
+/* ---- the quantization itself, in a child process ------------------------------ */
+
+struct job {
+    const struct llmb_quant_params *p;
+    const char *tmp;
+};
+
+struct progress_msg {
+    int32_t i, n;
+};
+
+static void child_progress(int i, int n, void *user)
+{
+    struct progress_msg m = {i, n};
+    llmb_child_send(*(int *)user, &m, sizeof m);
+}
+
+/* In the child: llama.cpp writes the temporary by name; its progress goes to
+ * the parent. An abort here costs this call only. */
+static int quantize_child(void *arg, int reply_fd, struct llmb_error *err)
+{
+    const struct job *j = arg;
+    struct capture c;
+    memset(&c, 0, sizeof c);
+    c.progress = j->p->progress ? child_progress : NULL;
+    c.user = &reply_fd;
+    return run_quantize(j->p->input, j->tmp, j->p->ftype, j->p->n_threads, 0, &c, err);
+}
+
+static void parent_progress(const void *msg, size_t len, void *user)
+{
+    const struct llmb_quant_params *p = user;
+    struct progress_msg m;
+    if (len == sizeof m && p->progress) {
+        memcpy(&m, msg, sizeof m);
+        p->progress(m.i, m.n, p->user);
+    }
+}
+
+/* A failed write is usually a full disk: say so, whatever llama.cpp said
+ * ("basic_ios::clear: iostream error"). */
+static int disk_full(const char *path)
+{
+    struct statvfs v;
+    return statvfs(path, &v) == 0 && (uint64_t)v.f_bavail * v.f_frsize < 1048576;
+}
+
 int llmb_quantize(const struct llmb_quant_params *p, struct llmb_error *err)
 {
     int rc = check_target(p->ftype, err);
@@ -155,22 +205,18 @@ int llmb_quantize(const struct llmb_quant_params *p, struct llmb_error *err)
         return rc;
     if ((rc = llmb_model_check(p->input, NULL, err)))
         return rc;
-    /* a temporary name in the output's folder: llama.cpp writes it, we rename it */
+    /* a temporary name in the output's folder: llama.cpp writes it (in a child), we rename it */
     struct llmb_atomic_file af;
-    if ((rc = llmb_atomic_open(&af, p->output, err)))
+    if ((rc = llmb_atomic_open_tmp(&af, p->output, err)))
         return rc;
-    fclose(af.f);
-    af.f = NULL;
-    struct capture c;
-    memset(&c, 0, sizeof c);
-    c.progress = p->progress;
-    c.user = p->user;
-    rc = run_quantize(p->input, af.tmp_path, p->ftype, p->n_threads, 0, &c, err);
+    struct job j = {.p = p, .tmp = af.tmp_path};
+    rc = llmb_child_call(quantize_child, &j, parent_progress, (void *)p, p->stop, err);
+    if (rc && rc != LLMB_E_INTERRUPTED && disk_full(af.tmp_path))
+        rc = llmb_error_set(err, LLMB_E_IO, "cannot write '%s': %s", p->output, llmb_errno_text(ENOSPC));
     if (rc == LLMB_OK)
         rc = llmb_model_check(af.tmp_path, NULL, err);
-    if (rc == LLMB_OK && rename(af.tmp_path, af.final_path) != 0)
-        rc = llmb_error_set(err, LLMB_E_IO, "cannot rename into '%s'", p->output);
-    if (rc)
-        unlink(af.tmp_path);
+    if (rc == LLMB_OK)
+        rc = llmb_atomic_commit(&af, err);
+    llmb_atomic_abort(&af);
     return rc;
 }

@@ -245,13 +245,18 @@ static void set_hparams(struct gguf_context *g, const struct llmb_shape *s, int 
 static int write_all(FILE *f, const void *buf, size_t n, const char *path, struct llmb_error *err)
 {
     if (n && fwrite(buf, 1, n, f) != n)
-        return llmb_error_set(err, LLMB_E_IO, "cannot write '%s': %s", path, strerror(errno ? errno : EIO));
+        return llmb_error_set(err, LLMB_E_IO, "cannot write '%s': %s", path, llmb_errno_text(errno ? errno : EIO));
     return LLMB_OK;
 }
 
 /* Writes one tensor's data (plus padding to the alignment). */
+static int stopped(volatile int *stop, struct llmb_error *err)
+{
+    return stop && *stop ? llmb_error_set(err, LLMB_E_INTERRUPTED, "interrupted") : LLMB_OK;
+}
+
 static int write_tensor(FILE *f, const struct tdesc *t, const struct llmb_shape *s, uint64_t seed, size_t align,
-                        const char *path, struct llmb_error *err)
+                        const char *path, volatile int *stop, struct llmb_error *err)
 {
     enum ggml_type type = (enum ggml_type)t->type;
     size_t row = ggml_row_size(type, t->ne0);
@@ -269,9 +274,12 @@ static int write_tensor(FILE *f, const struct tdesc *t, const struct llmb_shape 
         fill_random(src, t->ne0 * pool_n, &st);
         ggml_quantize_chunk(type, src, out, 0, pool_n, t->ne0, NULL);
         for (int64_t r = 0; r < t->ne1 && !rc; r++)
-            rc = write_all(f, (char *)out + row * (splitmix64(&st) % (uint64_t)pool_n), row, path, err);
+            if (!(rc = r % 256 ? LLMB_OK : stopped(stop, err)))
+                rc = write_all(f, (char *)out + row * (splitmix64(&st) % (uint64_t)pool_n), row, path, err);
     } else {
         for (int64_t r = 0; r < t->ne1 && !rc; r++) {
+            if (r % 64 == 0 && (rc = stopped(stop, err)))
+                break;
             if (t->fill == FILL_ONES)
                 for (int64_t i = 0; i < t->ne0; i++)
                     src[i] = 1.0f;
@@ -346,7 +354,7 @@ static uint64_t data_size(const struct gguf_context *g)
  * hole of the data's size. */
 static int write_file(FILE *f, struct gguf_context *g, const struct tlist *l, const struct llmb_shape *s,
                       uint64_t seed, int sparse, const char *path, llmb_synth_progress_cb cb, void *user,
-                      struct llmb_error *err)
+                      volatile int *stop, struct llmb_error *err)
 {
     size_t meta = gguf_get_meta_size(g);
     void *buf = malloc(meta);
@@ -363,7 +371,7 @@ static int write_file(FILE *f, struct gguf_context *g, const struct tlist *l, co
         return LLMB_OK;
     }
     for (size_t i = 0; i < l->n && !rc; i++) {
-        rc = write_tensor(f, &l->v[i], s, seed, gguf_get_alignment(g), path, err);
+        rc = write_tensor(f, &l->v[i], s, seed, gguf_get_alignment(g), path, stop, err);
         if (cb)
             cb((int)i + 1, (int)l->n, user);
     }
@@ -382,30 +390,28 @@ static int choose_types(const struct llmb_synth_params *p, struct gguf_context *
     if (llmb_ftype_is_float(p->ftype))
         return LLMB_OK;
 
+    /* the skeleton is a temporary like any output's: locked while used,
+     * removed after, and found stale by the next run if this one is killed */
     char skel[4096];
     const char *dir = getenv("TMPDIR");
-    snprintf(skel, sizeof skel, "%s/llmbench-skeleton.XXXXXX", dir && *dir ? dir : "/tmp");
-    int fd = mkstemp(skel);
-    if (fd < 0)
-        return llmb_error_set(err, LLMB_E_IO, "cannot create a temporary file in %s: %s", dir ? dir : "/tmp",
-                              strerror(errno));
-    FILE *f = fdopen(fd, "w");
+    snprintf(skel, sizeof skel, "%s/llmbench-skeleton.gguf", dir && *dir ? dir : "/tmp");
+    struct llmb_atomic_file af;
+    int rc = llmb_atomic_open_tmp(&af, skel, err);
+    if (rc)
+        return rc;
     struct gguf_context *g = NULL;
     struct ggml_context *c = NULL;
-    int rc = f ? make_context(&p->shape, voc, n_vocab, 1, p->seed, l, vpath, &g, &c, err)
-               : llmb_error_set(err, LLMB_E_IO, "cannot write %s", skel);
+    rc = make_context(&p->shape, voc, n_vocab, 1, p->seed, l, vpath, &g, &c, err);
     if (!rc)
-        rc = write_file(f, g, l, &p->shape, p->seed, 1, skel, NULL, NULL, err);
-    if (f && fclose(f) && !rc)
-        rc = llmb_error_set(err, LLMB_E_IO, "cannot write %s", skel);
-    if (!f)
-        close(fd);
+        rc = write_file(af.f, g, l, &p->shape, p->seed, 1, af.tmp_path, NULL, NULL, NULL, err);
+    if (!rc && (fflush(af.f) || ferror(af.f)))
+        rc = llmb_error_set(err, LLMB_E_IO, "cannot write %s: %s", af.tmp_path, llmb_errno_text(errno));
     gguf_free(g);
     ggml_free(c);
     struct llmb_tensor_types tt = {0};
     if (!rc)
-        rc = llmb_quantize_plan(skel, p->ftype, &tt, err);
-    unlink(skel);
+        rc = llmb_quantize_plan(af.tmp_path, p->ftype, &tt, err);
+    llmb_atomic_abort(&af);
     for (size_t i = 0; !rc && i < l->n; i++) {
         size_t j = 0;
         while (j < tt.n && strcmp(tt.names[j], l->v[i].name))
@@ -456,6 +462,8 @@ int llmb_synth_write(const struct llmb_synth_params *p, struct llmb_synth_info *
     if (!rc)
         rc = choose_types(p, voc, n_vocab, &l, vpath, err);
     if (!rc)
+        rc = stopped(p->stop, err);
+    if (!rc)
         rc = make_context(&p->shape, voc, n_vocab, p->ftype, p->seed, &l, vpath, &g, &c, err);
     if (!rc) {
         info->n_tensors = (int)l.n;
@@ -471,7 +479,7 @@ int llmb_synth_write(const struct llmb_synth_params *p, struct llmb_synth_info *
         struct llmb_atomic_file af;
         rc = llmb_atomic_open(&af, p->output, err);
         if (!rc)
-            rc = write_file(af.f, g, &l, &p->shape, p->seed, 0, p->output, p->progress, p->user, err);
+            rc = write_file(af.f, g, &l, &p->shape, p->seed, 0, p->output, p->progress, p->user, p->stop, err);
         if (!rc)
             rc = llmb_atomic_commit(&af, err);
         llmb_atomic_abort(&af);

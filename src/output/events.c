@@ -12,6 +12,7 @@
 
 #include "llmbench/events.h"
 #include "llmbench/runner.h"
+#include "jvalue.h"
 #include "printer.h"
 
 static const char *const names[LLMB_EV_COUNT] = {
@@ -26,7 +27,7 @@ const char *llmb_event_type_name(int type)
 
 static json_t *num(double v)
 {
-    return isfinite(v) ? json_real(v) : json_null();
+    return isfinite(v) ? json_real(v) : json_null(); /* a progress value: NaN means none */
 }
 
 static json_t *instance_json(const struct llmb_instance *in)
@@ -36,7 +37,7 @@ static json_t *instance_json(const struct llmb_instance *in)
     json_t *o = json_object();
     json_object_set_new(o, "kind", json_string(llmb_workload_kind_name(in->kind)));
     json_object_set_new(o, "test", json_string(test));
-    json_object_set_new(o, "model", json_string(in->model ? in->model : ""));
+    json_object_set_new(o, "model", llmb_jstr(in->model ? in->model : ""));
     json_object_set_new(o, "n_threads", json_integer(in->n_threads));
     if (in->kind == LLMB_WL_SPEED) {
         json_object_set_new(o, "n_prompt", json_integer(in->n_prompt));
@@ -47,7 +48,7 @@ static json_t *instance_json(const struct llmb_instance *in)
         json_object_set_new(o, "n_gpu_layers", json_integer(in->n_gpu_layers));
         json_object_set_new(o, "occurrence", json_integer(in->occurrence + 1));
     } else {
-        json_object_set_new(o, "ref_model", in->ref_model ? json_string(in->ref_model) : json_null());
+        json_object_set_new(o, "ref_model", llmb_jstr(in->ref_model));
     }
     return o;
 }
@@ -130,7 +131,7 @@ char *llmb_event_json(const struct llmb_event *ev)
         json_object_set_new(o, "done", json_integer((json_int_t)ev->n_done));
         json_object_set_new(o, "failed", json_integer((json_int_t)ev->n_failed));
         json_object_set_new(o, "run_id", ev->run_id ? json_integer(ev->run_id) : json_null());
-        json_object_set_new(o, "error", ev->text && *ev->text ? json_string(ev->text) : json_null());
+        json_object_set_new(o, "error", ev->text && *ev->text ? llmb_jstr(ev->text) : json_null());
         break;
     default:
         json_object_set_new(o, "index", json_integer((json_int_t)ev->index));
@@ -164,12 +165,12 @@ char *llmb_event_json(const struct llmb_event *ev)
         }
         break;
     case LLMB_EV_INSTANCE_FAILED:
-        json_object_set_new(o, "reason", json_string(ev->text ? ev->text : "unknown"));
+        json_object_set_new(o, "reason", llmb_jstr(ev->text ? ev->text : "unknown"));
         break;
     default: break;
     }
     /* token text may hold part of a UTF-8 sequence: escaped, never dropped */
-    char *s = json_dumps(o, JSON_COMPACT | JSON_ENSURE_ASCII | JSON_REAL_PRECISION(10));
+    char *s = llmb_json_escape(o) ? NULL : json_dumps(o, JSON_COMPACT | JSON_ENSURE_ASCII | JSON_REAL_PRECISION(10));
     json_decref(o);
     return s;
 }

@@ -3,6 +3,7 @@
  * flushed, so a reader sees complete objects only. */
 #include <stdlib.h>
 
+#include "jvalue.h"
 #include "printer.h"
 
 #define DUMP_FLAGS (JSON_REAL_PRECISION(12) | JSON_ENSURE_ASCII)
@@ -11,7 +12,7 @@ static int emit(struct llmb_printer *p, const struct llmb_result *r, size_t flag
                 const char *post)
 {
     json_t *o = llmb_result_json(r, p->params.origin);
-    char *s = o ? json_dumps(o, flags) : NULL;
+    char *s = o && !llmb_json_escape(o) ? json_dumps(o, flags) : NULL;
     json_decref(o);
     if (!s)
         return LLMB_E_NOMEM;

@@ -6,11 +6,12 @@
 #include <string.h>
 
 #include "llmbench/llmbench.h"
+#include "jvalue.h"
 #include "printer.h"
 
 static json_t *num(double v, int have)
 {
-    return have && isfinite(v) ? json_real(v) : json_null();
+    return llmb_jnum(v, have);
 }
 
 static const char *base_name(const char *path)
@@ -23,21 +24,21 @@ json_t *llmb_suite_answer_json(const struct llmb_suite_item *it, const struct ll
                                double temp)
 {
     json_t *o = json_object();
-    json_object_set_new(o, "id", json_string(it ? it->id : ""));
-    json_object_set_new(o, "category", json_string(it ? it->category : ""));
-    json_object_set_new(o, "prompt", json_string(it ? it->prompt : ""));
-    json_object_set_new(o, "response", json_string(a->response ? a->response : ""));
+    json_object_set_new(o, "id", llmb_jstr(it ? it->id : ""));
+    json_object_set_new(o, "category", llmb_jstr(it ? it->category : ""));
+    json_object_set_new(o, "prompt", llmb_jstr(it ? it->prompt : ""));
+    json_object_set_new(o, "response", llmb_jstr(a->response ? a->response : ""));
     json_object_set_new(o, "pass", a->pass < 0 ? json_null() : json_boolean(a->pass));
     json_object_set_new(o, "similarity", num(a->similarity, a->similarity >= 0));
     json_object_set_new(o, "tokens", json_integer(a->n_gen));
     json_object_set_new(o, "prompt_tokens", json_integer(a->n_prompt));
-    json_object_set_new(o, "ttft_ms", json_real(a->ttft_ms));
+    json_object_set_new(o, "ttft_ms", llmb_jreal(a->ttft_ms));
     json_object_set_new(o, "tg_ts", num(a->tg_ts, a->tg_ts > 0));
     json_object_set_new(o, "chat_template", json_boolean(a->template_used));
     json_object_set_new(o, "stopped", json_boolean(a->stopped));
-    json_object_set_new(o, "temperature", json_real(temp));
+    json_object_set_new(o, "temperature", llmb_jreal(temp));
     json_object_set_new(o, "seed", json_integer(seed));
-    return o;
+    return llmb_json_finish(o);
 }
 
 void llmb_suite_summary(const struct llmb_result *r, struct llmb_suite_summary *s)
@@ -72,25 +73,25 @@ json_t *llmb_quality_result_json(const struct llmb_result *r)
     int ok = !r->error, sc = ok && (in->kind == LLMB_WL_PPL || in->kind == LLMB_WL_KLD), k = sc && p->have_kld;
     int su = ok && in->kind == LLMB_WL_SUITE;
     json_t *o = json_object();
-    json_object_set_new(o, "kind", json_string(llmb_workload_kind_name(in->kind)));
-    json_object_set_new(o, "test", json_string(test));
-    json_object_set_new(o, "model_filename", json_string(in->model ? in->model : m->path));
-    json_object_set_new(o, "model_type", json_string(m->desc));
-    json_object_set_new(o, "quant_type", json_string(m->quant));
+    json_object_set_new(o, "kind", llmb_jstr(llmb_workload_kind_name(in->kind)));
+    json_object_set_new(o, "test", llmb_jstr(test));
+    json_object_set_new(o, "model_filename", llmb_jstr(in->model ? in->model : m->path));
+    json_object_set_new(o, "model_type", llmb_jstr(m->desc));
+    json_object_set_new(o, "quant_type", llmb_jstr(m->quant));
     json_object_set_new(o, "model_size", json_integer((json_int_t)m->model_size));
     json_object_set_new(o, "model_n_params", json_integer((json_int_t)m->n_params));
     json_object_set_new(o, "file_size", json_integer((json_int_t)m->file_size));
-    json_object_set_new(o, "bpw", json_real(m->bpw));
+    json_object_set_new(o, "bpw", llmb_jreal(m->bpw));
     json_object_set_new(o, "synthetic", json_boolean(m->synthetic));
-    json_object_set_new(o, "build_commit", json_string(m->build_commit));
+    json_object_set_new(o, "build_commit", llmb_jstr(m->build_commit));
     json_object_set_new(o, "n_threads", json_integer(r->applied.n_threads));
-    json_object_set_new(o, "test_time", json_string(r->test_time));
-    json_object_set_new(o, "error", r->error ? json_string(r->error) : json_null());
+    json_object_set_new(o, "test_time", llmb_jstr(r->test_time));
+    json_object_set_new(o, "error", r->error ? llmb_jstr(r->error) : json_null());
     json_object_set_new(o, "load_ms", num(m->load_ms, ok));
     json_object_set_new(o, "peak_rss_bytes", ok ? json_integer((json_int_t)r->peak_rss) : json_null());
-    json_object_set_new(o, "ref_model", in->ref_model ? json_string(in->ref_model) : json_null());
-    json_object_set_new(o, "dataset", sc && q && q->text_path ? json_string(base_name(q->text_path)) : json_null());
-    json_object_set_new(o, "dataset_sha256", sc && q && q->text_sha256[0] ? json_string(q->text_sha256) : json_null());
+    json_object_set_new(o, "ref_model", in->ref_model ? llmb_jstr(in->ref_model) : json_null());
+    json_object_set_new(o, "dataset", sc && q && q->text_path ? llmb_jstr(base_name(q->text_path)) : json_null());
+    json_object_set_new(o, "dataset_sha256", sc && q && q->text_sha256[0] ? llmb_jstr(q->text_sha256) : json_null());
     json_object_set_new(o, "ppl", num(p->ppl, sc));
     json_object_set_new(o, "ppl_err", num(p->ppl_err, sc));
     json_object_set_new(o, "n_ctx", sc ? json_integer(p->n_ctx) : json_null());
@@ -113,14 +114,14 @@ json_t *llmb_quality_result_json(const struct llmb_result *r)
     json_object_set_new(o, "rms_dp_err", num(p->rms_dp_err, k));
     struct llmb_suite_summary s;
     llmb_suite_summary(r, &s);
-    json_object_set_new(o, "suite", su && q && q->suite ? json_string(q->suite->name) : json_null());
+    json_object_set_new(o, "suite", su && q && q->suite ? llmb_jstr(q->suite->name) : json_null());
     json_object_set_new(o, "suite_passed", su ? json_integer(s.n_pass) : json_null());
     json_object_set_new(o, "suite_checked", su ? json_integer(s.n_checked) : json_null());
     json_object_set_new(o, "suite_pass_rate", num((double)s.n_pass / (s.n_checked ? s.n_checked : 1), su && s.n_checked));
     json_object_set_new(o, "suite_similarity", num(s.sim_sum / (s.n_sim ? s.n_sim : 1), su && s.n_sim));
     json_object_set_new(o, "suite_tg_ts", num(s.tg_sum / (s.n_tg ? s.n_tg : 1), su && s.n_tg));
     json_object_set_new(o, "suite_ttft_ms", num(s.ttft_sum / (double)(r->n_answers ? r->n_answers : 1), su && r->n_answers));
-    return o;
+    return llmb_json_finish(o);
 }
 
 json_t *llmb_quality_answers_json(const struct llmb_result *r)

@@ -3,9 +3,11 @@
  * and meaning, so its tools read ours; then llmbench's. JSON, JSON Lines,
  * the events stream and export all print this object. */
 #include <math.h>
+#include <stdio.h>
 
 #include "core/field_json.h"
 #include "llmbench/llmbench.h"
+#include "jvalue.h"
 #include "printer.h"
 
 json_t *llmb_result_json(const struct llmb_result *r, int origin)
@@ -20,10 +22,15 @@ json_t *llmb_result_json(const struct llmb_result *r, int origin)
             continue;
         struct llmb_value v = {0};
         f[i].get(r, &v);
-        if (json_object_set_new(o, f[i].name, llmb_value_json(&f[i], r, &v))) {
+        /* exact values (jvalue.h): a string's bytes kept, a non-finite number flagged */
+        json_t *j = !v.known                                      ? llmb_value_json(&f[i], r, &v)
+                    : f[i].type == LLMB_FIELD_STRING              ? llmb_jstr(v.s)
+                    : f[i].type == LLMB_FIELD_FLOAT && !isfinite(v.d) ? llmb_jreal(v.d)
+                                                                  : llmb_value_json(&f[i], r, &v);
+        if (json_object_set_new(o, f[i].name, j)) {
             json_decref(o);
             return NULL;
         }
     }
-    return o;
+    return llmb_json_finish(o);
 }

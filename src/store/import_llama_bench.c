@@ -53,6 +53,25 @@ static int fail(const struct ctx *c, struct llmb_error *err, const char *fmt, co
                           where, what);
 }
 
+/* llmbench's exports carry bytes that are not UTF-8 in "bytes_hex": {"key": "2f74..."}. */
+static int exact_bytes(json_t *o, const char *k, char *dst, size_t len)
+{
+    json_t *h = json_object_get(json_object_get(o, "bytes_hex"), k);
+    const char *x = json_string_value(h);
+    size_t n = x ? strlen(x) : 0;
+    if (!x || n % 2 || n / 2 >= len)
+        return 0;
+    for (size_t i = 0; i < n / 2; i++) {
+        unsigned v;
+        if (!strchr("0123456789abcdefABCDEF", x[2 * i]) || !strchr("0123456789abcdefABCDEF", x[2 * i + 1]) ||
+            sscanf(x + 2 * i, "%2x", &v) != 1 || v == 0)
+            return 0;
+        dst[i] = (char)v;
+    }
+    dst[n / 2] = 0;
+    return 1;
+}
+
 static int get_int(const struct ctx *c, json_t *o, const char *k, long long min, long long *out,
                    struct llmb_error *err)
 {
@@ -106,6 +125,9 @@ static int read_fields(const struct ctx *c, json_t *o, struct llmb_result *r, st
             continue;
         if (llmb_value_from_json(&f[i], j, &v))
             return fail(c, err, type_words(f[i].type), f[i].name);
+        char exact[4096]; /* an llmbench export's bytes that are not UTF-8 (bytes_hex) */
+        if (f[i].type == LLMB_FIELD_STRING && exact_bytes(o, f[i].name, exact, sizeof exact))
+            v.s = exact;
         if (f[i].set(r, &v, st))
             return fail(c, err, "field '%s' is out of range", f[i].name);
     }

@@ -6,7 +6,9 @@
  * corrupted file and a read-only file are recognised from their header before
  * WAL mode or any migration is applied. Every write takes the write lock up
  * front (BEGIN IMMEDIATE), waiting at most lock_wait_s for another process. */
+#define _GNU_SOURCE /* F_OFD_SETLK */
 #include <errno.h>
+#include <fcntl.h>
 #include <libgen.h>
 #include <math.h>
 #include <pwd.h>
@@ -36,6 +38,9 @@ int llmb_store_sqlite_err(struct llmb_sqlite *s, int rc, const char *what, struc
 {
     const char *m = s->db ? sqlite3_errmsg(s->db) : sqlite3_errstr(rc);
     const char *p = s->path;
+    int sys = s->db ? sqlite3_system_errno(s->db) : 0;
+    if ((rc & 0xff) == SQLITE_IOERR && (sys == ENOSPC || sys == EDQUOT)) /* SQLite says "disk I/O error" */
+        rc = SQLITE_FULL;
     switch (rc & 0xff) {
     case SQLITE_BUSY:
     case SQLITE_LOCKED:
@@ -53,7 +58,8 @@ int llmb_store_sqlite_err(struct llmb_sqlite *s, int rc, const char *what, struc
                               "results database '%s' is corrupted or not a database (%s); it was left untouched", p,
                               m);
     case SQLITE_FULL:
-        return llmb_error_set(err, LLMB_E_IO, "results database '%s': disk full during %s", p, what);
+        return llmb_error_set(err, LLMB_E_IO, "results database '%s': disk full during %s (%s)", p, what,
+                              llmb_errno_text(sys == EDQUOT ? EDQUOT : ENOSPC));
     case SQLITE_CANTOPEN:
         return llmb_error_set(err, LLMB_E_IO, "cannot open results database '%s': %s", p, m);
     default:
@@ -284,13 +290,86 @@ static void open_immutable(struct llmb_sqlite *s)
         sqlite3_extended_result_codes(s->db, 1);
 }
 
+/* ---- run locks -------------------------------------------------------------- */
+
+/* "<db>.lock": a writer creates it, a reader only opens it when it exists. */
+static void open_run_lock(struct llmb_sqlite *s)
+{
+    char p[4200];
+    snprintf(p, sizeof p, "%s.lock", s->path);
+    s->run_lock_fd = s->readonly ? open(p, O_RDONLY | O_CLOEXEC) : open(p, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    if (s->run_lock_fd < 0 && !s->readonly)
+        s->run_lock_fd = open(p, O_RDONLY | O_CLOEXEC);
+}
+
+static int run_lock(struct llmb_sqlite *s, int64_t id, short type, int cmd)
+{
+    struct flock fl = {.l_type = type, .l_whence = SEEK_SET, .l_start = (off_t)id, .l_len = 1, .l_pid = 0};
+    if (s->run_lock_fd < 0)
+        return -1;
+    if (fcntl(s->run_lock_fd, cmd, &fl) != 0)
+        return -1;
+    return cmd == F_OFD_GETLK ? fl.l_type != F_UNLCK : 0;
+}
+
+int llmb_store_sqlite_run_live(struct llmb_sqlite *s, int64_t id, const char *host, long pid)
+{
+    int held = run_lock(s, id, F_WRLCK, F_OFD_GETLK);
+    if (held >= 0)
+        return held;
+    char me[128];
+    if (gethostname(me, sizeof me) != 0)
+        me[0] = 0;
+    me[sizeof me - 1] = 0;
+    return !strcmp(host, me) && pid > 0 && pid != getpid() && (kill((pid_t)pid, 0) == 0 || errno == EPERM);
+}
+
 static void sq_close(void *state)
 {
     struct llmb_sqlite *s = state;
     if (!s)
         return;
     sqlite3_close(s->db);
+    if (s->run_lock_fd >= 0)
+        close(s->run_lock_fd);
     free(s);
+}
+
+/* PRAGMA quick_check / integrity_check: "ok", or the problems one per line. */
+static int sq_check(void *state, int full, int *ok, char **report, struct llmb_error *err)
+{
+    struct llmb_sqlite *s = state;
+    sqlite3_stmt *st = NULL;
+    size_t len = 0, cap = 256;
+    char *out = malloc(cap);
+    *ok = 0;
+    *report = NULL;
+    if (!out)
+        return llmb_error_set(err, LLMB_E_NOMEM, "out of memory");
+    out[0] = 0;
+    int rc = sqlite3_prepare_v2(s->db, full ? "PRAGMA integrity_check" : "PRAGMA quick_check", -1, &st, NULL);
+    while (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+        const char *t = (const char *)sqlite3_column_text(st, 0);
+        size_t n = t ? strlen(t) : 0;
+        if (len + n + 2 > cap) {
+            char *p = realloc(out, cap = 2 * (len + n + 2));
+            if (!p) {
+                rc = SQLITE_NOMEM;
+                break;
+            }
+            out = p;
+        }
+        len += (size_t)snprintf(out + len, cap - len, "%s%s", len ? "\n" : "", t ? t : "");
+        rc = SQLITE_OK;
+    }
+    sqlite3_finalize(st);
+    if (rc != SQLITE_DONE) {
+        free(out);
+        return llmb_store_sqlite_err(s, rc, full ? "checking its integrity" : "checking it", err);
+    }
+    *ok = !strcmp(out, "ok");
+    *report = out;
+    return LLMB_OK;
 }
 
 static int sq_open(const char *path, const struct llmb_store_params *p, void **state, struct llmb_error *err)
@@ -308,14 +387,23 @@ static int sq_open(const char *path, const struct llmb_store_params *p, void **s
         return llmb_error_set(err, LLMB_E_NOMEM, "out of memory");
     snprintf(s->path, sizeof s->path, "%s", path);
     s->readonly = ro;
+    s->run_lock_fd = -1;
     s->lock_wait_s = p->lock_wait_s;
-    int flags = ro ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+    /* A reader that may write the file opens it read-write with query_only:
+     * as the last connection SQLite then removes the -wal and -shm files it
+     * needed, so reading leaves nothing behind; elsewhere it opens read-only. */
+    char d[4096];
+    snprintf(d, sizeof d, "%s", path);
+    int rw_reader = ro && access(path, R_OK | W_OK) == 0 && access(dirname(d), W_OK | X_OK) == 0;
+    int flags = ro && !rw_reader ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | (ro ? 0 : SQLITE_OPEN_CREATE);
     int src = sqlite3_open_v2(path, &s->db, flags, NULL);
     if (src != SQLITE_OK) {
         rc = llmb_store_sqlite_err(s, src, "opening", err);
         goto fail;
     }
     sqlite3_extended_result_codes(s->db, 1);
+    if (rw_reader)
+        sqlite3_exec(s->db, "PRAGMA query_only = 1", NULL, NULL, NULL);
     sqlite3_busy_timeout(s->db, (int)(p->lock_wait_s * 1000.0));
     if (ro && check_header(s, NULL) != LLMB_OK)
         open_immutable(s); /* where that applies; the check below says what is wrong otherwise */
@@ -328,6 +416,25 @@ static int sq_open(const char *path, const struct llmb_store_params *p, void **s
     if (ro && s->version == 0) {
         rc = llmb_error_set(err, LLMB_E_IO, "results database '%s' is empty (no llmbench results yet)", path);
         goto fail;
+    }
+    if (s->version > 0 && !(p->flags & LLMB_STORE_NO_CHECK)) { /* damage is refused, never read past */
+        int ok = 0;
+        char *report = NULL;
+        if ((rc = sq_check(s, 0, &ok, &report, err)))
+            goto fail;
+        if (!ok) { /* one line: the first problem ("*** in database main ***" is a heading) */
+            const char *first = report;
+            if (!strncmp(first, "*** in database", 15) && strchr(first, '\n'))
+                first = strchr(first, '\n') + 1;
+            int n = (int)strcspn(first, "\n");
+            n = n > 200 ? 200 : n;
+            rc = llmb_error_set(err, LLMB_E_IO, "results database '%s' is damaged (quick_check: %.*s%s); it was "
+                                "left untouched ('llmbench results --check --db %s' lists every problem)", path, n,
+                                first, first[n] ? " ..." : "", path);
+            free(report);
+            goto fail;
+        }
+        free(report);
     }
     if (ro && s->version < llmb_store_schema_latest()) {
         rc = llmb_error_set(err, LLMB_E_IO,
@@ -348,6 +455,7 @@ static int sq_open(const char *path, const struct llmb_store_params *p, void **s
     sqlite3_exec(s->db, "PRAGMA foreign_keys=ON", NULL, NULL, NULL);
     if (!ro && s->version < llmb_store_schema_latest() && (rc = migrate(s, err)))
         goto fail;
+    open_run_lock(s);
     *state = s;
     return LLMB_OK;
 fail:
@@ -384,7 +492,7 @@ static int add_tags(struct llmb_sqlite *s, int64_t run_id, const char *tags)
     int rc = SQLITE_OK;
     for (const char *p = tags; p && *p && rc == SQLITE_OK;) {
         size_t l = strcspn(p, ",");
-        char t[64];
+        char t[LLMB_TAG_MAX + 1];
         const char *a = p, *b = p + l;
         while (a < b && (*a == ' ' || *a == '\t'))
             a++;
@@ -432,14 +540,17 @@ static int sq_begin_run(void *state, const struct llmb_run_info *ri, int64_t *ru
 {
     struct llmb_sqlite *s = state;
     int rc = tx_begin(s, "starting a run", err);
-    return rc ? rc : finish(s, LLMB_OK, begin_run(s, ri, run_id), "starting a run", err);
+    if (!rc)
+        rc = finish(s, LLMB_OK, begin_run(s, ri, run_id), "starting a run", err);
+    if (!rc)
+        run_lock(s, *run_id, F_WRLCK, F_OFD_SETLK); /* held while this process runs it */
+    return rc;
 }
 
 static int sq_find_resumable(void *state, const char *plan_hash, int64_t *run_id, struct llmb_error *err)
 {
     struct llmb_sqlite *s = state;
-    char me[128], user[64], host[128];
-    who(user, sizeof user, me, sizeof me);
+    char host[128];
     sqlite3_stmt *st;
     *run_id = 0;
     int rc = llmb_store_sqlite_prep(s, &st,
@@ -448,12 +559,9 @@ static int sq_find_resumable(void *state, const char *plan_hash, int64_t *run_id
                                     "s", plan_hash);
     while (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
         llmb_store_sqlite_text(st, 2, host, sizeof host);
-        pid_t pid = (pid_t)sqlite3_column_int64(st, 3);
-        const char *status = (const char *)sqlite3_column_text(st, 1);
-        /* a run still going in another live process on this host is not ours to take */
-        int alive = status && !strcmp(status, "running") && !strcmp(host, me) && pid > 0 && pid != getpid() &&
-                    (kill(pid, 0) == 0 || errno == EPERM);
-        if (!alive) {
+        long pid = (long)sqlite3_column_int64(st, 3);
+        /* a run its process still holds is not ours to take */
+        if (!llmb_store_sqlite_run_live(s, sqlite3_column_int64(st, 0), host, pid)) {
             *run_id = sqlite3_column_int64(st, 0);
             rc = SQLITE_DONE;
             break;
@@ -486,9 +594,16 @@ static int update_run(struct llmb_sqlite *s, int64_t run_id, const char *what, s
 
 static int sq_resume_run(void *state, int64_t run_id, struct llmb_error *err)
 {
-    return update_run(state, run_id, "resuming a run", err,
-                      "UPDATE runs SET status = 'running', finished_at = NULL, pid = ? WHERE id = ?", "II",
-                      (int64_t)getpid(), run_id);
+    struct llmb_sqlite *s = state;
+    if (s->run_lock_fd >= 0 && run_lock(s, run_id, F_WRLCK, F_OFD_SETLK) != 0)
+        return llmb_error_set(err, LLMB_E_IO, "results database '%s': run %lld is still being run by another "
+                              "process (it holds the run's lock); not taking it over", s->path, (long long)run_id);
+    int rc = update_run(state, run_id, "resuming a run", err,
+                        "UPDATE runs SET status = 'running', finished_at = NULL, pid = ? WHERE id = ?", "II",
+                        (int64_t)getpid(), run_id);
+    if (rc)
+        run_lock(s, run_id, F_UNLCK, F_OFD_SETLK);
+    return rc;
 }
 
 static int sq_end_run(void *state, int64_t run_id, int status, struct llmb_error *err)
@@ -497,8 +612,11 @@ static int sq_end_run(void *state, int64_t run_id, int status, struct llmb_error
         return llmb_error_set(err, LLMB_E_INVAL, "bad run status %d", status);
     char now[32];
     llmb_store_now(now, sizeof now);
-    return update_run(state, run_id, "ending a run", err, "UPDATE runs SET status = ?, finished_at = ? WHERE id = ?",
-                      "ssI", llmb_run_status_name(status), status == LLMB_RUN_RUNNING ? NULL : now, run_id);
+    int rc = update_run(state, run_id, "ending a run", err, "UPDATE runs SET status = ?, finished_at = ? WHERE id = ?",
+                        "ssI", llmb_run_status_name(status), status == LLMB_RUN_RUNNING ? NULL : now, run_id);
+    if (status != LLMB_RUN_RUNNING)
+        run_lock(state, run_id, F_UNLCK, F_OFD_SETLK);
+    return rc;
 }
 
 /* ---- results -------------------------------------------------------------- */
@@ -568,10 +686,11 @@ static int put_metric(struct llmb_sqlite *s, int64_t inst, const char *name, con
                                   m->max, m->mean - half, m->mean + half, (int64_t)m->n_outliers);
 }
 
-/* NAN for a figure a result does not have (so it binds NULL). */
+/* NAN for a figure a result does not have (so it binds NULL); a NaN figure
+ * is stored as NULL too (SQLite holds no NaN), an infinite one as it is. */
 static double fig(int have, double v)
 {
-    return have && isfinite(v) ? v : NAN;
+    return have && !isnan(v) ? v : NAN;
 }
 
 /* A file's name without its folders ("" for none). */
@@ -596,13 +715,14 @@ static int put_ppl(struct llmb_sqlite *s, int64_t run_id, int64_t iid, int64_t m
         " VALUES (?, ?, ?, nullif(?, 0), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
     const char *dataset = base_name(q ? q->text_path : NULL), *text_sha = q ? q->text_sha256 : "";
     int n_ctx = p->n_ctx > 0 ? p->n_ctx : q ? q->n_ctx : 0;
-    if (!isfinite(p->ppl)) /* nothing was scored: the instance stands without figures */
+    if (isnan(p->ppl)) /* NaN (nothing scored, or NaN logits): the instance stands without figures; export
+                        * shows ppl null, flagged "ppl=nan" */
         return SQLITE_OK;
     int rc = llmb_store_sqlite_exec(s, sql, "IIIIsssiiIIDDdDDDDDDDDDDDs", run_id, iid, mid, (int64_t)0, "ppl",
                                     dataset, text_sha, n_ctx, p->n_chunks, (int64_t)p->n_scored,
                                     (int64_t)p->n_text_tokens, fig(1, p->seconds), fig(1, p->tokens_per_s), p->ppl,
                                     fig(1, p->ppl_err), NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN, now);
-    if (rc != SQLITE_OK || r->inst.kind != LLMB_WL_KLD || !p->have_kld || !isfinite(p->kld_mean))
+    if (rc != SQLITE_OK || r->inst.kind != LLMB_WL_KLD || !p->have_kld || isnan(p->kld_mean))
         return rc;
     int k = 1;
     return llmb_store_sqlite_exec(s, sql, "IIIIsssiiIIDDdDDDDDDDDDDDs", run_id, iid, mid, ref, "kld", dataset,
@@ -883,4 +1003,5 @@ const struct llmb_store_ops llmb_store_sqlite = {
     .put_quality = sq_put_quality,
     .list_runs = llmb_store_sqlite_list_runs,
     .query = llmb_store_sqlite_query,
+    .check = sq_check,
 };

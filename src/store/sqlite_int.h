@@ -13,7 +13,12 @@ struct llmb_sqlite {
     int      readonly;
     int      version;
     double   lock_wait_s;
+    int      run_lock_fd; /* "<path>.lock": one byte per live run (OFD locks), -1 when absent */
 };
+
+/* 1 when run id's process still runs it: its lock is held (or, without a
+ * lock file, it is on this host and its pid is alive). */
+int llmb_store_sqlite_run_live(struct llmb_sqlite *s, int64_t id, const char *host, long pid);
 
 /* Turns an SQLite failure during `what` into one clear line (locked,
  * read-only, corrupted, disk full...) and returns LLMB_E_IO. */

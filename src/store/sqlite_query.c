@@ -119,7 +119,8 @@ int llmb_store_sqlite_list_runs(void *state, const struct llmb_store_filter *f, 
              " coalesce((SELECT group_concat(tag, ',') FROM (SELECT tag FROM run_tags WHERE run_id = r.id"
              " ORDER BY tag)), ''), coalesce(r.plan_hash, ''), r.n_planned,"
              " (SELECT count(*) FROM test_instances WHERE run_id = r.id),"
-             " h.cpu_name, h.cpu_cores, h.mem_total_bytes, h.gpu_info, h.backends, h.os, h.kernel, h.machine"
+             " h.cpu_name, h.cpu_cores, h.mem_total_bytes, h.gpu_info, h.backends, h.os, h.kernel, h.machine,"
+             " (SELECT count(*) FROM test_instances WHERE run_id = r.id AND status = 'failed'), r.pid"
              " FROM runs r LEFT JOIN hardware h ON h.run_id = r.id WHERE %s%s%s%s%s ORDER BY r.id",
              w.run[0] ? w.run : "1", w.inst[0] ? " AND EXISTS (SELECT 1 FROM test_instances ti" : "",
              w.inst[0] ? " JOIN models m ON m.id = ti.model_id JOIN configurations c ON c.id = ti.config_id"
@@ -162,6 +163,16 @@ int llmb_store_sqlite_list_runs(void *state, const struct llmb_store_filter *f, 
         llmb_store_sqlite_text(st, 20, r->hw.os, sizeof r->hw.os);
         llmb_store_sqlite_text(st, 21, r->hw.kernel, sizeof r->hw.kernel);
         llmb_store_sqlite_text(st, 22, r->hw.machine, sizeof r->hw.machine);
+        r->n_failed = (size_t)sqlite3_column_int64(st, 23);
+        /* a run stored as running whose process is gone was interrupted (killed) */
+        if (r->status == LLMB_RUN_RUNNING &&
+            !llmb_store_sqlite_run_live(s, r->id, r->host, (long)sqlite3_column_int64(st, 24))) {
+            r->status = LLMB_RUN_INTERRUPTED;
+            r->process_gone = 1;
+        }
+        /* a run that ended with failed tests is not complete (stores of schema 4 said so) */
+        if (r->status == LLMB_RUN_COMPLETE && r->n_failed)
+            r->status = LLMB_RUN_FAILED;
         rc = SQLITE_OK;
     }
     sqlite3_finalize(st);
@@ -180,7 +191,8 @@ enum {
     Q_ID, Q_RUN, Q_KEY, Q_TIME, Q_NSAMP, Q_STOP, Q_CITARGET, Q_LOAD, Q_RSS, Q_SHA, Q_PATH, Q_DESC, Q_ARCH, Q_QUANT,
     Q_NPARAMS, Q_MSIZE, Q_FSIZE, Q_BPW, Q_SYNTH, Q_NVOCAB, Q_NCTXTRAIN, Q_NLAYER, Q_P, Q_N, Q_D, Q_B, Q_UB, Q_TK,
     Q_TV, Q_T, Q_NGL, Q_FA, Q_ANCTX, Q_AB, Q_AUB, Q_AT, Q_ATK, Q_ATV, Q_AFA, Q_BACKENDS, Q_DEVICES, Q_COMMIT,
-    Q_BUILDNO, Q_HOST, Q_CPU, Q_GPU, Q_TAGS, Q_KLD, Q_PPL, Q_KIND, Q_TEST, Q_REFPATH, Q_REFSHA, Q_EXTRA,
+    Q_BUILDNO, Q_HOST, Q_CPU, Q_GPU, Q_TAGS, Q_KLD, Q_PPL, Q_KIND, Q_TEST, Q_REFPATH, Q_REFSHA, Q_EXTRA, Q_STATUS,
+    Q_ERROR,
 };
 
 /* The latest figure of a kind for the model of the row: quality rows of the
@@ -208,11 +220,11 @@ static const char query_sql[] =
     " coalesce((SELECT group_concat(tag, ',') FROM (SELECT tag FROM run_tags WHERE run_id = r.id ORDER BY tag)),"
     " ''),"
     " coalesce(" LATEST("kld") "," AS_REFERENCE ")," LATEST("ppl") ","
-    " ti.kind, ti.test, coalesce(rm.path, ''), coalesce(rm.sha256, ''), ti.extra"
+    " ti.kind, ti.test, coalesce(rm.path, ''), coalesce(rm.sha256, ''), ti.extra, ti.status, coalesce(ti.error, '')"
     " FROM test_instances ti JOIN runs r ON r.id = ti.run_id JOIN models m ON m.id = ti.model_id"
     " JOIN configurations c ON c.id = ti.config_id LEFT JOIN hardware h ON h.run_id = r.id"
     " LEFT JOIN models rm ON rm.id = ti.reference_model_id"
-    " WHERE ti.status = 'complete' AND %s AND %s ORDER BY ti.id";
+    " WHERE %s AND %s AND %s ORDER BY ti.id";
 
 static int stop_reason(const char *name)
 {
@@ -311,6 +323,12 @@ static void fill_record(sqlite3_stmt *st, struct llmb_store_record *rec)
     llmb_store_sqlite_text(st, Q_TEST, rec->test, sizeof rec->test);
     llmb_store_sqlite_text(st, Q_REFPATH, rec->ref_model, sizeof rec->ref_model);
     llmb_store_sqlite_text(st, Q_REFSHA, rec->ref_model_sha256, sizeof rec->ref_model_sha256);
+    llmb_store_sqlite_text(st, Q_STATUS, buf, sizeof buf);
+    if (!strcmp(buf, "failed")) { /* a failed test: its reason, never an empty one */
+        llmb_store_sqlite_text(st, Q_ERROR, rec->error, sizeof rec->error);
+        if (!rec->error[0])
+            snprintf(rec->error, sizeof rec->error, "failed (no reason stored)");
+    }
     rec->temperature = NAN;
     rec->seed = -1;
     if (in->kind == LLMB_WL_SPEED)
@@ -550,7 +568,8 @@ int llmb_store_sqlite_query(void *state, const struct llmb_store_filter *f, stru
     struct where w;
     build_where(f, &w);
     char sql[8192];
-    snprintf(sql, sizeof sql, query_sql, w.run[0] ? w.run : "1", w.inst[0] ? w.inst : "1");
+    snprintf(sql, sizeof sql, query_sql, f && f->complete_only ? "ti.status = 'complete'" : "1",
+             w.run[0] ? w.run : "1", w.inst[0] ? w.inst : "1");
     sqlite3_stmt *st = NULL, *ss = NULL, *ms = NULL, *qs = NULL, *as = NULL;
     struct llmb_store_record *v = NULL;
     size_t cap = 0, k = 0;
@@ -603,6 +622,7 @@ int llmb_store_sqlite_query(void *state, const struct llmb_store_filter *f, stru
                                                   .model_sha256 = v[i].model_sha256, .tags = v[i].tags,
                                                   .host = v[i].host};
         v[i].r.origin = &v[i].origin;
+        v[i].r.error = v[i].error[0] ? v[i].error : NULL;
     }
     *out = v;
     *n = k;

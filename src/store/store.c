@@ -10,6 +10,7 @@
 #include <time.h>
 
 #include "core/sha256.h"
+#include "core/utf8.h"
 #include "llmbench/paths.h"
 #include "store_int.h"
 
@@ -24,7 +25,7 @@ struct llmb_store {
     const struct llmb_store_ops *ops;
     void *state;
     struct {
-        char path[1024];
+        char path[4096];
         char sha[65];
     } cache[SHA_CACHE];
     int n_cache;
@@ -47,10 +48,10 @@ int llmb_store_schema_version(const struct llmb_store *s)
     return s->ops->schema_version(s->state);
 }
 
-int llmb_store_default_path(char *buf, size_t len, struct llmb_error *err)
+int llmb_store_default_path(char *buf, size_t len, int create, struct llmb_error *err)
 {
     char dir[4096];
-    int rc = llmb_path_data_dir(NULL, dir, sizeof dir, err);
+    int rc = llmb_path_data_name(NULL, create, dir, sizeof dir, err);
     if (rc)
         return rc;
     if ((size_t)snprintf(buf, len, "%s/results.db", dir) >= len)
@@ -87,6 +88,11 @@ int llmb_store_open(const char *path, const struct llmb_store_params *p, struct 
     return LLMB_OK;
 }
 
+int llmb_store_check(struct llmb_store *s, int full, int *ok, char **report, struct llmb_error *err)
+{
+    return s->ops->check(s->state, full, ok, report, err);
+}
+
 void llmb_store_close(struct llmb_store *s)
 {
     if (!s)
@@ -111,7 +117,7 @@ static void identity(char *buf, size_t len, const char *sha, const char *path)
 void llmb_instance_key_ref(const struct llmb_instance *in, const char *sha, const char *ref_sha, char *buf,
                            size_t len)
 {
-    char model[1100], ref[1100], text[1100], engine[160];
+    char model[4200], ref[4200], text[4200], engine[160];
     identity(model, sizeof model, sha, in->model ? in->model : "");
     if (in->kind == LLMB_WL_SPEED || in->kind < 0 || in->kind >= LLMB_WL_COUNT) { /* byte for byte as schema 1-3 */
         if (!(sha && *sha))
@@ -221,7 +227,8 @@ void llmb_store_plan_hash(const char *const *keys, size_t n, const char *extra, 
 int llmb_store_begin_run(struct llmb_store *s, const struct llmb_run_info *ri, int64_t *run_id,
                          struct llmb_error *err)
 {
-    return s->ops->begin_run(s->state, ri, run_id, err);
+    int rc = llmb_store_tags_check(ri->tags, err);
+    return rc ? rc : s->ops->begin_run(s->state, ri, run_id, err);
 }
 
 int llmb_store_find_resumable(struct llmb_store *s, const char *plan_hash, int64_t *run_id, struct llmb_error *err)
@@ -261,6 +268,8 @@ int llmb_store_end_run(struct llmb_store *s, int64_t run_id, int status, struct 
 int llmb_store_put_run(struct llmb_store *s, const struct llmb_run_info *ri, const struct llmb_result *results,
                        const char *const *model_sha256, size_t n, int64_t *run_id, struct llmb_error *err)
 {
+    if (llmb_store_tags_check(ri->tags, err))
+        return LLMB_E_INVAL;
     /* hashes are copied: the cache holds 16, a run may name more models */
     const char **sha = calloc(2 * (n ? n : 1), sizeof *sha);
     char (*buf)[65] = calloc(2 * (n ? n : 1), sizeof *buf);
@@ -359,4 +368,25 @@ void llmb_store_records_free(struct llmb_store_record *v, size_t n)
         free(v[i].strings);
     }
     free(v);
+}
+
+int llmb_store_tags_check(const char *tags, struct llmb_error *err)
+{
+    if (!tags)
+        return LLMB_OK;
+    size_t bad;
+    if (!llmb_utf8_valid(tags, strlen(tags), &bad))
+        return llmb_error_set(err, LLMB_E_INVAL, "tag '%.60s' is not valid UTF-8 (byte %zu is 0x%02x)", tags, bad,
+                              (unsigned char)tags[bad]);
+    if (strlen(tags) > LLMB_TAGS_MAX)
+        return llmb_error_set(err, LLMB_E_INVAL, "tags '%.40s...' are %zu bytes long; at most %d are kept", tags,
+                              strlen(tags), LLMB_TAGS_MAX);
+    for (const char *p = tags; *p;) {
+        size_t l = strcspn(p, ",");
+        if (l > LLMB_TAG_MAX)
+            return llmb_error_set(err, LLMB_E_INVAL, "tag '%.40s...' is %zu bytes long; at most %d are kept", p, l,
+                                  LLMB_TAG_MAX);
+        p += l + (p[l] == ',');
+    }
+    return LLMB_OK;
 }

@@ -74,6 +74,6 @@ fi
 # an export path in a missing directory fails before any measurement
 "$bin" bench -m "${model:-x}" --engine null --export-csv "$tmp/no/such/dir/out.csv" >/dev/null 2>"$tmp/stderr"
 rc=$?
-if [ $rc -ne 0 ] && [ $rc -lt 128 ] && grep -q "cannot create" "$tmp/stderr"; then ok; else bad "export into missing dir: rc=$rc $(cat "$tmp/stderr")"; fi
+if [ $rc -ne 0 ] && [ $rc -lt 128 ] && grep -qE "cannot create|does not exist" "$tmp/stderr"; then ok; else bad "export into missing dir: rc=$rc $(cat "$tmp/stderr")"; fi
 
 finish

@@ -125,6 +125,32 @@ else
     bad "no model to strip the vocabulary from"
 fi
 
+# --- semantic defects llama.cpp asserts on, in a sound file: every command --------
+# (a real model with one value changed: refused before llama.cpp loads it, one line, exit 2)
+if [ -n "$model" ] && python3 "$here/../fixtures/make_hostile_gguf.py" --semantic "$model" "$tmp/sem"; then
+    printf 'The quick brown fox jumps over the lazy dog. %.0s' $(seq 1 40) > "$tmp/text.txt"
+    every() { # NAME PATTERN FILE: bench, bench --no-isolate, quality, pipeline -m, quantize
+        local f="$tmp/sem/$1.gguf"
+        run "bench $1" "$2" "$bin" bench -m "$f" -p 8 -n 0 -r 1 --export-json "$out/r.json" --no-db
+        run "bench --no-isolate $1" "$2" "$bin" bench -m "$f" -p 8 -n 0 -r 1 --no-isolate --export-json "$out/r.json" --no-db
+        run "quality $1" "$2" "$bin" quality -m "$f" --ppl "$tmp/text.txt" -c 64 --force --save-ref "$out/ref" --no-db --quiet
+        run "pipeline -m $1" "$2" "$bin" pipeline -m "$f" -q Q8_0 -O "$out" -p 8 -n 4 -r 1 --no-db --quiet
+        run "quantize $1" "$2" "$bin" quantize -m "$f" -q Q8_0 -O "$out" --quiet
+    }
+    every block-count-0 "has [a-z0-9]+\.block_count 0: llama.cpp supports 1 to 512 layers"
+    every block-count-max "block_count 4294967295: llama.cpp supports 1 to 512 layers"
+    every alignment-1 "not a multiple of 32: llama.cpp needs tensor data aligned to 32 bytes \(general.alignment is 1"
+    every rms-eps-nan "layer_norm_rms_epsilon nan: llama.cpp needs a finite epsilon"
+    every dup-token "has tokens [0-9]+ and [0-9]+ with the same text"
+    every nul-token "with the same text .*one holds a NUL byte"
+    every empty-token "has byte token [0-9]+ with the text '' \(0 bytes\), not <0xXX>"
+    every token-20k "has byte token [0-9]+ with the text 'x+\.\.\.' \(20000 bytes\)"
+    every tokenizer-bert "has a 'bert' tokenizer with byte tokens"
+    every tokenizer-none "has no vocabulary \(tokenizer.ggml.model 'none'\)"
+else
+    bad "no model to make the semantic defects from"
+fi
+
 # --- the valid corpus file cut at every 8th byte ------------------------------
 size=$(stat -c %s "$h/valid.gguf")
 for ((cut = 0; cut < size; cut += 8)); do

@@ -377,8 +377,22 @@ static void test_migrate_from_v3(void **state)
     struct llmb_store_record *v;
     size_t n;
     struct llmb_error e = {0};
-    OK(llmb_store_query(s, NULL, &v, &n, &e));
-    assert_int_equal(n, 3); /* the failed test is not a result */
+    struct llmb_store_filter done_only;
+    memset(&done_only, 0, sizeof done_only);
+    done_only.complete_only = 1;
+    OK(llmb_store_query(s, NULL, &v, &n, &e)); /* a failed test comes back with its reason */
+    assert_int_equal(n, 4);
+    size_t n_failed = 0;
+    for (size_t i = 0; i < n; i++)
+        if (v[i].r.error) {
+            n_failed++;
+            assert_string_equal(v[i].r.error, "worker killed by SIGKILL (out of memory?)");
+            assert_int_equal(v[i].r.n_samples, 0);
+        }
+    assert_int_equal(n_failed, 1);
+    llmb_store_records_free(v, n);
+    OK(llmb_store_query(s, &done_only, &v, &n, &e));
+    assert_int_equal(n, 3); /* complete_only: the results */
     assert_int_equal(v[0].r.inst.kind, LLMB_WL_SPEED);
     assert_string_equal(v[0].test, "pp16");
     assert_string_equal(v[0].instance_key, keys_before[0]);
@@ -1101,6 +1115,14 @@ static void test_quality_put_and_query(void **state)
     size_t n;
     struct llmb_error e = {0};
     OK(llmb_store_query(s, NULL, &v, &n, &e));
+    assert_int_equal(n, 7); /* the failed kld test comes last, with its reason */
+    assert_string_equal(v[6].r.error, "worker killed by SIGSEGV");
+    assert_int_equal(v[6].r.inst.kind, LLMB_WL_KLD);
+    llmb_store_records_free(v, n);
+    struct llmb_store_filter done_only;
+    memset(&done_only, 0, sizeof done_only);
+    done_only.complete_only = 1;
+    OK(llmb_store_query(s, &done_only, &v, &n, &e));
     assert_int_equal(n, 6);
     const int kinds[] = {LLMB_WL_SPEED, LLMB_WL_PPL, LLMB_WL_KLD, LLMB_WL_SUITE, LLMB_WL_PPL, LLMB_WL_KLD};
     for (size_t i = 0; i < n; i++)
@@ -1166,7 +1188,7 @@ static void test_quality_put_and_query(void **state)
 
     /* the kind filter */
     const struct { const char *expr; size_t want; } cases[] = {
-        {"kind=speed", 1}, {"kind=ppl", 2}, {"kind=kld", 2}, {"kind=suite", 1}, {"kind=kld,tag=new", 1},
+        {"kind=speed", 1}, {"kind=ppl", 2}, {"kind=kld", 3 /* one failed */}, {"kind=suite", 1}, {"kind=kld,tag=new", 2},
         {"kind=suite,tag=new", 0},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
@@ -1296,7 +1318,11 @@ static void test_quality_export_import(void **state)
     json_t *a = json_load_file(out, 0, &je);
     if (!a)
         fail_msg("%s: %s", out, je.text);
-    assert_int_equal(json_array_size(a), 6);
+    assert_int_equal(json_array_size(a), 7); /* the failed test too: its configuration and reason */
+    json_t *failed = json_array_get(a, 6);
+    assert_string_equal(json_string_value(json_object_get(failed, "error")), "worker killed by SIGSEGV");
+    assert_string_equal(json_string_value(json_object_get(failed, "model_filename")), "/models/other.gguf");
+    assert_true(json_is_null(json_object_get(failed, "ppl")) && json_is_null(json_object_get(failed, "kld_mean")));
     /* speed: bench's object, no kind */
     json_t *o = object_of_kind(a, NULL, "base");
     assert_non_null(json_object_get(o, "samples_ns"));
@@ -1359,7 +1385,7 @@ static void test_quality_export_import(void **state)
     struct llmb_error e = {0};
     OK(llmb_store_import_llama_bench(out, &im, &e));
     assert_int_equal(im.n, 1);
-    assert_int_equal(im.n_skipped, 5);
+    assert_int_equal(im.n_skipped, 6);
     assert_int_equal(im.results[0].inst.n_prompt, 16);
     assert_int_equal(im.results[0].n_samples, 3);
     llmb_store_import_free(&im);
@@ -1367,7 +1393,7 @@ static void test_quality_export_import(void **state)
     const char *qargv[] = {"--db", t.db, "--kind", "kld", "-o", out};
     assert_int_equal(capture(llmb_cmd_export, "/dev/null", 6, qargv), 0);
     assert_int_not_equal(llmb_store_import_llama_bench(out, &im, &e), 0);
-    assert_non_null(strstr(e.msg, "holds no speed results (2 quality results"));
+    assert_non_null(strstr(e.msg, "holds no speed results (3 quality results"));
 
     /* CSV: bench's columns, then the quality ones; speed rows say their kind */
     snprintf(csv, sizeof csv, "%s/all.csv", t.dir);
@@ -1396,7 +1422,7 @@ static void test_quality_export_import(void **state)
         lines++;
     }
     fclose(f);
-    assert_int_equal(lines, 7);
+    assert_int_equal(lines, 8); /* header, 6 results, 1 failed test */
     /* Markdown: the speed table as bench writes it, then the quality tests */
     snprintf(md, sizeof md, "%s/all.md", t.dir);
     const char *margv[] = {"--db", t.db, "-o", md};
@@ -1425,7 +1451,7 @@ static void test_quality_export_import(void **state)
     assert_int_equal(sqlite3_prepare_v2(mem, "SELECT count(*), count(kld_mean), count(avg_ts), sum(kind = 'speed')"
                                              " FROM llmbench_results", -1, &st, NULL), SQLITE_OK);
     assert_int_equal(sqlite3_step(st), SQLITE_ROW);
-    assert_int_equal(sqlite3_column_int(st, 0), 6);
+    assert_int_equal(sqlite3_column_int(st, 0), 7);
     assert_int_equal(sqlite3_column_int(st, 1), 2);
     assert_int_equal(sqlite3_column_int(st, 2), 1);
     assert_int_equal(sqlite3_column_int(st, 3), 1);
@@ -1675,22 +1701,44 @@ static void test_resumable_skips_live_run(void **state)
     /* our own running run is resumable (this process is the one running it) */
     OK(llmb_store_find_resumable(s, "h", &found, &e));
     assert_int_equal(found, run);
-    /* a run held by another live process on this host is not */
+    OK(llmb_store_end_run(s, run, LLMB_RUN_INTERRUPTED, &e));
+    /* a run another live process resumed (and so holds its lock) is not; nor can it be taken over */
+    int ready[2];
+    assert_int_equal(pipe(ready), 0);
     pid_t pid = fork();
     if (pid == 0) {
+        struct llmb_store *c = open_ok(t.db, 0);
+        struct llmb_error ce = {0};
+        if (llmb_store_resume_run(c, run, &ce))
+            _exit(1);
+        (void)!write(ready[1], "x", 1);
         alarm(30);
         pause();
         _exit(0);
     }
-    char q[200];
-    snprintf(q, sizeof q, "UPDATE runs SET pid = %d WHERE id = %lld", (int)pid, (long long)run);
-    sql(t.db, q);
+    char x;
+    assert_int_equal(read(ready[0], &x, 1), 1);
     OK(llmb_store_find_resumable(s, "h", &found, &e));
     assert_int_equal(found, 0);
+    assert_int_not_equal(llmb_store_resume_run(s, run, &e), 0);
+    assert_non_null(strstr(e.msg, "still being run by another process"));
+    struct llmb_store_run *runs = NULL;
+    size_t nr = 0;
+    OK(llmb_store_list_runs(s, NULL, &runs, &nr, &e));
+    assert_int_equal(runs[0].status, LLMB_RUN_RUNNING); /* its process lives */
+    free(runs);
     kill(pid, SIGKILL);
     waitpid(pid, NULL, 0);
+    close(ready[0]);
+    close(ready[1]);
+    /* its process gone: shown as interrupted, and resumable */
+    OK(llmb_store_list_runs(s, NULL, &runs, &nr, &e));
+    assert_int_equal(runs[0].status, LLMB_RUN_INTERRUPTED);
+    assert_int_equal(runs[0].process_gone, 1);
+    free(runs);
     OK(llmb_store_find_resumable(s, "h", &found, &e));
     assert_int_equal(found, run);
+    OK(llmb_store_resume_run(s, run, &e));
     OK(llmb_store_end_run(s, run, LLMB_RUN_INTERRUPTED, &e));
     OK(llmb_store_find_resumable(s, "h", &found, &e));
     assert_int_equal(found, run);
@@ -1713,7 +1761,7 @@ static void test_default_path(void **state)
     snprintf(xdg, sizeof xdg, "%s/data/deep", t.dir);
     setenv("XDG_DATA_HOME", xdg, 1);
     struct llmb_error e = {0};
-    OK(llmb_store_default_path(buf, sizeof buf, &e));
+    OK(llmb_store_default_path(buf, sizeof buf, 1, &e));
     char want[512];
     snprintf(want, sizeof want, "%s/llmbench/results.db", xdg);
     assert_string_equal(buf, want);
@@ -1727,7 +1775,7 @@ static void test_default_path(void **state)
     if (home)
         snprintf(oldhome, sizeof oldhome, "%s", home);
     setenv("HOME", t.dir, 1);
-    OK(llmb_store_default_path(buf, sizeof buf, &e));
+    OK(llmb_store_default_path(buf, sizeof buf, 1, &e));
     snprintf(want, sizeof want, "%s/.local/share/llmbench/results.db", t.dir);
     assert_string_equal(buf, want);
     if (home)
