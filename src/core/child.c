@@ -142,7 +142,7 @@ struct head {
     int32_t  code;
 };
 
-static int write_all(int fd, const void *p, size_t n)
+int llmb_write_all(int fd, const void *p, size_t n)
 {
     const char *b = p;
     while (n > 0) {
@@ -160,7 +160,7 @@ static int write_all(int fd, const void *p, size_t n)
 static int send_frame(int fd, uint32_t type, int32_t code, const void *p, size_t len)
 {
     struct head h = {.type = type, .len = (uint32_t)len, .code = code};
-    return write_all(fd, &h, sizeof h) || (len && write_all(fd, p, len)) ? -1 : 0;
+    return llmb_write_all(fd, &h, sizeof h) || (len && llmb_write_all(fd, p, len)) ? -1 : 0;
 }
 
 int llmb_child_send(int reply_fd, const void *msg, size_t len)

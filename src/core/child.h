@@ -25,6 +25,9 @@ struct llmb_child_log {
     int    have_what;
 };
 
+/* Writes all n bytes to fd (a pipe), through EINTR: 0, or -1. */
+int llmb_write_all(int fd, const void *p, size_t n);
+
 void llmb_child_log_add(struct llmb_child_log *l, const char *p, size_t n);
 /* Why a child ended as it did (status from waitpid): llama.cpp's abort
  * message when it left one, else the signal or exit status with the last

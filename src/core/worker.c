@@ -135,25 +135,10 @@ struct child {
     struct buf out;
 };
 
-static int write_all(int fd, const void *p, size_t n)
-{
-    const char *b = p;
-    while (n > 0) {
-        ssize_t w = write(fd, b, n);
-        if (w < 0 && errno == EINTR)
-            continue;
-        if (w <= 0)
-            return -1;
-        b += w;
-        n -= (size_t)w;
-    }
-    return 0;
-}
-
 static int send_msg(int fd, uint32_t type, uint32_t index, int32_t code, const void *body, size_t len)
 {
     struct msg_head h = {.type = type, .index = index, .code = code, .len = (uint32_t)len};
-    return write_all(fd, &h, sizeof h) || (len && write_all(fd, body, len)) ? -1 : 0;
+    return llmb_write_all(fd, &h, sizeof h) || (len && llmb_write_all(fd, body, len)) ? -1 : 0;
 }
 
 static int child_result(const struct llmb_result *r, void *user)
