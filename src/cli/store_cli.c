@@ -30,7 +30,8 @@ int llmb_cli_store_opt(struct llmb_cli_store *c, int id, const char *name, const
         return 1;
     }
     if (id == LLMB_SOPT_LOCK_WAIT) {
-        *rc = llmb_cli_parse_num(name, val, 0, 86400, 0, &c->lock_wait_s, err);
+        c->lock_wait_s = llmb_opt_value(val);
+        *rc = LLMB_OK;
         return 1;
     }
     for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
