@@ -166,11 +166,6 @@ static double rel(double x, double ref)
     return ref > 0 ? x / ref : 0;
 }
 
-static json_t *num(double v, int have)
-{
-    return llmb_jnum(v, have);
-}
-
 static int print_table(const struct pipe_cli *c, const struct variant *v, const struct llmb_qrun *q, int quality)
 {
     const struct llmb_qrow *w = q->rows, *r = &q->rows[q->ref];
@@ -201,16 +196,16 @@ static int print_table(const struct pipe_cli *c, const struct variant *v, const 
             json_object_set_new(o, "file_size", json_integer((json_int_t)v[i].facts.file_size));
             json_object_set_new(o, "bpw", llmb_jreal(v[i].facts.bpw));
             json_object_set_new(o, "synthetic", json_boolean(v[i].facts.synthetic));
-            json_object_set_new(o, "pp_avg_ts", num(w[i].pp_ts, w[i].have_pp));
-            json_object_set_new(o, "pp_stddev_ts", num(w[i].pp_sd, w[i].have_pp));
-            json_object_set_new(o, "tg_avg_ts", num(w[i].tg_ts, w[i].have_tg));
-            json_object_set_new(o, "tg_stddev_ts", num(w[i].tg_sd, w[i].have_tg));
-            json_object_set_new(o, "ttft_avg_ms", num(w[i].ttft_ms, w[i].have_pp));
-            json_object_set_new(o, "load_ms", num(w[i].load_ms, w[i].have_pp || w[i].have_tg));
+            json_object_set_new(o, "pp_avg_ts", llmb_jnum(w[i].pp_ts, w[i].have_pp));
+            json_object_set_new(o, "pp_stddev_ts", llmb_jnum(w[i].pp_sd, w[i].have_pp));
+            json_object_set_new(o, "tg_avg_ts", llmb_jnum(w[i].tg_ts, w[i].have_tg));
+            json_object_set_new(o, "tg_stddev_ts", llmb_jnum(w[i].tg_sd, w[i].have_tg));
+            json_object_set_new(o, "ttft_avg_ms", llmb_jnum(w[i].ttft_ms, w[i].have_pp));
+            json_object_set_new(o, "load_ms", llmb_jnum(w[i].load_ms, w[i].have_pp || w[i].have_tg));
             json_object_set_new(o, "peak_rss_bytes", w[i].have_pp || w[i].have_tg ? json_integer((json_int_t)w[i].rss)
                                                                                   : json_null());
-            json_object_set_new(o, "pp_vs_ref", num(rel(w[i].pp_ts, r->pp_ts), w[i].have_pp && r->have_pp));
-            json_object_set_new(o, "tg_vs_ref", num(rel(w[i].tg_ts, r->tg_ts), w[i].have_tg && r->have_tg));
+            json_object_set_new(o, "pp_vs_ref", llmb_jnum(rel(w[i].pp_ts, r->pp_ts), w[i].have_pp && r->have_pp));
+            json_object_set_new(o, "tg_vs_ref", llmb_jnum(rel(w[i].tg_ts, r->tg_ts), w[i].have_tg && r->have_tg));
             if (quality) /* the quality fields only when quality was measured */
                 llmb_qrun_json_set(q, i, o, strcmp(c->fmt, "csv") != 0);
             else

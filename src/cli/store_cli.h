@@ -61,11 +61,6 @@ int llmb_cli_store_open(const struct llmb_cli_store *c, int readonly, struct llm
 /* "llmbench CMD arg arg...", cut to fit: the command line a run records. */
 void llmb_cli_command_line(const char *cmd, int argc, char **argv, char *buf, size_t len);
 
-/* "4G", "512MiB", "1.5g", "1000000" (bytes; K/M/G/T are powers of 1024). */
-int llmb_cli_parse_size(const char *name, const char *v, double *out, struct llmb_error *err);
-/* A number in [min, max]; a trailing '%' is allowed when pct. */
-int llmb_cli_parse_num(const char *name, const char *v, double min, double max, int pct, double *out,
-                       struct llmb_error *err);
 /* "1.17 GiB", "12.0 MiB", "-" for 0. */
 void llmb_cli_fmt_bytes(char *buf, size_t len, double bytes);
 
