@@ -52,7 +52,7 @@ enum {
          "prompt lengths to process (0 skips)",                                                                          \
          LLMB_OPT_LIST,                                                                                                  \
          0,                                                                                                              \
-         16777216,                                                                                                       \
+         2147483647,                                                                                                     \
          0,                                                                                                              \
          NULL},                                                                                                          \
         {LLMB_BOPT_GEN,                                                                                                  \
@@ -62,11 +62,11 @@ enum {
          "numbers of tokens to generate (0 skips)",                                                                      \
          LLMB_OPT_LIST,                                                                                                  \
          0,                                                                                                              \
-         16777216,                                                                                                       \
+         2147483647,                                                                                                     \
          0,                                                                                                              \
          NULL},                                                                                                          \
-        {LLMB_BOPT_PG,  "-pg", "P,G",    NULL, "prompt of P tokens then G generated, as one test; repeatable",           \
-         LLMB_OPT_LIST, 0,     16777216, 0,    NULL},                                                                    \
+        {LLMB_BOPT_PG,  "-pg", "P,G",      NULL, "prompt of P tokens then G generated, as one test; repeatable",         \
+         LLMB_OPT_LIST, 0,     2147483647, 0,    NULL},                                                                  \
         {LLMB_BOPT_DEPTH,                                                                                                \
          "-d,--n-depth",                                                                                                 \
          "LIST",                                                                                                         \
@@ -74,7 +74,7 @@ enum {
          "tokens already in the KV cache before each test",                                                              \
          LLMB_OPT_LIST,                                                                                                  \
          0,                                                                                                              \
-         16777216,                                                                                                       \
+         2147483647,                                                                                                     \
          0,                                                                                                              \
          NULL},                                                                                                          \
         {LLMB_BOPT_BATCH,                                                                                                \

@@ -118,13 +118,13 @@ static const char *kind(enum llmb_opt_type t)
     }
 }
 
-static int refuse(const struct llmb_opt *o, const char *name, const char *v, const char *why, struct llmb_error *err)
+static int refuse(const struct llmb_opt *o, const char *name, const char *v, struct llmb_error *err)
 {
+    const char *more = strlen(v) > 40 ? "..." : "";
     if (bounded(o))
-        return llmb_error_set(err, LLMB_E_INVAL, "%s: '%s' is not %s in [%g, %g]%s%s", name, v, kind(o->type), o->min,
-                              o->max, why ? ": " : "", why ? why : "");
-    return llmb_error_set(err, LLMB_E_INVAL, "%s: '%s' is not %s%s%s", name, v, kind(o->type), why ? ": " : "",
-                          why ? why : "");
+        return llmb_error_set(err, LLMB_E_INVAL, "%s: '%.40s%s' is not %s in [%.15g, %.15g]", name, v, more,
+                              kind(o->type), o->min, o->max);
+    return llmb_error_set(err, LLMB_E_INVAL, "%s: '%.40s%s' is not %s", name, v, more, kind(o->type));
 }
 
 int llmb_opt_check(const struct llmb_opt *o, const char *name, const char *v, double *num, struct llmb_int_list *list,
@@ -143,13 +143,13 @@ int llmb_opt_check(const struct llmb_opt *o, const char *name, const char *v, do
     case LLMB_OPT_INT:
     case LLMB_OPT_U64:
         if (read_whole(v, &d))
-            return refuse(o, name, v, NULL, err);
+            return refuse(o, name, v, err);
         break;
     case LLMB_OPT_DOUBLE:
     case LLMB_OPT_PCT:
     case LLMB_OPT_SIZE:
         if (read_real(v, o->type, &d))
-            return refuse(o, name, v, NULL, err);
+            return refuse(o, name, v, err);
         break;
     case LLMB_OPT_LIST: {
         struct llmb_int_list l = {0};
@@ -157,15 +157,15 @@ int llmb_opt_check(const struct llmb_opt *o, const char *name, const char *v, do
         int rc = llmb_plan_parse_ints(v, o->min < 0 ? (int)o->min : 0, &l, &e);
         for (size_t i = 0; rc == LLMB_OK && i < l.n; i++)
             if (bounded(o) && (l.v[i] < o->min || l.v[i] > o->max))
-                rc = llmb_error_set(&e, LLMB_E_INVAL, "%d is out of bounds", l.v[i]);
+                rc = llmb_error_set(&e, LLMB_E_INVAL, "%d is not in [%.15g, %.15g]", l.v[i], o->min, o->max);
         for (size_t i = 0; rc == LLMB_OK && list && i < l.n; i++)
             rc = llmb_int_list_push(list, l.v[i]);
         llmb_int_list_free(&l);
-        return rc ? refuse(o, name, v, e.msg, err) : LLMB_OK;
+        return rc ? llmb_error_set(err, rc, "%s: %s", name, e.msg) : LLMB_OK; /* e names the value, cut */
     }
     }
     if (bounded(o) && (d < o->min || d > o->max))
-        return refuse(o, name, v, NULL, err);
+        return refuse(o, name, v, err);
     if (num)
         *num = d;
     return LLMB_OK;
