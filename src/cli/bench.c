@@ -29,32 +29,40 @@ enum {
     O_VERSION,
 };
 
-static const struct llmb_opt bench_opts[] = {
-    {O_VERSION, "--version", NULL, NULL, "show llmbench's and llama.cpp's version and build"},
+const struct llmb_opt llmb_bench_opts[] = {
+    {O_VERSION, "--version", NULL, NULL, "show llmbench's and llama.cpp's version and build", LLMB_OPT_FLAG, 0, 0, 0,
+     NULL},
     LLMB_BENCH_PARAM_OPTS,
     {O_REPS, "-r,--repetitions", "N|auto", "5",
-     "repetitions per test; auto: until the 95% CI half-width is within --ci-target"},
-    {O_CI, "--ci-target", "PCT", "2", "-r auto: target CI half-width, % of the mean"},
-    {O_MAX_REPS, "--max-reps", "N", "50", "-r auto: most repetitions per test"},
-    {O_MAX_TIME, "--max-time", "SEC", "60", "-r auto: time budget per test"},
-    {O_NO_WARMUP, "--no-warmup", NULL, NULL, "skip the warm-up run"},
-    {O_OUT, "-o,--output", "FMT", "md", "stdout format: md, csv, json, jsonl, sql, none"},
-    {O_OUT_ERR, "-oe,--output-err", "FMT", "none", "stderr format: md, csv, json, jsonl, sql, none"},
-    {O_LIST_DEVICES, "--list-devices", NULL, NULL, "list the devices the engine can use, and exit"},
-    {O_EXP_MD, "--export-md", "FILE", NULL, "also write a markdown table to FILE"},
-    {O_EXP_CSV, "--export-csv", "FILE", NULL, "also write CSV to FILE"},
-    {O_EXP_JSON, "--export-json", "FILE", NULL, "also write JSON to FILE"},
-    {O_EXP_JSONL, "--export-jsonl", "FILE", NULL, "also write JSON Lines to FILE"},
-    {O_EXP_SQL, "--export-sql", "FILE", NULL, "also write an SQL script to FILE"},
+     "repetitions per test; auto: until the 95% CI half-width is within --ci-target", LLMB_OPT_INT, 1, 100000, 0,
+     "auto"},
+    {O_CI, "--ci-target", "PCT", "2", "-r auto: target CI half-width, % of the mean", LLMB_OPT_DOUBLE, 0.01, 100, 0,
+     NULL},
+    {O_MAX_REPS, "--max-reps", "N", "50", "-r auto: most repetitions per test", LLMB_OPT_INT, 2, 100000, 0, NULL},
+    {O_MAX_TIME, "--max-time", "SEC", "60", "-r auto: time budget per test", LLMB_OPT_DOUBLE, 0, 1e7, 0, NULL},
+    {O_NO_WARMUP, "--no-warmup", NULL, NULL, "skip the warm-up run", LLMB_OPT_FLAG, 0, 0, 0, NULL},
+    {O_OUT, "-o,--output", "FMT", "md", "stdout format: md, csv, json, jsonl, sql, none", LLMB_OPT_STR, 0, 0, 0, NULL},
+    {O_OUT_ERR, "-oe,--output-err", "FMT", "none", "stderr format: md, csv, json, jsonl, sql, none", LLMB_OPT_STR, 0, 0,
+     0, NULL},
+    {O_LIST_DEVICES, "--list-devices", NULL, NULL, "list the devices the engine can use, and exit", LLMB_OPT_FLAG, 0, 0,
+     0, NULL},
+    {O_EXP_MD, "--export-md", "FILE", NULL, "also write a markdown table to FILE", LLMB_OPT_STR, 0, 0, 0, NULL},
+    {O_EXP_CSV, "--export-csv", "FILE", NULL, "also write CSV to FILE", LLMB_OPT_STR, 0, 0, 0, NULL},
+    {O_EXP_JSON, "--export-json", "FILE", NULL, "also write JSON to FILE", LLMB_OPT_STR, 0, 0, 0, NULL},
+    {O_EXP_JSONL, "--export-jsonl", "FILE", NULL, "also write JSON Lines to FILE", LLMB_OPT_STR, 0, 0, 0, NULL},
+    {O_EXP_SQL, "--export-sql", "FILE", NULL, "also write an SQL script to FILE", LLMB_OPT_STR, 0, 0, 0, NULL},
     {O_ENGINE, "--engine", "NAME", "the first registered",
-     "engine: llama.cpp in process, or null (no model, for tests)"},
-    {O_SEED, "--seed", "N", "1234", "seed of the random prompt tokens"},
-    {O_PROGRESS, "--progress", NULL, "a bar on a terminal", "print one progress line per step to stderr"},
-    {O_VERBOSE, "-v,--verbose", NULL, NULL, "show the engine's log"},
+     "engine: llama.cpp in process, or null (no model, for tests)", LLMB_OPT_STR, 0, 0, 0, NULL},
+    {O_SEED, "--seed", "N", "1234", "seed of the random prompt tokens", LLMB_OPT_U64, 0, 4294967295.0, 0, NULL},
+    {O_PROGRESS, "--progress", NULL, "a bar on a terminal", "print one progress line per step to stderr", LLMB_OPT_FLAG,
+     0, 0, 0, NULL},
+    {O_VERBOSE, "-v,--verbose", NULL, NULL, "show the engine's log", LLMB_OPT_FLAG, 0, 0, 0, NULL},
     LLMB_RUN_OPTS,
-    {O_NO_ISOLATE, "--no-isolate", NULL, NULL, "run in this process instead of a worker per model configuration"},
-    {O_FORCE, "--force", NULL, NULL, "run a model even when it does not seem to fit in memory"},
-    {0, NULL, NULL, NULL, NULL},
+    {O_NO_ISOLATE, "--no-isolate", NULL, NULL, "run in this process instead of a worker per model configuration",
+     LLMB_OPT_FLAG, 0, 0, 0, NULL},
+    {O_FORCE, "--force", NULL, NULL, "run a model even when it does not seem to fit in memory", LLMB_OPT_FLAG, 0, 0, 0,
+     NULL},
+    {0},
 };
 
 #define MAX_SINKS 6
@@ -81,16 +89,6 @@ struct bench_cli {
     struct llmb_cli_run      run; /* store, resume, events, progress */
 };
 
-static int parse_num(const char *name, const char *v, double min, double max, double *out, struct llmb_error *err)
-{
-    char *end;
-    double d = strtod(v, &end);
-    if (end == v || *end || d < min || d > max)
-        return llmb_error_set(err, LLMB_E_INVAL, "%s: '%s' is not a number in [%g, %g]", name, v, min, max);
-    *out = d;
-    return LLMB_OK;
-}
-
 static int add_export(struct bench_cli *c, const char *fmt, const char *path, struct llmb_error *err)
 {
     if (c->n_sinks >= MAX_SINKS)
@@ -105,7 +103,6 @@ static int on_opt(int id, const char *name, const char *v, void *user, struct ll
     struct bench_cli *c = user;
     struct llmb_bench_params *p = &c->bp;
     int rc = LLMB_OK;
-    double d;
     if (llmb_cli_run_opt(&c->run, id, name, v, &rc, err) || llmb_cli_bench_param_opt(p, &c->bf, id, name, v, &rc, err))
         return rc;
     switch (id) {
@@ -113,21 +110,14 @@ static int on_opt(int id, const char *name, const char *v, void *user, struct ll
     case O_REPS:
         if (!strcmp(v, "auto")) {
             c->rp.auto_reps = 1;
-        } else if (!(rc = parse_num(name, v, 1, 100000, &d, err))) {
-            if (d != (int)d)
-                return llmb_error_set(err, LLMB_E_INVAL, "%s: '%s' is not a whole number", name, v);
-            c->rp.reps = (int)d;
+        } else {
+            c->rp.reps = (int)llmb_opt_value(v);
             c->rp.auto_reps = 0;
         }
-        return rc;
-    case O_CI:
-        rc = parse_num(name, v, 0.01, 100, &c->rp.ci_target_pct, err);
-        return rc;
-    case O_MAX_REPS:
-        if (!(rc = parse_num(name, v, 2, 100000, &d, err)))
-            c->rp.max_reps = (int)d;
-        return rc;
-    case O_MAX_TIME: return parse_num(name, v, 0, 1e7, &c->rp.max_time_s, err);
+        return LLMB_OK;
+    case O_CI: c->rp.ci_target_pct = llmb_opt_value(v); return LLMB_OK;
+    case O_MAX_REPS: c->rp.max_reps = (int)llmb_opt_value(v); return LLMB_OK;
+    case O_MAX_TIME: c->rp.max_time_s = llmb_opt_value(v); return LLMB_OK;
     case O_NO_WARMUP: c->rp.warmup = 0; return LLMB_OK;
     case O_OUT: c->out_fmt = v; return LLMB_OK;
     case O_OUT_ERR: c->err_fmt = v; return LLMB_OK;
@@ -139,10 +129,7 @@ static int on_opt(int id, const char *name, const char *v, void *user, struct ll
     case O_LIST_DEVICES: c->list_devices = 1; return LLMB_OK;
     case O_VERSION: c->version = 1; return LLMB_OK;
     case O_ENGINE: c->engine = v; return LLMB_OK;
-    case O_SEED:
-        if (!(rc = parse_num(name, v, 0, 4294967295.0, &d, err)))
-            c->rp.seed = (unsigned)d;
-        return rc;
+    case O_SEED: c->rp.seed = (unsigned)llmb_opt_value(v); return LLMB_OK;
     case O_PROGRESS: c->run.progress_mode = LLMB_PROGRESS_LINES; return LLMB_OK;
     case O_VERBOSE: c->verbose = 1; return LLMB_OK;
     case O_NO_ISOLATE: c->isolate = 0; return LLMB_OK;
@@ -253,12 +240,12 @@ int llmb_cmd_bench(int argc, char **argv)
     size_t n_inst = 0;
 
     llmb_cli_signals_catch(); /* from here on Ctrl-C stops the command cleanly */
-    int rc = llmb_opt_parse(bench_opts, argc, argv, on_opt, &c, &err);
+    int rc = llmb_opt_parse(llmb_bench_opts, argc, argv, on_opt, &c, &err);
     if (rc == LLMB_OPT_HELP) {
         llmb_opt_usage(stdout, "llmbench bench -m MODEL [options]",
                        "Measures prompt processing (pp) and generation (tg) speed like llama-bench; LIST is\n"
                        "a comma-separated list whose items may be ranges first-last[+step|*factor].",
-                       bench_opts);
+                       llmb_bench_opts);
         llmb_bench_params_free(&c.bp);
         return LLMB_EXIT_OK;
     }

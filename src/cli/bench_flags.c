@@ -18,16 +18,6 @@ static int parse_mmap(const char *v, struct llmb_int_list *out, struct llmb_erro
     return rc;
 }
 
-static int parse_int(const char *v, long lo, long hi, int *out)
-{
-    char *end;
-    long x = strtol(v, &end, 10);
-    if (!*v || *end || x < lo || x > hi)
-        return -1;
-    *out = (int)x;
-    return 0;
-}
-
 int llmb_cli_bench_param_opt(struct llmb_bench_params *p, struct llmb_bench_flags *f, int id, const char *name,
                              const char *v, int *rc, struct llmb_error *err)
 {
@@ -86,14 +76,8 @@ int llmb_cli_bench_param_opt(struct llmb_bench_params *p, struct llmb_bench_flag
         else
             r = llmb_error_set(&e, LLMB_E_INVAL, "'%s' is not distribute, isolate or numactl", v);
         break;
-    case LLMB_BOPT_PRIO:
-        if (parse_int(v, -1, 3, &f->prio))
-            r = llmb_error_set(&e, LLMB_E_INVAL, "'%s' is not -1, 0, 1, 2 or 3", v);
-        break;
-    case LLMB_BOPT_DELAY:
-        if (parse_int(v, 0, 86400, &f->delay_s))
-            r = llmb_error_set(&e, LLMB_E_INVAL, "'%s' is not a whole number of seconds (0...86400)", v);
-        break;
+    case LLMB_BOPT_PRIO: f->prio = (int)llmb_opt_value(v); break;
+    case LLMB_BOPT_DELAY: f->delay_s = (int)llmb_opt_value(v); break;
     case LLMB_BOPT_RPC:
         if (!*v)
             r = llmb_error_set(&e, LLMB_E_INVAL, "no RPC servers specified");

@@ -20,15 +20,17 @@
 
 enum { O_METRIC = 1, O_FAIL };
 
-static const struct llmb_opt compare_opts[] = {
+const struct llmb_opt llmb_compare_opts[] = {
     {O_METRIC, "--metric", "NAME", "ts",
      "ts (tokens/s of the test), pp, tg (their parts), ttft (ms); or quality: ppl, kld, top1 (agreement with the "
-     "reference), suite (pass rate)"},
+     "reference), suite (pass rate)",
+     LLMB_OPT_STR, 0, 0, 0, NULL},
     {O_FAIL, "--fail-on-regression", "PCT", NULL,
      "exit 1 when a significant change for the worse exceeds PCT (e.g. 5%): slower, higher PPL/KLD, lower top-1 or "
-     "pass rate"},
+     "pass rate",
+     LLMB_OPT_PCT, 0, 1000, 0, NULL},
     LLMB_STORE_DB_OPTS,
-    {0, NULL, NULL, NULL, NULL},
+    {0},
 };
 
 enum metric { M_TS, M_PP, M_TG, M_TTFT, M_PPL, M_KLD, M_TOP1, M_SUITE, M_COUNT };
@@ -63,7 +65,7 @@ static int on_opt(int id, const char *name, const char *v, void *user, struct ll
             }
         return llmb_error_set(err, LLMB_E_INVAL, "%s: unknown metric '%s' (ts, pp, tg, ttft, ppl, kld, top1, suite)",
                               name, v);
-    case O_FAIL: return llmb_cli_parse_num(name, v, 0, 1000, 1, &c->fail_pct, err);
+    case O_FAIL: c->fail_pct = llmb_opt_value(v); return LLMB_OK;
     default: return llmb_error_set(err, LLMB_E_INVAL, "unhandled option '%s'", name);
     }
 }
@@ -245,7 +247,7 @@ int llmb_cmd_compare(int argc, char **argv)
     struct side side[2];
     memset(side, 0, sizeof side);
     struct pair *pairs = NULL;
-    int rc = llmb_opt_parse(compare_opts, argc, argv, on_opt, &c, &err);
+    int rc = llmb_opt_parse(llmb_compare_opts, argc, argv, on_opt, &c, &err);
     if (rc == LLMB_OPT_HELP) {
         llmb_opt_usage(stdout, "llmbench compare A B [options]",
                        "Compares two selections of stored results, test by test: A and B are run ids (12) or\n"
@@ -255,7 +257,7 @@ int llmb_cmd_compare(int argc, char **argv)
                        "Quality metrics (ppl, kld, top1, suite) compare quality tests by their key (model, text,\n"
                        "context, reference...), the latest of each: the interval comes from both standard errors\n"
                        "(normal approximation; binomial for a suite's pass rate).",
-                       compare_opts);
+                       llmb_compare_opts);
         return LLMB_EXIT_OK;
     }
     if (!rc && c.n_expr != 2)

@@ -26,12 +26,13 @@
 
 enum { O_FORMAT = 1, O_OUT };
 
-static const struct llmb_opt export_opts[] = {
-    {O_FORMAT, "-f,--format", "FMT", "from -o's extension, else json", "csv, json, jsonl, md or sql"},
-    {O_OUT, "-o,--output", "FILE", "stdout", "write to FILE (complete or not at all)"},
+const struct llmb_opt llmb_export_opts[] = {
+    {O_FORMAT, "-f,--format", "FMT", "from -o's extension, else json", "csv, json, jsonl, md or sql", LLMB_OPT_STR, 0,
+     0, 0, NULL},
+    {O_OUT, "-o,--output", "FILE", "stdout", "write to FILE (complete or not at all)", LLMB_OPT_STR, 0, 0, 0, NULL},
     LLMB_STORE_FILTER_OPTS,
     LLMB_STORE_DB_OPTS,
-    {0, NULL, NULL, NULL, NULL},
+    {0},
 };
 
 static const char *const formats[] = {"csv", "json", "jsonl", "md", "sql", NULL};
@@ -381,12 +382,12 @@ int llmb_cmd_export(int argc, char **argv)
     size_t n = 0;
     struct llmb_atomic_file af;
     memset(&af, 0, sizeof af);
-    int rc = llmb_opt_parse(export_opts, argc, argv, on_opt, &c, &err);
+    int rc = llmb_opt_parse(llmb_export_opts, argc, argv, on_opt, &c, &err);
     if (rc == LLMB_OPT_HELP) {
         llmb_opt_usage(stdout, "llmbench export [filters] [-f FMT] [-o FILE]",
                        "Writes the stored results that match the filters (all when none) as CSV, JSON, JSON Lines,\n"
                        "Markdown or an SQL script.",
-                       export_opts);
+                       llmb_export_opts);
         return LLMB_EXIT_OK;
     }
     if (!rc && !c.format)

@@ -13,11 +13,11 @@
 
 enum { O_TAG = 1, O_FORCE };
 
-static const struct llmb_opt import_opts[] = {
-    {O_TAG, "--tag", "TAGS", NULL, "comma-separated tags for the imported runs"},
-    {O_FORCE, "--force", NULL, NULL, "import a file again that was imported before"},
+const struct llmb_opt llmb_import_opts[] = {
+    {O_TAG, "--tag", "TAGS", NULL, "comma-separated tags for the imported runs", LLMB_OPT_STR, 0, 0, 0, NULL},
+    {O_FORCE, "--force", NULL, NULL, "import a file again that was imported before", LLMB_OPT_FLAG, 0, 0, 0, NULL},
     LLMB_STORE_DB_OPTS,
-    {0, NULL, NULL, NULL, NULL},
+    {0},
 };
 
 #define MAX_FILES 64
@@ -74,13 +74,13 @@ int llmb_cmd_import(int argc, char **argv)
     memset(ims, 0, sizeof ims);
     struct llmb_store *s = NULL;
     int exit_code = LLMB_EXIT_USAGE, i;
-    int rc = llmb_opt_parse(import_opts, argc, argv, on_opt, &c, &err);
+    int rc = llmb_opt_parse(llmb_import_opts, argc, argv, on_opt, &c, &err);
     if (rc == LLMB_OPT_HELP) {
         llmb_opt_usage(stdout, "llmbench import FILE... [options]",
                        "Stores llama-bench's -o json or -o jsonl output in the results database, one run per\n"
                        "file, so it can be listed, exported and compared. Nothing is written unless every file\n"
                        "is llama-bench output.",
-                       import_opts);
+                       llmb_import_opts);
         return LLMB_EXIT_OK;
     }
     if (!rc && c.n_files == 0)

@@ -10,6 +10,7 @@
 
 #include "core/atomic_file.h"
 #include "cli.h"
+#include "opt.h"
 #include "signals.h"
 #include "llmbench/engine.h"
 #include "llmbench/llmbench.h"
@@ -40,29 +41,11 @@ static void on_engine_abort(const char *message)
     _exit(LLMB_EXIT_FAIL);
 }
 
-static const struct {
-    const char *name;
-    int (*run)(int, char **);
-    const char *help;
-    int reads; /* changes nothing: an interruption has nothing to undo or keep */
-} commands[] = {
-    {"bench", llmb_cmd_bench, "measure prompt processing and generation speed (llama-bench's flags)", 0},
-    {"synth", llmb_cmd_synth, "write a synthetic model of a real shape (random weights, real tokenizer)", 0},
-    {"quantize", llmb_cmd_quantize, "quantize an F16/BF16/F32 model to a ladder of llama.cpp types", 0},
-    {"pipeline", llmb_cmd_pipeline, "synthesize or take a model, quantize the ladder, benchmark and compare", 0},
-    {"quality", llmb_cmd_quality, "perplexity, KL divergence against a reference, and a graded prompt suite", 0},
-    {"results", llmb_cmd_results, "list stored runs and test instances (filters: model, quant, device, date, tag)", 1},
-    {"export", llmb_cmd_export, "write stored results as csv, json, jsonl, md or sql", 0},
-    {"import", llmb_cmd_import, "store llama-bench's -o json / -o jsonl output as runs", 0},
-    {"compare", llmb_cmd_compare, "compare two runs or selections test by test, with significance", 1},
-    {"recommend", llmb_cmd_recommend, "the best configurations for given limits (Pareto front), and why others lost", 1},
-};
-
 static void usage(FILE *f)
 {
     fprintf(f, "usage: llmbench COMMAND [options]\n\ncommands:\n");
-    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
-        fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].help);
+    for (size_t i = 0; i < llmb_cli_n_commands; i++)
+        fprintf(f, "  %-10s %s\n", llmb_cli_commands[i].name, llmb_cli_commands[i].help);
     fprintf(f, "  %-10s %s\n", "version", "print the version of llmbench");
     fprintf(f, "\n'llmbench COMMAND --help' describes a command.\n");
 }
@@ -103,10 +86,10 @@ int main(int argc, char **argv)
         return finish(LLMB_EXIT_OK);
     }
     llmb_cli_signals_catch(); /* SIGINT, SIGTERM, SIGHUP: every command stops cleanly, exit 130 */
-    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
-        if (!strcmp(cmd, commands[i].name)) {
-            int rc = commands[i].run(argc - 2, argv + 2);
-            if (commands[i].reads && llmb_cli_interrupted())
+    for (size_t i = 0; i < llmb_cli_n_commands; i++)
+        if (!strcmp(cmd, llmb_cli_commands[i].name)) {
+            int rc = llmb_cli_commands[i].run(argc - 2, argv + 2);
+            if (llmb_cli_commands[i].reads && llmb_cli_interrupted())
                 rc = llmb_cli_interrupted_exit("nothing was changed");
             return finish(rc);
         }

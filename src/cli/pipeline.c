@@ -30,21 +30,26 @@
 
 enum { O_SHAPE = 1, O_MODEL, O_SEED, O_TYPES, O_OUTDIR, O_PROMPT, O_GEN, O_REPS, O_THREADS, O_NO_REF, O_OUT };
 
-static const struct llmb_opt pipe_opts[] = {
-    {O_SHAPE, "-s,--shape", "NAME", NULL, "synthetic model of this shape (see llmbench synth --list)"},
-    {O_MODEL, "-m,--model", "FILE", NULL, "or: a real F16/BF16/F32 GGUF"},
-    {O_SEED, "--seed", "N", "42", "seed of the synthetic weights"},
-    {O_TYPES, "-q,--types", "LIST", "default", "ladder: types, or default (" LLMB_LADDER_DEFAULT "), extra, all"},
-    {O_OUTDIR, "-O,--outdir", "DIR", "data folder / the model's folder", "where the quantized files go"},
-    {O_PROMPT, "-p,--n-prompt", "N", "512", "prompt length of the pp test"},
-    {O_GEN, "-n,--n-gen", "N", "128", "generated tokens of the tg test"},
-    {O_REPS, "-r,--repetitions", "N|auto", "5", "repetitions per test (auto: until the 95% CI is within 2%)"},
-    {O_THREADS, "-t,--threads", "N", "physical cores", "threads"},
-    {O_NO_REF, "--no-ref", NULL, NULL, "do not benchmark the F16/F32 reference (Q8_0 becomes the reference)"},
+const struct llmb_opt llmb_pipeline_opts[] = {
+    {O_SHAPE, "-s,--shape", "NAME", NULL, "synthetic model of this shape (see llmbench synth --list)", LLMB_OPT_STR, 0,
+     0, 0, NULL},
+    {O_MODEL, "-m,--model", "FILE", NULL, "or: a real F16/BF16/F32 GGUF", LLMB_OPT_STR, 0, 0, 0, NULL},
+    {O_SEED, "--seed", "N", "42", "seed of the synthetic weights", LLMB_OPT_INT, 0, 2147483647, 0, NULL},
+    {O_TYPES, "-q,--types", "LIST", "default", "ladder: types, or default (" LLMB_LADDER_DEFAULT "), extra, all",
+     LLMB_OPT_STR, 0, 0, 0, NULL},
+    {O_OUTDIR, "-O,--outdir", "DIR", "data folder / the model's folder", "where the quantized files go", LLMB_OPT_STR,
+     0, 0, 0, NULL},
+    {O_PROMPT, "-p,--n-prompt", "N", "512", "prompt length of the pp test", LLMB_OPT_INT, 0, 1 << 20, 0, NULL},
+    {O_GEN, "-n,--n-gen", "N", "128", "generated tokens of the tg test", LLMB_OPT_INT, 0, 1 << 20, 0, NULL},
+    {O_REPS, "-r,--repetitions", "N|auto", "5", "repetitions per test (auto: until the 95% CI is within 2%)",
+     LLMB_OPT_INT, 1, 100000, 0, "auto"},
+    {O_THREADS, "-t,--threads", "N", "physical cores", "threads", LLMB_OPT_INT, 1, LLMB_MAX_THREADS, 0, NULL},
+    {O_NO_REF, "--no-ref", NULL, NULL, "do not benchmark the F16/F32 reference (Q8_0 becomes the reference)",
+     LLMB_OPT_FLAG, 0, 0, 0, NULL},
     LLMB_QUALITY_OPTS,
-    {O_OUT, "-o,--output", "FMT", "md", "md, csv, json or jsonl"},
+    {O_OUT, "-o,--output", "FMT", "md", "md, csv, json or jsonl", LLMB_OPT_STR, 0, 0, 0, NULL},
     LLMB_RUN_OPTS,
-    {0, NULL, NULL, NULL, NULL},
+    {0},
 };
 
 struct pipe_cli {
@@ -62,20 +67,9 @@ struct variant {
     const char *from; /* quantized from */
 };
 
-static int parse_long(const char *name, const char *v, long min, long max, long *out, struct llmb_error *err)
-{
-    char *end;
-    long x = strtol(v, &end, 10);
-    if (end == v || *end || x < min || x > max)
-        return llmb_error_set(err, LLMB_E_INVAL, "%s: '%s' is not a whole number in [%ld, %ld]", name, v, min, max);
-    *out = x;
-    return LLMB_OK;
-}
-
 static int on_opt(int id, const char *name, const char *v, void *user, struct llmb_error *err)
 {
     struct pipe_cli *c = user;
-    long x;
     int rc;
     if (llmb_quality_opt(&c->q, id, name, v, &rc, err) || llmb_cli_run_opt(&c->run, id, name, v, &rc, err))
         return rc;
@@ -83,20 +77,19 @@ static int on_opt(int id, const char *name, const char *v, void *user, struct ll
     case -1: return llmb_error_set(err, LLMB_E_INVAL, "unexpected argument '%s'", v);
     case O_SHAPE: c->shape = v; return LLMB_OK;
     case O_MODEL: c->model = v; return LLMB_OK;
-    case O_SEED: return parse_long(name, v, 0, 0x7fffffffL, &c->seed, err);
+    case O_SEED: c->seed = (long)llmb_opt_value(v); return LLMB_OK;
     case O_TYPES: c->types = v; return LLMB_OK;
     case O_OUTDIR: c->outdir = v; return LLMB_OK;
-    case O_PROMPT: return parse_long(name, v, 0, 1 << 20, &c->p, err);
-    case O_GEN: return parse_long(name, v, 0, 1 << 20, &c->n, err);
-    case O_THREADS: return parse_long(name, v, 1, 4096, &c->threads, err);
+    case O_PROMPT: c->p = (long)llmb_opt_value(v); return LLMB_OK;
+    case O_GEN: c->n = (long)llmb_opt_value(v); return LLMB_OK;
+    case O_THREADS: c->threads = (long)llmb_opt_value(v); return LLMB_OK;
     case O_REPS:
         if (!strcmp(v, "auto")) {
             c->auto_reps = 1;
             return LLMB_OK;
         }
-        if ((rc = parse_long(name, v, 1, 100000, &x, err)))
-            return rc;
-        c->reps = (int)x;
+        c->reps = (int)llmb_opt_value(v);
+        c->auto_reps = 0;
         return LLMB_OK;
     case O_NO_REF: c->no_ref = 1; return LLMB_OK;
     case O_OUT: c->fmt = v; return LLMB_OK;
@@ -173,11 +166,6 @@ static double rel(double x, double ref)
     return ref > 0 ? x / ref : 0;
 }
 
-static json_t *num(double v, int have)
-{
-    return llmb_jnum(v, have);
-}
-
 static int print_table(const struct pipe_cli *c, const struct variant *v, const struct llmb_qrun *q, int quality)
 {
     const struct llmb_qrow *w = q->rows, *r = &q->rows[q->ref];
@@ -208,16 +196,16 @@ static int print_table(const struct pipe_cli *c, const struct variant *v, const 
             json_object_set_new(o, "file_size", json_integer((json_int_t)v[i].facts.file_size));
             json_object_set_new(o, "bpw", llmb_jreal(v[i].facts.bpw));
             json_object_set_new(o, "synthetic", json_boolean(v[i].facts.synthetic));
-            json_object_set_new(o, "pp_avg_ts", num(w[i].pp_ts, w[i].have_pp));
-            json_object_set_new(o, "pp_stddev_ts", num(w[i].pp_sd, w[i].have_pp));
-            json_object_set_new(o, "tg_avg_ts", num(w[i].tg_ts, w[i].have_tg));
-            json_object_set_new(o, "tg_stddev_ts", num(w[i].tg_sd, w[i].have_tg));
-            json_object_set_new(o, "ttft_avg_ms", num(w[i].ttft_ms, w[i].have_pp));
-            json_object_set_new(o, "load_ms", num(w[i].load_ms, w[i].have_pp || w[i].have_tg));
+            json_object_set_new(o, "pp_avg_ts", llmb_jnum(w[i].pp_ts, w[i].have_pp));
+            json_object_set_new(o, "pp_stddev_ts", llmb_jnum(w[i].pp_sd, w[i].have_pp));
+            json_object_set_new(o, "tg_avg_ts", llmb_jnum(w[i].tg_ts, w[i].have_tg));
+            json_object_set_new(o, "tg_stddev_ts", llmb_jnum(w[i].tg_sd, w[i].have_tg));
+            json_object_set_new(o, "ttft_avg_ms", llmb_jnum(w[i].ttft_ms, w[i].have_pp));
+            json_object_set_new(o, "load_ms", llmb_jnum(w[i].load_ms, w[i].have_pp || w[i].have_tg));
             json_object_set_new(o, "peak_rss_bytes", w[i].have_pp || w[i].have_tg ? json_integer((json_int_t)w[i].rss)
                                                                                   : json_null());
-            json_object_set_new(o, "pp_vs_ref", num(rel(w[i].pp_ts, r->pp_ts), w[i].have_pp && r->have_pp));
-            json_object_set_new(o, "tg_vs_ref", num(rel(w[i].tg_ts, r->tg_ts), w[i].have_tg && r->have_tg));
+            json_object_set_new(o, "pp_vs_ref", llmb_jnum(rel(w[i].pp_ts, r->pp_ts), w[i].have_pp && r->have_pp));
+            json_object_set_new(o, "tg_vs_ref", llmb_jnum(rel(w[i].tg_ts, r->tg_ts), w[i].have_tg && r->have_tg));
             if (quality) /* the quality fields only when quality was measured */
                 llmb_qrun_json_set(q, i, o, strcmp(c->fmt, "csv") != 0);
             else
@@ -274,13 +262,14 @@ int llmb_cmd_pipeline(int argc, char **argv)
     unsigned char *done = NULL;
     size_t ns = 0, np = 0;
     llmb_cli_signals_catch();
-    int stage = 0, rc = llmb_opt_parse(pipe_opts, argc, argv, on_opt, &c, &err);
+    int stage = 0, rc = llmb_opt_parse(llmb_pipeline_opts, argc, argv, on_opt, &c, &err);
     if (rc == LLMB_OPT_HELP) {
-        llmb_opt_usage(stdout, "llmbench pipeline (--shape NAME | -m MODEL) [options]",
-                       "Makes the quantization ladder of a model (or of a synthetic shape), benchmarks every variant\n"
-                       "and prints one comparison table. With --ppl and/or --suite every variant's quality is measured\n"
-                       "against the reference too, and the table shows the quality each keeps.",
-                       pipe_opts);
+        llmb_opt_usage(
+            stdout, "llmbench pipeline (--shape NAME | -m MODEL) [options]",
+            "Makes the quantization ladder of a model (or of a synthetic shape), benchmarks every variant\n"
+            "and prints one comparison table. With --ppl and/or --suite every variant's quality is measured\n"
+            "against the reference too, and the table shows the quality each keeps.",
+            llmb_pipeline_opts);
         return LLMB_EXIT_OK;
     }
     int ftypes[LLMB_LADDER_MAX], nq = 0;

@@ -19,27 +19,6 @@
 #include "llmbench/paths.h"
 #include "quality.h"
 
-static int num(const char *name, const char *v, double min, double max, double *out, struct llmb_error *err)
-{
-    char *end;
-    double d = strtod(v, &end);
-    if (end == v || *end || !(d >= min && d <= max))
-        return llmb_error_set(err, LLMB_E_INVAL, "%s: '%s' is not a number in [%g, %g]", name, v, min, max);
-    *out = d;
-    return LLMB_OK;
-}
-
-static int whole(const char *name, const char *v, long min, long max, long *out, struct llmb_error *err)
-{
-    double d = 0;
-    int rc = num(name, v, (double)min, (double)max, &d, err);
-    if (!rc && d != (long)d)
-        rc = llmb_error_set(err, LLMB_E_INVAL, "%s: '%s' is not a whole number", name, v);
-    if (!rc)
-        *out = (long)d;
-    return rc;
-}
-
 void llmb_quality_cli_init(struct llmb_quality_cli *c)
 {
     *c = (struct llmb_quality_cli){.fmt = "md", .ctx = 512, .batch = 2048, .chunks = -1, .topk = 32, .maxtok = 128,
@@ -49,12 +28,17 @@ void llmb_quality_cli_init(struct llmb_quality_cli *c)
 int llmb_quality_opt(struct llmb_quality_cli *c, int id, const char *name, const char *v, int *rc,
                      struct llmb_error *err)
 {
+    (void)name;
+    (void)err;
     switch (id) {
     case LLMB_QOPT_PPL: c->ppl = v; *rc = LLMB_OK; return 1;
-    case LLMB_QOPT_CTX: c->ctx_given = 1; *rc = whole(name, v, 8, 1 << 20, &c->ctx, err); return 1;
-    case LLMB_QOPT_CHUNKS: *rc = whole(name, v, 1, 1 << 30, &c->chunks, err); return 1;
+    case LLMB_QOPT_CTX:
+        c->ctx_given = 1;
+        c->ctx = (long)llmb_opt_value(v), *rc = LLMB_OK;
+        return 1;
+    case LLMB_QOPT_CHUNKS: c->chunks = (long)llmb_opt_value(v), *rc = LLMB_OK; return 1;
     case LLMB_QOPT_SUITE: c->suite = v; *rc = LLMB_OK; return 1;
-    case LLMB_QOPT_MAXTOK: *rc = whole(name, v, 1, 1 << 16, &c->maxtok, err); return 1;
+    case LLMB_QOPT_MAXTOK: c->maxtok = (long)llmb_opt_value(v), *rc = LLMB_OK; return 1;
     case LLMB_QOPT_FORCE: c->force = 1; *rc = LLMB_OK; return 1;
     default: return 0;
     }

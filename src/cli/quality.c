@@ -25,23 +25,28 @@ enum {
     O_ENGINE,
 };
 
-static const struct llmb_opt q_opts[] = {
-    {O_MODEL, "-m,--model", "FILE[,FILE]", NULL, "model(s); with several, the first is the reference"},
+const struct llmb_opt llmb_quality_opts[] = {
+    {O_MODEL, "-m,--model", "FILE[,FILE]", NULL, "model(s); with several, the first is the reference", LLMB_OPT_STR, 0,
+     0, 0, NULL},
     LLMB_QUALITY_OPTS,
-    {O_BATCH, "-b,--batch-size", "N", "2048", "batch size (n_batch / n_ctx chunks per pass, as llama-perplexity)"},
-    {O_THREADS, "-t,--threads", "N", "physical cores", "threads"},
-    {O_SAVE_REF, "--save-ref", "FILE", NULL, "save the (reference) model's top-k log-probabilities for KL divergence"},
-    {O_REF, "--ref", "FILE", NULL, "KL divergence against this saved reference"},
-    {O_TOPK, "--top-k", "N", "32", "log-probabilities kept per token in a saved reference"},
-    {O_TEMP, "--temp", "T", "0 (greedy)", "suite: sampling temperature"},
-    {O_SEED, "--seed", "N", "42", "suite: sampling seed (recorded)"},
-    {O_REF_MODEL, "--ref-model", "FILE", "the first -m", "the reference among several models"},
-    {O_OUT, "-o,--output", "FMT", "md", "md, csv, json or jsonl"},
-    {O_VERBOSE, "-v,--verbose", NULL, NULL, "show the engine's log"},
+    {O_BATCH, "-b,--batch-size", "N", "2048", "batch size (n_batch / n_ctx chunks per pass, as llama-perplexity)",
+     LLMB_OPT_INT, 1, 1 << 20, 0, NULL},
+    {O_THREADS, "-t,--threads", "N", "physical cores", "threads", LLMB_OPT_INT, 1, LLMB_MAX_THREADS, 0, NULL},
+    {O_SAVE_REF, "--save-ref", "FILE", NULL, "save the (reference) model's top-k log-probabilities for KL divergence",
+     LLMB_OPT_STR, 0, 0, 0, NULL},
+    {O_REF, "--ref", "FILE", NULL, "KL divergence against this saved reference", LLMB_OPT_STR, 0, 0, 0, NULL},
+    {O_TOPK, "--top-k", "N", "32", "log-probabilities kept per token in a saved reference", LLMB_OPT_INT, 1, 1024, 0,
+     NULL},
+    {O_TEMP, "--temp", "T", "0 (greedy)", "suite: sampling temperature", LLMB_OPT_DOUBLE, 0, 10, 0, NULL},
+    {O_SEED, "--seed", "N", "42", "suite: sampling seed (recorded)", LLMB_OPT_U64, 0, 4294967295.0, 0, NULL},
+    {O_REF_MODEL, "--ref-model", "FILE", "the first -m", "the reference among several models", LLMB_OPT_STR, 0, 0, 0,
+     NULL},
+    {O_OUT, "-o,--output", "FMT", "md", "md, csv, json or jsonl", LLMB_OPT_STR, 0, 0, 0, NULL},
+    {O_VERBOSE, "-v,--verbose", NULL, NULL, "show the engine's log", LLMB_OPT_FLAG, 0, 0, 0, NULL},
     {O_ENGINE, "--engine", "NAME", "the first registered",
-     "engine: llama.cpp in process, or null (no model, for tests)"},
+     "engine: llama.cpp in process, or null (no model, for tests)", LLMB_OPT_STR, 0, 0, 0, NULL},
     LLMB_RUN_OPTS,
-    {0, NULL, NULL, NULL, NULL},
+    {0},
 };
 
 struct qcli {
@@ -56,7 +61,6 @@ static int on_opt(int id, const char *name, const char *v, void *user, struct ll
     struct llmb_quality_cli *c = &q->c;
     struct llmb_error e = {0};
     int rc;
-    char *end;
     if (llmb_quality_opt(c, id, name, v, &rc, err) || llmb_cli_run_opt(&q->run, id, name, v, &rc, err))
         return rc;
     switch (id) {
@@ -71,29 +75,22 @@ static int on_opt(int id, const char *name, const char *v, void *user, struct ll
     case O_OUT: c->fmt = v; return LLMB_OK;
     case O_VERBOSE: c->verbose = 1; return LLMB_OK;
     case O_ENGINE: q->engine = v; return LLMB_OK;
-    case O_TEMP: {
-        double t = strtod(v, &end);
-        if (end == v || *end || !(t >= 0 && t <= 10))
-            return llmb_error_set(err, LLMB_E_INVAL, "%s: '%s' is not a number in [0, 10]", name, v);
-        c->temp = t;
-        return LLMB_OK;
-    }
+    case O_TEMP: c->temp = llmb_opt_value(v); return LLMB_OK;
     default: break;
     }
-    static const struct { int id; long min, max; size_t off; } ints[] = {
-        {O_BATCH, 1, 1 << 20, offsetof(struct llmb_quality_cli, batch)},
-        {O_THREADS, 1, 4096, offsetof(struct llmb_quality_cli, threads)},
-        {O_TOPK, 1, 1024, offsetof(struct llmb_quality_cli, topk)},
-        {O_SEED, 0, 0xffffffffL, offsetof(struct llmb_quality_cli, seed)},
+    static const struct {
+        int id;
+        size_t off;
+    } ints[] = {
+        {O_BATCH, offsetof(struct llmb_quality_cli, batch)},
+        {O_THREADS, offsetof(struct llmb_quality_cli, threads)},
+        {O_TOPK, offsetof(struct llmb_quality_cli, topk)},
+        {O_SEED, offsetof(struct llmb_quality_cli, seed)},
     };
     for (size_t i = 0; i < sizeof ints / sizeof ints[0]; i++)
         if (ints[i].id == id) {
 
-            double d = strtod(v, &end);
-            if (end == v || *end || !(d >= ints[i].min && d <= ints[i].max) || d != (double)(long)d)
-                return llmb_error_set(err, LLMB_E_INVAL, "%s: '%s' is not a whole number in [%ld, %ld]", name, v,
-                                      ints[i].min, ints[i].max);
-            *(long *)(void *)((char *)c + ints[i].off) = (long)d;
+            *(long *)(void *)((char *)c + ints[i].off) = (long)llmb_opt_value(v);
             if (id == O_BATCH)
                 c->batch_given = 1;
             return LLMB_OK;
@@ -171,12 +168,12 @@ int llmb_cmd_quality(int argc, char **argv)
     unsigned char *done = NULL;
     struct llmb_instance *inst = NULL;
     llmb_cli_signals_catch(); /* from here on Ctrl-C stops the command cleanly */
-    int stage = 0, rc = llmb_opt_parse(q_opts, argc, argv, on_opt, &q, &err);
+    int stage = 0, rc = llmb_opt_parse(llmb_quality_opts, argc, argv, on_opt, &q, &err);
     if (rc == LLMB_OPT_HELP) {
         llmb_opt_usage(stdout, "llmbench quality -m MODEL[,MODEL...] [--ppl FILE] [--suite default|FILE] [options]",
                        "Perplexity as llama-perplexity computes it, KL divergence against a reference, and a graded\n"
                        "prompt suite. With several models the first (or --ref-model) is the reference.",
-                       q_opts);
+                       llmb_quality_opts);
         llmb_str_list_free(&c->models);
         return LLMB_EXIT_OK;
     }

@@ -30,13 +30,35 @@ void llmb_quality_cli_init(struct llmb_quality_cli *c);
 enum { LLMB_QOPT_PPL = 800, LLMB_QOPT_CTX, LLMB_QOPT_CHUNKS, LLMB_QOPT_SUITE, LLMB_QOPT_MAXTOK, LLMB_QOPT_FORCE };
 
 /* The flags `quality` and `pipeline` share: a fragment for an option table. */
-#define LLMB_QUALITY_OPTS                                                                                           \
-    {LLMB_QOPT_PPL, "--ppl", "FILE", NULL, "text to measure perplexity (and KL divergence) on"},                    \
-    {LLMB_QOPT_CTX, "-c,--ctx-size", "N", "512", "perplexity chunk size"},                                         \
-    {LLMB_QOPT_CHUNKS, "--chunks", "N", "all", "score at most N chunks"},                                           \
-    {LLMB_QOPT_SUITE, "--suite", "FILE|default", NULL, "run a prompt suite (default: the built-in one)"},           \
-    {LLMB_QOPT_MAXTOK, "--max-tokens", "N", "128", "suite: most tokens per answer"},                               \
-    {LLMB_QOPT_FORCE, "--force", NULL, NULL, "measure synthetic (random-weight) models anyway"}
+#define LLMB_QUALITY_OPTS                                                                                              \
+    {LLMB_QOPT_PPL, "--ppl", "FILE", NULL, "text to measure perplexity (and KL divergence) on",                        \
+     LLMB_OPT_STR,  0,       0,      0,    NULL},                                                                      \
+        {LLMB_QOPT_CTX, "-c,--ctx-size", "N", "512", "perplexity chunk size", LLMB_OPT_INT, 8, 1 << 20, 0, NULL},      \
+        {LLMB_QOPT_CHUNKS, "--chunks", "N", "all", "score at most N chunks", LLMB_OPT_INT, 1, 1 << 30, 0, NULL},       \
+        {LLMB_QOPT_SUITE,                                                                                              \
+         "--suite",                                                                                                    \
+         "FILE|default",                                                                                               \
+         NULL,                                                                                                         \
+         "run a prompt suite (default: the built-in one)",                                                             \
+         LLMB_OPT_STR,                                                                                                 \
+         0,                                                                                                            \
+         0,                                                                                                            \
+         0,                                                                                                            \
+         NULL},                                                                                                        \
+        {LLMB_QOPT_MAXTOK,                                                                                             \
+         "--max-tokens",                                                                                               \
+         "N",                                                                                                          \
+         "128",                                                                                                        \
+         "suite: most tokens per answer",                                                                              \
+         LLMB_OPT_INT,                                                                                                 \
+         1,                                                                                                            \
+         1 << 16,                                                                                                      \
+         0,                                                                                                            \
+         NULL},                                                                                                        \
+    {                                                                                                                  \
+        LLMB_QOPT_FORCE, "--force", NULL, NULL, "measure synthetic (random-weight) models anyway", LLMB_OPT_FLAG, 0,   \
+            0, 0, NULL                                                                                                 \
+    }
 
 /* Handles a shared option: returns 1 when id is one (*rc its outcome), else 0. */
 int llmb_quality_opt(struct llmb_quality_cli *c, int id, const char *name, const char *val, int *rc,

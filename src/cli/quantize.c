@@ -16,14 +16,16 @@
 
 enum { O_MODEL = 1, O_TYPES, O_OUTDIR, O_THREADS, O_FORCE, O_QUIET };
 
-static const struct llmb_opt quant_opts[] = {
-    {O_MODEL, "-m,--model", "FILE", NULL, "F32, F16 or BF16 GGUF to quantize"},
-    {O_TYPES, "-q,--types", "LIST", "default", "types, or: default (" LLMB_LADDER_DEFAULT "), extra (" LLMB_LADDER_EXTRA "), all"},
-    {O_OUTDIR, "-O,--outdir", "DIR", "the model's folder", "where the quantized files go (<stem>-<TYPE>.gguf)"},
-    {O_THREADS, "-t,--threads", "N", "all cores", "quantization threads"},
-    {O_FORCE, "--force", NULL, NULL, "quantize even when an output is up to date"},
-    {O_QUIET, "--quiet", NULL, NULL, "no progress on stderr"},
-    {0, NULL, NULL, NULL, NULL},
+const struct llmb_opt llmb_quantize_opts[] = {
+    {O_MODEL, "-m,--model", "FILE", NULL, "F32, F16 or BF16 GGUF to quantize", LLMB_OPT_STR, 0, 0, 0, NULL},
+    {O_TYPES, "-q,--types", "LIST", "default",
+     "types, or: default (" LLMB_LADDER_DEFAULT "), extra (" LLMB_LADDER_EXTRA "), all", LLMB_OPT_STR, 0, 0, 0, NULL},
+    {O_OUTDIR, "-O,--outdir", "DIR", "the model's folder", "where the quantized files go (<stem>-<TYPE>.gguf)",
+     LLMB_OPT_STR, 0, 0, 0, NULL},
+    {O_THREADS, "-t,--threads", "N", "all cores", "quantization threads", LLMB_OPT_INT, 1, LLMB_MAX_THREADS, 0, NULL},
+    {O_FORCE, "--force", NULL, NULL, "quantize even when an output is up to date", LLMB_OPT_FLAG, 0, 0, 0, NULL},
+    {O_QUIET, "--quiet", NULL, NULL, "no progress on stderr", LLMB_OPT_FLAG, 0, 0, 0, NULL},
+    {0},
 };
 
 struct quant_cli {
@@ -34,18 +36,13 @@ struct quant_cli {
 static int on_opt(int id, const char *name, const char *v, void *user, struct llmb_error *err)
 {
     struct quant_cli *c = user;
-    char *end;
     switch (id) {
     case -1:
         return llmb_error_set(err, LLMB_E_INVAL, "unexpected argument '%s' (the model goes after -m)", v);
     case O_MODEL: c->model = v; return LLMB_OK;
     case O_TYPES: c->types = v; return LLMB_OK;
     case O_OUTDIR: c->outdir = v; return LLMB_OK;
-    case O_THREADS:
-        c->threads = (int)strtol(v, &end, 10);
-        if (end == v || *end || c->threads < 1 || c->threads > 4096)
-            return llmb_error_set(err, LLMB_E_INVAL, "%s: '%s' is not a thread count >= 1", name, v);
-        return LLMB_OK;
+    case O_THREADS: c->threads = (int)llmb_opt_value(v); return LLMB_OK;
     case O_FORCE: c->force = 1; return LLMB_OK;
     case O_QUIET: c->quiet = 1; return LLMB_OK;
     default: return llmb_error_set(err, LLMB_E_INVAL, "unhandled option '%s'", name);
@@ -56,11 +53,11 @@ int llmb_cmd_quantize(int argc, char **argv)
 {
     struct quant_cli c = {.types = "default"};
     struct llmb_error err = {0};
-    int rc = llmb_opt_parse(quant_opts, argc, argv, on_opt, &c, &err);
+    int rc = llmb_opt_parse(llmb_quantize_opts, argc, argv, on_opt, &c, &err);
     if (rc == LLMB_OPT_HELP) {
         llmb_opt_usage(stdout, "llmbench quantize -m MODEL [options]",
                        "Quantizes an F32/F16/BF16 GGUF to each type of the ladder through llama.cpp, in process.",
-                       quant_opts);
+                       llmb_quantize_opts);
         return LLMB_EXIT_OK;
     }
     int ftypes[LLMB_LADDER_MAX], n = 0;

@@ -19,15 +19,16 @@
 
 enum { O_MAX_MEM = 1, O_MIN_TG, O_MIN_PP, O_MAX_KLD, O_MAX_PPL };
 
-static const struct llmb_opt recommend_opts[] = {
-    {O_MAX_MEM, "--max-memory", "SIZE", NULL, "peak memory at most SIZE (4G, 512M)"},
-    {O_MIN_TG, "--min-tg", "T/S", NULL, "generation at least T/S tokens/s"},
-    {O_MIN_PP, "--min-pp", "T/S", NULL, "prompt processing at least T/S tokens/s"},
-    {O_MAX_KLD, "--max-kld", "X", NULL, "KL divergence from the reference at most X"},
-    {O_MAX_PPL, "--max-ppl", "X", NULL, "perplexity at most X"},
+const struct llmb_opt llmb_recommend_opts[] = {
+    {O_MAX_MEM, "--max-memory", "SIZE", NULL, "peak memory at most SIZE (4G, 512M)", LLMB_OPT_SIZE, 1, 1e18, 0, NULL},
+    {O_MIN_TG, "--min-tg", "T/S", NULL, "generation at least T/S tokens/s", LLMB_OPT_DOUBLE, 0, 1e12, 0, NULL},
+    {O_MIN_PP, "--min-pp", "T/S", NULL, "prompt processing at least T/S tokens/s", LLMB_OPT_DOUBLE, 0, 1e12, 0, NULL},
+    {O_MAX_KLD, "--max-kld", "X", NULL, "KL divergence from the reference at most X", LLMB_OPT_DOUBLE, 0, 1e12, 0,
+     NULL},
+    {O_MAX_PPL, "--max-ppl", "X", NULL, "perplexity at most X", LLMB_OPT_DOUBLE, 0, 1e12, 0, NULL},
     LLMB_STORE_FILTER_OPTS,
     LLMB_STORE_DB_OPTS,
-    {0, NULL, NULL, NULL, NULL},
+    {0},
 };
 
 /* The figures, each to be maximised (sign +1) or minimised (-1). */
@@ -65,11 +66,11 @@ static int on_opt(int id, const char *name, const char *v, void *user, struct ll
         return rc;
     switch (id) {
     case -1: return llmb_error_set(err, LLMB_E_INVAL, "unexpected argument '%s' (see --help)", v);
-    case O_MAX_MEM: return llmb_cli_parse_size(name, v, &c->limit[F_MEM], err);
-    case O_MIN_TG: return llmb_cli_parse_num(name, v, 0, 1e12, 0, &c->limit[F_TG], err);
-    case O_MIN_PP: return llmb_cli_parse_num(name, v, 0, 1e12, 0, &c->limit[F_PP], err);
-    case O_MAX_KLD: return llmb_cli_parse_num(name, v, 0, 1e12, 0, &c->limit[F_KLD], err);
-    case O_MAX_PPL: return llmb_cli_parse_num(name, v, 0, 1e12, 0, &c->limit[F_PPL], err);
+    case O_MAX_MEM: c->limit[F_MEM] = llmb_opt_value(v); return LLMB_OK;
+    case O_MIN_TG: c->limit[F_TG] = llmb_opt_value(v); return LLMB_OK;
+    case O_MIN_PP: c->limit[F_PP] = llmb_opt_value(v); return LLMB_OK;
+    case O_MAX_KLD: c->limit[F_KLD] = llmb_opt_value(v); return LLMB_OK;
+    case O_MAX_PPL: c->limit[F_PPL] = llmb_opt_value(v); return LLMB_OK;
     default: return llmb_error_set(err, LLMB_E_INVAL, "unhandled option '%s'", name);
     }
 }
@@ -295,13 +296,13 @@ int llmb_cmd_recommend(int argc, char **argv)
     struct llmb_store_record *v = NULL;
     struct cand *cands = NULL;
     size_t n = 0, nc = 0;
-    int rc = llmb_opt_parse(recommend_opts, argc, argv, on_opt, &c, &err);
+    int rc = llmb_opt_parse(llmb_recommend_opts, argc, argv, on_opt, &c, &err);
     if (rc == LLMB_OPT_HELP) {
         llmb_opt_usage(stdout, "llmbench recommend [constraints] [filters] [options]",
                        "Recommends configurations (model + engine parameters) from the stored results: those that\n"
                        "meet the constraints and that no other beats on every figure (tg and pp speed, peak memory,\n"
                        "KLD and perplexity where measured), best first, and why each other one lost.",
-                       recommend_opts);
+                       llmb_recommend_opts);
         return LLMB_EXIT_OK;
     }
     int exit_code = rc ? LLMB_EXIT_USAGE : LLMB_EXIT_FAIL;

@@ -37,7 +37,7 @@ int llmb_cli_is_quality(const struct llmb_store_record *rec)
 
 /* A stored figure: NULL (read as NaN) is unknown; an infinity is flagged in
  * "nonfinite" (a NaN is stored as NULL: see the ppl below). */
-static json_t *num(double v)
+static json_t *figure(double v)
 {
     return isnan(v) ? json_null() : llmb_jreal(v);
 }
@@ -68,13 +68,13 @@ static json_t *answers_json(const struct llmb_store_record *rec)
         json_object_set_new(o, "similarity", x->similarity >= 0 ? llmb_jreal(x->similarity) : json_null());
         json_object_set_new(o, "tokens", json_integer(x->n_gen));
         json_object_set_new(o, "prompt_tokens", json_integer(x->n_prompt));
-        json_object_set_new(o, "ttft_ms", num(x->ttft_ms));
-        json_object_set_new(o, "tg_ts", num(x->tg_ts));
-        json_object_set_new(o, "total_ms", num(x->total_ms));
+        json_object_set_new(o, "ttft_ms", figure(x->ttft_ms));
+        json_object_set_new(o, "tg_ts", figure(x->tg_ts));
+        json_object_set_new(o, "total_ms", figure(x->total_ms));
         json_object_set_new(o, "stopped", json_boolean(x->stopped));
         json_object_set_new(o, "chat_template", json_boolean(x->template_used));
         json_object_set_new(o, "seed", rec->seed >= 0 ? json_integer((json_int_t)rec->seed) : json_null());
-        json_object_set_new(o, "temperature", num(rec->temperature));
+        json_object_set_new(o, "temperature", figure(rec->temperature));
         if (json_array_append_new(a, o)) {
             json_decref(a);
             return NULL;
@@ -131,27 +131,27 @@ json_t *llmb_cli_quality_json(const struct llmb_store_record *rec, int answers)
     /* perplexity */
     /* a complete ppl/kld test without a figure measured NaN (stored: no row) */
     json_object_set_new(o, "ppl", ppl ? llmb_jreal(p->ppl) : json_null());
-    json_object_set_new(o, "ppl_err", ppl ? num(p->ppl_err) : json_null());
+    json_object_set_new(o, "ppl_err", ppl ? figure(p->ppl_err) : json_null());
     json_object_set_new(o, "n_ctx", ppl && p->n_ctx > 0 ? json_integer(p->n_ctx) : json_null());
     json_object_set_new(o, "chunks", ppl ? count(p->n_chunks) : json_null());
     json_object_set_new(o, "tokens_scored", ppl ? count(p->n_scored) : json_null());
     json_object_set_new(o, "text_tokens", ppl ? count(p->n_text_tokens) : json_null());
     json_object_set_new(o, "dataset", str(rec->dataset));
     json_object_set_new(o, "dataset_sha256", str(rec->dataset_sha256));
-    json_object_set_new(o, "ppl_seconds", ppl ? num(p->seconds) : json_null());
-    json_object_set_new(o, "ppl_tokens_per_s", ppl ? num(p->tokens_per_s) : json_null());
+    json_object_set_new(o, "ppl_seconds", ppl ? figure(p->seconds) : json_null());
+    json_object_set_new(o, "ppl_tokens_per_s", ppl ? figure(p->tokens_per_s) : json_null());
     /* against the reference */
     json_object_set_new(o, "kld_mean", kld || (ppl && kind == LLMB_WL_KLD && isfinite(p->ppl)) ? llmb_jreal(p->kld_mean)
                                                                                                 : json_null());
-    json_object_set_new(o, "kld_err", kld ? num(p->kld_err) : json_null());
-    json_object_set_new(o, "kld_median", kld ? num(p->kld_median) : json_null());
-    json_object_set_new(o, "kld_p99", kld ? num(p->kld_p99) : json_null());
-    json_object_set_new(o, "kld_max", kld ? num(p->kld_max) : json_null());
-    json_object_set_new(o, "top1_agreement", kld ? num(p->top1) : json_null());
-    json_object_set_new(o, "top1_err", kld ? num(p->top1_err) : json_null());
-    json_object_set_new(o, "rms_dp", kld ? num(p->rms_dp) : json_null());
-    json_object_set_new(o, "rms_dp_err", kld ? num(p->rms_dp_err) : json_null());
-    json_object_set_new(o, "ref_ppl", kld ? num(p->ref_ppl) : json_null());
+    json_object_set_new(o, "kld_err", kld ? figure(p->kld_err) : json_null());
+    json_object_set_new(o, "kld_median", kld ? figure(p->kld_median) : json_null());
+    json_object_set_new(o, "kld_p99", kld ? figure(p->kld_p99) : json_null());
+    json_object_set_new(o, "kld_max", kld ? figure(p->kld_max) : json_null());
+    json_object_set_new(o, "top1_agreement", kld ? figure(p->top1) : json_null());
+    json_object_set_new(o, "top1_err", kld ? figure(p->top1_err) : json_null());
+    json_object_set_new(o, "rms_dp", kld ? figure(p->rms_dp) : json_null());
+    json_object_set_new(o, "rms_dp_err", kld ? figure(p->rms_dp_err) : json_null());
+    json_object_set_new(o, "ref_ppl", kld ? figure(p->ref_ppl) : json_null());
     json_object_set_new(o, "ppl_delta_pct", kld && p->ref_ppl > 0 && isfinite(p->ppl)
                                                 ? llmb_jreal(100.0 * (p->ppl / p->ref_ppl - 1))
                                                 : json_null());
@@ -164,9 +164,9 @@ json_t *llmb_cli_quality_json(const struct llmb_store_record *rec, int answers)
     json_object_set_new(o, "suite_checked", suite ? json_integer((json_int_t)t.checked) : json_null());
     json_object_set_new(o, "suite_pass_rate",
                         suite && t.checked ? llmb_jreal((double)t.passed / (double)t.checked) : json_null());
-    json_object_set_new(o, "suite_similarity", suite ? num(t.similarity) : json_null());
+    json_object_set_new(o, "suite_similarity", suite ? figure(t.similarity) : json_null());
     json_object_set_new(o, "max_tokens", suite && rec->max_tokens > 0 ? json_integer(rec->max_tokens) : json_null());
-    json_object_set_new(o, "temperature", suite ? num(rec->temperature) : json_null());
+    json_object_set_new(o, "temperature", suite ? figure(rec->temperature) : json_null());
     json_object_set_new(o, "seed", suite && rec->seed >= 0 ? json_integer((json_int_t)rec->seed) : json_null());
     if (answers) {
         json_t *a = answers_json(rec);

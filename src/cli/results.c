@@ -14,12 +14,13 @@
 
 enum { O_INSTANCES = 1, O_CHECK };
 
-static const struct llmb_opt results_opts[] = {
-    {O_INSTANCES, "-i,--instances", NULL, NULL, "list test instances instead of runs"},
-    {O_CHECK, "--check", NULL, NULL, "check the database itself (PRAGMA integrity_check): exit 1 and every problem"},
+const struct llmb_opt llmb_results_opts[] = {
+    {O_INSTANCES, "-i,--instances", NULL, NULL, "list test instances instead of runs", LLMB_OPT_FLAG, 0, 0, 0, NULL},
+    {O_CHECK, "--check", NULL, NULL, "check the database itself (PRAGMA integrity_check): exit 1 and every problem",
+     LLMB_OPT_FLAG, 0, 0, 0, NULL},
     LLMB_STORE_FILTER_OPTS,
     LLMB_STORE_DB_OPTS,
-    {0, NULL, NULL, NULL, NULL},
+    {0},
 };
 
 struct results_cli {
@@ -160,12 +161,12 @@ int llmb_cmd_results(int argc, char **argv)
     llmb_cli_store_init(&c.st);
     struct llmb_error err = {0};
     struct llmb_store *s = NULL;
-    int rc = llmb_opt_parse(results_opts, argc, argv, on_opt, &c, &err);
+    int rc = llmb_opt_parse(llmb_results_opts, argc, argv, on_opt, &c, &err);
     if (rc == LLMB_OPT_HELP) {
         llmb_opt_usage(stdout, "llmbench results [filters] [options]",
                        "Lists the runs in the results database (with -i, their test instances); filters narrow\n"
                        "the list and combine with AND.",
-                       results_opts);
+                       llmb_results_opts);
         return LLMB_EXIT_OK;
     }
     int exit_code = rc ? LLMB_EXIT_USAGE : LLMB_EXIT_FAIL;

@@ -29,7 +29,7 @@ int llmb_cli_run_opt(struct llmb_cli_run *r, int id, const char *name, const cha
     case LLMB_ROPT_TAG: r->tags = val; *rc = llmb_store_tags_check(val, err); return 1;
     case LLMB_ROPT_EVENTS: r->events_path = val; return 1;
     case LLMB_ROPT_QUIET: r->quiet = 1; return 1;
-    case LLMB_ROPT_TIMEOUT: *rc = llmb_cli_parse_num(name, val, 0.001, 1e7, 0, &r->timeout_s, err); return 1;
+    case LLMB_ROPT_TIMEOUT: r->timeout_s = llmb_opt_value(val); return 1;
     default: return 0;
     }
 }

@@ -17,14 +17,29 @@ enum {
     LLMB_ROPT_NO_DB = 950, LLMB_ROPT_RESUME, LLMB_ROPT_TAG, LLMB_ROPT_EVENTS, LLMB_ROPT_QUIET, LLMB_ROPT_TIMEOUT,
 };
 
-#define LLMB_RUN_OPTS                                                                                               \
-    LLMB_STORE_DB_OPTS,                                                                                             \
-    {LLMB_ROPT_NO_DB, "--no-db", NULL, NULL, "do not store the results"},                                           \
-    {LLMB_ROPT_RESUME, "--resume", NULL, NULL, "continue the interrupted run of the same plan: run only the tests it does not hold"}, \
-    {LLMB_ROPT_TAG, "--tag", "TAG[,TAG]", NULL, "label the stored run (compare and results filter by it)"},         \
-    {LLMB_ROPT_EVENTS, "--events", "FILE|-", NULL, "write the run's events as JSON Lines (docs/events.md)"},        \
-    {LLMB_ROPT_QUIET, "--quiet", NULL, NULL, "no progress on stderr"},                                           \
-    {LLMB_ROPT_TIMEOUT, "--timeout", "SEC", "none", "a test running longer (from its start) is stopped and recorded as failed"}
+#define LLMB_RUN_OPTS                                                                                                  \
+    LLMB_STORE_DB_OPTS,                                                                                                \
+        {LLMB_ROPT_NO_DB, "--no-db", NULL, NULL, "do not store the results", LLMB_OPT_FLAG, 0, 0, 0, NULL},            \
+        {LLMB_ROPT_RESUME,                                                                                             \
+         "--resume",                                                                                                   \
+         NULL,                                                                                                         \
+         NULL,                                                                                                         \
+         "continue the interrupted run of the same plan: run only the tests it does not hold",                         \
+         LLMB_OPT_FLAG,                                                                                                \
+         0,                                                                                                            \
+         0,                                                                                                            \
+         0,                                                                                                            \
+         NULL},                                                                                                        \
+        {LLMB_ROPT_TAG, "--tag", "TAG[,TAG]", NULL, "label the stored run (compare and results filter by it)",         \
+         LLMB_OPT_STR,  0,       0,           0,    NULL},                                                             \
+        {LLMB_ROPT_EVENTS, "--events", "FILE|-", NULL, "write the run's events as JSON Lines (docs/events.md)",        \
+         LLMB_OPT_STR,     0,          0,        0,    NULL},                                                          \
+        {LLMB_ROPT_QUIET, "--quiet", NULL, NULL, "no progress on stderr", LLMB_OPT_FLAG, 0, 0, 0, NULL},               \
+    {                                                                                                                  \
+        LLMB_ROPT_TIMEOUT, "--timeout", "SEC", "none",                                                                 \
+            "a test running longer (from its start) is stopped and recorded as failed", LLMB_OPT_DOUBLE, 0.001, 1e7,   \
+            0, NULL                                                                                                    \
+    }
 
 struct llmb_cli_run {
     /* settings (flags) */

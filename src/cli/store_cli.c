@@ -30,7 +30,8 @@ int llmb_cli_store_opt(struct llmb_cli_store *c, int id, const char *name, const
         return 1;
     }
     if (id == LLMB_SOPT_LOCK_WAIT) {
-        *rc = llmb_cli_parse_num(name, val, 0, 86400, 0, &c->lock_wait_s, err);
+        c->lock_wait_s = llmb_opt_value(val);
+        *rc = LLMB_OK;
         return 1;
     }
     for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
@@ -76,42 +77,6 @@ void llmb_cli_command_line(const char *cmd, int argc, char **argv, char *buf, si
     size_t n = (size_t)snprintf(buf, len, "llmbench %s", cmd);
     for (int i = 0; i < argc && n < len; i++)
         n += (size_t)snprintf(buf + n, len - n, " %s", argv[i]);
-}
-
-int llmb_cli_parse_num(const char *name, const char *v, double min, double max, int pct, double *out,
-                       struct llmb_error *err)
-{
-    char *end;
-    double d = strtod(v, &end);
-    if (pct && end != v && *end == '%')
-        end++;
-    if (end == v || *end || !isfinite(d) || d < min || d > max)
-        return llmb_error_set(err, LLMB_E_INVAL, "%s: '%s' is not a number in [%g, %g]", name, v, min, max);
-    *out = d;
-    return LLMB_OK;
-}
-
-int llmb_cli_parse_size(const char *name, const char *v, double *out, struct llmb_error *err)
-{
-    static const char units[] = "KMGT";
-    char *end;
-    double d = strtod(v, &end);
-    double mul = 1;
-    if (end != v && *end) {
-        const char *u = strchr(units, (char)(*end & ~0x20));
-        if (u && *end) {
-            mul = pow(1024.0, (double)(u - units + 1));
-            end++;
-            if (!strcasecmp(end, "iB") || !strcasecmp(end, "B"))
-                end += strlen(end);
-        } else if (!strcasecmp(end, "B")) {
-            end++;
-        }
-    }
-    if (end == v || *end || !isfinite(d) || d <= 0)
-        return llmb_error_set(err, LLMB_E_INVAL, "%s: '%s' is not a size (e.g. 4G, 512M, 1.5GiB)", name, v);
-    *out = d * mul;
-    return LLMB_OK;
 }
 
 void llmb_cli_fmt_bytes(char *buf, size_t len, double bytes)

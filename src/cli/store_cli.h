@@ -12,21 +12,34 @@ enum {
     LLMB_SOPT_SINCE, LLMB_SOPT_UNTIL, LLMB_SOPT_TAG, LLMB_SOPT_HOST, LLMB_SOPT_BUILD, LLMB_SOPT_KIND,
 };
 
-#define LLMB_STORE_DB_OPTS                                                                                          \
-    {LLMB_SOPT_DB, "--db", "PATH", "$XDG_DATA_HOME/llmbench/results.db", "results database"},                       \
-    {LLMB_SOPT_LOCK_WAIT, "--lock-wait", "SEC", "5", "longest wait for a database another run is writing"}
+#define LLMB_STORE_DB_OPTS                                                                                             \
+    {LLMB_SOPT_DB, "--db", "PATH", "$XDG_DATA_HOME/llmbench/results.db", "results database", LLMB_OPT_STR, 0, 0, 0,    \
+     NULL},                                                                                                            \
+    {                                                                                                                  \
+        LLMB_SOPT_LOCK_WAIT, "--lock-wait", "SEC", "5", "longest wait for a database another run is writing",          \
+            LLMB_OPT_DOUBLE, 0, 86400, 0, NULL                                                                         \
+    }
 
-#define LLMB_STORE_FILTER_OPTS                                                                                      \
-    {LLMB_SOPT_RUN, "--run", "ID", NULL, "only this run"},                                                          \
-    {LLMB_SOPT_MODEL, "--model", "TEXT", NULL, "model path or description contains TEXT"},                          \
-    {LLMB_SOPT_QUANT, "--quant", "TEXT", NULL, "quantization type contains TEXT (Q4_K, F16...)"},                   \
-    {LLMB_SOPT_DEVICE, "--device", "TEXT", NULL, "backend, device, GPU or CPU name contains TEXT"},                 \
-    {LLMB_SOPT_SINCE, "--since", "DATE", NULL, "runs started at or after DATE (YYYY-MM-DD[THH:MM[:SS]], UTC)"},     \
-    {LLMB_SOPT_UNTIL, "--until", "DATE", NULL, "runs started at or before DATE (a bare date: the whole day)"},      \
-    {LLMB_SOPT_TAG, "--tag", "TAG", NULL, "runs tagged TAG"},                                                       \
-    {LLMB_SOPT_HOST, "--host", "TEXT", NULL, "host name contains TEXT"},                                            \
-    {LLMB_SOPT_BUILD, "--build", "COMMIT", NULL, "llama.cpp build commit starts with COMMIT"},                     \
-    {LLMB_SOPT_KIND, "--kind", "KIND", NULL, "only tests of this kind: speed, ppl, kld or suite"}
+#define LLMB_STORE_FILTER_OPTS                                                                                         \
+    {LLMB_SOPT_RUN, "--run", "ID", NULL, "only this run", LLMB_OPT_STR, 0, 0, 0, NULL},                                \
+        {LLMB_SOPT_MODEL, "--model", "TEXT", NULL, "model path or description contains TEXT",                          \
+         LLMB_OPT_STR,    0,         0,      0,    NULL},                                                              \
+        {LLMB_SOPT_QUANT, "--quant", "TEXT", NULL, "quantization type contains TEXT (Q4_K, F16...)",                   \
+         LLMB_OPT_STR,    0,         0,      0,    NULL},                                                              \
+        {LLMB_SOPT_DEVICE, "--device", "TEXT", NULL, "backend, device, GPU or CPU name contains TEXT",                 \
+         LLMB_OPT_STR,     0,          0,      0,    NULL},                                                            \
+        {LLMB_SOPT_SINCE, "--since", "DATE", NULL, "runs started at or after DATE (YYYY-MM-DD[THH:MM[:SS]], UTC)",     \
+         LLMB_OPT_STR,    0,         0,      0,    NULL},                                                              \
+        {LLMB_SOPT_UNTIL, "--until", "DATE", NULL, "runs started at or before DATE (a bare date: the whole day)",      \
+         LLMB_OPT_STR,    0,         0,      0,    NULL},                                                              \
+        {LLMB_SOPT_TAG, "--tag", "TAG", NULL, "runs tagged TAG", LLMB_OPT_STR, 0, 0, 0, NULL},                         \
+        {LLMB_SOPT_HOST, "--host", "TEXT", NULL, "host name contains TEXT", LLMB_OPT_STR, 0, 0, 0, NULL},              \
+        {LLMB_SOPT_BUILD, "--build", "COMMIT", NULL, "llama.cpp build commit starts with COMMIT",                      \
+         LLMB_OPT_STR,    0,         0,        0,    NULL},                                                            \
+    {                                                                                                                  \
+        LLMB_SOPT_KIND, "--kind", "KIND", NULL, "only tests of this kind: speed, ppl, kld or suite", LLMB_OPT_STR, 0,  \
+            0, 0, NULL                                                                                                 \
+    }
 
 struct llmb_cli_store {
     const char              *db; /* NULL: the default path */
@@ -48,11 +61,6 @@ int llmb_cli_store_open(const struct llmb_cli_store *c, int readonly, struct llm
 /* "llmbench CMD arg arg...", cut to fit: the command line a run records. */
 void llmb_cli_command_line(const char *cmd, int argc, char **argv, char *buf, size_t len);
 
-/* "4G", "512MiB", "1.5g", "1000000" (bytes; K/M/G/T are powers of 1024). */
-int llmb_cli_parse_size(const char *name, const char *v, double *out, struct llmb_error *err);
-/* A number in [min, max]; a trailing '%' is allowed when pct. */
-int llmb_cli_parse_num(const char *name, const char *v, double min, double max, int pct, double *out,
-                       struct llmb_error *err);
 /* "1.17 GiB", "12.0 MiB", "-" for 0. */
 void llmb_cli_fmt_bytes(char *buf, size_t len, double bytes);
 

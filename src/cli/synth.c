@@ -18,21 +18,24 @@
 
 enum { O_OUT = 1, O_TYPE, O_SEED, O_LAYERS, O_EMBD, O_HEADS, O_KV, O_FF, O_VOCAB, O_VOCAB_FILE, O_DRY, O_LIST, O_QUIET };
 
-static const struct llmb_opt synth_opts[] = {
-    {O_OUT, "-o,--output", "FILE", "XDG data folder", "where to write the model"},
-    {O_TYPE, "-q,--type", "TYPE", "F16", "file type: F32, F16, BF16 or a quantization (Q8_0, Q6_K, Q4_K_M, ...)"},
-    {O_SEED, "--seed", "N", "42", "seed of the random weights"},
-    {O_LAYERS, "--layers", "N", NULL, "override the number of layers"},
-    {O_EMBD, "--embd", "N", NULL, "override the embedding width"},
-    {O_HEADS, "--heads", "N", NULL, "override the attention heads"},
-    {O_KV, "--kv-heads", "N", NULL, "override the key/value heads"},
-    {O_FF, "--ff", "N", NULL, "override the feed-forward width"},
-    {O_VOCAB, "--vocab", "N", NULL, "override the vocabulary size (>= the tokenizer's; pads it)"},
-    {O_VOCAB_FILE, "--vocab-file", "FILE", NULL, "tokenizer from this GGUF instead of llama.cpp's for the shape"},
-    {O_DRY, "--dry-run", NULL, NULL, "print the sizes, write nothing"},
-    {O_LIST, "--list", NULL, NULL, "list the built-in shapes"},
-    {O_QUIET, "--quiet", NULL, NULL, "no progress on stderr"},
-    {0, NULL, NULL, NULL, NULL},
+const struct llmb_opt llmb_synth_opts[] = {
+    {O_OUT, "-o,--output", "FILE", "XDG data folder", "where to write the model", LLMB_OPT_STR, 0, 0, 0, NULL},
+    {O_TYPE, "-q,--type", "TYPE", "F16", "file type: F32, F16, BF16 or a quantization (Q8_0, Q6_K, Q4_K_M, ...)",
+     LLMB_OPT_STR, 0, 0, 0, NULL},
+    {O_SEED, "--seed", "N", "42", "seed of the random weights", LLMB_OPT_INT, 1, 2147483647, 0, NULL},
+    {O_LAYERS, "--layers", "N", NULL, "override the number of layers", LLMB_OPT_INT, 1, 4000000, 0, NULL},
+    {O_EMBD, "--embd", "N", NULL, "override the embedding width", LLMB_OPT_INT, 1, 4000000, 0, NULL},
+    {O_HEADS, "--heads", "N", NULL, "override the attention heads", LLMB_OPT_INT, 1, 4000000, 0, NULL},
+    {O_KV, "--kv-heads", "N", NULL, "override the key/value heads", LLMB_OPT_INT, 1, 4000000, 0, NULL},
+    {O_FF, "--ff", "N", NULL, "override the feed-forward width", LLMB_OPT_INT, 1, 4000000, 0, NULL},
+    {O_VOCAB, "--vocab", "N", NULL, "override the vocabulary size (>= the tokenizer's; pads it)", LLMB_OPT_INT, 1,
+     4000000, 0, NULL},
+    {O_VOCAB_FILE, "--vocab-file", "FILE", NULL, "tokenizer from this GGUF instead of llama.cpp's for the shape",
+     LLMB_OPT_STR, 0, 0, 0, NULL},
+    {O_DRY, "--dry-run", NULL, NULL, "print the sizes, write nothing", LLMB_OPT_FLAG, 0, 0, 0, NULL},
+    {O_LIST, "--list", NULL, NULL, "list the built-in shapes", LLMB_OPT_FLAG, 0, 0, 0, NULL},
+    {O_QUIET, "--quiet", NULL, NULL, "no progress on stderr", LLMB_OPT_FLAG, 0, 0, 0, NULL},
+    {0},
 };
 
 struct synth_cli {
@@ -42,21 +45,9 @@ struct synth_cli {
     int ov[6]; /* layers embd heads kv ff vocab; 0 = keep */
 };
 
-static int parse_pos(const char *name, const char *v, long max, long *out, struct llmb_error *err)
-{
-    char *end;
-    long x = strtol(v, &end, 10);
-    if (end == v || *end || x < 1 || x > max)
-        return llmb_error_set(err, LLMB_E_INVAL, "%s: '%s' is not a whole number in [1, %ld]", name, v, max);
-    *out = x;
-    return LLMB_OK;
-}
-
 static int on_opt(int id, const char *name, const char *v, void *user, struct llmb_error *err)
 {
     struct synth_cli *c = user;
-    long x;
-    int rc;
     switch (id) {
     case -1:
         if (c->shape)
@@ -68,15 +59,9 @@ static int on_opt(int id, const char *name, const char *v, void *user, struct ll
         if ((c->ftype = llmb_ftype_from_name(v)) < 0)
             return llmb_error_set(err, LLMB_E_INVAL, "%s: unknown type '%s' (one of %s)", name, v, llmb_ftype_names());
         return LLMB_OK;
-    case O_SEED:
-        if ((rc = parse_pos(name, v, 0x7fffffffL, &x, err)))
-            return rc;
-        c->seed = (uint64_t)x;
-        return LLMB_OK;
+    case O_SEED: c->seed = (uint64_t)llmb_opt_value(v); return LLMB_OK;
     case O_LAYERS: case O_EMBD: case O_HEADS: case O_KV: case O_FF: case O_VOCAB:
-        if ((rc = parse_pos(name, v, 4000000, &x, err)))
-            return rc;
-        c->ov[id - O_LAYERS] = (int)x;
+        c->ov[id - O_LAYERS] = (int)llmb_opt_value(v);
         c->overridden = 1;
         return LLMB_OK;
     case O_VOCAB_FILE: c->vocab_file = v; return LLMB_OK;
@@ -139,12 +124,12 @@ int llmb_cmd_synth(int argc, char **argv)
     c.ftype = 1;
     c.seed = 42;
     struct llmb_error err = {0};
-    int rc = llmb_opt_parse(synth_opts, argc, argv, on_opt, &c, &err);
+    int rc = llmb_opt_parse(llmb_synth_opts, argc, argv, on_opt, &c, &err);
     if (rc == LLMB_OPT_HELP) {
         llmb_opt_usage(stdout, "llmbench synth SHAPE [options]",
                        "Writes a GGUF with the architecture, tensor shapes and tokenizer of a real model and random\n"
                        "weights (marked synthetic: speed figures only). Shapes: see --list.",
-                       synth_opts);
+                       llmb_synth_opts);
         return LLMB_EXIT_OK;
     }
     if (!rc && c.list) {

@@ -14,13 +14,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 enum { O_MODEL = 1, O_PROMPT, O_PG, O_WARMUP, O_VERBOSE, O_OUT };
 
 static const struct llmb_opt table[] = {
-    {O_MODEL, "-m,--model", "FILE", NULL, "model"},
-    {O_PROMPT, "-p,--n-prompt", "LIST", "512", "prompt lengths"},
-    {O_PG, "-pg", "P,G", NULL, "prompt and generation"},
-    {O_WARMUP, "--no-warmup", NULL, NULL, "no warm-up"},
-    {O_VERBOSE, "-v,--verbose", NULL, NULL, "engine log"},
-    {O_OUT, "-o,--output", "FMT", "md", "format"},
-    {0, NULL, NULL, NULL, NULL},
+    {O_MODEL, "-m,--model", "FILE", NULL, "model", LLMB_OPT_STR, 0, 0, 0, NULL},
+    {O_PROMPT, "-p,--n-prompt", "LIST", "512", "prompt lengths", LLMB_OPT_STR, 0, 0, 0, NULL},
+    {O_PG, "-pg", "P,G", NULL, "prompt and generation", LLMB_OPT_STR, 0, 0, 0, NULL},
+    {O_WARMUP, "--no-warmup", NULL, NULL, "no warm-up", LLMB_OPT_STR, 0, 0, 0, NULL},
+    {O_VERBOSE, "-v,--verbose", NULL, NULL, "engine log", LLMB_OPT_STR, 0, 0, 0, NULL},
+    {O_OUT, "-o,--output", "FMT", "md", "format", LLMB_OPT_STR, 0, 0, 0, NULL},
+    {0},
 };
 
 static int on_opt(int id, const char *name, const char *val, void *user, struct llmb_error *err)
