@@ -10,7 +10,7 @@
 #include <signal.h>
 #include <unistd.h>
 
-#include "core/atomic_file.h"
+#include "base/atomic_file.h"
 #include "bench_flags.h"
 #include "cli.h"
 #include "runctl.h"

@@ -14,7 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/atomic_file.h"
+#include "base/atomic_file.h"
 #include "output/jvalue.h"
 #include "output/printer.h"
 #include "cli.h"

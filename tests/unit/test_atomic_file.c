@@ -24,7 +24,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "core/atomic_file.h"
+#include "base/atomic_file.h"
 
 static char dir[256];
 

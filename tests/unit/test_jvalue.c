@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/utf8.h"
+#include "base/utf8.h"
 #include "llmbench/output.h"
 #include "llmbench/runner.h"
 #include "output/jvalue.h"

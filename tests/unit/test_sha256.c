@@ -8,7 +8,7 @@
 #include <cmocka.h>
 #include <string.h>
 
-#include "core/sha256.h"
+#include "base/sha256.h"
 
 static void hash(const void *data, size_t n, char hex[65])
 {
