@@ -127,42 +127,10 @@ void llmb_qrun_print_md(const struct llmb_qrun *q, int speed, int answers, FILE 
 void llmb_qrun_json_set(const struct llmb_qrun *q, size_t i, json_t *o, int with_answers)
 {
     const struct llmb_qrow *w = &q->rows[i];
-    const struct llmb_ppl_result *p = &w->score.ppl;
-    int sc = w->have_score, k = sc && p->have_kld, su = w->have_suite;
-    struct llmb_suite_summary s = {0};
-    if (su)
-        llmb_suite_summary(&w->suite, &s);
+    int su = w->have_suite;
     json_object_set_new(o, "reference", json_boolean(i == q->ref && !q->external));
-    json_object_set_new(o, "ppl", llmb_jnum(p->ppl, sc));
-    json_object_set_new(o, "ppl_err", llmb_jnum(p->ppl_err, sc));
-    json_object_set_new(o, "ppl_delta_pct", llmb_jnum(llmb_qrun_delta_ppl(q, i), sc));
-    json_object_set_new(o, "n_ctx", sc ? json_integer(p->n_ctx) : json_null());
-    json_object_set_new(o, "chunks", sc ? json_integer(p->n_chunks) : json_null());
-    json_object_set_new(o, "tokens_scored", sc ? json_integer(p->n_scored) : json_null());
-    json_object_set_new(o, "ppl_seconds", llmb_jnum(p->seconds, sc));
-    json_object_set_new(o, "seconds_per_pass", llmb_jnum(p->seconds_per_pass, sc));
-    json_object_set_new(o, "ppl_tokens_per_s", llmb_jnum(p->tokens_per_s, sc));
-    json_object_set_new(o, "ref_ppl", llmb_jnum(p->ref_ppl, k));
-    json_object_set_new(o, "ppl_ratio", llmb_jnum(p->ppl_ratio, k));
-    json_object_set_new(o, "kld_mean", llmb_jnum(p->kld_mean, k));
-    json_object_set_new(o, "kld_err", llmb_jnum(p->kld_err, k));
-    json_object_set_new(o, "kld_median", llmb_jnum(p->kld_median, k));
-    json_object_set_new(o, "kld_p99", llmb_jnum(p->kld_p99, k));
-    json_object_set_new(o, "kld_max", llmb_jnum(p->kld_max, k));
-    json_object_set_new(o, "top1_agreement", llmb_jnum(p->top1, k));
-    json_object_set_new(o, "top1_err", llmb_jnum(p->top1_err, k));
-    json_object_set_new(o, "rms_dp", llmb_jnum(p->rms_dp, k));
-    json_object_set_new(o, "rms_dp_err", llmb_jnum(p->rms_dp_err, k));
-    json_object_set_new(o, "suite", su && q->have_suite ? llmb_jstr(q->suite.name) : json_null());
-    json_object_set_new(o, "suite_passed", su ? json_integer(s.n_pass) : json_null());
-    json_object_set_new(o, "suite_checked", su ? json_integer(s.n_checked) : json_null());
-    json_object_set_new(o, "suite_pass_rate",
-                        llmb_jnum((double)s.n_pass / (s.n_checked ? s.n_checked : 1), su && s.n_checked));
-    json_object_set_new(o, "suite_similarity", llmb_jnum(s.sim_sum / (s.n_sim ? s.n_sim : 1), su && s.n_sim));
-    json_object_set_new(o, "suite_tg_ts", llmb_jnum(s.tg_sum / (s.n_tg ? s.n_tg : 1), su && s.n_tg));
-    json_object_set_new(
-        o, "suite_ttft_ms",
-        llmb_jnum(s.ttft_sum / (double)(w->suite.n_answers ? w->suite.n_answers : 1), su && w->suite.n_answers));
+    llmb_quality_json_score(o, &w->score.ppl, w->have_score, llmb_qrun_delta_ppl(q, i), 1);
+    llmb_quality_json_suite(o, &w->suite, su, q->have_suite ? q->suite.name : NULL);
     if (with_answers) {
         json_t *a = json_array();
         for (size_t j = 0; su && j < w->suite.n_answers && j < q->suite.n; j++)

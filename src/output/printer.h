@@ -36,6 +36,11 @@ json_t *llmb_result_json(const struct llmb_result *r, int origin);
 /* A quality result (kind ppl, kld, suite) as a flat JSON object; its suite
  * answers as an array; one answer. */
 json_t *llmb_quality_result_json(const struct llmb_result *r);
+/* The quality figures every JSON output shares (quality_json.c): a
+ * ppl/kld result's (sc: it has them; delta_pct when have_delta) and a suite
+ * result's (su: it is one). */
+void llmb_quality_json_score(json_t *o, const struct llmb_ppl_result *p, int sc, double delta_pct, int have_delta);
+void llmb_quality_json_suite(json_t *o, const struct llmb_result *r, int su, const char *suite_name);
 json_t *llmb_quality_answers_json(const struct llmb_result *r);
 json_t *llmb_suite_answer_json(const struct llmb_suite_item *it, const struct llmb_suite_answer *a, uint32_t seed,
                                double temp);
@@ -52,5 +57,8 @@ extern const struct llmb_printer_ops llmb_printer_csv;
 extern const struct llmb_printer_ops llmb_printer_json;
 extern const struct llmb_printer_ops llmb_printer_jsonl;
 extern const struct llmb_printer_ops llmb_printer_sql;
+
+/* s as an SQL string literal ('it''s'). */
+void llmb_sql_string(FILE *out, const char *s);
 
 #endif

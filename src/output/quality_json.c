@@ -62,6 +62,51 @@ void llmb_suite_summary(const struct llmb_result *r, struct llmb_suite_summary *
     }
 }
 
+/* The figures of a perplexity / KL divergence result (sc: it has them; the
+ * KLD ones when it was measured against a reference), as every JSON output
+ * names them; delta_pct is ΔPPL against the reference, when have_delta. */
+void llmb_quality_json_score(json_t *o, const struct llmb_ppl_result *p, int sc, double delta_pct, int have_delta)
+{
+    int k = sc && p->have_kld;
+    json_object_set_new(o, "ppl", num(p->ppl, sc));
+    json_object_set_new(o, "ppl_err", num(p->ppl_err, sc));
+    json_object_set_new(o, "n_ctx", sc ? json_integer(p->n_ctx) : json_null());
+    json_object_set_new(o, "chunks", sc ? json_integer(p->n_chunks) : json_null());
+    json_object_set_new(o, "tokens_scored", sc ? json_integer(p->n_scored) : json_null());
+    json_object_set_new(o, "ppl_seconds", num(p->seconds, sc));
+    json_object_set_new(o, "seconds_per_pass", num(p->seconds_per_pass, sc));
+    json_object_set_new(o, "ppl_tokens_per_s", num(p->tokens_per_s, sc));
+    json_object_set_new(o, "ref_ppl", num(p->ref_ppl, k));
+    json_object_set_new(o, "ppl_delta_pct", num(delta_pct, sc && have_delta));
+    json_object_set_new(o, "ppl_ratio", num(p->ppl_ratio, k));
+    json_object_set_new(o, "kld_mean", num(p->kld_mean, k));
+    json_object_set_new(o, "kld_err", num(p->kld_err, k));
+    json_object_set_new(o, "kld_median", num(p->kld_median, k));
+    json_object_set_new(o, "kld_p99", num(p->kld_p99, k));
+    json_object_set_new(o, "kld_max", num(p->kld_max, k));
+    json_object_set_new(o, "top1_agreement", num(p->top1, k));
+    json_object_set_new(o, "top1_err", num(p->top1_err, k));
+    json_object_set_new(o, "rms_dp", num(p->rms_dp, k));
+    json_object_set_new(o, "rms_dp_err", num(p->rms_dp_err, k));
+}
+
+/* A suite result's tallies (su: it is one), named as above. */
+void llmb_quality_json_suite(json_t *o, const struct llmb_result *r, int su, const char *suite_name)
+{
+    struct llmb_suite_summary s = {0};
+    if (su)
+        llmb_suite_summary(r, &s);
+    json_object_set_new(o, "suite", su && suite_name ? llmb_jstr(suite_name) : json_null());
+    json_object_set_new(o, "suite_passed", su ? json_integer(s.n_pass) : json_null());
+    json_object_set_new(o, "suite_checked", su ? json_integer(s.n_checked) : json_null());
+    json_object_set_new(o, "suite_pass_rate",
+                        num((double)s.n_pass / (s.n_checked ? s.n_checked : 1), su && s.n_checked));
+    json_object_set_new(o, "suite_similarity", num(s.sim_sum / (s.n_sim ? s.n_sim : 1), su && s.n_sim));
+    json_object_set_new(o, "suite_tg_ts", num(s.tg_sum / (s.n_tg ? s.n_tg : 1), su && s.n_tg));
+    json_object_set_new(o, "suite_ttft_ms",
+                        num(s.ttft_sum / (double)(r->n_answers ? r->n_answers : 1), su && r->n_answers));
+}
+
 json_t *llmb_quality_result_json(const struct llmb_result *r)
 {
     const struct llmb_instance *in = &r->inst;
@@ -92,35 +137,8 @@ json_t *llmb_quality_result_json(const struct llmb_result *r)
     json_object_set_new(o, "ref_model", in->ref_model ? llmb_jstr(in->ref_model) : json_null());
     json_object_set_new(o, "dataset", sc && q && q->text_path ? llmb_jstr(base_name(q->text_path)) : json_null());
     json_object_set_new(o, "dataset_sha256", sc && q && q->text_sha256[0] ? llmb_jstr(q->text_sha256) : json_null());
-    json_object_set_new(o, "ppl", num(p->ppl, sc));
-    json_object_set_new(o, "ppl_err", num(p->ppl_err, sc));
-    json_object_set_new(o, "n_ctx", sc ? json_integer(p->n_ctx) : json_null());
-    json_object_set_new(o, "chunks", sc ? json_integer(p->n_chunks) : json_null());
-    json_object_set_new(o, "tokens_scored", sc ? json_integer(p->n_scored) : json_null());
-    json_object_set_new(o, "ppl_seconds", num(p->seconds, sc));
-    json_object_set_new(o, "seconds_per_pass", num(p->seconds_per_pass, sc));
-    json_object_set_new(o, "ppl_tokens_per_s", num(p->tokens_per_s, sc));
-    json_object_set_new(o, "ref_ppl", num(p->ref_ppl, k));
-    json_object_set_new(o, "ppl_delta_pct", num(100.0 * (p->ppl / p->ref_ppl - 1), k && p->ref_ppl > 0));
-    json_object_set_new(o, "ppl_ratio", num(p->ppl_ratio, k));
-    json_object_set_new(o, "kld_mean", num(p->kld_mean, k));
-    json_object_set_new(o, "kld_err", num(p->kld_err, k));
-    json_object_set_new(o, "kld_median", num(p->kld_median, k));
-    json_object_set_new(o, "kld_p99", num(p->kld_p99, k));
-    json_object_set_new(o, "kld_max", num(p->kld_max, k));
-    json_object_set_new(o, "top1_agreement", num(p->top1, k));
-    json_object_set_new(o, "top1_err", num(p->top1_err, k));
-    json_object_set_new(o, "rms_dp", num(p->rms_dp, k));
-    json_object_set_new(o, "rms_dp_err", num(p->rms_dp_err, k));
-    struct llmb_suite_summary s;
-    llmb_suite_summary(r, &s);
-    json_object_set_new(o, "suite", su && q && q->suite ? llmb_jstr(q->suite->name) : json_null());
-    json_object_set_new(o, "suite_passed", su ? json_integer(s.n_pass) : json_null());
-    json_object_set_new(o, "suite_checked", su ? json_integer(s.n_checked) : json_null());
-    json_object_set_new(o, "suite_pass_rate", num((double)s.n_pass / (s.n_checked ? s.n_checked : 1), su && s.n_checked));
-    json_object_set_new(o, "suite_similarity", num(s.sim_sum / (s.n_sim ? s.n_sim : 1), su && s.n_sim));
-    json_object_set_new(o, "suite_tg_ts", num(s.tg_sum / (s.n_tg ? s.n_tg : 1), su && s.n_tg));
-    json_object_set_new(o, "suite_ttft_ms", num(s.ttft_sum / (double)(r->n_answers ? r->n_answers : 1), su && r->n_answers));
+    llmb_quality_json_score(o, p, sc, 100.0 * (p->ppl / p->ref_ppl - 1), k && p->ref_ppl > 0);
+    llmb_quality_json_suite(o, r, su, su && q && q->suite ? q->suite->name : NULL);
     return llmb_json_finish(o);
 }
 

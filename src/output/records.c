@@ -59,21 +59,10 @@ static int write_json(FILE *f, const struct llmb_store_record *v, size_t n, int 
     return !lines && fputs("\n]\n", f) < 0 ? LLMB_E_IO : LLMB_OK;
 }
 
-static void sql_string(FILE *f, const char *s)
-{
-    fputc('\'', f);
-    for (; *s; s++) {
-        if (*s == '\'')
-            fputc('\'', f);
-        fputc(*s, f);
-    }
-    fputc('\'', f);
-}
-
 static void sql_value(FILE *f, json_t *v)
 {
     if (json_is_string(v)) {
-        sql_string(f, json_string_value(v));
+        llmb_sql_string(f, json_string_value(v));
     } else if (json_is_integer(v)) {
         fprintf(f, "%lld", (long long)json_integer_value(v));
     } else if (json_is_real(v) && isfinite(json_real_value(v))) {
@@ -82,7 +71,7 @@ static void sql_value(FILE *f, json_t *v)
         fputc(json_is_true(v) ? '1' : '0', f);
     } else if (json_is_array(v) || json_is_object(v)) {
         char *s = llmb_json_escape(v) ? NULL : json_dumps(v, JSON_COMPACT | DUMP_FLAGS);
-        sql_string(f, s ? s : "");
+        llmb_sql_string(f, s ? s : "");
         free(s);
     } else {
         fputs("NULL", f);

@@ -26,7 +26,7 @@ static int lb_column(const struct llmb_field *f)
     return (f->flags & LLMB_FIELD_LLAMA_BENCH) && f->type != LLMB_FIELD_INTS && f->type != LLMB_FIELD_FLOATS;
 }
 
-static void put_string(FILE *out, const char *s)
+void llmb_sql_string(FILE *out, const char *s)
 {
     fputc('\'', out);
     for (; *s; s++) {
@@ -43,7 +43,7 @@ static void put_value(FILE *out, const struct llmb_field *f, const struct llmb_r
         json_t *a = llmb_value_json(f, r, v);
         char *s = a ? json_dumps(a, JSON_COMPACT | JSON_ENCODE_ANY | JSON_REAL_PRECISION(12)) : NULL;
         if (s)
-            put_string(out, s);
+            llmb_sql_string(out, s);
         else
             fputs("NULL", out);
         free(s);
@@ -57,7 +57,7 @@ static void put_value(FILE *out, const struct llmb_field *f, const struct llmb_r
     else if (f->type == LLMB_FIELD_FLOAT) /* every digit: the column is REAL (llama-bench's "%f" loses some) */
         fprintf(out, "%.17g", v->d);
     else if (f->type == LLMB_FIELD_STRING)
-        put_string(out, text);
+        llmb_sql_string(out, text);
     else
         fputs(text, out);
 }

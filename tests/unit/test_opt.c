@@ -8,10 +8,12 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli/cli.h"
 #include "cli/opt.h"
+#include "llmbench/runner.h"
 
 /* main.c (not linked here) owns the one error print */
 void llmb_cli_error(const char *fmt, ...)
@@ -198,6 +200,32 @@ static int looks_numeric(const char *arg)
     return 0;
 }
 
+/* The defaults --help shows for bench's run settings are the library's
+ * (llmb_run_default_params): written twice, kept equal here. */
+static void test_bench_defaults_agree(void **state)
+{
+    (void)state;
+    struct llmb_run_params rp = llmb_run_default_params();
+    const struct {
+        const char *flag;
+        double value;
+    } want[] = {{"-r,--repetitions", rp.reps},
+                {"--ci-target", rp.ci_target_pct},
+                {"--max-reps", rp.max_reps},
+                {"--max-time", rp.max_time_s},
+                {"--seed", rp.seed}};
+    for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
+        const struct llmb_opt *o = llmb_bench_opts;
+        while (o->id && strcmp(o->names, want[i].flag))
+            o++;
+        if (!o->id)
+            fail_msg("bench has no option %s", want[i].flag);
+        assert_non_null(o->def);
+        if (strtod(o->def, NULL) != want[i].value)
+            fail_msg("bench %s: --help says %s, the library uses %g", want[i].flag, o->def, want[i].value);
+    }
+}
+
 static void test_walk_every_command(void **state)
 {
     (void)state;
@@ -254,6 +282,7 @@ static void test_walk_every_command(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {cmocka_unit_test(test_parse), cmocka_unit_test(test_errors),
-                                       cmocka_unit_test(test_typed), cmocka_unit_test(test_walk_every_command)};
+                                       cmocka_unit_test(test_typed), cmocka_unit_test(test_walk_every_command),
+                                       cmocka_unit_test(test_bench_defaults_agree)};
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
