@@ -56,6 +56,7 @@ struct llmb_result {
     struct llmb_stats ttft_ms;
     struct llmb_stats total_ns_stats;
     int      stop_reason;
+    int ci_mean; /* -r auto aimed at the interval of the mean (1) or of the median (0) */
     double   ci_target_pct;
     uint64_t peak_rss;       /* process high-water RSS during the test, bytes */
     const char *error;       /* NULL, or why this test failed (crash, timeout...): no samples then */

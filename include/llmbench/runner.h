@@ -20,7 +20,8 @@ extern "C" {
 
 struct llmb_run_params {
     int    reps;          /* fixed count (when !auto_reps) */
-    int    auto_reps;     /* repeat until CI half-width <= ci_target_pct of mean */
+    int auto_reps;        /* repeat until the 95% interval's half-width <= ci_target_pct of the figure */
+    int ci_mean;          /* auto: the interval of the mean (Student t) instead of the median's (order statistics) */
     double ci_target_pct; /* default 2.0 */
     int    min_reps;      /* auto: at least this many (default 3) */
     int    max_reps;      /* auto: at most this many (default 50) */

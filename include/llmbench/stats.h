@@ -3,6 +3,7 @@
 #define LLMBENCH_STATS_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -17,10 +18,21 @@ struct llmb_stats {
     double max;
     double ci95_half; /* half-width of the 95% CI of the mean (Student t); 0 when n < 2 */
     size_t n_outliers; /* samples further than 3 scaled MADs from the median */
+    double mad;        /* median absolute deviation, scaled by 1.4826 (the sd of a normal sample) */
+    /* 95% interval of the median from order statistics (distribution-free):
+     * [x(j), x(n+1-j)] of the sorted samples, j the largest rank with
+     * P(Binomial(n, 1/2) < j) <= 2.5%; coverage >= 95% from n = 6; below
+     * that the range [min, max] (coverage 1 - 2^(1-n): 93.75% at n = 5).
+     * Both 0 when n == 0. */
+    double median_lo, median_hi;
 };
 
 /* Summarises x[0..n). n may be 0 (everything 0). Does not modify x. */
 void llmb_stats_compute(const double *x, size_t n, struct llmb_stats *out);
+
+/* Summarises the rates tokens / ns[i] (in tokens/s; 0 for a zero time) of
+ * n timed repetitions; tmp holds n doubles (scratch). */
+void llmb_stats_rates(const uint64_t *ns, size_t n, double tokens, double *tmp, struct llmb_stats *out);
 
 /* Two-sided 95% quantile of Student's t with df degrees of freedom (df >= 1). */
 double llmb_stats_t95(size_t df);

@@ -24,9 +24,27 @@
 #include "signals.h"
 
 enum {
-    O_REPS = 1, O_CI, O_MAX_REPS, O_MAX_TIME, O_NO_WARMUP, O_OUT, O_OUT_ERR, O_EXP_MD, O_EXP_CSV, O_EXP_JSON,
-    O_EXP_JSONL, O_EXP_SQL, O_ENGINE, O_SEED, O_PROGRESS, O_VERBOSE, O_NO_ISOLATE, O_FORCE, O_LIST_DEVICES,
+    O_REPS = 1,
+    O_CI,
+    O_MAX_REPS,
+    O_MAX_TIME,
+    O_NO_WARMUP,
+    O_OUT,
+    O_OUT_ERR,
+    O_EXP_MD,
+    O_EXP_CSV,
+    O_EXP_JSON,
+    O_EXP_JSONL,
+    O_EXP_SQL,
+    O_ENGINE,
+    O_SEED,
+    O_PROGRESS,
+    O_VERBOSE,
+    O_NO_ISOLATE,
+    O_FORCE,
+    O_LIST_DEVICES,
     O_VERSION,
+    O_CI_STAT,
 };
 
 const struct llmb_opt llmb_bench_opts[] = {
@@ -36,8 +54,11 @@ const struct llmb_opt llmb_bench_opts[] = {
     {O_REPS, "-r,--repetitions", "N|auto", "5",
      "repetitions per test; auto: until the 95% CI half-width is within --ci-target", LLMB_OPT_INT, 1, 100000, 0,
      "auto"},
-    {O_CI, "--ci-target", "PCT", "2", "-r auto: target CI half-width, % of the mean", LLMB_OPT_DOUBLE, 0.01, 100, 0,
-     NULL},
+    {O_CI, "--ci-target", "PCT", "2", "-r auto: target half-width of the 95% interval, % of the figure",
+     LLMB_OPT_DOUBLE, 0.01, 100, 0, NULL},
+    {O_CI_STAT, "--ci-stat", "median|mean", "median",
+     "-r auto: the interval held to --ci-target: the median's (order statistics) or the mean's (Student t)",
+     LLMB_OPT_ENUM, 0, 0, 0, NULL},
     {O_MAX_REPS, "--max-reps", "N", "50", "-r auto: most repetitions per test", LLMB_OPT_INT, 2, 100000, 0, NULL},
     {O_MAX_TIME, "--max-time", "SEC", "60", "-r auto: time budget per test", LLMB_OPT_DOUBLE, 0, 1e7, 0, NULL},
     {O_NO_WARMUP, "--no-warmup", NULL, NULL, "skip the warm-up run", LLMB_OPT_FLAG, 0, 0, 0, NULL},
@@ -98,6 +119,7 @@ static int on_opt(int id, const char *name, const char *v, void *user, struct ll
         }
         return LLMB_OK;
     case O_CI: c->rp.ci_target_pct = llmb_opt_value(v); return LLMB_OK;
+    case O_CI_STAT: c->rp.ci_mean = !strcmp(v, "mean"); return LLMB_OK;
     case O_MAX_REPS: c->rp.max_reps = (int)llmb_opt_value(v); return LLMB_OK;
     case O_MAX_TIME: c->rp.max_time_s = llmb_opt_value(v); return LLMB_OK;
     case O_NO_WARMUP: c->rp.warmup = 0; return LLMB_OK;
@@ -149,7 +171,9 @@ static void plan_extra(const struct bench_cli *c, char *buf, size_t len)
                      c->rp.reps, c->rp.auto_reps, c->rp.ci_target_pct, c->rp.min_reps, c->rp.max_reps,
                      c->rp.max_time_s, c->rp.warmup, c->rp.seed);
     if (n > 0 && (size_t)n < len && (c->rp.delay_s || c->rp.prio || c->rp.numa)) /* plans of older versions keep their hash */
-        snprintf(buf + n, len - (size_t)n, ";delay=%d;prio=%d;numa=%d", c->rp.delay_s, c->rp.prio, c->rp.numa);
+        n += snprintf(buf + n, len - (size_t)n, ";delay=%d;prio=%d;numa=%d", c->rp.delay_s, c->rp.prio, c->rp.numa);
+    if (n > 0 && (size_t)n < len && c->rp.ci_mean)
+        snprintf(buf + n, len - (size_t)n, ";ci=mean");
 }
 
 static int check_format(const char *what, const char *fmt, struct llmb_error *err)

@@ -1,6 +1,7 @@
 /* stats.c - descriptive statistics of repeated measurements: mean, sample
- * standard deviation, median, range, Student-t 95% confidence interval of the
- * mean, and outliers by median absolute deviation (as hyperfine flags them). */
+ * standard deviation, median with its distribution-free 95% interval (order
+ * statistics), range, Student-t 95% confidence interval of the mean, and
+ * outliers by median absolute deviation (as hyperfine flags them). */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +14,13 @@ static const double t95_table[30] = {
     2.201,  2.179, 2.160, 2.145, 2.131, 2.120, 2.110, 2.101, 2.093, 2.086,
     2.080,  2.074, 2.069, 2.064, 2.060, 2.056, 2.052, 2.048, 2.045, 2.042,
 };
+
+void llmb_stats_rates(const uint64_t *ns, size_t n, double tokens, double *tmp, struct llmb_stats *out)
+{
+    for (size_t i = 0; i < n; i++)
+        tmp[i] = ns[i] ? 1e9 * tokens / (double)ns[i] : 0;
+    llmb_stats_compute(tmp, n, out);
+}
 
 double llmb_stats_t95(size_t df)
 {
@@ -52,6 +60,35 @@ double llmb_stats_median(const double *x, size_t n)
     return m;
 }
 
+/* The rank j (1-based) of the lower end of the median's 95% interval: the
+ * largest with P(B < j) <= 0.025, B ~ Binomial(n, 1/2); 1 when none. */
+static size_t median_rank(size_t n)
+{
+    double p = pow(0.5, (double)n), cdf = 0; /* P(B = 0) */
+    size_t j = 0;
+    while (j < n / 2 && cdf + p <= 0.025) {
+        cdf += p;
+        j++;
+        p *= (double)(n - j + 1) / (double)j; /* P(B = j) */
+    }
+    return j ? j : 1;
+}
+
+static void median_interval(const double *x, size_t n, struct llmb_stats *out)
+{
+    double *s = malloc(n * sizeof *s);
+    if (!s) {
+        out->median_lo = out->median_hi = NAN;
+        return;
+    }
+    memcpy(s, x, n * sizeof *s);
+    qsort(s, n, sizeof *s, cmp_double);
+    size_t j = median_rank(n);
+    out->median_lo = s[j - 1];
+    out->median_hi = s[n - j];
+    free(s);
+}
+
 void llmb_stats_compute(const double *x, size_t n, struct llmb_stats *out)
 {
     memset(out, 0, sizeof *out);
@@ -77,13 +114,14 @@ void llmb_stats_compute(const double *x, size_t n, struct llmb_stats *out)
         out->ci95_half = llmb_stats_t95(n - 1) * out->stddev / sqrt((double)n);
     }
     out->median = llmb_stats_median(x, n);
+    median_interval(x, n, out);
     if (n >= 3) {
         double *dev = malloc(n * sizeof *dev);
         if (!dev)
             return;
         for (size_t i = 0; i < n; i++)
             dev[i] = fabs(x[i] - out->median);
-        double mad = 1.4826 * llmb_stats_median(dev, n);
+        double mad = out->mad = 1.4826 * llmb_stats_median(dev, n);
         for (size_t i = 0; i < n; i++)
             if (mad > 0 && dev[i] / mad > 3.0)
                 out->n_outliers++;

@@ -2,7 +2,9 @@
  * configurable time per token so the whole pipeline (plan, runner, stats,
  * printers) runs in tests without llama.cpp. Its "model path" carries its
  * settings: "null[:pp_us=N][:tg_us=N][:jitter=F][:fail_at=N][:crash_at=N[:sig=S]][:hang_at=N]
- * [:abort_at=N][:nan=1][:vocab=N]" (jitter: uniform relative noise per call; the Nth decode or
+ * [:abort_at=N][:nan=1][:vocab=N][:slow_every=N]" (jitter: uniform relative noise per call;
+ * slow_every: every Nth decode takes 10 times as long, as when another process preempts the
+ * benchmark; the Nth decode or
  * generation fails (fail_at), raises signal S, SIGSEGV by default (crash_at), never returns
  * (hang_at), or aborts through ggml's GGML_ABORT as llama.cpp does on a model it does not
  * like (abort_at): what the isolation of workers is tested with; nan=1: the scoring pass's
@@ -21,7 +23,7 @@
 
 struct null_state {
     double   pp_us, tg_us, jitter;
-    long     fail_at, crash_at, hang_at, abort_at, calls;
+    long fail_at, crash_at, hang_at, abort_at, calls, slow_every;
     long     n_ctx, pos;   /* the context's size and tokens in its KV cache, as llama.cpp's */
     int      nan;
     int      sig;
@@ -61,6 +63,8 @@ static int parse(struct null_state *s, const char *path, struct llmb_error *err)
             s->crash_at = (long)v;
         else if (!strcmp(key, "hang_at"))
             s->hang_at = (long)v;
+        else if (!strcmp(key, "slow_every") && v >= 1)
+            s->slow_every = (long)v;
         else if (!strcmp(key, "abort_at"))
             s->abort_at = (long)v;
         else if (!strcmp(key, "nan") && (v == 0 || v == 1))
@@ -199,7 +203,7 @@ static int n_decode(void *st, int32_t token, struct llmb_error *err)
     if (!rc)
         rc = fill(s, 1, err);
     if (!rc)
-        spin(s, s->tg_us);
+        spin(s, s->slow_every > 0 && s->calls % s->slow_every == 0 ? 10 * s->tg_us : s->tg_us);
     return rc;
 }
 

@@ -392,7 +392,19 @@ static int fill_details(sqlite3_stmt *ss, sqlite3_stmt *ms, struct llmb_store_re
         if (t)
             fill_stats(ms, t);
     }
-    return rc == SQLITE_DONE ? SQLITE_OK : rc;
+    if (rc != SQLITE_DONE)
+        return rc;
+    /* the median's interval and the MAD are not stored: from the samples, as the runner computes them */
+    struct llmb_stats s;
+    double *tmp = malloc((k ? k : 1) * sizeof *tmp);
+    if (!tmp)
+        return SQLITE_NOMEM;
+    llmb_stats_rates(r->total_ns, k, r->inst.n_prompt + r->inst.n_gen, tmp, &s);
+    free(tmp);
+    r->ts.median_lo = s.median_lo;
+    r->ts.median_hi = s.median_hi;
+    r->ts.mad = s.mad;
+    return SQLITE_OK;
 }
 
 /* ---- quality figures and answers ------------------------------------------- */

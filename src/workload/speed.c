@@ -89,13 +89,6 @@ static int run_once(const struct llmb_engine_ops *e, void *st, const struct llmb
     return LLMB_OK;
 }
 
-static void rates(const uint64_t *ns, size_t n, double tokens, double *tmp, struct llmb_stats *out)
-{
-    for (size_t i = 0; i < n; i++)
-        tmp[i] = ns[i] ? 1e9 * tokens / (double)ns[i] : 0;
-    llmb_stats_compute(tmp, n, out);
-}
-
 static void summarize(struct llmb_result *res, const struct llmb_instance *in, struct work *w, size_t n)
 {
     res->n_samples = n;
@@ -103,11 +96,11 @@ static void summarize(struct llmb_result *res, const struct llmb_instance *in, s
     res->pp_ns = w->pp_ns;
     res->tg_ns = w->tg_ns;
     res->ttft_ns = w->ttft_ns;
-    rates(w->total_ns, n, in->n_prompt + in->n_gen, w->tmp, &res->ts);
+    llmb_stats_rates(w->total_ns, n, in->n_prompt + in->n_gen, w->tmp, &res->ts);
     if (in->n_prompt > 0)
-        rates(w->pp_ns, n, in->n_prompt, w->tmp, &res->pp_ts);
+        llmb_stats_rates(w->pp_ns, n, in->n_prompt, w->tmp, &res->pp_ts);
     if (in->n_gen > 0)
-        rates(w->tg_ns, n, in->n_gen, w->tmp, &res->tg_ts);
+        llmb_stats_rates(w->tg_ns, n, in->n_gen, w->tmp, &res->tg_ts);
     for (size_t i = 0; i < n; i++)
         w->tmp[i] = (double)w->ttft_ns[i] / 1e6;
     llmb_stats_compute(w->tmp, n, &res->ttft_ms);
@@ -116,15 +109,20 @@ static void summarize(struct llmb_result *res, const struct llmb_instance *in, s
     llmb_stats_compute(w->tmp, n, &res->total_ns_stats);
 }
 
-/* -r auto: 1 when the CI of the tokens/s mean is tight enough. */
-static int converged(const struct work *w, const struct llmb_instance *in, size_t n, double target_pct)
+/* -r auto: 1 when the 95% interval of the tokens/s median (or mean) is
+ * tight enough: its wider half within target_pct of the figure. The
+ * median's interval is not dragged by a preempted repetition. */
+static int converged(const struct work *w, const struct llmb_instance *in, size_t n, double target_pct, int mean)
 {
     double *x = w->tmp;
     for (size_t i = 0; i < n; i++)
         x[i] = w->total_ns[i] ? 1e9 * (in->n_prompt + in->n_gen) / (double)w->total_ns[i] : 0;
     struct llmb_stats s;
     llmb_stats_compute(x, n, &s);
-    return s.mean > 0 && 100.0 * s.ci95_half / s.mean <= target_pct;
+    if (mean)
+        return s.mean > 0 && 100.0 * s.ci95_half / s.mean <= target_pct;
+    double half = fmax(s.median - s.median_lo, s.median_hi - s.median);
+    return s.median > 0 && 100.0 * half / s.median <= target_pct;
 }
 
 static int speed_run(const struct llmb_wl_ctx *c, const struct llmb_instance *in, struct llmb_result *res,
@@ -134,6 +132,7 @@ static int speed_run(const struct llmb_wl_ctx *c, const struct llmb_instance *in
     const struct llmb_run_params *rp = c->rp;
     void *st = c->st;
     res->ci_target_pct = rp->ci_target_pct;
+    res->ci_mean = rp->ci_mean;
     size_t cap = (size_t)(rp->auto_reps ? rp->max_reps : rp->reps);
     struct work w;
     if (work_alloc(&w, in, cap, c->mi, c->seed))
@@ -175,7 +174,7 @@ static int speed_run(const struct llmb_wl_ctx *c, const struct llmb_instance *in
             goto out;
         llmb_wl_sample(c, w.total_ns[r] ? 1e9 * tokens / (double)w.total_ns[r] : 0, "t/s");
         if (rp->auto_reps && r + 1 >= (size_t)rp->min_reps) {
-            if (converged(&w, in, r + 1, rp->ci_target_pct)) {
+            if (converged(&w, in, r + 1, rp->ci_target_pct, rp->ci_mean)) {
                 res->stop_reason = LLMB_STOP_CONVERGED;
                 r++;
                 break;

@@ -84,6 +84,33 @@ static void test_auto_converges(void **state)
     assert_true(c.samples[0] >= 3 && c.samples[0] < 50);
 }
 
+/* -r auto holds the median's interval to the target by default: one
+ * repetition in four preempted (ten times slower, the first of them the
+ * third) does not keep it from converging (from 17 repetitions on, the
+ * interval's ends are unpreempted ones), while the mean's interval
+ * (--ci-stat mean) is dragged by them to the repetition cap. */
+static void test_auto_median_ignores_preemption(void **state)
+{
+    (void)state;
+    const struct llmb_engine_ops *e = llmb_engine_find("null");
+    struct llmb_instance v = inst("null:tg_us=2000:slow_every=4", 0, 1);
+    struct llmb_run_params rp = llmb_run_default_params();
+    rp.auto_reps = 1;
+    rp.ci_target_pct = 10;
+    rp.max_reps = 100; /* room for repetitions this machine's load slows too: at 100, 39 may be */
+    rp.max_time_s = 1000;
+    struct collected c = {0};
+    struct llmb_runner_hooks h = {.on_result = collect, .user = &c};
+    assert_int_equal(llmb_runner_run(e, &v, 1, &rp, &h, NULL), 0);
+    assert_int_equal(c.stop[0], LLMB_STOP_CONVERGED);
+    assert_true(c.samples[0] >= 17 && c.samples[0] < 100);
+    rp.ci_mean = 1;
+    memset(&c, 0, sizeof c);
+    assert_int_equal(llmb_runner_run(e, &v, 1, &rp, &h, NULL), 0);
+    assert_int_equal(c.stop[0], LLMB_STOP_MAX_REPS);
+    assert_int_equal(c.samples[0], 100);
+}
+
 static void test_auto_caps(void **state)
 {
     (void)state;
@@ -235,9 +262,14 @@ static void test_events(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_fixed), cmocka_unit_test(test_auto_converges), cmocka_unit_test(test_auto_caps),
-        cmocka_unit_test(test_failure_keeps_earlier), cmocka_unit_test(test_bad_engine_model),
-        cmocka_unit_test(test_kv_reset_between_reps), cmocka_unit_test(test_events),
+        cmocka_unit_test(test_fixed),
+        cmocka_unit_test(test_auto_converges),
+        cmocka_unit_test(test_auto_median_ignores_preemption),
+        cmocka_unit_test(test_auto_caps),
+        cmocka_unit_test(test_failure_keeps_earlier),
+        cmocka_unit_test(test_bad_engine_model),
+        cmocka_unit_test(test_kv_reset_between_reps),
+        cmocka_unit_test(test_events),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

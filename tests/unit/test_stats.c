@@ -51,6 +51,39 @@ static void test_small(void **state)
     NEAR(s.ci95_half, 0, 0);
 }
 
+/* The median's 95% interval by order statistics: [x(j), x(n+1-j)] with j
+ * from the binomial tail (n = 10: j = 2; n = 20: j = 6, coverage 95.9%); the
+ * range below n = 6; a preempted repetition (one slow sample) moves the
+ * mean's interval, not the median's. */
+static void test_median_interval(void **state)
+{
+    (void)state;
+    double x[20];
+    struct llmb_stats s;
+    for (int i = 0; i < 20; i++)
+        x[i] = (double)((i * 7) % 20 + 1); /* 1..20, shuffled */
+    llmb_stats_compute(x, 20, &s);
+    NEAR(s.median, 10.5, 1e-12);
+    NEAR(s.median_lo, 6, 0);
+    NEAR(s.median_hi, 15, 0);
+    double y[10] = {10, 9, 8, 7, 6, 5, 4, 3, 2, 1};
+    llmb_stats_compute(y, 10, &s);
+    NEAR(s.median_lo, 2, 0);
+    NEAR(s.median_hi, 9, 0);
+    llmb_stats_compute(y, 5, &s);
+    NEAR(s.median_lo, 6, 0);
+    NEAR(s.median_hi, 10, 0);
+    double z[12] = {100, 101, 99, 100, 102, 98, 100, 101, 99, 100, 100, 5}; /* one preempted repetition */
+    llmb_stats_compute(z, 12, &s);
+    NEAR(s.median, 100, 0);
+    assert_true(s.median_lo >= 99 && s.median_hi <= 101);
+    assert_true(s.ci95_half > 10); /* the mean's interval is dragged by it */
+    assert_int_equal(s.n_outliers, 1);
+    NEAR(s.mad, 1.4826, 1e-9);
+    llmb_stats_compute(z, 0, &s);
+    NEAR(s.median_lo, 0, 0);
+}
+
 static void test_t95(void **state)
 {
     (void)state;
@@ -68,8 +101,8 @@ static void test_t95(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_basic), cmocka_unit_test(test_even_median_and_outlier),
-        cmocka_unit_test(test_small), cmocka_unit_test(test_t95),
+        cmocka_unit_test(test_basic), cmocka_unit_test(test_even_median_and_outlier), cmocka_unit_test(test_small),
+        cmocka_unit_test(test_t95),   cmocka_unit_test(test_median_interval),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
