@@ -34,6 +34,10 @@ void llmb_stats_compute(const double *x, size_t n, struct llmb_stats *out);
  * n timed repetitions; tmp holds n doubles (scratch). */
 void llmb_stats_rates(const uint64_t *ns, size_t n, double tokens, double *tmp, struct llmb_stats *out);
 
+/* -r auto's rule: 1 when the 95% interval of the median (mean: of the
+ * mean) has its wider half within target_pct % of the figure. */
+int llmb_stats_within(const struct llmb_stats *s, double target_pct, int mean);
+
 /* Two-sided 95% quantile of Student's t with df degrees of freedom (df >= 1). */
 double llmb_stats_t95(size_t df);
 

@@ -22,6 +22,14 @@ void llmb_stats_rates(const uint64_t *ns, size_t n, double tokens, double *tmp, 
     llmb_stats_compute(tmp, n, out);
 }
 
+int llmb_stats_within(const struct llmb_stats *s, double target_pct, int mean)
+{
+    if (mean)
+        return s->n >= 2 && s->mean > 0 && 100.0 * s->ci95_half / s->mean <= target_pct;
+    double half = fmax(s->median - s->median_lo, s->median_hi - s->median);
+    return s->n > 0 && s->median > 0 && 100.0 * half / s->median <= target_pct;
+}
+
 double llmb_stats_t95(size_t df)
 {
     if (df == 0)

@@ -110,19 +110,12 @@ static void summarize(struct llmb_result *res, const struct llmb_instance *in, s
 }
 
 /* -r auto: 1 when the 95% interval of the tokens/s median (or mean) is
- * tight enough: its wider half within target_pct of the figure. The
- * median's interval is not dragged by a preempted repetition. */
+ * tight enough (llmb_stats_within). */
 static int converged(const struct work *w, const struct llmb_instance *in, size_t n, double target_pct, int mean)
 {
-    double *x = w->tmp;
-    for (size_t i = 0; i < n; i++)
-        x[i] = w->total_ns[i] ? 1e9 * (in->n_prompt + in->n_gen) / (double)w->total_ns[i] : 0;
     struct llmb_stats s;
-    llmb_stats_compute(x, n, &s);
-    if (mean)
-        return s.mean > 0 && 100.0 * s.ci95_half / s.mean <= target_pct;
-    double half = fmax(s.median - s.median_lo, s.median_hi - s.median);
-    return s.median > 0 && 100.0 * half / s.median <= target_pct;
+    llmb_stats_rates(w->total_ns, n, in->n_prompt + in->n_gen, w->tmp, &s);
+    return llmb_stats_within(&s, target_pct, mean);
 }
 
 static int speed_run(const struct llmb_wl_ctx *c, const struct llmb_instance *in, struct llmb_result *res,

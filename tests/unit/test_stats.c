@@ -84,6 +84,28 @@ static void test_median_interval(void **state)
     NEAR(s.median_lo, 0, 0);
 }
 
+/* -r auto's rule on a preempted series: every fourth repetition ten times
+ * slower (the first of them the third). The median's interval is within 2%
+ * once its ends are unpreempted repetitions (from 17 on: j = 5 > 4 slow);
+ * before that never; the mean's never. */
+static void test_within_preempted(void **state)
+{
+    (void)state;
+    double x[60];
+    struct llmb_stats s;
+    int first = 0;
+    for (int n = 1; n <= 60; n++) {
+        x[n - 1] = n % 4 == 3 ? 10.0 : 100.0 + (n % 3) * 0.5; /* a steady figure, slightly uneven */
+        llmb_stats_compute(x, (size_t)n, &s);
+        if (n >= 3 && !first && llmb_stats_within(&s, 2, 0))
+            first = n;
+        assert_false(llmb_stats_within(&s, 2, 1));
+    }
+    assert_int_equal(first, 17);
+    llmb_stats_compute(x, 2, &s); /* two steady repetitions: both intervals within 5% */
+    assert_true(llmb_stats_within(&s, 5, 1) && llmb_stats_within(&s, 5, 0));
+}
+
 static void test_t95(void **state)
 {
     (void)state;
@@ -101,8 +123,9 @@ static void test_t95(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_basic), cmocka_unit_test(test_even_median_and_outlier), cmocka_unit_test(test_small),
-        cmocka_unit_test(test_t95),   cmocka_unit_test(test_median_interval),
+        cmocka_unit_test(test_basic),           cmocka_unit_test(test_even_median_and_outlier),
+        cmocka_unit_test(test_small),           cmocka_unit_test(test_t95),
+        cmocka_unit_test(test_median_interval), cmocka_unit_test(test_within_preempted),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
