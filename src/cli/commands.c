@@ -23,6 +23,8 @@ const struct llmb_cli_command llmb_cli_commands[] = {
      llmb_compare_opts},
     {"recommend", llmb_cmd_recommend, "the best configurations for given limits (Pareto front), and why others lost", 1,
      llmb_recommend_opts},
+    {"serve", llmb_cmd_serve, "the live dashboard: page, JSON API over the store, a run's events (SSE)", 1,
+     llmb_serve_opts},
 };
 
 const size_t llmb_cli_n_commands = sizeof llmb_cli_commands / sizeof llmb_cli_commands[0];

@@ -227,7 +227,9 @@ int llmb_opt_parse(const struct llmb_opt *table, int argc, char **argv, llmb_opt
         if (!o)
             return llmb_error_set(err, LLMB_E_INVAL, "unknown option '%.*s' (see --help)", (int)len, a);
         const char *val = NULL;
-        if (o->arg) {
+        if (o->arg && o->arg[0] == '[') { /* an optional value ("[=PORT]"): only as --name=value */
+            val = eq ? eq + 1 : NULL;
+        } else if (o->arg) {
             if (eq)
                 val = eq + 1;
             else if (i + 1 < argc)
@@ -243,9 +245,10 @@ int llmb_opt_parse(const struct llmb_opt *table, int argc, char **argv, llmb_opt
             l = (struct llmb_int_list *)(void *)((char *)user + (o->at - 1));
         char nm[64];
         snprintf(nm, sizeof nm, "%.*s", (int)len, a);
-        if ((rc = llmb_opt_check(o, nm, val, &d, l, err)))
+        int absent = o->arg && o->arg[0] == '[' && !val; /* an optional value not given */
+        if (!absent && (rc = llmb_opt_check(o, nm, val, &d, l, err)))
             return rc;
-        if (o->at && !(o->word && val && !strcmp(val, o->word)))
+        if (o->at && !absent && !(o->word && val && !strcmp(val, o->word)))
             store(o, user, d);
         if ((rc = cb(o->id, a, val, user, err)))
             return rc;
