@@ -261,7 +261,7 @@ void llmb_opt_usage(FILE *f, const char *usage, const char *about, const struct 
     fprintf(f, "usage: %s\n\n%s\n\noptions:\n", usage, about);
     for (; t->id; t++) {
         char lhs[96];
-        snprintf(lhs, sizeof lhs, "%s%s%s", t->names, t->arg ? " " : "", t->arg ? t->arg : "");
+        snprintf(lhs, sizeof lhs, "%s%s%s", t->names, t->arg && t->arg[0] != '[' ? " " : "", t->arg ? t->arg : "");
         fprintf(f, "  %-34s %s", lhs, t->help);
         if (t->type >= LLMB_OPT_INT && t->type <= LLMB_OPT_LIST && bounded(t))
             fprintf(f, " [%.15g...%.15g]", t->min, t->max);

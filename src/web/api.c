@@ -176,9 +176,37 @@ static int api_results(struct llmb_store *s, llmb_web_arg_fn arg, void *ctx, int
     return a ? llmb_web_reply(200, a, status, body) : llmb_web_fail(500, "out of memory", status, body);
 }
 
+extern const unsigned char llmb_default_suite_json[]; /* generated from suites/default.json */
+
+/* The built-in suite's prompts, which the live view shows beside the
+ * streamed answers (token events carry the prompt's index). */
+static int api_suite(int *status, char **body)
+{
+    json_error_t je;
+    json_t *root = json_loads((const char *)llmb_default_suite_json, 0, &je), *items = json_array();
+    json_t *prompts = json_object_get(root, "prompts");
+    size_t i;
+    json_t *p;
+    json_array_foreach(prompts, i, p)
+    {
+        json_t *o = json_object();
+        json_object_set(o, "id", json_object_get(p, "id"));
+        json_object_set(o, "category", json_object_get(p, "category"));
+        json_object_set(o, "prompt", json_object_get(p, "prompt"));
+        json_array_append_new(items, o);
+    }
+    json_t *o = json_object();
+    json_object_set(o, "name", json_object_get(root, "name"));
+    json_object_set_new(o, "items", items);
+    json_decref(root);
+    return llmb_web_reply(200, o, status, body);
+}
+
 int llmb_web_api(struct llmb_store *s, const char *path, llmb_web_arg_fn arg, void *ctx, int *status, char **body)
 {
     static const char *const routes[] = {"/api/runs", "/api/results", "/api/hw", "/api/compare", "/api/recommend"};
+    if (!strcmp(path, "/api/suite"))
+        return api_suite(status, body);
     int known = 0;
     for (size_t i = 0; i < sizeof routes / sizeof routes[0]; i++)
         known |= !strcmp(path, routes[i]);
