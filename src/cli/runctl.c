@@ -147,21 +147,20 @@ int llmb_cli_run_open(struct llmb_cli_run *r, const char *cmd, int argc, char **
     int rc = LLMB_OK;
     if (r->events_path && (rc = llmb_event_log_open(r->events_path, &r->log, err)))
         return rc;
+    char db[4096]; /* the page comes first: a port in use stops the run before anything is stored */
+    if (!r->no_db && (rc = llmb_cli_store_path(&r->store_opts, db, sizeof db, err)))
+        return rc;
+    if ((rc = dashboard_start(r, r->no_db ? NULL : db, err)))
+        return rc;
     if (r->no_db)
-        return dashboard_start(r, NULL, err);
+        return LLMB_OK;
     if ((rc = llmb_cli_store_open(&r->store_opts, 0, &r->store, err)))
         return rc;
     if (!(r->keys = malloc((n ? n : 1) * sizeof *r->keys)))
         return llmb_error_set(err, LLMB_E_NOMEM, "out of memory");
     for (size_t i = 0; !rc && i < n; i++)
         rc = llmb_store_instance_key(r->store, &inst[i], r->keys[i], sizeof r->keys[i], err);
-    if (!rc && !(rc = begin(r, cmd, argc, argv, n, extra, done, err))) {
-        char db[4096];
-        rc = llmb_cli_store_path(&r->store_opts, db, sizeof db, err);
-        if (!rc)
-            rc = dashboard_start(r, db, err);
-    }
-    return rc;
+    return rc ? rc : begin(r, cmd, argc, argv, n, extra, done, err);
 }
 
 static int run_result(const struct llmb_result *res, void *user)

@@ -325,6 +325,17 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
     return send_buf(c, 200, a->type, (void *)a->data, a->len, MHD_RESPMEM_PERSISTENT, set ? cookie : NULL);
 }
 
+/* URL decoding, except that an encoded NUL ("%00") leaves the text as it
+ * is: "/app.js%00.html" must not become "/app.js". */
+static size_t unescape(void *cls, struct MHD_Connection *c, char *s)
+{
+    (void)cls, (void)c;
+    for (const char *p = s; (p = strchr(p, '%')); p++)
+        if (p[1] == '0' && p[2] == '0')
+            return strlen(s);
+    return MHD_http_unescape(s);
+}
+
 static void quiet_log(void *cls, const char *fmt, va_list ap)
 {
     (void)cls, (void)fmt, (void)ap; /* MHD's own messages: the caller reports errors once */
@@ -443,10 +454,10 @@ int llmb_web_start(const struct llmb_web_params *p, struct llmb_web **out, struc
     }
     w->d = MHD_start_daemon(
         MHD_USE_THREAD_PER_CONNECTION | MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_POLL | MHD_USE_ERROR_LOG, 0, NULL,
-        NULL, on_request, w, MHD_OPTION_LISTEN_SOCKET, fd, MHD_OPTION_EXTERNAL_LOGGER, quiet_log, NULL,
-        MHD_OPTION_CONNECTION_LIMIT, p->max_conns ? p->max_conns : 64u, MHD_OPTION_CONNECTION_TIMEOUT,
-        p->timeout_s ? p->timeout_s : 15u, MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)32768,
-        MHD_OPTION_THREAD_STACK_SIZE, (size_t)(512 * 1024), MHD_OPTION_END);
+        NULL, on_request, w, MHD_OPTION_LISTEN_SOCKET, fd, MHD_OPTION_UNESCAPE_CALLBACK, unescape, NULL,
+        MHD_OPTION_EXTERNAL_LOGGER, quiet_log, NULL, MHD_OPTION_CONNECTION_LIMIT, p->max_conns ? p->max_conns : 64u,
+        MHD_OPTION_CONNECTION_TIMEOUT, p->timeout_s ? p->timeout_s : 15u, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
+        (size_t)32768, MHD_OPTION_THREAD_STACK_SIZE, (size_t)(512 * 1024), MHD_OPTION_END);
     if (!w->d) {
         close(fd);
         rc = llmb_error_set(err, LLMB_E_IO, "cannot start the HTTP server on %s port %d", bind_addr, w->port);
