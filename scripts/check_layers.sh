@@ -8,5 +8,8 @@ cd "$(dirname "$0")/.."
 bad=0
 if grep -rn '#include "\.\./' src include tests; then echo "check_layers: '../' includes above" >&2; bad=1; fi
 if grep -rn '"llama"' src/cli; then echo "check_layers: a command names the llama engine (above)" >&2; bad=1; fi
-[ $bad -eq 0 ] && echo "check_layers: no '../' includes, no engine named in src/cli"
+# the base layer uses nothing but itself and the public error/path headers
+if grep -n '#include "' src/base/* | grep -v '#include "\(base/\|[a-z0-9_]*\.h"\|llmbench/llmbench\.h"\|llmbench/paths\.h"\)'; then
+    echo "check_layers: src/base includes another module (above)" >&2; bad=1; fi
+[ $bad -eq 0 ] && echo "check_layers: no '../' includes, no engine named in src/cli, src/base uses nothing"
 exit $bad

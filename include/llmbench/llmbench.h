@@ -24,6 +24,7 @@ enum llmb_errcode {
     LLMB_E_ENGINE,      /* the engine failed (load, context, decode) */
     LLMB_E_UNSUPPORTED, /* the engine cannot do this */
     LLMB_E_INTERRUPTED, /* stopped by a signal */
+    LLMB_E_FAILED,      /* what was checked failed: tests that failed, a regression found */
     LLMB_E_COUNT
 };
 

@@ -144,6 +144,14 @@ const struct llmb_field *llmb_result_field(const char *name);
  * as they are, whole numbers in decimal, booleans 0/1, numbers "%f". ""
  * when unknown (the caller decides between empty, NULL and "-"). */
 void llmb_value_text(const struct llmb_field *f, const struct llmb_value *v, char *buf, size_t len);
+/* A suite result's tallies: answers passed of those with a check, and the
+ * mean similarity of those with one (NAN when none). */
+struct llmb_suite_tally {
+    size_t n, passed, checked, n_sim;
+    double similarity;
+};
+void llmb_result_suite_tally(const struct llmb_result *r, struct llmb_suite_tally *t);
+
 /* A speed result whose instance is in (the rest zero): what fields that
  * depend only on the parameters read (markdown columns, instance keys). */
 void llmb_result_of_instance(const struct llmb_instance *in, struct llmb_result *r);

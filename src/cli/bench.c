@@ -10,7 +10,6 @@
 #include <signal.h>
 #include <unistd.h>
 
-#include "core/atomic_file.h"
 #include "bench_flags.h"
 #include "cli.h"
 #include "runctl.h"
@@ -21,6 +20,7 @@
 #include "llmbench/probe.h"
 #include "llmbench/runner.h"
 #include "opt.h"
+#include "output/sinks.h"
 #include "signals.h"
 
 enum {
@@ -65,16 +65,6 @@ const struct llmb_opt llmb_bench_opts[] = {
     {0},
 };
 
-#define MAX_SINKS 6
-
-struct sink {
-    const char *format;
-    const char *path; /* NULL: stdout/stderr */
-    FILE *std;
-    struct llmb_atomic_file af;
-    struct llmb_printer *pr;
-};
-
 struct bench_cli {
     struct llmb_bench_params bp;
     struct llmb_bench_flags  bf;
@@ -82,21 +72,11 @@ struct bench_cli {
     struct llmb_run_params   rp;
     const char              *engine;
     const char              *out_fmt, *err_fmt;
-    struct sink              sinks[MAX_SINKS];
-    int                      n_sinks;
+    struct llmb_sinks exports; /* --export-FORMAT files, in the order given */
     int                      verbose, isolate, force;
-    size_t                   n_rows;
+    struct llmb_sinks sinks;      /* stdout, stderr, then the exports */
     struct llmb_cli_run      run; /* store, resume, events, progress */
 };
-
-static int add_export(struct bench_cli *c, const char *fmt, const char *path, struct llmb_error *err)
-{
-    if (c->n_sinks >= MAX_SINKS)
-        return llmb_error_set(err, LLMB_E_INVAL, "too many outputs");
-    c->sinks[c->n_sinks].format = fmt;
-    c->sinks[c->n_sinks++].path = path;
-    return LLMB_OK;
-}
 
 static int on_opt(int id, const char *name, const char *v, void *user, struct llmb_error *err)
 {
@@ -105,6 +85,8 @@ static int on_opt(int id, const char *name, const char *v, void *user, struct ll
     int rc = LLMB_OK;
     if (llmb_cli_run_opt(&c->run, id, name, v, &rc, err) || llmb_cli_bench_param_opt(p, &c->bf, id, name, v, &rc, err))
         return rc;
+    if (id >= O_EXP_MD && id <= O_EXP_SQL && c->exports.n >= LLMB_SINKS_MAX - 2) /* stdout and stderr come too */
+        return llmb_error_set(err, LLMB_E_INVAL, "%s: too many exports (at most %d)", name, LLMB_SINKS_MAX - 2);
     switch (id) {
     case -1: return llmb_error_set(err, LLMB_E_INVAL, "unexpected argument '%s' (models go after -m)", v);
     case O_REPS:
@@ -121,11 +103,11 @@ static int on_opt(int id, const char *name, const char *v, void *user, struct ll
     case O_NO_WARMUP: c->rp.warmup = 0; return LLMB_OK;
     case O_OUT: c->out_fmt = v; return LLMB_OK;
     case O_OUT_ERR: c->err_fmt = v; return LLMB_OK;
-    case O_EXP_MD: return add_export(c, "md", v, err);
-    case O_EXP_CSV: return add_export(c, "csv", v, err);
-    case O_EXP_JSON: return add_export(c, "json", v, err);
-    case O_EXP_JSONL: return add_export(c, "jsonl", v, err);
-    case O_EXP_SQL: return add_export(c, "sql", v, err);
+    case O_EXP_MD: return llmb_sinks_add(&c->exports, "md", v, NULL, err);
+    case O_EXP_CSV: return llmb_sinks_add(&c->exports, "csv", v, NULL, err);
+    case O_EXP_JSON: return llmb_sinks_add(&c->exports, "json", v, NULL, err);
+    case O_EXP_JSONL: return llmb_sinks_add(&c->exports, "jsonl", v, NULL, err);
+    case O_EXP_SQL: return llmb_sinks_add(&c->exports, "sql", v, NULL, err);
     case O_LIST_DEVICES: c->list_devices = 1; return LLMB_OK;
     case O_VERSION: c->version = 1; return LLMB_OK;
     case O_ENGINE: c->engine = v; return LLMB_OK;
@@ -142,26 +124,22 @@ static int on_opt(int id, const char *name, const char *v, void *user, struct ll
 static int on_result(const struct llmb_result *r, void *user)
 {
     struct bench_cli *c = user;
-    for (int i = 0; i < c->n_sinks; i++)
-        if (c->sinks[i].pr && llmb_printer_row(c->sinks[i].pr, r))
-            return llmb_error_set(NULL, LLMB_E_IO, "write failed");
-    c->n_rows++;
-    return LLMB_OK;
+    return llmb_sinks_row(&c->sinks, r) ? llmb_error_set(NULL, LLMB_E_IO, "write failed") : LLMB_OK;
 }
 
 /* Before anything runs: no export overwrites a model, the database, the
  * events log or another export, and every export can be written. */
 static int check_outputs(const struct bench_cli *c, int model_files, struct llmb_error *err)
 {
-    const char *what[MAX_SINKS], *paths[MAX_SINKS];
-    char names[MAX_SINKS][32];
-    for (int i = 0; i < c->n_sinks; i++) {
-        snprintf(names[i], sizeof names[i], "--export-%s", c->sinks[i].format);
+    const char *what[LLMB_SINKS_MAX], *paths[LLMB_SINKS_MAX];
+    char names[LLMB_SINKS_MAX][32];
+    for (int i = 0; i < c->exports.n; i++) {
+        snprintf(names[i], sizeof names[i], "--export-%s", c->exports.s[i].format);
         what[i] = names[i];
-        paths[i] = c->sinks[i].path;
+        paths[i] = c->exports.s[i].path;
     }
     return llmb_cli_run_check_outputs(&c->run, (const char *const *)c->bp.models.v, model_files ? c->bp.models.n : 0,
-                                      what, paths, (size_t)c->n_sinks, err);
+                                      what, paths, (size_t)c->exports.n, err);
 }
 
 /* The plan's identity beyond its instances: what changes the figures. */
@@ -180,47 +158,6 @@ static int check_format(const char *what, const char *fmt, struct llmb_error *er
         return llmb_error_set(err, LLMB_E_INVAL, "%s: unknown format '%s' (%s, none)", what, fmt,
                               llmb_output_formats());
     return LLMB_OK;
-}
-
-/* Opens every sink; on failure closes those already open and removes their
- * temporary files. */
-static int open_sinks(struct bench_cli *c, const struct llmb_instance *plan, size_t n_plan, struct llmb_error *err)
-{
-    int rc = LLMB_OK, i;
-    struct llmb_printer_params pp = {.plan = plan, .n_plan = n_plan};
-    for (i = 0; i < c->n_sinks && !rc; i++) {
-        struct sink *s = &c->sinks[i];
-        FILE *f = s->std;
-        if (s->path && !(rc = llmb_atomic_open(&s->af, s->path, err)))
-            f = s->af.f;
-        if (!rc && !(s->pr = llmb_printer_new(s->format, f, &pp)))
-            rc = llmb_error_set(err, LLMB_E_NOMEM, "out of memory");
-        if (!rc)
-            rc = llmb_printer_header(s->pr);
-    }
-    return rc;
-}
-
-/* Ends every printer; commits export files of a complete run holding at
- * least one row (failed: 1), removes the others. Returns the first failure. */
-static int close_sinks(struct bench_cli *c, int failed, struct llmb_error *err)
-{
-    int rc = LLMB_OK;
-    for (int i = 0; i < c->n_sinks; i++) {
-        struct sink *s = &c->sinks[i];
-        if (s->pr && llmb_printer_footer(s->pr) && !rc)
-            rc = llmb_error_set(err, LLMB_E_IO, "cannot write %s output", s->format);
-        if (s->path) {
-            if (!failed && c->n_rows > 0 && s->af.f) {
-                int r2 = llmb_atomic_commit(&s->af, rc ? NULL : err);
-                rc = rc ? rc : r2;
-            }
-            llmb_atomic_abort(&s->af);
-        }
-        llmb_printer_free(s->pr);
-        s->pr = NULL;
-    }
-    return rc;
 }
 
 int llmb_cmd_bench(int argc, char **argv)
@@ -320,22 +257,12 @@ int llmb_cmd_bench(int argc, char **argv)
         goto done;
 
     /* sinks: stdout, stderr, then exports */
-    for (int i = c.n_sinks; i > 0; i--)
-        c.sinks[i + 1] = c.sinks[i - 1];
-    c.n_sinks += 2;
-    c.sinks[0] = (struct sink){.format = c.out_fmt, .std = stdout};
-    c.sinks[1] = (struct sink){.format = c.err_fmt, .std = stderr};
-    for (int i = 0; i < 2; i++)
-        if (!strcmp(c.sinks[i].format, "none"))
-            c.sinks[i].format = NULL;
-    for (int i = 0; i < c.n_sinks; i++) /* drop "none" sinks */
-        if (!c.sinks[i].format) {
-            memmove(&c.sinks[i], &c.sinks[i + 1], sizeof c.sinks[0] * (size_t)(c.n_sinks - i - 1));
-            c.n_sinks--;
-            i--;
-        }
-    if ((rc = open_sinks(&c, inst, n_inst, &err))) {
-        close_sinks(&c, 1, NULL);
+    rc = llmb_sinks_add(&c.sinks, c.out_fmt, NULL, stdout, &err);
+    if (!rc)
+        rc = llmb_sinks_add(&c.sinks, c.err_fmt, NULL, stderr, &err);
+    for (int i = 0; !rc && i < c.exports.n; i++)
+        rc = llmb_sinks_add(&c.sinks, c.exports.s[i].format, c.exports.s[i].path, NULL, &err);
+    if (rc || (rc = llmb_sinks_open(&c.sinks, inst, n_inst, &err))) {
         if (c.run.store)
             llmb_store_end_run(c.run.store, c.run.run_id, LLMB_RUN_FAILED, NULL);
         goto done;
@@ -344,7 +271,7 @@ int llmb_cmd_bench(int argc, char **argv)
     c.run.user = &c;
     stage = 2;
     rc = llmb_cli_run_execute(&c.run, engine, inst, n_inst, &c.rp, c.isolate, &err);
-    int rc2 = close_sinks(&c, rc, rc ? NULL : &err);
+    int rc2 = llmb_sinks_close(&c.sinks, rc, rc ? NULL : &err);
     rc = rc ? rc : rc2;
 done:;
     struct llmb_error e3 = {0};

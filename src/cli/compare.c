@@ -1,22 +1,20 @@
 /* compare.c - `llmbench compare A B`: two selections of stored results (run
  * ids or filter expressions such as tag=baseline) matched test by test on
- * their configuration (the instance key: model identity and every
- * parameter), each pair shown with both means, the change, its 95% interval
- * (Welch) and whether it is significant, then one summary line
- * ("B is 1.07 ± 0.02x faster than A"). --fail-on-regression PCT makes it a CI
- * gate: exit 1 when a significant slowdown exceeds PCT. Samples of several
- * runs with the same key are pooled. --metric ppl, kld, top1 or suite
- * compares quality tests instead (compare_quality.c). */
+ * their configuration, by the library (src/analysis/compare.c: speed samples
+ * of several runs pooled, Welch's 95% interval; quality figures by their
+ * standard errors). This prints each pair with both figures, the change, its
+ * interval and whether it is significant, then one summary line ("B is 1.07
+ * ± 0.02x faster than A"). --fail-on-regression PCT makes it a CI gate: exit
+ * 1 when a significant change for the worse exceeds PCT, or a test that
+ * passed in A failed in B. */
 #include <math.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
-#include "compare_quality.h"
-#include "llmbench/compare.h"
+#include "llmbench/analysis.h"
+#include "output/table.h"
 #include "store_cli.h"
-#include "table.h"
 
 enum { O_METRIC = 1, O_FAIL };
 
@@ -33,16 +31,10 @@ const struct llmb_opt llmb_compare_opts[] = {
     {0},
 };
 
-enum metric { M_TS, M_PP, M_TG, M_TTFT, M_PPL, M_KLD, M_TOP1, M_SUITE, M_COUNT };
-static const char *const metric_names[] = {"ts", "pp", "tg", "ttft", "ppl", "kld", "top1", "suite"};
-static const char *const metric_units[] = {"t/s", "pp t/s", "tg t/s", "ttft ms"};
-
 struct compare_cli {
     struct llmb_cli_store st;
-    const char           *expr[2];
-    int                   n_expr;
-    int                   metric;
-    double                fail_pct; /* < 0: no gate */
+    struct llmb_cmp_params p;
+    int n_expr;
 };
 
 static int on_opt(int id, const char *name, const char *v, void *user, struct llmb_error *err)
@@ -55,185 +47,133 @@ static int on_opt(int id, const char *name, const char *v, void *user, struct ll
     case -1:
         if (c->n_expr == 2)
             return llmb_error_set(err, LLMB_E_INVAL, "unexpected argument '%s' (compare takes A and B)", v);
-        c->expr[c->n_expr++] = v;
+        *(c->n_expr++ ? &c->p.b : &c->p.a) = v;
         return LLMB_OK;
     case O_METRIC:
-        for (int i = 0; i < M_COUNT; i++)
-            if (!strcmp(v, metric_names[i])) {
-                c->metric = i;
-                return LLMB_OK;
-            }
+        if ((c->p.metric = llmb_cmp_metric_parse(v)) >= 0)
+            return LLMB_OK;
         return llmb_error_set(err, LLMB_E_INVAL, "%s: unknown metric '%s' (ts, pp, tg, ttft, ppl, kld, top1, suite)",
                               name, v);
-    case O_FAIL: c->fail_pct = llmb_opt_value(v); return LLMB_OK;
+    case O_FAIL: c->p.fail_pct = llmb_opt_value(v); return LLMB_OK;
     default: return llmb_error_set(err, LLMB_E_INVAL, "unhandled option '%s'", name);
     }
 }
 
-/* The metric's value in repetition i of r; NAN when the test has no such part. */
-static double sample(const struct llmb_result *r, int metric, size_t i)
+/* A side's figure: "12.34 ± 0.56" (speed: mean ± sd), "10.2345 ± 0.0512"
+ * (PPL), "0.012345 ± 0.000321" (KLD), "94.50 ± 0.20%" (top-1), "7/9 (77.8 ±
+ * 13.9%)" (suite). */
+static void fmt_value(char *buf, size_t len, int metric, double v, double se, size_t k, size_t n)
 {
-    const struct llmb_instance *in = &r->inst;
-    switch (metric) {
-    case M_TS: return r->total_ns[i] ? 1e9 * (in->n_prompt + in->n_gen) / (double)r->total_ns[i] : NAN;
-    case M_PP: return in->n_prompt > 0 && r->pp_ns[i] ? 1e9 * in->n_prompt / (double)r->pp_ns[i] : NAN;
-    case M_TG: return in->n_gen > 0 && r->tg_ns[i] ? 1e9 * in->n_gen / (double)r->tg_ns[i] : NAN;
-    default: return in->n_gen > 0 && r->ttft_ns[i] ? (double)r->ttft_ns[i] / 1e6 : NAN;
-    }
+    se = isfinite(se) ? se : 0;
+    if (metric == LLMB_CM_SUITE)
+        snprintf(buf, len, "%zu/%zu (%.1f \xc2\xb1 %.1f%%)", k, n, 100 * v, 100 * se);
+    else if (metric == LLMB_CM_TOP1)
+        snprintf(buf, len, "%.2f \xc2\xb1 %.2f%%", 100 * v, 100 * se);
+    else if (metric == LLMB_CM_KLD)
+        snprintf(buf, len, "%.6f \xc2\xb1 %.6f", v, se);
+    else
+        snprintf(buf, len, llmb_cmp_metric_is_quality(metric) ? "%.4f \xc2\xb1 %.4f" : "%.2f \xc2\xb1 %.2f", v, se);
 }
 
-/* One configuration: its samples pooled over every record with the key. */
-struct group {
-    const struct llmb_store_record *first;
-    double *x;
-    size_t  n, cap;
-};
-
-struct side {
-    struct llmb_store_record *recs;
-    size_t n_recs;
-    struct group *g;
-    size_t n_g;
-    const struct llmb_store_record **failed; /* one per key: the latest failed record */
-    size_t n_failed;
-};
-
-static struct group *find(struct side *s, const char *key)
+static const char *significance(const struct llmb_cmp_result *r, const struct llmb_cmp_pair *p)
 {
-    for (size_t i = 0; i < s->n_g; i++)
-        if (!strcmp(s->g[i].first->instance_key, key))
-            return &s->g[i];
-    return NULL;
+    const struct llmb_compare *c = &p->c;
+    if (!llmb_cmp_metric_is_quality(r->metric))
+        return isnan(c->ci_lo_pct) ? "n/a (1 sample)" : c->significant ? "yes" : "no";
+    return !isfinite(c->sd_a) || !isfinite(c->sd_b) ? "n/a (no error)"
+           : !c->significant                        ? "no"
+           : p->worse_pct > 0                       ? "yes (worse)"
+                                                    : "yes (better)";
 }
 
-static int group_side(struct side *s, int metric)
-{
-    if (!(s->g = calloc(s->n_recs ? s->n_recs : 1, sizeof *s->g)) ||
-        !(s->failed = calloc(s->n_recs ? s->n_recs : 1, sizeof *s->failed)))
-        return -1;
-    for (size_t i = 0; i < s->n_recs; i++) {
-        const struct llmb_store_record *rec = &s->recs[i];
-        if (rec->r.inst.kind != LLMB_WL_SPEED) /* quality tests have no speed samples */
-            continue;
-        if (rec->r.error) { /* oldest first: the latest failure of a key stays */
-            size_t j = 0;
-            while (j < s->n_failed && strcmp(s->failed[j]->instance_key, rec->instance_key))
-                j++;
-            s->failed[j] = rec;
-            s->n_failed += j == s->n_failed;
-            continue;
-        }
-        struct group *g = find(s, rec->instance_key);
-        if (!g) {
-            g = &s->g[s->n_g++];
-            g->first = rec;
-        }
-        for (size_t k = 0; k < rec->r.n_samples; k++) {
-            double v = sample(&rec->r, metric, k);
-            if (isnan(v))
-                continue;
-            if (g->n == g->cap) {
-                double *p = realloc(g->x, (g->cap = g->cap ? 2 * g->cap : 16) * sizeof *p);
-                if (!p)
-                    return -1;
-                g->x = p;
-            }
-            g->x[g->n++] = v;
-        }
-    }
-    return 0;
-}
-
-static void side_free(struct side *s)
-{
-    for (size_t i = 0; s->g && i < s->n_g; i++)
-        free(s->g[i].x);
-    free(s->g);
-    free(s->failed);
-    llmb_store_records_free(s->recs, s->n_recs);
-}
-
-static int load_side(struct llmb_store *st, const char *expr, int metric, struct side *s, struct llmb_error *err)
-{
-    struct llmb_store_filter f;
-    int rc = llmb_store_filter_parse(&f, expr, err);
-    if (!rc)
-        rc = llmb_store_query(st, &f, &s->recs, &s->n_recs, err);
-    if (!rc && s->n_recs == 0)
-        rc = llmb_error_set(err, LLMB_E_INVAL, "'%s' selects no results", expr);
-    if (!rc && group_side(s, metric))
-        rc = llmb_error_set(err, LLMB_E_NOMEM, "out of memory");
-    return rc;
-}
-
-/* "llama 1B Q4_0 t=4 b=512": the model and the parameters that differ from
- * llama-bench's defaults. */
-static void describe(const struct llmb_result *r, char *buf, size_t len)
-{
-    const struct llmb_instance *in = &r->inst;
-    size_t n = (size_t)snprintf(buf, len, "%s t=%d", r->model.desc[0] ? r->model.desc : in->model, in->n_threads);
-    if (in->n_batch != 2048 && n < len)
-        n += (size_t)snprintf(buf + n, len - n, " b=%d", in->n_batch);
-    if (in->n_ubatch != 512 && n < len)
-        n += (size_t)snprintf(buf + n, len - n, " ub=%d", in->n_ubatch);
-    if ((strcmp(in->type_k, "f16") || strcmp(in->type_v, "f16")) && n < len)
-        n += (size_t)snprintf(buf + n, len - n, " kv=%s/%s", in->type_k, in->type_v);
-    if (in->flash_attn != -1 && n < len)
-        n += (size_t)snprintf(buf + n, len - n, " fa=%d", in->flash_attn);
-    if (in->n_gpu_layers != -1 && n < len)
-        n += (size_t)snprintf(buf + n, len - n, " ngl=%d", in->n_gpu_layers);
-    /* llama-bench's other parameters, and which of repeated tests, where not the default */
-    size_t nf;
-    const struct llmb_field *f = llmb_result_fields(&nf);
-    for (size_t i = 0; i < nf && n < len; i++) {
-        struct llmb_value v = {0};
-        char text[256];
-        if (!(f[i].flags & LLMB_FIELD_KEY) || !f[i].def)
-            continue;
-        f[i].get(r, &v);
-        llmb_value_text(&f[i], &v, text, sizeof text);
-        if (strcmp(text, f[i].def))
-            n += (size_t)snprintf(buf + n, len - n, " %s=%s", f[i].md_name ? f[i].md_name : f[i].name, text);
-    }
-}
-
-struct pair {
-    const struct group *a, *b;
-    struct llmb_compare c;
-};
-
-static void fmt_mean(char *buf, size_t len, double mean, double sd)
-{
-    snprintf(buf, len, "%.2f \xc2\xb1 %.2f", mean, sd);
-}
-
-static int print_pairs(const struct pair *p, size_t n, int metric, FILE *f)
+static int print_pairs(const struct llmb_cmp_result *r)
 {
     char ha[32], hb[32];
-    snprintf(ha, sizeof ha, "A %s", metric_units[metric]);
-    snprintf(hb, sizeof hb, "B %s", metric_units[metric]);
+    snprintf(ha, sizeof ha, "A %s", llmb_cmp_metric_unit(r->metric));
+    snprintf(hb, sizeof hb, "B %s", llmb_cmp_metric_unit(r->metric));
     const char *head[] = {"test", "configuration", ha, hb, "change", "95% CI", "significant"};
     struct llmb_table *t = llmb_table_new(7, head, "llrrrrl");
     int rc = t ? 0 : -1;
-    for (size_t i = 0; !rc && i < n; i++) {
-        const struct llmb_compare *c = &p[i].c;
-        char test[96], conf[256], a[64], b[64], ch[32], ci[64];
-        llmb_instance_test_name(&p[i].a->first->r.inst, test, sizeof test);
-        describe(&p[i].a->first->r, conf, sizeof conf);
-        fmt_mean(a, sizeof a, c->mean_a, c->sd_a);
-        fmt_mean(b, sizeof b, c->mean_b, c->sd_b);
-        snprintf(ch, sizeof ch, "%+.2f%%", c->change_pct);
-        if (isnan(c->ci_lo_pct))
-            snprintf(ci, sizeof ci, "n/a");
-        else
+    for (size_t i = 0; !rc && i < r->n_pairs; i++) {
+        const struct llmb_cmp_pair *p = &r->pairs[i];
+        const struct llmb_compare *c = &p->c;
+        char test[96], conf[320], a[64], b[64], ch[32] = "n/a", ci[64] = "n/a";
+        llmb_cmp_test_name(p->a, test, sizeof test);
+        llmb_cmp_describe(p->a, conf, sizeof conf);
+        fmt_value(a, sizeof a, r->metric, p->value_a, p->se_a, p->k_a, p->n_a);
+        fmt_value(b, sizeof b, r->metric, p->value_b, p->se_b, p->k_b, p->n_b);
+        if (!isnan(c->change_pct))
+            snprintf(ch, sizeof ch, "%+.2f%%", c->change_pct);
+        if (!isnan(c->ci_lo_pct))
             snprintf(ci, sizeof ci, "[%+.2f%%, %+.2f%%]", c->ci_lo_pct, c->ci_hi_pct);
-        const char *cells[] = {test, conf, a, b, ch, ci, isnan(c->ci_lo_pct) ? "n/a (1 sample)" : c->significant ? "yes" : "no"};
+        const char *cells[] = {test, conf, a, b, ch, ci, significance(r, p)};
         rc = llmb_table_add(t, cells);
     }
     if (!rc)
-        rc = llmb_table_print(t, f);
+        rc = llmb_table_print(t, stdout);
     llmb_table_free(t);
     return rc;
+}
+
+static void print_summary(const struct compare_cli *c, const struct llmb_cmp_result *r)
+{
+    int m = r->metric;
+    size_t n = r->n_pairs;
+    if (llmb_cmp_metric_is_quality(m)) {
+        printf("\nB (%s) against A (%s) over %zu matched test%s: %zu significantly worse, %zu significantly "
+               "better, %zu within the noise (%s, %s is worse)\n",
+               c->p.b, c->p.a, n, n == 1 ? "" : "s", r->n_worse, r->n_better, n - r->n_worse - r->n_better,
+               llmb_cmp_metric_unit(m), llmb_cmp_metric_higher_is_worse(m) ? "higher" : "lower");
+        return;
+    }
+    int b_better = r->ratio >= 1;
+    double x = b_better ? r->ratio : 1.0 / r->ratio, e = b_better ? r->ratio_err : r->ratio_err / (r->ratio * r->ratio);
+    printf("\n%s (%s) is %.3f \xc2\xb1 %.3fx %s than %s (%s) over %zu matched test%s (geometric mean of %s)\n",
+           b_better ? "B" : "A", b_better ? c->p.b : c->p.a, x, e,
+           m == LLMB_CM_TTFT ? "quicker to the first token" : "faster", b_better ? "A" : "B",
+           b_better ? c->p.a : c->p.b, n, n == 1 ? "" : "s", llmb_cmp_metric_unit(m));
+}
+
+/* The table, what matched nothing, the summary; rc from the regression gate. */
+static int report(const struct compare_cli *c, const struct llmb_cmp_result *r, struct llmb_error *err)
+{
+    char broke[600], list[400];
+    const char *with = llmb_cmp_metric_is_quality(r->metric) ? " with " : "";
+    const char *metric = llmb_cmp_metric_is_quality(r->metric) ? llmb_cmp_metric_name(r->metric) : "";
+    llmb_cmp_broke_text(r, broke, sizeof broke);
+    printf("A: %s (%zu tests%s%s)\nB: %s (%zu tests%s%s", c->p.a, r->n_tests[0], with, metric, c->p.b, r->n_tests[1],
+           with, metric);
+    if (r->n_pairs == 0) {
+        printf(", %zu failed)\n\n%zu test%s passed in A and failed in B: %s\n", r->n_failed_b, r->n_broke,
+               r->n_broke == 1 ? "" : "s", broke);
+        return llmb_error_set(err, LLMB_E_FAILED, "regression: %zu test%s passed in A and failed in B: %s", r->n_broke,
+                              r->n_broke == 1 ? "" : "s", broke);
+    }
+    printf(")\n\n");
+    if (print_pairs(r))
+        return llmb_error_set(err, LLMB_E_IO, "cannot write to stdout");
+    if (r->only_a || r->only_b)
+        printf("\n%zu tests only in A, %zu only in B (not compared)\n", r->only_a, r->only_b);
+    if (r->n_broke)
+        printf("\n%zu test%s passed in A and failed in B: %s\n", r->n_broke, r->n_broke == 1 ? "" : "s", broke);
+    for (size_t i = 0; i < r->n_fixed; i++) {
+        char test[96];
+        llmb_cmp_test_name(r->fixed[i], test, sizeof test);
+        printf("%s failed in A and passed in B\n", test);
+    }
+    print_summary(c, r);
+    if (!r->regression)
+        return LLMB_OK;
+    if (!r->n_regressed)
+        return llmb_error_set(err, LLMB_E_FAILED, "regression: %zu test%s passed in A and failed in B: %s", r->n_broke,
+                              r->n_broke == 1 ? "" : "s", broke);
+    llmb_cmp_regressed_text(r, list, sizeof list);
+    char how[32] = "slower";
+    if (llmb_cmp_metric_is_quality(r->metric))
+        snprintf(how, sizeof how, "worse (%s)", llmb_cmp_metric_unit(r->metric));
+    return llmb_error_set(err, LLMB_E_FAILED, "regression: %zu of %zu tests significantly %s by more than %g%%: %s%s%s",
+                          r->n_regressed, r->n_pairs, how, c->p.fail_pct, list,
+                          r->n_broke ? "; and tests that failed in B: " : "", r->n_broke ? broke : "");
 }
 
 int llmb_cmd_compare(int argc, char **argv)
@@ -241,12 +181,10 @@ int llmb_cmd_compare(int argc, char **argv)
     struct compare_cli c;
     memset(&c, 0, sizeof c);
     llmb_cli_store_init(&c.st);
-    c.fail_pct = -1;
+    c.p.fail_pct = -1;
     struct llmb_error err = {0};
     struct llmb_store *s = NULL;
-    struct side side[2];
-    memset(side, 0, sizeof side);
-    struct pair *pairs = NULL;
+    struct llmb_cmp_result r = {0};
     int rc = llmb_opt_parse(llmb_compare_opts, argc, argv, on_opt, &c, &err);
     if (rc == LLMB_OPT_HELP) {
         llmb_opt_usage(stdout, "llmbench compare A B [options]",
@@ -264,134 +202,22 @@ int llmb_cmd_compare(int argc, char **argv)
         rc = llmb_error_set(&err, LLMB_E_INVAL, "compare needs two selections, A and B (see --help)");
     struct llmb_store_filter check;
     for (int i = 0; !rc && i < 2; i++) /* bad selections fail before the database opens */
-        rc = llmb_store_filter_parse(&check, c.expr[i], &err);
+        rc = llmb_store_filter_parse(&check, i ? c.p.b : c.p.a, &err);
     int exit_code = rc ? LLMB_EXIT_USAGE : LLMB_EXIT_FAIL;
-    if (!rc)
-        rc = llmb_cli_store_open(&c.st, 1, &s, &err);
-    if (!rc && c.metric >= M_PPL) {
-        int usage = 0;
-        rc = llmb_cli_compare_quality(s, c.expr[0], c.expr[1], c.metric - M_PPL, c.fail_pct, &usage, &err);
-        if (usage)
-            exit_code = LLMB_EXIT_USAGE;
-        else if (!rc)
-            exit_code = LLMB_EXIT_OK;
-        goto done;
-    }
-    for (int i = 0; !rc && i < 2; i++)
-        rc = load_side(s, c.expr[i], c.metric, &side[i], &err);
-    size_t n = 0, only_a = 0;
-    if (!rc && !(pairs = calloc(side[0].n_g ? side[0].n_g : 1, sizeof *pairs)))
-        rc = llmb_error_set(&err, LLMB_E_NOMEM, "out of memory");
-    for (size_t i = 0; !rc && i < side[0].n_g; i++) {
-        const struct group *a = &side[0].g[i], *b = find(&side[1], a->first->instance_key);
-        if (!b) {
-            only_a++;
-            continue;
-        }
-        if (a->n && b->n && llmb_compare_welch(a->x, a->n, b->x, b->n, &pairs[n].c) == 0) {
-            pairs[n].a = a;
-            pairs[n].b = b;
-            n++;
-        }
-    }
-    /* tests A passed and B failed: a regression whatever the figures say */
-    size_t n_broke = 0;
-    char broke[600] = "";
-    for (size_t i = 0; !rc && i < side[1].n_failed; i++) {
-        const struct llmb_store_record *fb = side[1].failed[i];
-        if (!find(&side[0], fb->instance_key))
-            continue;
-        char test[96];
-        llmb_instance_test_name(&fb->r.inst, test, sizeof test);
-        size_t l = strlen(broke);
-        if (l < sizeof broke)
-            snprintf(broke + l, sizeof broke - l, "%s%s on %.100s (%.120s)", n_broke ? "; " : "", test,
-                     fb->r.model.desc[0] ? fb->r.model.desc : fb->r.model.path, fb->r.error);
-        n_broke++;
-    }
-    if (!rc && n == 0 && n_broke) {
-        printf("A: %s (%zu tests)\nB: %s (%zu tests, %zu failed)\n\n%zu test%s passed in A and failed in B: %s\n",
-               c.expr[0], side[0].n_g, c.expr[1], side[1].n_g, side[1].n_failed, n_broke, n_broke == 1 ? "" : "s",
-               broke);
-        rc = llmb_error_set(&err, LLMB_E_INVAL, "regression: %zu test%s passed in A and failed in B: %s", n_broke,
-                            n_broke == 1 ? "" : "s", broke);
-        goto done;
-    }
-    if (!rc && n == 0) {
+    if (!rc && !(rc = llmb_cli_store_open(&c.st, 1, &s, &err)))
+        rc = llmb_cmp_run(s, &c.p, &r, &err);
+    if (!rc && r.n_pairs == 0 && r.n_broke == 0) {
         exit_code = LLMB_EXIT_USAGE;
-        rc = llmb_error_set(&err, LLMB_E_INVAL, "no test of '%s' matches a test of '%s' with %s figures "
-                            "(same model and parameters)", c.expr[0], c.expr[1], metric_names[c.metric]);
+        rc = llmb_error_set(&err, LLMB_E_INVAL,
+                            "no test of '%s' matches a test of '%s' with %s figures (same model and parameters%s)",
+                            c.p.a, c.p.b, llmb_cmp_metric_name(c.p.metric),
+                            llmb_cmp_metric_is_quality(c.p.metric) ? ", text and reference" : "");
     }
-    if (rc)
-        goto done;
-    printf("A: %s (%zu tests)\nB: %s (%zu tests)\n\n", c.expr[0], side[0].n_g, c.expr[1], side[1].n_g);
-    if (print_pairs(pairs, n, c.metric, stdout)) {
-        rc = llmb_error_set(&err, LLMB_E_IO, "cannot write to stdout");
-        goto done;
-    }
-    if (only_a || side[1].n_g > n)
-        printf("\n%zu tests only in A, %zu only in B (not compared)\n", only_a - n_broke, side[1].n_g - n);
-    if (n_broke)
-        printf("\n%zu test%s passed in A and failed in B: %s\n", n_broke, n_broke == 1 ? "" : "s", broke);
-    for (size_t i = 0; i < side[0].n_failed; i++)
-        if (!find(&side[0], side[0].failed[i]->instance_key) && find(&side[1], side[0].failed[i]->instance_key)) {
-            char test[96];
-            llmb_instance_test_name(&side[0].failed[i]->r.inst, test, sizeof test);
-            printf("%s failed in A and passed in B\n", test);
-        }
-    /* the summary: "faster" means a higher rate, or a lower TTFT */
-    struct llmb_compare *cs = calloc(n, sizeof *cs);
-    if (!cs) {
-        rc = llmb_error_set(&err, LLMB_E_NOMEM, "out of memory");
-        goto done;
-    }
-    for (size_t i = 0; i < n; i++)
-        cs[i] = pairs[i].c;
-    double ratio, rerr;
-    llmb_compare_summary(cs, n, &ratio, &rerr);
-    free(cs);
-    if (c.metric == M_TTFT) {
-        rerr = rerr / (ratio * ratio);
-        ratio = 1.0 / ratio;
-    }
-    const char *fast = ratio >= 1 ? "B" : "A", *slow = ratio >= 1 ? "A" : "B";
-    double r = ratio >= 1 ? ratio : 1.0 / ratio, e = ratio >= 1 ? rerr : rerr / (ratio * ratio);
-    printf("\n%s (%s) is %.3f \xc2\xb1 %.3fx %s than %s (%s) over %zu matched test%s (geometric mean of %s)\n",
-           fast, c.expr[fast[0] == 'B'], r, e, c.metric == M_TTFT ? "quicker to the first token" : "faster", slow,
-           c.expr[slow[0] == 'B'], n, n == 1 ? "" : "s", metric_units[c.metric]);
-    if (c.fail_pct >= 0) {
-        char list[400] = "";
-        size_t k = 0, len = 0;
-        for (size_t i = 0; i < n; i++) {
-            const struct llmb_compare *pc = &pairs[i].c;
-            double worse = c.metric == M_TTFT ? pc->change_pct : -pc->change_pct;
-            if (!pc->significant || worse <= c.fail_pct)
-                continue;
-            char test[96];
-            llmb_instance_test_name(&pairs[i].a->first->r.inst, test, sizeof test);
-            if (len < sizeof list)
-                len += (size_t)snprintf(list + len, sizeof list - len, "%s%s %+.1f%%", k ? ", " : "", test,
-                                        pc->change_pct);
-            k++;
-        }
-        if (k || n_broke) {
-            if (k)
-                rc = llmb_error_set(&err, LLMB_E_INVAL, "regression: %zu of %zu tests significantly slower by more "
-                                    "than %g%%: %s%s%s", k, n, c.fail_pct, list,
-                                    n_broke ? "; and tests that failed in B: " : "", n_broke ? broke : "");
-            else
-                rc = llmb_error_set(&err, LLMB_E_INVAL, "regression: %zu test%s passed in A and failed in B: %s",
-                                    n_broke, n_broke == 1 ? "" : "s", broke);
-            goto done;
-        }
-    }
-    exit_code = LLMB_EXIT_OK;
-done:
+    if (!rc && !(rc = report(&c, &r, &err)))
+        exit_code = LLMB_EXIT_OK;
     if (rc)
         llmb_cli_error("%s", err.msg[0] ? err.msg : llmb_strerror(rc));
-    free(pairs);
-    side_free(&side[0]);
-    side_free(&side[1]);
+    llmb_cmp_free(&r);
     llmb_store_close(s);
     return exit_code;
 }

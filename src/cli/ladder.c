@@ -7,7 +7,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "core/atomic_file.h"
+#include "base/atomic_file.h"
 #include "ladder.h"
 #include "llmbench/plan.h"
 #include "llmbench/quant.h"

@@ -8,7 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "core/atomic_file.h"
+#include "base/atomic_file.h"
 #include "cli.h"
 #include "opt.h"
 #include "signals.h"

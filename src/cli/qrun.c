@@ -13,8 +13,8 @@
 #include <unistd.h>
 
 #include "cli.h"
-#include "core/atomic_file.h"
-#include "core/sha256.h"
+#include "base/atomic_file.h"
+#include "base/sha256.h"
 #include "llmbench/model.h"
 #include "llmbench/paths.h"
 #include "quality.h"

@@ -7,10 +7,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/fmt.h"
 #include "cli.h"
-#include "record_quality.h"
+#include "output/records.h"
 #include "store_cli.h"
-#include "table.h"
+#include "output/table.h"
 
 enum { O_INSTANCES = 1, O_CHECK };
 
@@ -100,7 +101,7 @@ static int print_instances(struct llmb_store *s, const struct llmb_store_filter 
         return rc;
     int quality = 0, failed = 0;
     for (size_t i = 0; i < n; i++) {
-        quality |= llmb_cli_is_quality(&v[i]);
+        quality |= llmb_record_is_quality(&v[i]);
         failed |= v[i].r.error != NULL;
     }
     /* speed tests alone: the columns as they always were; failed tests add their reason */
@@ -115,7 +116,7 @@ static int print_instances(struct llmb_store *s, const struct llmb_store_filter 
     struct llmb_table *t = llmb_table_new(nc, h, quality ? "rlllrrrlrrlrrrlll" : "rlllrrrlrrlrrrl");
     for (size_t i = 0; t && i < n; i++) {
         const struct llmb_result *r = &v[i].r;
-        int q = llmb_cli_is_quality(&v[i]);
+        int q = llmb_record_is_quality(&v[i]);
         char id[24], th[16], b[16], ub[16], kv[40], fa[16], ngl[16], test[96], ts[64], reps[16], rss[32], fig[160];
         snprintf(id, sizeof id, "%lld", (long long)v[i].run_id);
         /* speed tests: what was asked, as llama-bench reports it (imports know nothing else) */
@@ -139,8 +140,8 @@ static int print_instances(struct llmb_store *s, const struct llmb_store_filter 
             snprintf(ts, sizeof ts, "%.2f \xc2\xb1 %.2f", r->ts.mean, r->ts.stddev);
             snprintf(reps, sizeof reps, "%zu", r->n_samples);
         }
-        llmb_cli_fmt_bytes(rss, sizeof rss, (double)r->peak_rss);
-        llmb_cli_quality_figure(&v[i], fig, sizeof fig);
+        llmb_fmt_bytes(rss, sizeof rss, (double)r->peak_rss);
+        llmb_record_quality_figure(&v[i], fig, sizeof fig);
         const char *cells[17] = {id, r->model.desc[0] ? r->model.desc : r->model.path, r->model.quant,
                                  r->model.backends, th, b, ub, kv, fa, ngl, test, ts, reps, rss,
                                  llmb_workload_kind_name(r->inst.kind), fig};

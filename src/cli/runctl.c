@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/atomic_file.h"
+#include "base/atomic_file.h"
 #include "cli.h"
 #include "runctl.h"
 #include "signals.h"

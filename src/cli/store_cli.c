@@ -78,13 +78,3 @@ void llmb_cli_command_line(const char *cmd, int argc, char **argv, char *buf, si
     for (int i = 0; i < argc && n < len; i++)
         n += (size_t)snprintf(buf + n, len - n, " %s", argv[i]);
 }
-
-void llmb_cli_fmt_bytes(char *buf, size_t len, double bytes)
-{
-    if (!(bytes > 0))
-        snprintf(buf, len, "-");
-    else if (bytes < 1024.0 * 1024 * 1024)
-        snprintf(buf, len, "%.2f MiB", bytes / 1024 / 1024);
-    else
-        snprintf(buf, len, "%.2f GiB", bytes / 1024 / 1024 / 1024);
-}

@@ -61,7 +61,4 @@ int llmb_cli_store_open(const struct llmb_cli_store *c, int readonly, struct llm
 /* "llmbench CMD arg arg...", cut to fit: the command line a run records. */
 void llmb_cli_command_line(const char *cmd, int argc, char **argv, char *buf, size_t len);
 
-/* "1.17 GiB", "12.0 MiB", "-" for 0. */
-void llmb_cli_fmt_bytes(char *buf, size_t len, double bytes);
-
 #endif

@@ -7,7 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "core/atomic_file.h"
+#include "base/atomic_file.h"
 #include "cli.h"
 #include "llmbench/engine.h"
 #include "llmbench/paths.h"

@@ -482,3 +482,22 @@ void llmb_value_text(const struct llmb_field *f, const struct llmb_value *v, cha
     default: buf[0] = 0;
     }
 }
+
+void llmb_result_suite_tally(const struct llmb_result *r, struct llmb_suite_tally *t)
+{
+    double sum = 0;
+    memset(t, 0, sizeof *t);
+    t->n = r->answers ? r->n_answers : 0;
+    for (size_t i = 0; i < t->n; i++) {
+        const struct llmb_suite_answer *a = &r->answers[i];
+        if (a->pass >= 0) {
+            t->checked++;
+            t->passed += a->pass > 0;
+        }
+        if (a->similarity >= 0) {
+            t->n_sim++;
+            sum += a->similarity;
+        }
+    }
+    t->similarity = t->n_sim ? sum / (double)t->n_sim : NAN;
+}

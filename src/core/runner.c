@@ -11,7 +11,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "clock.h"
+#include "base/clock.h"
 #include "llmbench/probe.h"
 #include "llmbench/runner.h"
 #include "workload/workload.h"

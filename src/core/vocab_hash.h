@@ -10,7 +10,7 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "hash.h"
+#include "base/hash.h"
 
 #define LLMB_VOCAB_HASH_INIT LLMB_HASH_STABLE_START
 

@@ -18,7 +18,7 @@
 #include <unistd.h>
 
 #include "child.h"
-#include "clock.h"
+#include "base/clock.h"
 #include "llmbench/runner.h"
 
 enum msg_type { MSG_RESULT = 1, MSG_EVENT, MSG_FAIL, MSG_DONE };

@@ -13,7 +13,7 @@
 #include <ggml-cpu.h>
 #include <llama.h>
 
-#include "core/clock.h"
+#include "base/clock.h"
 #include "core/vocab_hash.h"
 #include "engine/llama_fit.h"
 #include "engine/llama_params.h"
@@ -580,7 +580,7 @@ static char *format_prompt(struct llama_state *s, const struct llmb_gen_request 
     return strdup(rq->prompt);
 }
 
-/* the runner's clock (core/clock.h), in ms */
+/* the runner's clock (base/clock.h), in ms */
 static double now_ms(void)
 {
     return (double)llmb_clock_ns() / 1e6;

@@ -16,7 +16,7 @@
 
 #include <ggml.h>
 
-#include "core/clock.h"
+#include "base/clock.h"
 #include "llmbench/engine.h"
 
 struct null_state {

@@ -13,7 +13,7 @@
 #include <ggml.h>
 #include <llama.h>
 
-#include "core/atomic_file.h"
+#include "base/atomic_file.h"
 #include "core/child.h"
 #include "llmbench/model.h"
 #include "llmbench/quant.h"

@@ -16,8 +16,8 @@
 #include <ggml.h>
 #include <gguf.h>
 
-#include "core/atomic_file.h"
-#include "core/hash.h"
+#include "base/atomic_file.h"
+#include "base/hash.h"
 #include "llmbench/model.h"
 #include "llmbench/quant.h"
 #include "llmbench/synth.h"

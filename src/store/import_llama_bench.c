@@ -17,7 +17,7 @@
 #include <sys/stat.h>
 
 #include "core/field_json.h"
-#include "core/sha256.h"
+#include "base/sha256.h"
 #include "store_int.h"
 
 #define MAX_FILE (256u << 20)

@@ -8,7 +8,7 @@
 
 #include <gguf.h>
 
-#include "core/sha256.h"
+#include "base/sha256.h"
 #include "store_int.h"
 
 int llmb_store_model_identity(const char *path, char hex[65], uint64_t *tensor_bytes, struct llmb_error *err)

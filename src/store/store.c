@@ -9,8 +9,8 @@
 #include <sys/stat.h>
 #include <time.h>
 
-#include "core/sha256.h"
-#include "core/utf8.h"
+#include "base/sha256.h"
+#include "base/utf8.h"
 #include "llmbench/paths.h"
 #include "store_int.h"
 

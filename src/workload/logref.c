@@ -12,7 +12,7 @@
 #include <unistd.h>
 
 #include "llmbench/quality.h"
-#include "core/hash.h"
+#include "base/hash.h"
 #include "logref.h"
 
 #define fnv llmb_fnv1a64

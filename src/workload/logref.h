@@ -19,7 +19,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "core/atomic_file.h"
+#include "base/atomic_file.h"
 #include "llmbench/llmbench.h"
 
 #define LLMB_LOGREF_VERSION 2

@@ -10,7 +10,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "core/clock.h"
+#include "base/clock.h"
 #include "workload.h"
 
 /* Per-instance working memory, allocated before any timed region. */

@@ -1,5 +1,5 @@
 /* test_atomic_file.c - outputs that respect what is at their path
- * (src/core/atomic_file.c), each case from the problem it answers: a model
+ * (src/base/atomic_file.c), each case from the problem it answers: a model
  * replaced by its own results (same file, hard and symbolic links, 0444
  * even for root), /dev/null replaced by a regular file (a character device
  * made here with mknod, and a FIFO, are written through), symbolic links
@@ -24,7 +24,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "core/atomic_file.h"
+#include "base/atomic_file.h"
 
 static char dir[256];
 

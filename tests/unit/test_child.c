@@ -20,7 +20,7 @@
 #include <ggml.h>
 
 #include "core/child.h"
-#include "core/clock.h"
+#include "base/clock.h"
 #include "llmbench/engine.h"
 
 static int sends(void *arg, int fd, struct llmb_error *err)

@@ -1,5 +1,5 @@
 /* test_jvalue.c - exact values in JSON and CSV (src/output/jvalue.c,
- * src/core/utf8.c), from the problems they answer: a NaN perplexity
+ * src/base/utf8.c), from the problems they answer: a NaN perplexity
  * dropped the "ppl" key and shifted CSV columns; a model path with byte
  * 0xff vanished from JSON (and export -> import failed). */
 #include <setjmp.h>
@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/utf8.h"
+#include "base/utf8.h"
 #include "llmbench/output.h"
 #include "llmbench/runner.h"
 #include "output/jvalue.h"

@@ -1,4 +1,4 @@
-/* test_sha256.c - SHA-256 (src/core/sha256.c) against the FIPS 180-4 /
+/* test_sha256.c - SHA-256 (src/base/sha256.c) against the FIPS 180-4 /
  * NIST CAVP known answers: empty, "abc", the two-block message, a million
  * 'a', and the same input fed in pieces of every size across block edges. */
 #include <setjmp.h>
@@ -8,7 +8,7 @@
 #include <cmocka.h>
 #include <string.h>
 
-#include "core/sha256.h"
+#include "base/sha256.h"
 
 static void hash(const void *data, size_t n, char hex[65])
 {

@@ -27,7 +27,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
-#include "core/clock.h"
+#include "base/clock.h"
 #include "llmbench/store.h"
 #include "store/schema.h"
 

@@ -12,7 +12,7 @@ int llmb_path_mkdirs(const char *dir, struct llmb_error *err)
     char p[4096];
     if (snprintf(p, sizeof p, "%s", dir) >= (int)sizeof p)
         return llmb_error_set(err, LLMB_E_INVAL, "path too long: %s", dir);
-    for (char *s = p + 1; ; s++) {
+    for (char *s = p + 1;; s++) {
         if (*s == '/' || *s == '\0') {
             char c = *s;
             *s = '\0';

@@ -124,8 +124,12 @@ static int same_file(const struct stat *a, const struct stat *b)
 
 static const char *type_name(mode_t m)
 {
-    return S_ISDIR(m) ? "a directory" : S_ISBLK(m) ? "a block device" : S_ISCHR(m) ? "a character device"
-         : S_ISFIFO(m) ? "a FIFO" : S_ISSOCK(m) ? "a socket" : "not a regular file";
+    return S_ISDIR(m)    ? "a directory"
+           : S_ISBLK(m)  ? "a block device"
+           : S_ISCHR(m)  ? "a character device"
+           : S_ISFIFO(m) ? "a FIFO"
+           : S_ISSOCK(m) ? "a socket"
+                         : "not a regular file";
 }
 
 /* Resolves path: *kind, the path to write (links followed) and, when it
@@ -152,8 +156,10 @@ static int resolve(const char *path, const char *what, enum kind *kind, char *fi
     *sb = lsb;
     if (S_ISLNK(lsb.st_mode) && stat(path, sb) != 0) {
         if (errno == ENOENT)
-            return llmb_error_set(err, LLMB_E_INVAL, "%s '%s' is a symbolic link to nothing (its target does not "
-                                  "exist); give the target's path", what, path);
+            return llmb_error_set(err, LLMB_E_INVAL,
+                                  "%s '%s' is a symbolic link to nothing (its target does not "
+                                  "exist); give the target's path",
+                                  what, path);
         return llmb_error_set(err, LLMB_E_IO, "%s '%s': %s", what, path, strerror(errno));
     }
     struct stat o; /* /dev/stdout, /proc/self/fd/1, the file stdout goes to */
@@ -185,14 +191,13 @@ static int resolve(const char *path, const char *what, enum kind *kind, char *fi
     if (access(final, W_OK) != 0)
         return llmb_error_set(err, LLMB_E_IO, "%s '%s' cannot be written: %s", what, path, strerror(errno));
     if (!(sb->st_mode & 0222))
-        return llmb_error_set(err, LLMB_E_INVAL, "%s '%s' is read-only (mode %04o): refusing to replace it", what,
-                              path, (unsigned)(sb->st_mode & 07777));
+        return llmb_error_set(err, LLMB_E_INVAL, "%s '%s' is read-only (mode %04o): refusing to replace it", what, path,
+                              (unsigned)(sb->st_mode & 07777));
     *kind = K_REGULAR;
     return LLMB_OK;
 }
 
-int llmb_output_check(const char *path, const char *what, const char *const *inputs, size_t n,
-                      struct llmb_error *err)
+int llmb_output_check(const char *path, const char *what, const char *const *inputs, size_t n, struct llmb_error *err)
 {
     enum kind kind;
     char final[4096];
@@ -202,13 +207,17 @@ int llmb_output_check(const char *path, const char *what, const char *const *inp
         return rc;
     for (size_t i = 0; i < n; i++)
         if (inputs[i] && !strcmp(inputs[i], path))
-            return llmb_error_set(err, LLMB_E_INVAL, "%s '%s' is the same file as '%s' (an input or another "
-                                  "output): refusing to overwrite it", what, path, inputs[i]);
+            return llmb_error_set(err, LLMB_E_INVAL,
+                                  "%s '%s' is the same file as '%s' (an input or another "
+                                  "output): refusing to overwrite it",
+                                  what, path, inputs[i]);
     for (size_t i = 0; kind != K_NEW && i < n; i++) {
         struct stat ib;
         if (inputs[i] && stat(inputs[i], &ib) == 0 && same_file(&ib, &sb))
-            return llmb_error_set(err, LLMB_E_INVAL, "%s '%s' is the same file as '%s' (an input or another "
-                                  "output): refusing to overwrite it", what, path, inputs[i]);
+            return llmb_error_set(err, LLMB_E_INVAL,
+                                  "%s '%s' is the same file as '%s' (an input or another "
+                                  "output): refusing to overwrite it",
+                                  what, path, inputs[i]);
     }
     if (kind == K_DEVICE)
         return LLMB_OK;
@@ -289,8 +298,7 @@ static int do_open(struct llmb_atomic_file *af, const char *path, int by_name, s
         af->through = af->own = 1;
         return LLMB_OK;
     }
-    default:
-        return open_tmp(af, &sb, kind == K_REGULAR, err);
+    default: return open_tmp(af, &sb, kind == K_REGULAR, err);
     }
 }
 

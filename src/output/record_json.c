@@ -1,5 +1,5 @@
-/* record_quality.c - the quality records of the store as the reading commands
- * show them (see record_quality.h): one JSON description, shared by export's
+/* record_json.c - the quality records of the store as the reading commands
+ * show them (see records.h): one JSON description, shared by export's
  * JSON, JSON Lines, CSV and SQL, one short figure for results' table, and the
  * suite tallies compare and export need. */
 #include <math.h>
@@ -8,28 +8,9 @@
 
 #include "llmbench/llmbench.h"
 #include "output/jvalue.h"
-#include "record_quality.h"
+#include "records.h"
 
-void llmb_cli_suite_tally(const struct llmb_result *r, struct llmb_suite_tally *t)
-{
-    double sum = 0;
-    memset(t, 0, sizeof *t);
-    t->n = r->answers ? r->n_answers : 0;
-    for (size_t i = 0; i < t->n; i++) {
-        const struct llmb_suite_answer *a = &r->answers[i];
-        if (a->pass >= 0) {
-            t->checked++;
-            t->passed += a->pass > 0;
-        }
-        if (a->similarity >= 0) {
-            t->n_sim++;
-            sum += a->similarity;
-        }
-    }
-    t->similarity = t->n_sim ? sum / (double)t->n_sim : NAN;
-}
-
-int llmb_cli_is_quality(const struct llmb_store_record *rec)
+int llmb_record_is_quality(const struct llmb_store_record *rec)
 {
     int k = rec->r.inst.kind;
     return k == LLMB_WL_PPL || k == LLMB_WL_KLD || k == LLMB_WL_SUITE;
@@ -83,7 +64,7 @@ static json_t *answers_json(const struct llmb_store_record *rec)
     return a;
 }
 
-json_t *llmb_cli_quality_json(const struct llmb_store_record *rec, int answers)
+json_t *llmb_record_quality_json(const struct llmb_store_record *rec, int answers)
 {
     const struct llmb_result *r = &rec->r;
     const struct llmb_model_info *m = &r->model;
@@ -94,7 +75,7 @@ json_t *llmb_cli_quality_json(const struct llmb_store_record *rec, int answers)
     kld &= ok;
     suite &= ok;
     struct llmb_suite_tally t;
-    llmb_cli_suite_tally(r, &t);
+    llmb_result_suite_tally(r, &t);
     json_t *o = json_object();
     if (!o)
         return NULL;
@@ -141,8 +122,8 @@ json_t *llmb_cli_quality_json(const struct llmb_store_record *rec, int answers)
     json_object_set_new(o, "ppl_seconds", ppl ? figure(p->seconds) : json_null());
     json_object_set_new(o, "ppl_tokens_per_s", ppl ? figure(p->tokens_per_s) : json_null());
     /* against the reference */
-    json_object_set_new(o, "kld_mean", kld || (ppl && kind == LLMB_WL_KLD && isfinite(p->ppl)) ? llmb_jreal(p->kld_mean)
-                                                                                                : json_null());
+    json_object_set_new(
+        o, "kld_mean", kld || (ppl && kind == LLMB_WL_KLD && isfinite(p->ppl)) ? llmb_jreal(p->kld_mean) : json_null());
     json_object_set_new(o, "kld_err", kld ? figure(p->kld_err) : json_null());
     json_object_set_new(o, "kld_median", kld ? figure(p->kld_median) : json_null());
     json_object_set_new(o, "kld_p99", kld ? figure(p->kld_p99) : json_null());
@@ -152,9 +133,9 @@ json_t *llmb_cli_quality_json(const struct llmb_store_record *rec, int answers)
     json_object_set_new(o, "rms_dp", kld ? figure(p->rms_dp) : json_null());
     json_object_set_new(o, "rms_dp_err", kld ? figure(p->rms_dp_err) : json_null());
     json_object_set_new(o, "ref_ppl", kld ? figure(p->ref_ppl) : json_null());
-    json_object_set_new(o, "ppl_delta_pct", kld && p->ref_ppl > 0 && isfinite(p->ppl)
-                                                ? llmb_jreal(100.0 * (p->ppl / p->ref_ppl - 1))
-                                                : json_null());
+    json_object_set_new(o, "ppl_delta_pct",
+                        kld && p->ref_ppl > 0 && isfinite(p->ppl) ? llmb_jreal(100.0 * (p->ppl / p->ref_ppl - 1))
+                                                                  : json_null());
     json_object_set_new(o, "ref_model", str(rec->ref_model));
     json_object_set_new(o, "ref_model_sha256", str(rec->ref_model_sha256));
     /* the prompt suite */
@@ -179,7 +160,7 @@ json_t *llmb_cli_quality_json(const struct llmb_store_record *rec, int answers)
     return llmb_json_finish(o);
 }
 
-void llmb_cli_quality_figure(const struct llmb_store_record *rec, char *buf, size_t len)
+void llmb_record_quality_figure(const struct llmb_store_record *rec, char *buf, size_t len)
 {
     const struct llmb_ppl_result *p = &rec->r.ppl;
     struct llmb_suite_tally t;
@@ -200,7 +181,7 @@ void llmb_cli_quality_figure(const struct llmb_store_record *rec, char *buf, siz
             snprintf(buf, len, "-");
         break;
     case LLMB_WL_SUITE:
-        llmb_cli_suite_tally(&rec->r, &t);
+        llmb_result_suite_tally(&rec->r, &t);
         if (t.checked && t.n_sim)
             snprintf(buf, len, "pass %zu/%zu (%.1f%%), similarity %.3f", t.passed, t.checked,
                      100.0 * (double)t.passed / (double)t.checked, t.similarity);

@@ -18,6 +18,7 @@ const char *llmb_strerror(int code)
     case LLMB_E_ENGINE: return "engine failure";
     case LLMB_E_UNSUPPORTED: return "not supported by this engine";
     case LLMB_E_INTERRUPTED: return "interrupted";
+    case LLMB_E_FAILED: return "failed";
     default: return "unknown error";
     }
 }

@@ -4,8 +4,8 @@
  * older releases used it by mistake for values that must stay comparable
  * (vocabulary fingerprints, synthetic weight streams), so it is kept, under
  * its own name, for exactly those. */
-#ifndef LLMB_CORE_HASH_H
-#define LLMB_CORE_HASH_H
+#ifndef LLMB_BASE_HASH_H
+#define LLMB_BASE_HASH_H
 
 #include <stddef.h>
 #include <stdint.h>

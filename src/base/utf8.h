@@ -1,6 +1,6 @@
 /* utf8.h - is a byte string valid UTF-8 (what JSON can carry exactly)? */
-#ifndef LLMB_CORE_UTF8_H
-#define LLMB_CORE_UTF8_H
+#ifndef LLMB_BASE_UTF8_H
+#define LLMB_BASE_UTF8_H
 
 #include <stddef.h>
 

@@ -15,8 +15,8 @@
  *    any write permission (mode 0444, even for root) are refused.
  * Temporaries left by a writer that was killed (its lock free, its pid gone)
  * are recognised by name and removed by the next open of the same path. */
-#ifndef LLMB_CORE_ATOMIC_FILE_H
-#define LLMB_CORE_ATOMIC_FILE_H
+#ifndef LLMB_BASE_ATOMIC_FILE_H
+#define LLMB_BASE_ATOMIC_FILE_H
 
 #include <stdio.h>
 
@@ -24,10 +24,10 @@
 
 struct llmb_atomic_file {
     FILE *f;
-    int   through;          /* 1: written straight to final_path (no temporary) */
-    int   own;              /* 1: f is ours to close (0: stdout/stderr) */
-    char  final_path[4096]; /* the path written: symbolic links resolved */
-    char  tmp_path[4096];   /* "" when through */
+    int through;           /* 1: written straight to final_path (no temporary) */
+    int own;               /* 1: f is ours to close (0: stdout/stderr) */
+    char final_path[4096]; /* the path written: symbolic links resolved */
+    char tmp_path[4096];   /* "" when through */
 };
 
 /* Opens path for writing as above (af may hold garbage before). */
@@ -53,7 +53,6 @@ void llmb_atomic_remove_all(void);
  * inputs (the same file: inode and device, through links), a directory, a
  * dangling link, or a file that cannot or must not be written. what names
  * the flag ("--export-json"); inputs[0..n) may hold NULLs. */
-int llmb_output_check(const char *path, const char *what, const char *const *inputs, size_t n,
-                      struct llmb_error *err);
+int llmb_output_check(const char *path, const char *what, const char *const *inputs, size_t n, struct llmb_error *err);
 
 #endif

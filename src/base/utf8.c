@@ -7,7 +7,11 @@ int llmb_utf8_valid(const char *str, size_t n, size_t *bad)
     size_t i = 0;
     while (i < n) {
         unsigned char c = s[i];
-        size_t k = c < 0x80 ? 1 : c >= 0xc2 && c <= 0xdf ? 2 : c >= 0xe0 && c <= 0xef ? 3 : c >= 0xf0 && c <= 0xf4 ? 4 : 0;
+        size_t k = c < 0x80                 ? 1
+                   : c >= 0xc2 && c <= 0xdf ? 2
+                   : c >= 0xe0 && c <= 0xef ? 3
+                   : c >= 0xf0 && c <= 0xf4 ? 4
+                                            : 0;
         int ok = k && i + k <= n;
         for (size_t j = 1; ok && j < k; j++)
             ok = (s[i + j] & 0xc0) == 0x80;

@@ -1,6 +1,6 @@
 /* clock.h - the one clock of timed regions: CLOCK_MONOTONIC_RAW in ns. */
-#ifndef LLMB_CORE_CLOCK_H
-#define LLMB_CORE_CLOCK_H
+#ifndef LLMB_BASE_CLOCK_H
+#define LLMB_BASE_CLOCK_H
 
 #include <stdint.h>
 #include <time.h>

@@ -3,14 +3,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "output/md_cell.h"
+#include "md_cell.h"
 #include "table.h"
 
 struct llmb_table {
-    int    ncols;
-    int    nrows, cap; /* rows held, the header included */
-    char **cells;      /* nrows * ncols, the header first */
-    char   align[32];
+    int ncols;
+    int nrows, cap; /* rows held, the header included */
+    char **cells;   /* nrows * ncols, the header first */
+    char align[32];
 };
 
 int llmb_table_add(struct llmb_table *t, const char *const *cells)
