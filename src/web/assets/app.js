@@ -355,9 +355,9 @@
       hooks: { draw: [draw] },
     }, [pts.map((p) => p.tg_ts), pts.map((p) => useKld ? p.kld : p.ppl)]);
     $('pareto-table').tBodies[0].replaceChildren(...(rec.candidates || []).map((x) => el('tr', { class: x.recommended ? 'good' : '' },
-      el('td', { text: x.label }), el('td', { text: x.quant }), el('td', { text: fmt(x.tg_ts, 1) }), el('td', { text: fmt(x.pp_ts, 1) }),
+      el('td', { text: x.model || x.label, title: x.label }), el('td', { text: x.quant }), el('td', { text: fmt(x.tg_ts, 1) }), el('td', { text: fmt(x.pp_ts, 1) }),
       el('td', { text: bytes(x.peak_rss_bytes) }), el('td', { text: fmt(x.kld, 5) }), el('td', { text: fmt(x.ppl, 3) }),
-      el('td', { text: x.recommended ? 'recommended' : x.pareto ? 'Pareto front' : '' }))));
+      el('td', { text: x.recommended ? 'recommended' : x.pareto ? 'Pareto front' : (x.why || '') }))));
     $('chart-pareto').dataset.points = String(pts.length);
   }
   loaders.charts = async () => {
