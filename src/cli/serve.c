@@ -2,6 +2,8 @@
  * store, following a run of another process through its events log
  * (--follow FILE, the run's --events FILE) and the store. Runs until Ctrl-C
  * or SIGTERM. The server itself is libllmbench's (src/web). */
+#include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <unistd.h>
 
@@ -86,8 +88,15 @@ int llmb_cmd_serve(int argc, char **argv)
     }
     fprintf(stderr, "llmbench: dashboard at %s (Ctrl-C stops it)\n", llmb_web_url(w));
     fflush(stderr);
+    sigset_t block, old;
+    sigemptyset(&block);
+    sigaddset(&block, SIGINT);
+    sigaddset(&block, SIGTERM);
+    sigaddset(&block, SIGHUP);
+    pthread_sigmask(SIG_BLOCK, &block, &old); /* no signal lost between the test and the wait */
     while (!*stop)
-        pause(); /* a signal ends the wait */
+        sigsuspend(&old);
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
     llmb_web_stop(w, 0);
     return LLMB_EXIT_OK;
 }

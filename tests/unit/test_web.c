@@ -381,9 +381,11 @@ static void test_server(void **state)
     int n = snprintf(big, 100, "X-Big: ");
     memset(big + n, 'b', 65536);
     memcpy(big + n + 65536, "\r\n", 3);
-    r = http(port, "GET", "/", big);
-    assert_true(status_of(r) == 431 || status_of(r) == 413 || status_of(r) == 400 || r[0] == 0);
+    r = http(port, "GET", "/", big); /* refused (431), or the connection cut while it was still being sent */
+    if (status_of(r) >= 200 && status_of(r) < 400)
+        fail_msg("64 KiB of headers: '%.80s'", r);
     free(r);
+    expect(port, "GET", "/api/status", NULL, 200); /* and the server goes on */
     free(big);
     r = http_raw(port, "\x16\x03\x01garbage\r\n\r\n", 14);
     assert_int_not_equal(status_of(r), 200);
