@@ -10,6 +10,7 @@
 #include <stddef.h>
 
 #include "plan.h"
+#include "quality.h"
 #include "runner.h"
 
 #ifdef __cplusplus
@@ -48,6 +49,34 @@ int  llmb_family_take_answers(struct llmb_family *f, const struct llmb_suite_ans
 /* 1 when r is the result of the reference's suite instance. */
 int  llmb_family_is_ref_suite(const struct llmb_family *f, const struct llmb_result *r);
 void llmb_family_free(struct llmb_family *f);
+
+/* ---- before anything runs (family_check.c) ---- */
+
+/* The models a family run would measure, checked: real weights unless
+ * force (when anything is measured), a context within each model's (ppl),
+ * the vocabulary of a saved reference (ref_in), one vocabulary for KL
+ * divergence (kld). */
+struct llmb_family_check {
+    const char *const *models;
+    size_t n, ref;
+    int n_ctx;
+    int ppl;                            /* a text is measured (perplexity or KL divergence) */
+    int kld;                            /* KL divergence against the reference among models */
+    int measured;                       /* anything is measured (a text, a saved reference, a suite) */
+    int force;                          /* synthetic weights allowed */
+    const struct llmb_ref_info *ref_in; /* a saved reference, and its path; NULL: none */
+    const char *ref_in_path;
+};
+int llmb_family_check(const struct llmb_family_check *c, struct llmb_error *err);
+/* The error for a synthetic model (LLMB_E_INVAL, naming path). */
+int llmb_family_synthetic(const char *path, struct llmb_error *err);
+/* Where the reference's log-probs of model are kept in the data folder: one
+ * file per reference model, text and settings. */
+int llmb_family_ref_path(const struct llmb_quality_spec *spec, const char *model, int threads, char *buf, size_t len,
+                         struct llmb_error *err);
+/* Creates an empty temporary reference file named by this process in
+ * $TMPDIR (or /tmp), after removing those of processes that are gone. */
+int llmb_family_ref_tmp(char *buf, size_t len, struct llmb_error *err);
 
 #ifdef __cplusplus
 }

@@ -166,6 +166,13 @@ void llmb_instance_init(struct llmb_instance *in);
 /* The instance's --poll level (50 when not given). */
 int llmb_instance_poll(const struct llmb_instance *in);
 
+/* One plan from two, model by model in the order of models: each model's
+ * instances of a, then its instances of b (so a model is loaded once).
+ * Instances of models not listed are dropped. *out is malloc'ed. Returns
+ * 0, or LLMB_E_NOMEM. */
+int llmb_plan_merge_by_model(const char *const *models, size_t n_models, const struct llmb_instance *a, size_t na,
+                             const struct llmb_instance *b, size_t nb, struct llmb_instance **out, size_t *n_out);
+
 /* Parses llama-bench's int list/range syntax: "a,b,c" and "first-last[+|*step]",
  * mixed ("16,64-512*2"). Values must be >= min_value. Appends to out. */
 int llmb_plan_parse_ints(const char *s, int min_value, struct llmb_int_list *out,

@@ -69,6 +69,8 @@ int llmb_ref_info_read(const char *path, struct llmb_ref_info *out, struct llmb_
 /* Reads a text file for scoring: rejects empty, binary (NUL bytes or invalid
  * UTF-8) text; drops one trailing newline as llama-perplexity does. */
 int llmb_text_read(const char *path, char **out, size_t *len, struct llmb_error *err);
+/* The SHA-256 of a text file's content, as llmb_text_read reads it. */
+int llmb_text_sha256(const char *path, char hex[65], struct llmb_error *err);
 
 /* ---- prompt suite ------------------------------------------------------------ */
 
@@ -94,6 +96,9 @@ struct llmb_suite {
 /* path NULL or "default": the built-in suite. Malformed entries are skipped
  * with a warning naming them; a file that is not a suite at all is an error. */
 int  llmb_suite_load(const char *path, struct llmb_suite *out, struct llmb_error *err);
+/* A suite's identity: its name, version and a hash of every item (two
+ * suites with one id are one suite). */
+void llmb_suite_id(const struct llmb_suite *s, char *buf, size_t len);
 void llmb_suite_free(struct llmb_suite *s);
 /* 1 when response passes item's check, 0 when not, -1 when the item has no check. */
 int  llmb_suite_check(const struct llmb_suite_item *item, const char *response);

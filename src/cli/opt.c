@@ -250,7 +250,7 @@ int llmb_opt_parse(const struct llmb_opt *table, int argc, char **argv, llmb_opt
             return rc;
         if (o->at && !absent && !(o->word && val && !strcmp(val, o->word)))
             store(o, user, d);
-        if ((rc = cb(o->id, a, val, user, err)))
+        if ((!o->at || o->word) && (rc = cb(o->id, a, val, user, err))) /* stored: the callback is not needed */
             return rc;
     }
     return LLMB_OK;

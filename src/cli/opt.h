@@ -46,8 +46,10 @@ struct llmb_opt {
 #define LLMB_OPT_AT(type, member) (offsetof(type, member) + 1)
 
 /* Called per option (val NULL for flags) and per positional argument
- * (id -1), after the value was validated (and stored, for an option with a
- * destination). Returns an llmb code; non-zero stops parsing. */
+ * (id -1), after the value was validated; not for an option whose value
+ * went to its destination (at), unless it has a word (the word, or any
+ * value, is then handed over too). Returns an llmb code; non-zero stops
+ * parsing. */
 typedef int (*llmb_opt_cb)(int id, const char *name, const char *val, void *user, struct llmb_error *err);
 
 /* Parses argv[0..argc) (argv[0] is the first argument, not the program).

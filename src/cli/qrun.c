@@ -1,11 +1,8 @@
 /* qrun.c - a model family's quality measurements for the CLI (quality.h):
- * checks before anything runs, the family plan and its reference file,
- * resuming, and the rows kept for the tables. The measuring itself is the
+ * the flags into a family plan (checked before anything runs by
+ * family_check.c), its reference file, resuming, and the rows kept for the
+ * tables. The measuring itself is the
  * runner's (workloads ppl, kld, suite), in workers like every test. */
-#include <dirent.h>
-#include <errno.h>
-#include <fcntl.h>
-#include <signal.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,10 +10,7 @@
 #include <unistd.h>
 
 #include "cli.h"
-#include "base/atomic_file.h"
-#include "base/sha256.h"
-#include "llmbench/model.h"
-#include "llmbench/paths.h"
+#include "llmbench/family.h"
 #include "quality.h"
 
 void llmb_quality_cli_init(struct llmb_quality_cli *c)
@@ -46,45 +40,6 @@ int llmb_quality_opt(struct llmb_quality_cli *c, int id, const char *name, const
 
 /* ---- before anything runs ------------------------------------------------------------ */
 
-static int text_sha(const char *path, char hex[65], struct llmb_error *err)
-{
-    char *t;
-    size_t len;
-    int rc = llmb_text_read(path, &t, &len, err);
-    if (rc)
-        return rc;
-    struct llmb_sha256 h;
-    llmb_sha256_init(&h);
-    llmb_sha256_update(&h, t, len);
-    llmb_sha256_final_hex(&h, hex);
-    free(t);
-    return LLMB_OK;
-}
-
-/* name, version and a hash of every item: two suites with one id are one suite */
-static void suite_id(const struct llmb_suite *s, char *buf, size_t len)
-{
-    struct llmb_sha256 h;
-    char hex[65], num[64];
-    llmb_sha256_init(&h);
-    for (size_t i = 0; i < s->n; i++) {
-        const struct llmb_suite_item *it = &s->items[i];
-        const char *parts[] = {it->id, it->category, it->prompt, it->text ? it->text : ""};
-        for (size_t k = 0; k < 4; k++)
-            llmb_sha256_update(&h, parts[k] ? parts[k] : "", strlen(parts[k] ? parts[k] : "") + 1);
-        snprintf(num, sizeof num, "%d:%.17g:%d", it->check, it->number, it->ignore_case);
-        llmb_sha256_update(&h, num, strlen(num) + 1);
-    }
-    llmb_sha256_final_hex(&h, hex);
-    snprintf(buf, len, "%.48s/v%d/%.16s", s->name ? s->name : "suite", s->version, hex);
-}
-
-static int synthetic_error(const char *path, struct llmb_error *err)
-{
-    return llmb_error_set(err, LLMB_E_INVAL, "model '%s' is synthetic (random weights): its quality figures "
-                          "would mean nothing (--force to measure anyway)", path);
-}
-
 static int prepare(struct llmb_qrun *q, const struct llmb_quality_cli *c, const char *const *models, size_t n,
                    size_t ref, int files, struct llmb_error *err)
 {
@@ -107,7 +62,7 @@ static int prepare(struct llmb_qrun *q, const struct llmb_quality_cli *c, const 
     s->seed = (uint32_t)c->seed;
     s->force = c->force;
     int rc = LLMB_OK;
-    if (c->ppl && (rc = text_sha(c->ppl, s->text_sha256, err)))
+    if (c->ppl && (rc = llmb_text_sha256(c->ppl, s->text_sha256, err)))
         return rc;
     if (c->ref) {
         if ((rc = llmb_ref_info_read(c->ref, &q->ref_info, err)))
@@ -130,39 +85,21 @@ static int prepare(struct llmb_qrun *q, const struct llmb_quality_cli *c, const 
             return rc;
         q->have_suite = 1;
         s->suite = &q->suite;
-        suite_id(&q->suite, s->suite_id, sizeof s->suite_id);
+        llmb_suite_id(&q->suite, s->suite_id, sizeof s->suite_id);
     }
-    struct llmb_gguf_facts rf = {0};
-    int measured = c->ppl || c->ref || c->suite;
-    if (!files) /* the null engine's models: synthetic by nature */
-        return c->force || !measured ? LLMB_OK : synthetic_error(models[0], err);
-    for (size_t i = 0; i < n; i++) {
-        struct llmb_gguf_facts f;
-        if ((rc = llmb_model_facts(models[i], &f, err)))
-            return rc;
-        if (i == 0 || i == ref)
-            rf = i == ref ? f : rf;
-        if (f.synthetic && !c->force && measured)
-            return synthetic_error(models[i], err);
-        if ((c->ppl || c->ref) && f.n_ctx_train > 0 && s->n_ctx > f.n_ctx_train)
-            return llmb_error_set(err, LLMB_E_INVAL, "-c/--ctx-size %d is larger than the model's context (%d) of '%s'",
-                                  s->n_ctx, f.n_ctx_train, models[i]);
-        if (c->ref && f.vocab_hash && q->ref_info.vocab_hash && f.vocab_hash != q->ref_info.vocab_hash)
-            return llmb_error_set(err, LLMB_E_INVAL, "model '%s' has another vocabulary (%d tokens) than the model "
-                                  "'%s' that --ref '%s' was made with (%d tokens)", models[i], f.n_vocab,
-                                  q->ref_info.model_name, c->ref, q->ref_info.n_vocab);
-    }
-    if (c->ppl && !c->ref && n > 1) /* KL divergence against the reference needs its vocabulary */
-        for (size_t i = 0; i < n; i++) {
-            struct llmb_gguf_facts f;
-            if ((rc = llmb_model_facts(models[i], &f, err)))
-                return rc;
-            if (f.vocab_hash != rf.vocab_hash || f.n_vocab != rf.n_vocab)
-                return llmb_error_set(err, LLMB_E_INVAL, "model '%s' has another vocabulary (%d tokens) than the "
-                                      "reference '%s' (%d tokens): KL divergence compares the same tokens",
-                                      models[i], f.n_vocab, models[ref], rf.n_vocab);
-        }
-    return LLMB_OK;
+    struct llmb_family_check fc = {.models = models,
+                                   .n = n,
+                                   .ref = ref,
+                                   .n_ctx = s->n_ctx,
+                                   .ppl = c->ppl || c->ref,
+                                   .measured = c->ppl || c->ref || c->suite,
+                                   .force = c->force,
+                                   .ref_in = c->ref ? &q->ref_info : NULL,
+                                   .ref_in_path = c->ref,
+                                   .kld = c->ppl && !c->ref};
+    return files                      ? llmb_family_check(&fc, err)
+           : c->force || !fc.measured ? LLMB_OK
+                                      : llmb_family_synthetic(models[0], err);
 }
 
 int llmb_qrun_prepare(struct llmb_qrun *q, const struct llmb_quality_cli *c, const char *const *models, size_t n,
@@ -177,48 +114,6 @@ int llmb_qrun_prepare_unchecked(struct llmb_qrun *q, const struct llmb_quality_c
     return prepare(q, c, models, n, ref, 0, err);
 }
 
-/* The family reference's file in the data folder: one per reference model,
- * text and settings, so a resumed run (or a later one) finds it. */
-static int stored_ref_path(const struct llmb_qrun *q, const char *model, int threads, char *buf, size_t len,
-                           struct llmb_error *err)
-{
-    char dir[3900], sha[72] = "", key[1024], hex[65];
-    int rc = llmb_path_data_dir("refs", dir, sizeof dir, err);
-    if (rc)
-        return rc;
-    if (llmb_store_model_sha256(model, sha, NULL) != LLMB_OK)
-        snprintf(sha, sizeof sha, "path:%.64s", model);
-    const struct llmb_quality_spec *s = &q->spec;
-    snprintf(key, sizeof key, "%s;%s;c=%d;b=%d;chunks=%d;topk=%d;t=%d", sha, s->text_sha256, s->n_ctx, s->n_batch,
-             s->n_chunks, s->top_k, threads);
-    struct llmb_sha256 h;
-    llmb_sha256_init(&h);
-    llmb_sha256_update(&h, key, strlen(key));
-    llmb_sha256_final_hex(&h, hex);
-    snprintf(buf, len, "%s/%.24s.ref", dir, hex);
-    return LLMB_OK;
-}
-
-/* The temporary references of processes that are gone ("llmbench-ref.<pid>.ref"). */
-static void remove_stale_refs(const char *dir)
-{
-    DIR *d = opendir(dir);
-    struct dirent *e;
-    while (d && (e = readdir(d))) {
-        long pid;
-        int used = 0;
-        if (sscanf(e->d_name, "llmbench-ref.%ld.ref%n", &pid, &used) == 1 && !e->d_name[used] && pid > 0 &&
-            pid != getpid() && kill((pid_t)pid, 0) != 0 && errno == ESRCH) {
-            char p[4400];
-            snprintf(p, sizeof p, "%s/%s", dir, e->d_name);
-            unlink(p);
-            llmb_atomic_remove_stale(p);
-        }
-    }
-    if (d)
-        closedir(d);
-}
-
 int llmb_qrun_build(struct llmb_qrun *q, const struct llmb_quality_cli *c, int n_threads, int stored,
                     struct llmb_error *err)
 {
@@ -230,20 +125,10 @@ int llmb_qrun_build(struct llmb_qrun *q, const struct llmb_quality_cli *c, int n
     int rc = LLMB_OK;
     const char *ref_out = c->save_ref;
     if (!ref_out && c->ppl && !c->ref && q->n_rows > 1) {
-        if (stored) {
-            rc = stored_ref_path(q, models[q->ref], n_threads, q->ref_path, sizeof q->ref_path, err);
-        } else { /* named by this process, so the next run finds it when a SIGKILL left it */
-            const char *d = getenv("TMPDIR");
-            remove_stale_refs(d && *d ? d : "/tmp");
-            snprintf(q->ref_path, sizeof q->ref_path, "%s/llmbench-ref.%ld.ref", d && *d ? d : "/tmp",
-                     (long)getpid());
-            int fd = open(q->ref_path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-            if (fd < 0)
-                rc = llmb_error_set(err, LLMB_E_IO, "cannot create a temporary reference file in %s: %s",
-                                    d && *d ? d : "/tmp", strerror(errno));
-            else
-                close(fd), q->ref_tmp = 1;
-        }
+        if (stored)
+            rc = llmb_family_ref_path(&q->spec, models[q->ref], n_threads, q->ref_path, sizeof q->ref_path, err);
+        else if (!(rc = llmb_family_ref_tmp(q->ref_path, sizeof q->ref_path, err)))
+            q->ref_tmp = 1;
         ref_out = q->ref_path;
     }
     struct llmb_family_params fp = {.models = models, .n = q->n_rows, .ref = q->ref, .spec = q->spec,

@@ -40,6 +40,8 @@ int llmb_cli_run_check_outputs(const struct llmb_cli_run *r, const char *const *
                                const char *const *what, const char *const *paths, size_t n_out,
                                struct llmb_error *err)
 {
+    if (r->no_db && r->resume)
+        return llmb_error_set(err, LLMB_E_INVAL, "--resume needs the results database (drop --no-db)");
     const char **in = calloc(n_in + n_out + 2, sizeof *in);
     if (!in)
         return llmb_error_set(err, LLMB_E_NOMEM, "out of memory");
@@ -142,8 +144,6 @@ int llmb_cli_run_open(struct llmb_cli_run *r, const char *cmd, int argc, char **
 {
     memset(done, 0, n);
     r->n_planned = n;
-    if (r->no_db && r->resume)
-        return llmb_error_set(err, LLMB_E_INVAL, "--resume needs the results database (drop --no-db)");
     int rc = LLMB_OK;
     if (r->events_path && (rc = llmb_event_log_open(r->events_path, &r->log, err)))
         return rc;

@@ -86,7 +86,7 @@ void llmb_cli_run_init(struct llmb_cli_run *r);
 int  llmb_cli_run_opt(struct llmb_cli_run *r, int id, const char *name, const char *val, int *rc,
                       struct llmb_error *err);
 
-/* Before anything runs: the events log and the command's own outputs
+/* Before anything runs: --resume has a database; the events log and the command's own outputs
  * (what[i] the flag, paths[i] the path; NULL paths are skipped) must not be
  * one of the inputs, the database or each other, and must be writable. */
 int  llmb_cli_run_check_outputs(const struct llmb_cli_run *r, const char *const *inputs, size_t n_in,

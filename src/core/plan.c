@@ -404,3 +404,23 @@ void llmb_instance_test_name(const struct llmb_instance *in, char *buf, size_t l
     if (in->n_depth > 0 && w > 0 && (size_t)w < len)
         snprintf(buf + w, len - (size_t)w, " @ d%d", in->n_depth);
 }
+
+int llmb_plan_merge_by_model(const char *const *models, size_t n_models, const struct llmb_instance *a, size_t na,
+                             const struct llmb_instance *b, size_t nb, struct llmb_instance **out, size_t *n_out)
+{
+    struct llmb_instance *all = malloc((na + nb + 1) * sizeof *all);
+    if (!all)
+        return LLMB_E_NOMEM;
+    size_t k = 0;
+    for (size_t j = 0; j < n_models; j++) {
+        for (size_t i = 0; i < na; i++)
+            if (!strcmp(a[i].model, models[j]))
+                all[k++] = a[i];
+        for (size_t i = 0; i < nb; i++)
+            if (!strcmp(b[i].model, models[j]))
+                all[k++] = b[i];
+    }
+    *out = all;
+    *n_out = k;
+    return LLMB_OK;
+}
