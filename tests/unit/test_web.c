@@ -295,10 +295,13 @@ static char *http_raw(int port, const char *req, size_t len)
 
 static char *http(int port, const char *method, const char *path, const char *extra)
 {
-    char req[8192];
-    int n = snprintf(req, sizeof req, "%s %s HTTP/1.1\r\nHost: 127.0.0.1:%d\r\nConnection: close\r\n%s\r\n", method,
-                     path, port, extra ? extra : "");
-    return http_raw(port, req, (size_t)n);
+    const char *fmt = "%s %s HTTP/1.1\r\nHost: 127.0.0.1:%d\r\nConnection: close\r\n%s\r\n";
+    int n = snprintf(NULL, 0, fmt, method, path, port, extra ? extra : "");
+    char *req = malloc((size_t)n + 1);
+    snprintf(req, (size_t)n + 1, fmt, method, path, port, extra ? extra : "");
+    char *out = http_raw(port, req, (size_t)n);
+    free(req);
+    return out;
 }
 
 static int status_of(const char *reply)

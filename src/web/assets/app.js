@@ -99,7 +99,7 @@
     if (r.kind === 'speed' || r.kind === undefined) {
       if (r.n_prompt > 0 && r.n_gen === 0) $('m-pp').textContent = fmt(r.avg_ts, 1);
       if (r.n_gen > 0 && r.n_prompt === 0) $('m-tg').textContent = fmt(r.avg_ts, 1);
-      if (r.ttft_ms !== undefined && r.ttft_ms !== null) $('m-ttft').textContent = fmt(r.ttft_ms, 1) + ' ms';
+      if (r.ttft_avg_ms !== undefined && r.ttft_avg_ms !== null) $('m-ttft').textContent = fmt(r.ttft_avg_ms, 1) + ' ms';
     }
     if (r.kind === 'suite') {
       if (r.suite_tg_ts) $('m-tg').textContent = fmt(r.suite_tg_ts, 1);
@@ -237,7 +237,7 @@
       box.append(el('div', { text: 'samples (ns): ' + (r.samples_ns || []).join(', ') }));
       box.append(el('div', { text: 'samples (t/s): ' + (r.samples_ts || []).map((v) => fmt(v, 2)).join(', ') }));
       box.append(el('div', { class: 'muted', text: 'threads ' + r.n_threads + ', batch ' + r.n_batch + '/' + r.n_ubatch +
-        ', KV ' + r.type_k + '/' + r.type_v + ', peak memory ' + bytes(r.peak_rss_bytes) + ', TTFT ' + fmt(r.ttft_ms, 2) + ' ms' }));
+        ', KV ' + r.type_k + '/' + r.type_v + ', peak memory ' + bytes(r.peak_rss_bytes) + ', TTFT ' + fmt(r.ttft_avg_ms, 2) + ' ms' }));
     } else if (r.kind === 'suite') {
       for (const a of r.answers || []) {
         const cls = 'qa ' + (a.pass === true ? 'pass' : a.pass === false ? 'fail' : '');
