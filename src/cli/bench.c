@@ -160,7 +160,7 @@ static int check_format(const char *what, const char *fmt, struct llmb_error *er
     return LLMB_OK;
 }
 
-int llmb_cmd_bench(int argc, char **argv)
+int llmb_cmd_bench(int argc, char **argv, struct llmb_error *err)
 {
     struct bench_cli c;
     memset(&c, 0, sizeof c);
@@ -171,24 +171,15 @@ int llmb_cmd_bench(int argc, char **argv)
     c.isolate = 1;
     llmb_cli_run_init(&c.run);
     c.run.progress_mode = isatty(2) ? LLMB_PROGRESS_BAR : LLMB_PROGRESS_NONE; /* llama-bench is silent */
-    struct llmb_error err = {0};
     struct llmb_instance *inst = NULL;
     unsigned char *done = NULL;
     size_t n_inst = 0;
 
     llmb_cli_signals_catch(); /* from here on Ctrl-C stops the command cleanly */
-    int rc = llmb_opt_parse(llmb_bench_opts, argc, argv, on_opt, &c, &err);
-    if (rc == LLMB_OPT_HELP) {
-        llmb_opt_usage(stdout, "llmbench bench -m MODEL [options]",
-                       "Measures prompt processing (pp) and generation (tg) speed like llama-bench; LIST is\n"
-                       "a comma-separated list whose items may be ranges first-last[+step|*factor].",
-                       llmb_bench_opts);
-        llmb_bench_params_free(&c.bp);
-        return LLMB_EXIT_OK;
-    }
+    int rc = llmb_opt_parse(llmb_bench_opts, argc, argv, on_opt, &c, err);
     const struct llmb_engine_ops *engine = NULL;
     if (!rc && !(engine = llmb_engine_find(c.engine)))
-        rc = llmb_error_set(&err, LLMB_E_INVAL, "--engine: unknown engine '%s' (%s)", c.engine, llmb_engine_names());
+        rc = llmb_error_set(err, LLMB_E_INVAL, "--engine: unknown engine '%s' (%s)", c.engine, llmb_engine_names());
     if (!rc && (c.version || c.list_devices)) { /* as llama-bench: say it and exit */
         llmb_engine_global_init(!c.verbose);
         if (c.version) {
@@ -201,10 +192,10 @@ int llmb_cmd_bench(int argc, char **argv)
             printf("Available devices:\n  (none)\n");
         }
         llmb_bench_params_free(&c.bp);
-        return fflush(stdout) ? LLMB_EXIT_FAIL : LLMB_EXIT_OK;
+        return fflush(stdout) ? llmb_error_set(err, LLMB_E_IO, "cannot write to standard output") : LLMB_OK;
     }
     if (!rc && c.bf.hf)
-        rc = llmb_error_set(&err, LLMB_E_UNSUPPORTED,
+        rc = llmb_error_set(err, LLMB_E_UNSUPPORTED,
                             "-hf %s: llmbench does not download models (it never fetches anything while it runs); "
                             "download the file (llama-cli -hf, or huggingface-cli) and pass it with -m",
                             c.bf.hf);
@@ -214,55 +205,55 @@ int llmb_cmd_bench(int argc, char **argv)
     c.rp.rpc = c.bf.rpc;
     c.rp.verbose = c.verbose;
     if (!rc)
-        rc = check_format("-o", c.out_fmt, &err);
+        rc = check_format("-o", c.out_fmt, err);
     if (!rc)
-        rc = check_format("-oe", c.err_fmt, &err);
+        rc = check_format("-oe", c.err_fmt, err);
     if (!rc) /* engine logs off (unless -v) before anything reads a model file */
         llmb_engine_global_init(!c.verbose);
     if (!rc)
         rc = llmb_bench_params_defaults(&c.bp, llmb_probe_cpu_physical_cores());
     if (!rc)
-        rc = llmb_bench_params_validate(&c.bp, &err);
+        rc = llmb_bench_params_validate(&c.bp, err);
     if (!rc)
-        rc = llmb_plan_expand(&c.bp, &inst, &n_inst, &err);
+        rc = llmb_plan_expand(&c.bp, &inst, &n_inst, err);
     for (size_t i = 0; !rc && engine->check && i < n_inst; i++) { /* devices, buffer types, masks, KV types */
         struct llmb_model_params mp;
         struct llmb_context_params cp;
         struct llmb_threadpool_params tp;
         llmb_instance_engine_params(&inst[i], &c.rp, &mp, &cp, &tp);
-        rc = engine->check(&mp, &cp, &err);
+        rc = engine->check(&mp, &cp, err);
     }
     if (!rc && c.rp.prio) /* as llama-bench: the process first (workers inherit it), then each test's threads */
-        rc = llmb_runner_set_priority(c.rp.prio, &err);
+        rc = llmb_runner_set_priority(c.rp.prio, err);
     if (!rc && engine->preflight) /* the models' files and memory, as the engine knows them */
-        rc = engine->preflight((const char *const *)c.bp.models.v, c.bp.models.n, c.force, &err);
+        rc = engine->preflight((const char *const *)c.bp.models.v, c.bp.models.n, c.force, err);
     if (!rc)
-        rc = check_outputs(&c, (engine->caps & LLMB_ENGINE_MODEL_FILES) != 0, &err);
+        rc = check_outputs(&c, (engine->caps & LLMB_ENGINE_MODEL_FILES) != 0, err);
     if (!rc && !(done = calloc(n_inst ? n_inst : 1, 1)))
-        rc = llmb_error_set(&err, LLMB_E_NOMEM, "out of memory");
+        rc = llmb_error_set(err, LLMB_E_NOMEM, "out of memory");
     char extra[256];
     plan_extra(&c, extra, sizeof extra);
     int stage = 0; /* 0 checking input (exit 2), 1 opening the run, 2 running */
     if (!rc && (stage = 1))
-        rc = llmb_cli_run_open(&c.run, "bench", argc, argv, inst, n_inst, extra, done, &err);
+        rc = llmb_cli_run_open(&c.run, "bench", argc, argv, inst, n_inst, extra, done, err);
     size_t planned = n_inst, k = 0;
     for (size_t i = 0; !rc && i < n_inst; i++)
         if (!done[i])
             inst[k++] = inst[i];
     if (!rc && (n_inst = k) == 0) {
-        rc = llmb_cli_run_nothing_left(&c.run, planned, &err);
+        rc = llmb_cli_run_nothing_left(&c.run, planned, err);
         goto done;
     }
     if (rc)
         goto done;
 
     /* sinks: stdout, stderr, then exports */
-    rc = llmb_sinks_add(&c.sinks, c.out_fmt, NULL, stdout, &err);
+    rc = llmb_sinks_add(&c.sinks, c.out_fmt, NULL, stdout, err);
     if (!rc)
-        rc = llmb_sinks_add(&c.sinks, c.err_fmt, NULL, stderr, &err);
+        rc = llmb_sinks_add(&c.sinks, c.err_fmt, NULL, stderr, err);
     for (int i = 0; !rc && i < c.exports.n; i++)
-        rc = llmb_sinks_add(&c.sinks, c.exports.s[i].format, c.exports.s[i].path, NULL, &err);
-    if (rc || (rc = llmb_sinks_open(&c.sinks, inst, n_inst, &err))) {
+        rc = llmb_sinks_add(&c.sinks, c.exports.s[i].format, c.exports.s[i].path, NULL, err);
+    if (rc || (rc = llmb_sinks_open(&c.sinks, inst, n_inst, err))) {
         if (c.run.store)
             llmb_store_end_run(c.run.store, c.run.run_id, LLMB_RUN_FAILED, NULL);
         goto done;
@@ -270,18 +261,16 @@ int llmb_cmd_bench(int argc, char **argv)
     c.run.on_result = on_result;
     c.run.user = &c;
     stage = 2;
-    rc = llmb_cli_run_execute(&c.run, engine, inst, n_inst, &c.rp, c.isolate, &err);
-    int rc2 = llmb_sinks_close(&c.sinks, rc, rc ? NULL : &err);
+    rc = llmb_cli_run_execute(&c.run, engine, inst, n_inst, &c.rp, c.isolate, err);
+    int rc2 = llmb_sinks_close(&c.sinks, rc, rc ? NULL : err);
     rc = rc ? rc : rc2;
 done:;
     struct llmb_error e3 = {0};
     int rc3 = llmb_cli_run_close(&c.run, &e3);
     if (!rc && rc3)
-        rc = rc3, err = e3;
-    if (rc && rc != LLMB_E_INTERRUPTED) /* an interruption was told in one line already */
-        llmb_cli_error("%s", err.msg[0] ? err.msg : llmb_strerror(rc));
+        rc = rc3, *err = e3;
     free(inst);
     free(done);
     llmb_bench_params_free(&c.bp);
-    return llmb_cli_stage_exit(stage, rc, c.run.n_failed);
+    return llmb_cli_run_result(stage, rc, c.run.n_failed);
 }

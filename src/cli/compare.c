@@ -176,48 +176,30 @@ static int report(const struct compare_cli *c, const struct llmb_cmp_result *r, 
                           r->n_broke ? "; and tests that failed in B: " : "", r->n_broke ? broke : "");
 }
 
-int llmb_cmd_compare(int argc, char **argv)
+int llmb_cmd_compare(int argc, char **argv, struct llmb_error *err)
 {
     struct compare_cli c;
     memset(&c, 0, sizeof c);
     llmb_cli_store_init(&c.st);
     c.p.fail_pct = -1;
-    struct llmb_error err = {0};
     struct llmb_store *s = NULL;
     struct llmb_cmp_result r = {0};
-    int rc = llmb_opt_parse(llmb_compare_opts, argc, argv, on_opt, &c, &err);
-    if (rc == LLMB_OPT_HELP) {
-        llmb_opt_usage(stdout, "llmbench compare A B [options]",
-                       "Compares two selections of stored results, test by test: A and B are run ids (12) or\n"
-                       "filters (tag=baseline, model=7b,quant=Q4_K, since=2024-05-01...). Tests match when their\n"
-                       "model and every parameter match; samples of several runs are pooled. The interval is\n"
-                       "Welch's 95% interval of the change of the mean; 'significant' means it excludes 0.\n"
-                       "Quality metrics (ppl, kld, top1, suite) compare quality tests by their key (model, text,\n"
-                       "context, reference...), the latest of each: the interval comes from both standard errors\n"
-                       "(normal approximation; binomial for a suite's pass rate).",
-                       llmb_compare_opts);
-        return LLMB_EXIT_OK;
-    }
+    int rc = llmb_opt_parse(llmb_compare_opts, argc, argv, on_opt, &c, err);
     if (!rc && c.n_expr != 2)
-        rc = llmb_error_set(&err, LLMB_E_INVAL, "compare needs two selections, A and B (see --help)");
+        rc = llmb_error_set(err, LLMB_E_INVAL, "compare needs two selections, A and B (see --help)");
     struct llmb_store_filter check;
     for (int i = 0; !rc && i < 2; i++) /* bad selections fail before the database opens */
-        rc = llmb_store_filter_parse(&check, i ? c.p.b : c.p.a, &err);
-    int exit_code = rc ? LLMB_EXIT_USAGE : LLMB_EXIT_FAIL;
-    if (!rc && !(rc = llmb_cli_store_open(&c.st, 1, &s, &err)))
-        rc = llmb_cmp_run(s, &c.p, &r, &err);
-    if (!rc && r.n_pairs == 0 && r.n_broke == 0) {
-        exit_code = LLMB_EXIT_USAGE;
-        rc = llmb_error_set(&err, LLMB_E_INVAL,
+        rc = llmb_store_filter_parse(&check, i ? c.p.b : c.p.a, err);
+    if (!rc && !(rc = llmb_cli_store_open(&c.st, 1, &s, err)))
+        rc = llmb_cmp_run(s, &c.p, &r, err);
+    if (!rc && r.n_pairs == 0 && r.n_broke == 0)
+        rc = llmb_error_set(err, LLMB_E_INVAL,
                             "no test of '%s' matches a test of '%s' with %s figures (same model and parameters%s)",
                             c.p.a, c.p.b, llmb_cmp_metric_name(c.p.metric),
                             llmb_cmp_metric_is_quality(c.p.metric) ? ", text and reference" : "");
-    }
-    if (!rc && !(rc = report(&c, &r, &err)))
-        exit_code = LLMB_EXIT_OK;
-    if (rc)
-        llmb_cli_error("%s", err.msg[0] ? err.msg : llmb_strerror(rc));
+    if (!rc)
+        rc = report(&c, &r, err);
     llmb_cmp_free(&r);
     llmb_store_close(s);
-    return exit_code;
+    return rc;
 }

@@ -67,61 +67,49 @@ static const char *format_of(const char *path)
     return NULL;
 }
 
-int llmb_cmd_export(int argc, char **argv)
+int llmb_cmd_export(int argc, char **argv, struct llmb_error *err)
 {
     struct export_cli c;
     memset(&c, 0, sizeof c);
     llmb_cli_store_init(&c.st);
-    struct llmb_error err = {0};
     struct llmb_store *s = NULL;
     struct llmb_store_record *v = NULL;
     size_t n = 0;
     struct llmb_atomic_file af;
     memset(&af, 0, sizeof af);
-    int rc = llmb_opt_parse(llmb_export_opts, argc, argv, on_opt, &c, &err);
-    if (rc == LLMB_OPT_HELP) {
-        llmb_opt_usage(stdout, "llmbench export [filters] [-f FMT] [-o FILE]",
-                       "Writes the stored results that match the filters (all when none) as CSV, JSON, JSON Lines,\n"
-                       "Markdown or an SQL script.",
-                       llmb_export_opts);
-        return LLMB_EXIT_OK;
-    }
+    int rc = llmb_opt_parse(llmb_export_opts, argc, argv, on_opt, &c, err);
     if (!rc && !c.format)
         c.format = format_of(c.out) ? format_of(c.out) : "json";
     char db[4096];
-    if (!rc && c.out && !(rc = llmb_cli_store_path(&c.st, db, sizeof db, &err))) {
+    if (!rc && c.out && !(rc = llmb_cli_store_path(&c.st, db, sizeof db, err))) {
         const char *in[] = {db};
-        rc = llmb_output_check(c.out, "-o", in, 1, &err);
+        rc = llmb_output_check(c.out, "-o", in, 1, err);
     }
-    int exit_code = rc ? LLMB_EXIT_USAGE : LLMB_EXIT_FAIL;
-    if (!rc && !(rc = llmb_cli_store_open(&c.st, 1, &s, &err)))
-        rc = llmb_store_query(s, &c.st.filter, &v, &n, &err);
+    rc = llmb_cli_input(rc);
+    if (!rc && !(rc = llmb_cli_store_open(&c.st, 1, &s, err)))
+        rc = llmb_store_query(s, &c.st.filter, &v, &n, err);
     if (!rc && n == 0)
-        rc = llmb_error_set(&err, LLMB_E_INVAL, "no results match the selection; nothing written");
+        rc = llmb_error_set(err, LLMB_E_INVAL, "no results match the selection; nothing written");
     FILE *f = stdout;
-    if (!rc && c.out && !(rc = llmb_atomic_open(&af, c.out, &err)))
+    if (!rc && c.out && !(rc = llmb_atomic_open(&af, c.out, err)))
         f = af.f;
     if (!rc && (rc = llmb_records_write(f, c.format, v, n)))
-        llmb_error_set(&err, rc, "cannot write %s output%s%s", c.format, c.out ? " to " : "", c.out ? c.out : "");
+        llmb_error_set(err, rc, "cannot write %s output%s%s", c.format, c.out ? " to " : "", c.out ? c.out : "");
     if (llmb_cli_interrupted()) { /* before the file takes its name */
         llmb_atomic_abort(&af);
         llmb_store_records_free(v, n);
         llmb_store_close(s);
-        return llmb_cli_interrupted_exit("%s", c.out ? "nothing was written (the temporary file was removed)"
-                                                     : "the output is incomplete");
+        return llmb_cli_interrupted_say("%s", c.out ? "nothing was written (the temporary file was removed)"
+                                                    : "the output is incomplete");
     }
     if (!rc && c.out)
-        rc = llmb_atomic_commit(&af, &err);
+        rc = llmb_atomic_commit(&af, err);
     if (!rc && !c.out && fflush(stdout))
-        rc = llmb_error_set(&err, LLMB_E_IO, "cannot write to stdout");
+        rc = llmb_error_set(err, LLMB_E_IO, "cannot write to stdout");
     llmb_atomic_abort(&af);
     llmb_store_records_free(v, n);
     llmb_store_close(s);
-    if (rc) {
-        llmb_cli_error("%s", err.msg[0] ? err.msg : llmb_strerror(rc));
-        return exit_code;
-    }
-    if (c.out && !af.through)
+    if (!rc && c.out && !af.through)
         fprintf(stderr, "llmbench: wrote %zu results to %s\n", n, c.out);
-    return LLMB_EXIT_OK;
+    return rc;
 }

@@ -64,36 +64,26 @@ static int check_new(struct llmb_store *s, const char *file, const struct llmb_i
     return rc;
 }
 
-int llmb_cmd_import(int argc, char **argv)
+int llmb_cmd_import(int argc, char **argv, struct llmb_error *err)
 {
     struct import_cli c;
     memset(&c, 0, sizeof c);
     llmb_cli_store_init(&c.st);
-    struct llmb_error err = {0};
     struct llmb_import ims[MAX_FILES];
     memset(ims, 0, sizeof ims);
     struct llmb_store *s = NULL;
-    int exit_code = LLMB_EXIT_USAGE, i;
-    int rc = llmb_opt_parse(llmb_import_opts, argc, argv, on_opt, &c, &err);
-    if (rc == LLMB_OPT_HELP) {
-        llmb_opt_usage(stdout, "llmbench import FILE... [options]",
-                       "Stores llama-bench's -o json or -o jsonl output in the results database, one run per\n"
-                       "file, so it can be listed, exported and compared. Nothing is written unless every file\n"
-                       "is llama-bench output.",
-                       llmb_import_opts);
-        return LLMB_EXIT_OK;
-    }
+    int i;
+    int rc = llmb_opt_parse(llmb_import_opts, argc, argv, on_opt, &c, err);
     if (!rc && c.n_files == 0)
-        rc = llmb_error_set(&err, LLMB_E_INVAL, "no file to import (llmbench import FILE...)");
+        rc = llmb_error_set(err, LLMB_E_INVAL, "no file to import (llmbench import FILE...)");
     for (i = 0; !rc && i < c.n_files; i++)
-        rc = llmb_store_import_llama_bench(c.files[i], &ims[i], &err);
-    if (rc)
+        rc = llmb_store_import_llama_bench(c.files[i], &ims[i], err);
+    if ((rc = llmb_cli_input(rc)))
         goto done;
-    exit_code = LLMB_EXIT_FAIL;
-    if ((rc = llmb_cli_store_open(&c.st, 0, &s, &err)))
+    if ((rc = llmb_cli_store_open(&c.st, 0, &s, err)))
         goto done;
     for (i = 0; !rc && !c.force && i < c.n_files; i++)
-        rc = check_new(s, c.files[i], &ims[i], &err);
+        rc = check_new(s, c.files[i], &ims[i], err);
     char cmd[1024];
     llmb_cli_command_line("import", argc, argv, cmd, sizeof cmd);
     for (i = 0; !rc && i < c.n_files; i++) {
@@ -102,13 +92,13 @@ int llmb_cmd_import(int argc, char **argv)
             llmb_store_close(s);
             for (int k = 0; k < c.n_files; k++)
                 llmb_store_import_free(&ims[k]);
-            return llmb_cli_interrupted_exit("%d of %d files imported, the others not", i, c.n_files);
+            return llmb_cli_interrupted_say("%d of %d files imported, the others not", i, c.n_files);
         }
         struct llmb_run_info ri = {.command = cmd, .tags = c.tags, .plan_hash = im->file_sha256, .n_planned = im->n,
                                    .source = "llama-bench", .started_at = im->started_at,
                                    .build_commit = im->build_commit, .build_number = im->build_number, .hw = &im->hw};
         int64_t run = 0;
-        if (!(rc = llmb_store_put_run(s, &ri, im->results, im->model_sha256, im->n, &run, &err))) {
+        if (!(rc = llmb_store_put_run(s, &ri, im->results, im->model_sha256, im->n, &run, err))) {
             printf("imported %zu result%s from %s as run %lld\n", im->n, im->n == 1 ? "" : "s", c.files[i],
                    (long long)run);
             if (im->n_skipped)
@@ -116,13 +106,9 @@ int llmb_cmd_import(int argc, char **argv)
                        im->n_skipped, im->n_skipped == 1 ? "" : "s");
         }
     }
-    if (!rc)
-        exit_code = LLMB_EXIT_OK;
 done:
-    if (rc)
-        llmb_cli_error("%s", err.msg[0] ? err.msg : llmb_strerror(rc));
     llmb_store_close(s);
     for (i = 0; i < c.n_files; i++)
         llmb_store_import_free(&ims[i]);
-    return exit_code;
+    return rc;
 }

@@ -19,9 +19,7 @@ void llmb_cli_error(const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    fputs("llmbench: error: ", stderr);
-    vfprintf(stderr, fmt, ap);
-    fputc('\n', stderr);
+    llmb_cli_vsay("error", fmt, ap);
     va_end(ap);
 }
 
@@ -86,13 +84,9 @@ int main(int argc, char **argv)
         return finish(LLMB_EXIT_OK);
     }
     llmb_cli_signals_catch(); /* SIGINT, SIGTERM, SIGHUP: every command stops cleanly, exit 130 */
-    for (size_t i = 0; i < llmb_cli_n_commands; i++)
-        if (!strcmp(cmd, llmb_cli_commands[i].name)) {
-            int rc = llmb_cli_commands[i].run(argc - 2, argv + 2);
-            if (llmb_cli_commands[i].reads && llmb_cli_interrupted())
-                rc = llmb_cli_interrupted_exit("nothing was changed");
-            return finish(rc);
-        }
+    const struct llmb_cli_command *c = llmb_cli_command_find(cmd);
+    if (c)
+        return finish(llmb_cli_command_main(c, argc - 2, argv + 2));
     llmb_cli_error("unknown command '%s' (see llmbench --help)", cmd);
     return LLMB_EXIT_USAGE;
 }

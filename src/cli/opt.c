@@ -271,3 +271,20 @@ void llmb_opt_usage(FILE *f, const char *usage, const char *about, const struct 
     }
     fprintf(f, "  %-34s %s\n", "-h, --help", "show this help");
 }
+
+int llmb_opt_wants_help(const struct llmb_opt *table, int argc, char **argv)
+{
+    for (int i = 0; i < argc; i++) {
+        const char *a = argv[i];
+        if (!strcmp(a, "--"))
+            return 0;
+        if (!strcmp(a, "-h") || !strcmp(a, "--help"))
+            return 1;
+        if (a[0] != '-' || a[1] == '\0' || (!strncmp(a, "--", 2) && strchr(a, '=')))
+            continue;
+        const struct llmb_opt *o = lookup(table, a, strlen(a));
+        if (o && o->arg)
+            i++; /* its value */
+    }
+    return 0;
+}

@@ -74,15 +74,29 @@ double llmb_opt_value(const char *val);
 
 void llmb_opt_usage(FILE *f, const char *usage, const char *about, const struct llmb_opt *table);
 
-/* One command: its name, runner, options (for --help and the walking test). */
+/* One command: its name, runner, help and options. run returns an llmb
+ * code with err filled (LLMB_E_INVAL / LLMB_E_MODEL: bad input, exit 2;
+ * LLMB_E_INTERRUPTED: told already, exit 130; LLMB_E_FAILED without a
+ * message: failures shown in the output, exit 1; any other: exit 1). */
 struct llmb_cli_command {
     const char *name;
-    int (*run)(int, char **);
-    const char *help;
-    int reads; /* changes nothing: an interruption has nothing to undo or keep */
+    int (*run)(int argc, char **argv, struct llmb_error *err);
+    const char *help;  /* one line for llmbench --help */
+    const char *usage; /* "llmbench compare A B [options]" */
+    const char *about; /* what the command does, for its --help */
+    int reads;         /* changes nothing: an interruption has nothing to undo or keep */
     const struct llmb_opt *opts;
 };
 extern const struct llmb_cli_command llmb_cli_commands[];
 extern const size_t llmb_cli_n_commands;
+const struct llmb_cli_command *llmb_cli_command_find(const char *name);
+/* The skeleton: --help from the registry, c->run, its error printed once
+ * (llmb_cli_error), the exit status from its code. */
+int llmb_cli_command_main(const struct llmb_cli_command *c, int argc, char **argv);
+/* 0 -> 0; LLMB_E_INVAL, LLMB_E_MODEL -> 2; LLMB_E_INTERRUPTED -> 130; others -> 1. */
+int llmb_cli_exit_status(int rc);
+
+/* 1 when -h or --help is among argv as an option (not an option's value). */
+int llmb_opt_wants_help(const struct llmb_opt *table, int argc, char **argv);
 
 #endif

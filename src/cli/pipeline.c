@@ -88,13 +88,12 @@ static int on_result(const struct llmb_result *r, void *user)
     return llmb_qrun_take(user, r);
 }
 
-int llmb_cmd_pipeline(int argc, char **argv)
+int llmb_cmd_pipeline(int argc, char **argv, struct llmb_error *err)
 {
     struct pipe_cli c = {.types = "default", .fmt = "md"};
     llmb_opt_defaults(llmb_pipeline_opts, &c);
     llmb_quality_cli_init(&c.q);
     llmb_cli_run_init(&c.run);
-    struct llmb_error err = {0};
     struct llmb_qrun q;
     memset(&q, 0, sizeof q);
     struct llmb_bench_params bp;
@@ -103,36 +102,27 @@ int llmb_cmd_pipeline(int argc, char **argv)
     unsigned char *done = NULL;
     size_t ns = 0, np = 0;
     llmb_cli_signals_catch();
-    int stage = 0, rc = llmb_opt_parse(llmb_pipeline_opts, argc, argv, on_opt, &c, &err);
-    if (rc == LLMB_OPT_HELP) {
-        llmb_opt_usage(
-            stdout, "llmbench pipeline (--shape NAME | -m MODEL) [options]",
-            "Makes the quantization ladder of a model (or of a synthetic shape), benchmarks every variant\n"
-            "and prints one comparison table. With --ppl and/or --suite every variant's quality is measured\n"
-            "against the reference too, and the table shows the quality each keeps.",
-            llmb_pipeline_opts);
-        return LLMB_EXIT_OK;
-    }
+    int stage = 0, rc = llmb_opt_parse(llmb_pipeline_opts, argc, argv, on_opt, &c, err);
     int ftypes[LLMB_LADDER_MAX], nq = 0;
     if (!rc && !!c.shape == !!c.model)
-        rc = llmb_error_set(&err, LLMB_E_INVAL, "give exactly one of --shape NAME or -m MODEL");
+        rc = llmb_error_set(err, LLMB_E_INVAL, "give exactly one of --shape NAME or -m MODEL");
     if (!rc && c.p == 0 && c.n == 0)
-        rc = llmb_error_set(&err, LLMB_E_INVAL, "nothing to run: -p 0 and -n 0");
+        rc = llmb_error_set(err, LLMB_E_INVAL, "nothing to run: -p 0 and -n 0");
     if (!rc)
-        rc = llmb_ladder_parse(c.types, ftypes, &nq, &err);
+        rc = llmb_ladder_parse(c.types, ftypes, &nq, err);
     struct llmb_shape shape;
     if (!rc && c.shape)
-        rc = llmb_shape_find(c.shape, &shape, &err);
+        rc = llmb_shape_find(c.shape, &shape, err);
     if (!rc && c.model)
-        rc = llmb_model_check(c.model, NULL, &err);
-    if (!rc && c.outdir && (rc = llmb_path_mkdirs(c.outdir, &err)) == LLMB_OK && access(c.outdir, W_OK) != 0)
-        rc = llmb_error_set(&err, LLMB_E_INVAL, "--outdir '%s' is not a writable folder", c.outdir);
+        rc = llmb_model_check(c.model, NULL, err);
+    if (!rc && c.outdir && (rc = llmb_path_mkdirs(c.outdir, err)) == LLMB_OK && access(c.outdir, W_OK) != 0)
+        rc = llmb_error_set(err, LLMB_E_INVAL, "--outdir '%s' is not a writable folder", c.outdir);
     int quality = c.q.ppl || c.q.suite;
     if (!rc && quality)
-        rc = llmb_pipe_quality_checks(c.shape ? &shape : NULL, c.model, c.seed, &c.q, &err);
+        rc = llmb_pipe_quality_checks(c.shape ? &shape : NULL, c.model, c.seed, &c.q, err);
     if (!rc) { /* --events overwrites no input */
         const char *in[] = {c.model, c.q.ppl, c.q.suite && strcmp(c.q.suite, "default") ? c.q.suite : NULL};
-        rc = llmb_cli_run_check_outputs(&c.run, in, 3, NULL, NULL, 0, &err);
+        rc = llmb_cli_run_check_outputs(&c.run, in, 3, NULL, NULL, 0, err);
     }
     if (rc)
         goto out;
@@ -144,11 +134,11 @@ int llmb_cmd_pipeline(int argc, char **argv)
     char ref_path[4096], outdir[4096];
     int told = 0; /* an interruption was said */
     if (c.shape) {
-        rc = llmb_pipe_shape_reference(c.shape, c.seed, c.run.quiet, ref_path, sizeof ref_path, &err);
+        rc = llmb_pipe_shape_reference(c.shape, c.seed, c.run.quiet, ref_path, sizeof ref_path, err);
         if (rc == LLMB_E_INTERRUPTED && (told = 1))
-            llmb_cli_interrupted_exit("before any test ran; the synthetic model '%s' was not written", ref_path);
+            llmb_cli_interrupted_say("before any test ran; the synthetic model '%s' was not written", ref_path);
         if (!rc && !c.outdir)
-            rc = llmb_path_data_dir("models", outdir, sizeof outdir, &err);
+            rc = llmb_path_data_dir("models", outdir, sizeof outdir, err);
     } else {
         snprintf(ref_path, sizeof ref_path, "%s", c.model);
     }
@@ -158,17 +148,17 @@ int llmb_cmd_pipeline(int argc, char **argv)
     memset(items, 0, sizeof items);
     if (!rc)
         rc = llmb_ladder_make(ref_path, c.shape || c.outdir ? outdir : NULL, ftypes, nq, (int)c.threads, 0,
-                              !c.run.quiet && isatty(2), llmb_cli_signals_catch(), items, &err);
+                              !c.run.quiet && isatty(2), llmb_cli_signals_catch(), items, err);
     if (rc == LLMB_E_INTERRUPTED && !told) {
         char kept[2048];
         llmb_ladder_kept(items, nq, kept, sizeof kept);
-        llmb_cli_interrupted_exit("before any test ran; quantized files kept: %s", kept);
+        llmb_cli_interrupted_say("before any test ran; quantized files kept: %s", kept);
     }
     if (rc)
         goto out;
     struct llmb_pipe_variant v[LLMB_LADDER_MAX + 1];
     int nv = 0, ref = 0; /* 3. the reference: F16/BF16/F32, else Q8_0, else the first */
-    rc = llmb_pipe_variants(c.no_ref ? NULL : ref_path, ref_path, items, nq, v, &nv, &ref, &err);
+    rc = llmb_pipe_variants(c.no_ref ? NULL : ref_path, ref_path, items, nq, v, &nv, &ref, err);
     /* 4. the plan: speed of every variant, and quality against the reference */
     const char *paths[LLMB_LADDER_MAX + 1];
     for (int i = 0; i < nv; i++)
@@ -180,12 +170,12 @@ int llmb_cmd_pipeline(int argc, char **argv)
         qc.suite = NULL;
     }
     if (!rc)
-        rc = llmb_qrun_prepare(&q, &qc, paths, (size_t)nv, (size_t)ref, &err);
+        rc = llmb_qrun_prepare(&q, &qc, paths, (size_t)nv, (size_t)ref, err);
     for (int i = 0; !rc && i < nv; i++)
         q.rows[i].label = v[i].label;
     int threads = c.threads > 0 ? (int)c.threads : llmb_probe_cpu_physical_cores();
     if (!rc && quality)
-        rc = llmb_qrun_build(&q, &qc, threads, !c.run.no_db, &err);
+        rc = llmb_qrun_build(&q, &qc, threads, !c.run.no_db, err);
     for (int i = 0; !rc && i < nv; i++)
         rc = llmb_str_list_push(&bp.models, v[i].path);
     if (!rc)
@@ -195,7 +185,7 @@ int llmb_cmd_pipeline(int argc, char **argv)
     if (!rc)
         rc = llmb_bench_params_defaults(&bp, threads);
     if (!rc)
-        rc = llmb_plan_expand(&bp, &speed, &ns, &err);
+        rc = llmb_plan_expand(&bp, &speed, &ns, err);
     for (size_t i = 0; !rc && i < ns; i++) /* the row of each speed test */
         for (int j = 0; j < nv; j++)
             if (!strcmp(speed[i].model, v[j].path))
@@ -204,47 +194,45 @@ int llmb_cmd_pipeline(int argc, char **argv)
     for (int j = 0; j < nv; j++)
         order[j] = v[j == 0 ? ref : (j <= ref ? j - 1 : j)].path;
     if (!rc && llmb_plan_merge_by_model(order, (size_t)nv, speed, ns, q.fam.inst, q.fam.n, &plan, &np))
-        rc = llmb_error_set(&err, LLMB_E_NOMEM, "out of memory");
+        rc = llmb_error_set(err, LLMB_E_NOMEM, "out of memory");
     if (!rc && (!(done = calloc(np + 1, 1)) || !(left = malloc((np + 1) * sizeof *left))))
-        rc = llmb_error_set(&err, LLMB_E_NOMEM, "out of memory");
+        rc = llmb_error_set(err, LLMB_E_NOMEM, "out of memory");
     struct llmb_run_params rp = llmb_run_default_params();
     rp.reps = c.reps;
     rp.auto_reps = c.auto_reps;
     char extra[160];
     snprintf(extra, sizeof extra, "pipeline;r=%d;auto=%d;seed=%u", rp.reps, rp.auto_reps, rp.seed);
     if (!rc)
-        rc = llmb_cli_run_open(&c.run, "pipeline", argc, argv, plan, np, extra, done, &err);
+        rc = llmb_cli_run_open(&c.run, "pipeline", argc, argv, plan, np, extra, done, err);
     if (!rc)
-        rc = llmb_qrun_resume(&q, &c.run, plan, np, done, &err);
+        rc = llmb_qrun_resume(&q, &c.run, plan, np, done, err);
     if (!rc && c.run.store) {
         struct llmb_store_family_member m[LLMB_LADDER_MAX + 1];
         for (int i = 0; i < nv; i++)
             m[i] = (struct llmb_store_family_member){.path = v[i].path, .label = v[i].label,
                                                      .is_reference = i == ref, .quantized_from = v[i].from};
         struct llmb_store_family fam = {.source_path = ref_path, .ladder = c.types, .members = m, .n = (size_t)nv};
-        rc = llmb_store_put_family(c.run.store, c.run.run_id, &fam, &err);
+        rc = llmb_store_put_family(c.run.store, c.run.run_id, &fam, err);
     }
     size_t nl = 0;
     for (size_t i = 0; !rc && i < np; i++)
         if (!done[i])
             left[nl++] = plan[i];
     if (!rc && nl == 0) {
-        rc = llmb_cli_run_nothing_left(&c.run, np, &err);
+        rc = llmb_cli_run_nothing_left(&c.run, np, err);
     } else if (!rc) {
         stage = 2;
         c.run.on_result = on_result;
         c.run.user = &q;
-        rc = llmb_cli_run_execute(&c.run, llmb_engine_default(), left, nl, &rp, 1, &err);
+        rc = llmb_cli_run_execute(&c.run, llmb_engine_default(), left, nl, &rp, 1, err);
     }
     if (!rc && (rc = llmb_pipe_print(c.fmt, v, &q, quality)))
-        llmb_error_set(&err, rc, "cannot write the results to standard output");
+        llmb_error_set(err, rc, "cannot write the results to standard output");
 out:;
     struct llmb_error e3 = {0};
     int rc3 = llmb_cli_run_close(&c.run, &e3);
     if (!rc && rc3)
-        rc = rc3, err = e3;
-    if (rc && rc != LLMB_E_INTERRUPTED) /* an interruption was told in one line already */
-        llmb_cli_error("%s", err.msg[0] ? err.msg : llmb_strerror(rc));
+        rc = rc3, *err = e3;
     size_t failed = c.run.n_failed;
     llmb_qrun_free(&q);
     llmb_bench_params_free(&bp);
@@ -252,5 +240,5 @@ out:;
     free(plan);
     free(left);
     free(done);
-    return llmb_cli_stage_exit(stage, rc, failed);
+    return llmb_cli_run_result(stage, rc, failed);
 }

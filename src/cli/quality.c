@@ -156,50 +156,41 @@ static int print(const struct qcli *q, const struct llmb_qrun *qr)
     return rc;
 }
 
-int llmb_cmd_quality(int argc, char **argv)
+int llmb_cmd_quality(int argc, char **argv, struct llmb_error *err)
 {
     struct qcli q = {.engine = llmb_engine_default()->name};
     llmb_quality_cli_init(&q.c);
     llmb_cli_run_init(&q.run);
     struct llmb_quality_cli *c = &q.c;
-    struct llmb_error err = {0};
     struct llmb_qrun qr;
     memset(&qr, 0, sizeof qr);
     unsigned char *done = NULL;
     struct llmb_instance *inst = NULL;
     llmb_cli_signals_catch(); /* from here on Ctrl-C stops the command cleanly */
-    int stage = 0, rc = llmb_opt_parse(llmb_quality_opts, argc, argv, on_opt, &q, &err);
-    if (rc == LLMB_OPT_HELP) {
-        llmb_opt_usage(stdout, "llmbench quality -m MODEL[,MODEL...] [--ppl FILE] [--suite default|FILE] [options]",
-                       "Perplexity as llama-perplexity computes it, KL divergence against a reference, and a graded\n"
-                       "prompt suite. With several models the first (or --ref-model) is the reference.",
-                       llmb_quality_opts);
-        llmb_str_list_free(&c->models);
-        return LLMB_EXIT_OK;
-    }
+    int stage = 0, rc = llmb_opt_parse(llmb_quality_opts, argc, argv, on_opt, &q, err);
     const struct llmb_engine_ops *engine = NULL;
     size_t n = c->models.n, ref = 0;
     if (!rc && !(engine = llmb_engine_find(q.engine)))
-        rc = llmb_error_set(&err, LLMB_E_INVAL, "--engine: unknown engine '%s' (%s)", q.engine, llmb_engine_names());
+        rc = llmb_error_set(err, LLMB_E_INVAL, "--engine: unknown engine '%s' (%s)", q.engine, llmb_engine_names());
     if (!rc && n == 0)
-        rc = llmb_error_set(&err, LLMB_E_INVAL, "no model given (use -m FILE)");
+        rc = llmb_error_set(err, LLMB_E_INVAL, "no model given (use -m FILE)");
     if (!rc && !c->ppl && !c->ref && !c->suite)
-        rc = llmb_error_set(&err, LLMB_E_INVAL, "nothing to measure: give --ppl FILE, --ref FILE and/or --suite");
+        rc = llmb_error_set(err, LLMB_E_INVAL, "nothing to measure: give --ppl FILE, --ref FILE and/or --suite");
     if (!rc && c->save_ref && c->ref)
-        rc = llmb_error_set(&err, LLMB_E_INVAL, "--save-ref and --ref exclude each other");
+        rc = llmb_error_set(err, LLMB_E_INVAL, "--save-ref and --ref exclude each other");
     if (!rc && c->save_ref && !c->ppl)
-        rc = llmb_error_set(&err, LLMB_E_INVAL, "--save-ref needs --ppl FILE");
+        rc = llmb_error_set(err, LLMB_E_INVAL, "--save-ref needs --ppl FILE");
     if (!rc && strcmp(c->fmt, "md") && strcmp(c->fmt, "csv") && strcmp(c->fmt, "json") && strcmp(c->fmt, "jsonl"))
-        rc = llmb_error_set(&err, LLMB_E_INVAL, "-o: unknown format '%s' (md, csv, json, jsonl)", c->fmt);
+        rc = llmb_error_set(err, LLMB_E_INVAL, "-o: unknown format '%s' (md, csv, json, jsonl)", c->fmt);
     int files = engine && (engine->caps & LLMB_ENGINE_MODEL_FILES); /* else models are settings (null engine) */
     if (!rc && c->ref_model) {
         for (ref = 0; ref < n && strcmp(c->models.v[ref], c->ref_model); ref++)
             ;
         if (ref == n)
-            rc = llmb_error_set(&err, LLMB_E_INVAL, "--ref-model '%s' is not one of the -m models", c->ref_model);
+            rc = llmb_error_set(err, LLMB_E_INVAL, "--ref-model '%s' is not one of the -m models", c->ref_model);
     }
     if (!rc && engine->preflight)
-        rc = engine->preflight((const char *const *)c->models.v, n, c->force, &err);
+        rc = engine->preflight((const char *const *)c->models.v, n, c->force, err);
     if (!rc) { /* --save-ref and --events overwrite no input */
         const char **in = calloc(n + 3, sizeof *in);
         size_t k = 0;
@@ -211,55 +202,53 @@ int llmb_cmd_quality(int argc, char **argv)
             in[k++] = c->suite && strcmp(c->suite, "default") ? c->suite : NULL;
         }
         const char *what[] = {"--save-ref"}, *paths[] = {c->save_ref};
-        rc = in ? llmb_cli_run_check_outputs(&q.run, in, k, what, paths, 1, &err)
-                : llmb_error_set(&err, LLMB_E_NOMEM, "out of memory");
+        rc = in ? llmb_cli_run_check_outputs(&q.run, in, k, what, paths, 1, err)
+                : llmb_error_set(err, LLMB_E_NOMEM, "out of memory");
         free(in);
     }
     if (!rc)
-        rc = files ? llmb_qrun_prepare(&qr, c, (const char *const *)c->models.v, n, ref, &err)
-                   : llmb_qrun_prepare_unchecked(&qr, c, (const char *const *)c->models.v, n, ref, &err);
+        rc = files ? llmb_qrun_prepare(&qr, c, (const char *const *)c->models.v, n, ref, err)
+                   : llmb_qrun_prepare_unchecked(&qr, c, (const char *const *)c->models.v, n, ref, err);
     if (!rc) {
         for (size_t i = 0; i < qr.suite.n_skipped; i++)
             fprintf(stderr, "llmbench: warning: %s\n", qr.suite.warnings[i]);
         llmb_engine_global_init(!c->verbose);
         int threads = c->threads > 0 ? (int)c->threads : llmb_probe_cpu_physical_cores();
-        rc = llmb_qrun_build(&qr, c, threads, !q.run.no_db, &err);
+        rc = llmb_qrun_build(&qr, c, threads, !q.run.no_db, err);
     }
     size_t n_inst = qr.fam.n;
     if (!rc && !(done = calloc(n_inst ? n_inst : 1, 1)))
-        rc = llmb_error_set(&err, LLMB_E_NOMEM, "out of memory");
+        rc = llmb_error_set(err, LLMB_E_NOMEM, "out of memory");
     if (!rc && (stage = 1))
-        rc = llmb_cli_run_open(&q.run, "quality", argc, argv, qr.fam.inst, n_inst, "quality", done, &err);
+        rc = llmb_cli_run_open(&q.run, "quality", argc, argv, qr.fam.inst, n_inst, "quality", done, err);
     if (!rc)
-        rc = llmb_qrun_resume(&qr, &q.run, qr.fam.inst, n_inst, done, &err);
+        rc = llmb_qrun_resume(&qr, &q.run, qr.fam.inst, n_inst, done, err);
     size_t left = 0;
     if (!rc && !(inst = malloc((n_inst ? n_inst : 1) * sizeof *inst)))
-        rc = llmb_error_set(&err, LLMB_E_NOMEM, "out of memory");
+        rc = llmb_error_set(err, LLMB_E_NOMEM, "out of memory");
     for (size_t i = 0; !rc && i < n_inst; i++)
         if (!done[i])
             inst[left++] = qr.fam.inst[i];
     if (!rc && left == 0) {
-        rc = llmb_cli_run_nothing_left(&q.run, n_inst, &err);
+        rc = llmb_cli_run_nothing_left(&q.run, n_inst, err);
     } else if (!rc) {
         stage = 2;
         q.run.on_result = on_result;
         q.run.user = &qr;
         q.run.progress_mode = LLMB_PROGRESS_AUTO;
         struct llmb_run_params rp = llmb_run_default_params();
-        rc = llmb_cli_run_execute(&q.run, engine, inst, left, &rp, 1, &err);
+        rc = llmb_cli_run_execute(&q.run, engine, inst, left, &rp, 1, err);
     }
     if (!rc && (rc = print(&q, &qr)))
-        llmb_error_set(&err, rc, "cannot write the results to standard output");
+        llmb_error_set(err, rc, "cannot write the results to standard output");
     struct llmb_error e3 = {0};
     int rc3 = llmb_cli_run_close(&q.run, &e3);
     if (!rc && rc3)
-        rc = rc3, err = e3;
-    if (rc && rc != LLMB_E_INTERRUPTED) /* an interruption was told in one line already */
-        llmb_cli_error("%s", err.msg[0] ? err.msg : llmb_strerror(rc));
+        rc = rc3, *err = e3;
     size_t failed = q.run.n_failed;
     llmb_qrun_free(&qr);
     free(inst);
     free(done);
     llmb_str_list_free(&c->models);
-    return llmb_cli_stage_exit(stage, rc, failed);
+    return llmb_cli_run_result(stage, rc, failed);
 }

@@ -49,47 +49,35 @@ static int on_opt(int id, const char *name, const char *v, void *user, struct ll
     }
 }
 
-int llmb_cmd_quantize(int argc, char **argv)
+int llmb_cmd_quantize(int argc, char **argv, struct llmb_error *err)
 {
     struct quant_cli c = {.types = "default"};
-    struct llmb_error err = {0};
-    int rc = llmb_opt_parse(llmb_quantize_opts, argc, argv, on_opt, &c, &err);
-    if (rc == LLMB_OPT_HELP) {
-        llmb_opt_usage(stdout, "llmbench quantize -m MODEL [options]",
-                       "Quantizes an F32/F16/BF16 GGUF to each type of the ladder through llama.cpp, in process.",
-                       llmb_quantize_opts);
-        return LLMB_EXIT_OK;
-    }
+    int rc = llmb_opt_parse(llmb_quantize_opts, argc, argv, on_opt, &c, err);
     int ftypes[LLMB_LADDER_MAX], n = 0;
     if (!rc && !c.model)
-        rc = llmb_error_set(&err, LLMB_E_INVAL, "no model given (use -m FILE)");
+        rc = llmb_error_set(err, LLMB_E_INVAL, "no model given (use -m FILE)");
     if (!rc)
-        rc = llmb_ladder_parse(c.types, ftypes, &n, &err);
+        rc = llmb_ladder_parse(c.types, ftypes, &n, err);
     if (!rc && c.outdir && access(c.outdir, W_OK) != 0)
-        rc = llmb_error_set(&err, LLMB_E_INVAL, "--outdir '%s' is not a writable folder", c.outdir);
-    if (rc) {
-        llmb_cli_error("%s", err.msg);
-        return LLMB_EXIT_USAGE;
-    }
+        rc = llmb_error_set(err, LLMB_E_INVAL, "--outdir '%s' is not a writable folder", c.outdir);
+    if (rc)
+        return llmb_cli_input(rc);
     signal(SIGXFSZ, SIG_IGN);
     volatile int *stop = llmb_cli_signals_catch();
     llmb_engine_global_init(1);
     struct llmb_ladder_item items[LLMB_LADDER_MAX];
-    rc = llmb_ladder_make(c.model, c.outdir, ftypes, n, c.threads, c.force, !c.quiet && isatty(2), stop, items,
-                          &err);
+    rc = llmb_ladder_make(c.model, c.outdir, ftypes, n, c.threads, c.force, !c.quiet && isatty(2), stop, items, err);
     if (rc == LLMB_E_INTERRUPTED || (!rc && llmb_cli_interrupted())) {
         char kept[2048];
         llmb_ladder_kept(items, n, kept, sizeof kept);
-        return llmb_cli_interrupted_exit("quantized files kept: %s; the one in progress was removed", kept);
+        return llmb_cli_interrupted_say("quantized files kept: %s; the one in progress was removed", kept);
     }
-    if (rc) {
-        llmb_cli_error("%s", err.msg);
-        return rc == LLMB_E_INVAL || rc == LLMB_E_MODEL ? LLMB_EXIT_USAGE : LLMB_EXIT_FAIL;
-    }
+    if (rc)
+        return rc;
     printf("| type | file | size | bits/weight | seconds | status |\n| --- | --- | ---: | ---: | ---: | --- |\n");
     for (int i = 0; i < n; i++)
         printf("| %s | %s | %.2f MiB | %.2f | %.1f | %s |\n", llmb_ftype_name(items[i].ftype), items[i].path,
                items[i].facts.file_size / 1048576.0, items[i].facts.bpw, items[i].seconds,
                items[i].made ? "quantized" : "up to date");
-    return LLMB_EXIT_OK;
+    return LLMB_OK;
 }

@@ -71,30 +71,20 @@ static int print_front(const struct llmb_rec_result *r)
     return rc;
 }
 
-int llmb_cmd_recommend(int argc, char **argv)
+int llmb_cmd_recommend(int argc, char **argv, struct llmb_error *err)
 {
     struct recommend_cli c;
     memset(&c, 0, sizeof c);
     llmb_cli_store_init(&c.st);
     llmb_rec_params_init(&c.p);
-    struct llmb_error err = {0};
     struct llmb_store *s = NULL;
     struct llmb_rec_result r = {0};
-    int rc = llmb_opt_parse(llmb_recommend_opts, argc, argv, on_opt, &c, &err);
-    if (rc == LLMB_OPT_HELP) {
-        llmb_opt_usage(stdout, "llmbench recommend [constraints] [filters] [options]",
-                       "Recommends configurations (model + engine parameters) from the stored results: those that\n"
-                       "meet the constraints and that no other beats on every figure (tg and pp speed, peak memory,\n"
-                       "KLD and perplexity where measured), best first, and why each other one lost.",
-                       llmb_recommend_opts);
-        return LLMB_EXIT_OK;
-    }
-    int exit_code = rc ? LLMB_EXIT_USAGE : LLMB_EXIT_FAIL;
+    int rc = llmb_opt_parse(llmb_recommend_opts, argc, argv, on_opt, &c, err);
     c.p.filter = c.st.filter;
-    if (!rc && !(rc = llmb_cli_store_open(&c.st, 1, &s, &err)))
-        rc = llmb_rec_run(s, &c.p, &r, &err);
+    if (!rc && !(rc = llmb_cli_store_open(&c.st, 1, &s, err)))
+        rc = llmb_rec_run(s, &c.p, &r, err);
     if (!rc && r.n_front && print_front(&r))
-        rc = llmb_error_set(&err, LLMB_E_IO, "cannot write the table");
+        rc = llmb_error_set(err, LLMB_E_IO, "cannot write the table");
     if (!rc && r.n_front < r.n_configs) {
         printf("\nNot recommended:\n");
         for (size_t i = 0; i < r.n_configs; i++)
@@ -102,12 +92,8 @@ int llmb_cmd_recommend(int argc, char **argv)
                 printf("- %s: %s\n", r.configs[i].label, r.configs[i].why);
     }
     if (!rc && r.n_front == 0)
-        rc = llmb_error_set(&err, LLMB_E_INVAL, "no configuration meets the constraints (%zu considered)", r.n_configs);
-    if (!rc)
-        exit_code = LLMB_EXIT_OK;
-    else
-        llmb_cli_error("%s", err.msg[0] ? err.msg : llmb_strerror(rc));
+        rc = llmb_error_set(err, LLMB_E_FAILED, "no configuration meets the constraints (%zu considered)", r.n_configs);
     llmb_rec_free(&r);
     llmb_store_close(s);
-    return exit_code;
+    return rc;
 }

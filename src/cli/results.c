@@ -155,40 +155,25 @@ static int print_instances(struct llmb_store *s, const struct llmb_store_filter 
     return rc;
 }
 
-int llmb_cmd_results(int argc, char **argv)
+int llmb_cmd_results(int argc, char **argv, struct llmb_error *err)
 {
     struct results_cli c;
     memset(&c, 0, sizeof c);
     llmb_cli_store_init(&c.st);
-    struct llmb_error err = {0};
     struct llmb_store *s = NULL;
-    int rc = llmb_opt_parse(llmb_results_opts, argc, argv, on_opt, &c, &err);
-    if (rc == LLMB_OPT_HELP) {
-        llmb_opt_usage(stdout, "llmbench results [filters] [options]",
-                       "Lists the runs in the results database (with -i, their test instances); filters narrow\n"
-                       "the list and combine with AND.",
-                       llmb_results_opts);
-        return LLMB_EXIT_OK;
-    }
-    int exit_code = rc ? LLMB_EXIT_USAGE : LLMB_EXIT_FAIL;
+    int rc = llmb_opt_parse(llmb_results_opts, argc, argv, on_opt, &c, err);
     if (!rc && c.check) { /* the file as SQLite sees it, damaged or not */
         int ok = 0;
         char *report = NULL;
-        if (!(rc = llmb_cli_store_open(&c.st, LLMB_STORE_READONLY | LLMB_STORE_NO_CHECK, &s, &err)) &&
-            !(rc = llmb_store_check(s, 1, &ok, &report, &err)))
+        if (!(rc = llmb_cli_store_open(&c.st, LLMB_STORE_READONLY | LLMB_STORE_NO_CHECK, &s, err)) &&
+            !(rc = llmb_store_check(s, 1, &ok, &report, err)))
             printf("%s\n", ok ? "ok: PRAGMA integrity_check found no problem" : report);
         free(report);
         llmb_store_close(s);
-        if (rc)
-            llmb_cli_error("%s", err.msg);
-        return rc ? exit_code : ok ? LLMB_EXIT_OK : LLMB_EXIT_FAIL;
+        return rc ? rc : ok ? LLMB_OK : LLMB_E_FAILED;
     }
-    if (!rc && !(rc = llmb_cli_store_open(&c.st, 1, &s, &err)))
-        rc = c.instances ? print_instances(s, &c.st.filter, &err) : print_runs(s, &c.st.filter, &err);
+    if (!rc && !(rc = llmb_cli_store_open(&c.st, 1, &s, err)))
+        rc = c.instances ? print_instances(s, &c.st.filter, err) : print_runs(s, &c.st.filter, err);
     llmb_store_close(s);
-    if (rc) {
-        llmb_cli_error("%s", err.msg[0] ? err.msg : llmb_strerror(rc));
-        return exit_code;
-    }
-    return LLMB_EXIT_OK;
+    return rc;
 }

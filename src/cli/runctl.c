@@ -249,26 +249,13 @@ int llmb_cli_run_close(struct llmb_cli_run *r, struct llmb_error *err)
     return rc;
 }
 
-int llmb_cli_exit_code(int rc, size_t n_failed)
+int llmb_cli_run_result(int stage, int rc, size_t n_failed)
 {
-    if (rc == LLMB_E_INTERRUPTED)
-        return 130;
-    if (rc == LLMB_E_INVAL || rc == LLMB_E_MODEL)
-        return LLMB_EXIT_USAGE;
-    if (rc)
-        return LLMB_EXIT_FAIL;
-    return n_failed ? LLMB_EXIT_FAIL : LLMB_EXIT_OK;
-}
-
-int llmb_cli_stage_exit(int stage, int rc, size_t n_failed)
-{
-    if (rc == LLMB_E_INTERRUPTED)
-        return 130;
-    if (rc && stage == 0)
-        return LLMB_EXIT_USAGE;
-    if (rc && stage == 1)
-        return rc == LLMB_E_INVAL ? LLMB_EXIT_USAGE : LLMB_EXIT_FAIL;
-    return llmb_cli_exit_code(rc, n_failed);
+    if (rc == LLMB_E_INTERRUPTED || (rc && stage == 0))
+        return llmb_cli_input(rc);
+    if (rc && stage == 1) /* opening the run: the database's trouble, unless the input was bad */
+        return rc == LLMB_E_INVAL ? rc : LLMB_E_FAILED;
+    return rc ? rc : n_failed ? LLMB_E_FAILED : LLMB_OK;
 }
 
 int llmb_cli_run_nothing_left(struct llmb_cli_run *r, size_t n, struct llmb_error *err)

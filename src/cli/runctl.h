@@ -110,11 +110,10 @@ int  llmb_cli_run_execute(struct llmb_cli_run *r, const struct llmb_engine_ops *
 int  llmb_cli_run_nothing_left(struct llmb_cli_run *r, size_t n, struct llmb_error *err);
 /* Closes the log and store; returns a failure of the events log. */
 int  llmb_cli_run_close(struct llmb_cli_run *r, struct llmb_error *err);
-/* The exit code of a command: 0, 1 (failed while running or a test
- * failed), 2 (bad input), 130 (interrupted). */
-int  llmb_cli_exit_code(int rc, size_t n_failed);
-/* The same by stage: 0 checking the input (any failure is bad input: 2),
- * 1 opening the run (2 for a bad value, else 1), 2 running. */
-int  llmb_cli_stage_exit(int stage, int rc, size_t n_failed);
+/* A run command's outcome as an llmb code (the exit status follows from
+ * it): stage 0 (checking input): any failure is the input's; stage 1
+ * (opening the run): bad input, or a failure; stage 2 (running): its code,
+ * or LLMB_E_FAILED when tests failed. */
+int llmb_cli_run_result(int stage, int rc, size_t n_failed);
 
 #endif

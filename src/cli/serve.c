@@ -52,51 +52,36 @@ static int on_opt(int id, const char *name, const char *v, void *user, struct ll
     }
 }
 
-int llmb_cmd_serve(int argc, char **argv)
+int llmb_cmd_serve(int argc, char **argv, struct llmb_error *err)
 {
     struct serve_cli c = {.wp = llmb_web_default_params()};
     llmb_cli_store_init(&c.st);
-    struct llmb_error err = {0};
-    int rc = llmb_opt_parse(llmb_serve_opts, argc, argv, on_opt, &c, &err);
-    if (rc == LLMB_OPT_HELP) {
-        llmb_opt_usage(stdout, "llmbench serve [--port N] [--bind ADDR] [--follow EVENTS.jsonl] [--db PATH]",
-                       "The live dashboard: the page, a read-only JSON API over the results store and the events "
-                       "of a run (docs/dashboard.md).",
-                       llmb_serve_opts);
-        return LLMB_EXIT_OK;
-    }
-    if (rc) {
-        llmb_cli_error("%s", err.msg);
-        return LLMB_EXIT_USAGE;
-    }
+    int rc = llmb_opt_parse(llmb_serve_opts, argc, argv, on_opt, &c, err);
     char db[4096];
-    if ((rc = llmb_cli_store_path(&c.st, db, sizeof db, &err))) {
-        llmb_cli_error("%s", err.msg);
-        return LLMB_EXIT_USAGE;
-    }
-    if (access(db, F_OK) != 0 && !c.wp.follow) {
-        llmb_cli_error("no results database at '%s' (run a benchmark first, or name one with --db)", db);
-        return LLMB_EXIT_USAGE;
-    }
+    if (rc || (rc = llmb_cli_store_path(&c.st, db, sizeof db, err)))
+        return llmb_cli_input(rc);
+    if (access(db, F_OK) != 0 && !c.wp.follow)
+        return llmb_error_set(err, LLMB_E_INVAL,
+                              "no results database at '%s' (run a benchmark first, or name one with --db)", db);
     c.wp.db_path = db;
     c.wp.lock_wait_s = c.st.lock_wait_s;
     struct llmb_web *w = NULL;
     volatile int *stop = llmb_cli_signals_catch();
-    if ((rc = llmb_web_start(&c.wp, &w, &err))) {
-        llmb_cli_error("%s", err.msg);
-        return rc == LLMB_E_INVAL ? LLMB_EXIT_USAGE : LLMB_EXIT_FAIL;
-    }
-    fprintf(stderr, "llmbench: dashboard at %s (Ctrl-C stops it)\n", llmb_web_url(w));
-    fflush(stderr);
+    /* blocked before the server's threads start (they inherit it): only this
+     * thread takes Ctrl-C, in sigsuspend, so none is lost */
     sigset_t block, old;
     sigemptyset(&block);
     sigaddset(&block, SIGINT);
     sigaddset(&block, SIGTERM);
     sigaddset(&block, SIGHUP);
-    pthread_sigmask(SIG_BLOCK, &block, &old); /* no signal lost between the test and the wait */
-    while (!*stop)
-        sigsuspend(&old);
-    pthread_sigmask(SIG_SETMASK, &old, NULL);
+    pthread_sigmask(SIG_BLOCK, &block, &old);
+    if (!(rc = llmb_web_start(&c.wp, &w, err))) {
+        fprintf(stderr, "llmbench: dashboard at %s (Ctrl-C stops it)\n", llmb_web_url(w));
+        fflush(stderr);
+        while (!*stop)
+            sigsuspend(&old);
+    }
     llmb_web_stop(w, 0);
-    return LLMB_EXIT_OK;
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
+    return rc;
 }

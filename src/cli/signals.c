@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "llmbench/llmbench.h"
 #include "signals.h"
 
 static volatile int interrupted;
@@ -34,13 +35,18 @@ int llmb_cli_interrupted(void)
     return interrupted != 0;
 }
 
-int llmb_cli_interrupted_exit(const char *fmt, ...)
+void llmb_cli_vsay(const char *label, const char *fmt, va_list ap)
+{
+    fprintf(stderr, "llmbench: %s: ", label);
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+}
+
+int llmb_cli_interrupted_say(const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    fputs("llmbench: interrupted: ", stderr);
-    vfprintf(stderr, fmt, ap);
-    fputc('\n', stderr);
+    llmb_cli_vsay("interrupted", fmt, ap);
     va_end(ap);
-    return 130;
+    return LLMB_E_INTERRUPTED;
 }

@@ -117,34 +117,24 @@ int llmb_synth_default_path(const struct llmb_shape *s, int overridden, int ftyp
     return LLMB_OK;
 }
 
-int llmb_cmd_synth(int argc, char **argv)
+int llmb_cmd_synth(int argc, char **argv, struct llmb_error *err)
 {
     struct synth_cli c;
     memset(&c, 0, sizeof c);
     c.ftype = 1;
     c.seed = 42;
-    struct llmb_error err = {0};
-    int rc = llmb_opt_parse(llmb_synth_opts, argc, argv, on_opt, &c, &err);
-    if (rc == LLMB_OPT_HELP) {
-        llmb_opt_usage(stdout, "llmbench synth SHAPE [options]",
-                       "Writes a GGUF with the architecture, tensor shapes and tokenizer of a real model and random\n"
-                       "weights (marked synthetic: speed figures only). Shapes: see --list.",
-                       llmb_synth_opts);
-        return LLMB_EXIT_OK;
-    }
+    int rc = llmb_opt_parse(llmb_synth_opts, argc, argv, on_opt, &c, err);
     if (!rc && c.list) {
         list_shapes();
-        return LLMB_EXIT_OK;
+        return LLMB_OK;
     }
     struct llmb_synth_params p = llmb_synth_default_params();
     if (!rc && !c.shape)
-        rc = llmb_error_set(&err, LLMB_E_INVAL, "no shape given (see llmbench synth --list)");
+        rc = llmb_error_set(err, LLMB_E_INVAL, "no shape given (see llmbench synth --list)");
     if (!rc)
-        rc = llmb_shape_find(c.shape, &p.shape, &err);
-    if (rc) {
-        llmb_cli_error("%s", err.msg);
-        return LLMB_EXIT_USAGE;
-    }
+        rc = llmb_shape_find(c.shape, &p.shape, err);
+    if (rc)
+        return llmb_cli_input(rc);
     int *fields[6] = {&p.shape.n_layer, &p.shape.n_embd, &p.shape.n_head, &p.shape.n_head_kv, &p.shape.n_ff,
                       &p.shape.n_vocab};
     for (int i = 0; i < 6; i++)
@@ -161,35 +151,27 @@ int llmb_cmd_synth(int argc, char **argv)
     char path[4096];
     if (c.out)
         snprintf(path, sizeof path, "%s", c.out);
-    else if (!c.dry && (rc = llmb_synth_default_path(&p.shape, c.overridden, c.ftype, c.seed, path, sizeof path, &err))) {
-        llmb_cli_error("%s", err.msg);
-        return LLMB_EXIT_FAIL;
-    }
+    else if (!c.dry && (rc = llmb_synth_default_path(&p.shape, c.overridden, c.ftype, c.seed, path, sizeof path, err)))
+        return rc;
     p.output = path;
-    if ((rc = llmb_shape_validate(&p.shape, &err))) {
-        llmb_cli_error("%s", err.msg);
-        return LLMB_EXIT_USAGE;
-    }
+    if ((rc = llmb_shape_validate(&p.shape, err)))
+        return llmb_cli_input(rc);
     const char *in[] = {c.vocab_file};
-    if (!c.dry && (rc = llmb_output_check(path, "-o", in, 1, &err))) {
-        llmb_cli_error("%s", err.msg);
-        return LLMB_EXIT_USAGE;
-    }
+    if (!c.dry && (rc = llmb_output_check(path, "-o", in, 1, err)))
+        return llmb_cli_input(rc);
     signal(SIGXFSZ, SIG_IGN); /* a file size limit is a write error, not a kill */
     llmb_engine_global_init(1);
     struct llmb_synth_info info;
-    rc = llmb_synth_write(&p, &info, &err);
+    rc = llmb_synth_write(&p, &info, err);
     if (line_open)
         fputc('\n', stderr);
     if (rc == LLMB_E_INTERRUPTED)
-        return llmb_cli_interrupted_exit("'%s' was not written (its temporary file was removed)", path);
-    if (rc) {
-        llmb_cli_error("%s", err.msg);
-        return rc == LLMB_E_INVAL ? LLMB_EXIT_USAGE : LLMB_EXIT_FAIL;
-    }
+        return llmb_cli_interrupted_say("'%s' was not written (its temporary file was removed)", path);
+    if (rc)
+        return rc;
     printf("%s%s: %s %s, %llu bytes (%.2f MiB), %.3f B params, %.2f bits per weight, %d tensors, vocab %d\n",
            c.dry ? "would write " : "wrote ", c.dry ? (c.out ? c.out : "(dry run)") : path, p.shape.name,
            llmb_ftype_name(c.ftype), (unsigned long long)info.file_size, info.file_size / 1048576.0,
            info.n_params / 1e9, info.bpw, info.n_tensors, info.n_vocab);
-    return LLMB_EXIT_OK;
+    return LLMB_OK;
 }

@@ -1261,15 +1261,16 @@ void llmb_cli_error(const char *fmt, ...)
     fprintf(stderr, "llmbench: error: %s\n", last_error);
 }
 
-/* Runs a command (llmb_cmd_*) with its stdout in file out; its exit code. */
-static int capture(int (*cmd)(int, char **), const char *out, int argc, const char **argv)
+/* Runs a command in its skeleton (as main does) with its stdout in file
+ * out; its exit status. */
+static int capture(const char *cmd, const char *out, int argc, const char **argv)
 {
     fflush(stdout);
     int saved = dup(1), fd = open(out, O_WRONLY | O_CREAT | O_TRUNC, 0644);
     assert_true(saved >= 0 && fd >= 0);
     dup2(fd, 1);
     close(fd);
-    int rc = cmd(argc, (char **)argv);
+    int rc = llmb_cli_command_main(llmb_cli_command_find(cmd), argc, (char **)argv);
     fflush(stdout);
     dup2(saved, 1);
     close(saved);
@@ -1313,7 +1314,7 @@ static void test_quality_export_import(void **state)
     char out[400], csv[400], md[400];
     snprintf(out, sizeof out, "%s/all.json", t.dir);
     const char *argv[] = {"--db", t.db, "-f", "json", "-o", out};
-    assert_int_equal(capture(llmb_cmd_export, "/dev/null", 6, argv), 0);
+    assert_int_equal(capture("export", "/dev/null", 6, argv), 0);
     json_error_t je;
     json_t *a = json_load_file(out, 0, &je);
     if (!a)
@@ -1391,14 +1392,14 @@ static void test_quality_export_import(void **state)
     llmb_store_import_free(&im);
     snprintf(out, sizeof out, "%s/quality.jsonl", t.dir);
     const char *qargv[] = {"--db", t.db, "--kind", "kld", "-o", out};
-    assert_int_equal(capture(llmb_cmd_export, "/dev/null", 6, qargv), 0);
+    assert_int_equal(capture("export", "/dev/null", 6, qargv), 0);
     assert_int_not_equal(llmb_store_import_llama_bench(out, &im, &e), 0);
     assert_non_null(strstr(e.msg, "holds no speed results (3 quality results"));
 
     /* CSV: bench's columns, then the quality ones; speed rows say their kind */
     snprintf(csv, sizeof csv, "%s/all.csv", t.dir);
     const char *cargv[] = {"--db", t.db, "-o", csv};
-    assert_int_equal(capture(llmb_cmd_export, "/dev/null", 4, cargv), 0);
+    assert_int_equal(capture("export", "/dev/null", 4, cargv), 0);
     FILE *f = fopen(csv, "r");
     char line[16384];
     int lines = 0, fields0 = 0;
@@ -1426,7 +1427,7 @@ static void test_quality_export_import(void **state)
     /* Markdown: the speed table as bench writes it, then the quality tests */
     snprintf(md, sizeof md, "%s/all.md", t.dir);
     const char *margv[] = {"--db", t.db, "-o", md};
-    assert_int_equal(capture(llmb_cmd_export, "/dev/null", 4, margv), 0);
+    assert_int_equal(capture("export", "/dev/null", 4, margv), 0);
     assert_true(contains(md, "| model "));
     assert_true(contains(md, "pp16"));
     assert_true(contains(md, "| kld c256 "));
@@ -1437,7 +1438,7 @@ static void test_quality_export_import(void **state)
     /* SQL: one table of the union of columns, NULL where a value does not apply */
     snprintf(out, sizeof out, "%s/all.sql", t.dir);
     const char *sargv[] = {"--db", t.db, "-o", out};
-    assert_int_equal(capture(llmb_cmd_export, "/dev/null", 4, sargv), 0);
+    assert_int_equal(capture("export", "/dev/null", 4, sargv), 0);
     size_t n;
     char *script = slurp(out, &n);
     script[n] = 0;
@@ -1470,14 +1471,14 @@ static void test_quality_commands(void **state)
     snprintf(out, sizeof out, "%s/out.txt", t.dir);
     /* results: kind and main figure of every instance */
     const char *rargv[] = {"--db", t.db, "-i"};
-    assert_int_equal(capture(llmb_cmd_results, out, 3, rargv), 0);
+    assert_int_equal(capture("results", out, 3, rargv), 0);
     assert_true(contains(out, "| kind "));
     assert_true(contains(out, "| ppl c256 "));
     assert_true(contains(out, "PPL 10.0000 \xc2\xb1 0.0500"));
     assert_true(contains(out, "KLD 0.012300 \xc2\xb1 0.000400 (PPL 10.5000)"));
     assert_true(contains(out, "pass 1/2 (50.0%), similarity 0.700"));
     const char *sargv[] = {"--db", t.db, "-i", "--kind", "speed"};
-    assert_int_equal(capture(llmb_cmd_results, out, 5, sargv), 0);
+    assert_int_equal(capture("results", out, 5, sargv), 0);
     size_t n;
     char *b = slurp(out, &n);
     b[n] = 0;
@@ -1487,41 +1488,41 @@ static void test_quality_commands(void **state)
 
     /* recommend: the KLD and PPL stored by quality tests reach the model's configuration */
     const char *kargv[] = {"--db", t.db, "--max-kld", "0.05"};
-    assert_int_equal(capture(llmb_cmd_recommend, out, 4, kargv), 0);
+    assert_int_equal(capture("recommend", out, 4, kargv), 0);
     assert_true(contains(out, "| 0.0246 | 11.55 |"));
     const char *k2argv[] = {"--db", t.db, "--max-kld", "0.02"};
-    assert_int_equal(capture(llmb_cmd_recommend, out, 4, k2argv), LLMB_EXIT_FAIL);
+    assert_int_equal(capture("recommend", out, 4, k2argv), LLMB_EXIT_FAIL);
     assert_true(contains(out, "violates --max-kld 0.0200 (0.0246)"));
 
     /* compare: run 2's PPL is 10% higher, its KLD doubled; the gate catches both */
     const char *pargv[] = {"--db", t.db, "tag=base", "tag=new", "--metric", "ppl"};
-    assert_int_equal(capture(llmb_cmd_compare, out, 6, pargv), 0);
+    assert_int_equal(capture("compare", out, 6, pargv), 0);
     assert_true(contains(out, "| ppl c256 "));
     assert_true(contains(out, "10.0000 \xc2\xb1 0.0500 | 11.0000 \xc2\xb1 0.0500 | +10.00% "));
     assert_true(contains(out, "yes (worse)"));
     assert_true(contains(out, "over 2 matched tests: 2 significantly worse, 0 significantly better"));
     const char *gargv[] = {"--db", t.db, "tag=base", "tag=new", "--metric", "ppl", "--fail-on-regression", "5%"};
-    assert_int_equal(capture(llmb_cmd_compare, out, 8, gargv), LLMB_EXIT_FAIL);
+    assert_int_equal(capture("compare", out, 8, gargv), LLMB_EXIT_FAIL);
     assert_string_equal(last_error, "regression: 2 of 2 tests significantly worse (PPL) by more than 5%: "
                                     "ppl c256 +10.0%, kld c256 +10.0%");
     const char *g2argv[] = {"--db", t.db, "tag=base", "tag=new", "--metric", "ppl", "--fail-on-regression", "15"};
-    assert_int_equal(capture(llmb_cmd_compare, out, 8, g2argv), 0);
+    assert_int_equal(capture("compare", out, 8, g2argv), 0);
     const char *kcargv[] = {"--db", t.db, "tag=base", "tag=new", "--metric", "kld", "--fail-on-regression", "50"};
-    assert_int_equal(capture(llmb_cmd_compare, out, 8, kcargv), LLMB_EXIT_FAIL);
+    assert_int_equal(capture("compare", out, 8, kcargv), LLMB_EXIT_FAIL);
     assert_string_equal(last_error, "regression: 1 of 1 tests significantly worse (KLD) by more than 50%: "
                                     "kld c256 +100.0%");
     const char *tcargv[] = {"--db", t.db, "tag=base", "tag=new", "--metric", "top1", "--fail-on-regression", "1"};
-    assert_int_equal(capture(llmb_cmd_compare, out, 8, tcargv), 0); /* top-1 did not move */
+    assert_int_equal(capture("compare", out, 8, tcargv), 0); /* top-1 did not move */
     assert_true(contains(out, "| 93.00 \xc2\xb1 0.40% | 93.00 \xc2\xb1 0.40% | +0.00% | [-1.19%, +1.19%] | no "));
     const char *same[] = {"--db", t.db, "tag=base", "tag=base", "--metric", "suite", "--fail-on-regression", "1"};
-    assert_int_equal(capture(llmb_cmd_compare, out, 8, same), 0);
+    assert_int_equal(capture("compare", out, 8, same), 0);
     assert_true(contains(out, "1/2 (50.0 \xc2\xb1 35.4%)"));
     const char *none[] = {"--db", t.db, "tag=base", "tag=new", "--metric", "suite"};
-    assert_int_equal(capture(llmb_cmd_compare, out, 6, none), LLMB_EXIT_USAGE); /* run 2 has no suite */
+    assert_int_equal(capture("compare", out, 6, none), LLMB_EXIT_USAGE); /* run 2 has no suite */
     assert_non_null(strstr(last_error, "no test of 'tag=base' matches a test of 'tag=new' with suite figures"));
     /* the speed metrics see speed tests only */
     const char *ts[] = {"--db", t.db, "tag=base", "tag=base"};
-    assert_int_equal(capture(llmb_cmd_compare, out, 4, ts), 0);
+    assert_int_equal(capture("compare", out, 4, ts), 0);
     assert_true(contains(out, "A: tag=base (1 tests)"));
     tmp_free(&t);
 }

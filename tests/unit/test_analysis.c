@@ -1,0 +1,245 @@
+/* test_analysis.c - compare and recommend as library calls (src/analysis/):
+ * two runs stored with known samples are matched test by test (pooled,
+ * Welch), a slowdown is found significant and gated, a test that passed in
+ * A and failed in B is a regression, a run against itself is 1.00 with
+ * nothing significant; recommend's Pareto front ranks configurations and
+ * says why the others lost, and limits that nothing meets leave the front
+ * empty with every reason stated. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "llmbench/analysis.h"
+#include "llmbench/stats.h"
+
+struct fake {
+    struct llmb_result r;
+    uint64_t total[16], pp[16], tg[16], ttft[16];
+};
+
+/* A pp+tg test of model m at threads t: reps samples of ns ns (scaled by 1
+ * + i/100), half prompt, half generation. */
+static void fake(struct fake *f, const char *m, int t, size_t reps, double ns)
+{
+    memset(f, 0, sizeof *f);
+    struct llmb_result *r = &f->r;
+    r->inst = (struct llmb_instance){.model = m,
+                                     .n_gpu_layers = -1,
+                                     .n_batch = 2048,
+                                     .n_ubatch = 512,
+                                     .type_k = "f16",
+                                     .type_v = "f16",
+                                     .flash_attn = -1,
+                                     .n_threads = t,
+                                     .n_prompt = 64,
+                                     .n_gen = 16};
+    snprintf(r->model.path, sizeof r->model.path, "%s", m);
+    snprintf(r->model.desc, sizeof r->model.desc, "llama 1M Q4_0");
+    r->applied = (struct llmb_context_info){.n_ctx = 80,
+                                            .n_batch = 2048,
+                                            .n_ubatch = 512,
+                                            .n_threads = t,
+                                            .type_k = "f16",
+                                            .type_v = "f16",
+                                            .flash_attn = -1};
+    r->n_samples = reps;
+    r->total_ns = f->total, r->pp_ns = f->pp, r->tg_ns = f->tg, r->ttft_ns = f->ttft;
+    double ts[16], pp[16], tg[16];
+    for (size_t i = 0; i < reps; i++) {
+        f->total[i] = (uint64_t)(ns * (1.0 + (double)i / 100));
+        f->pp[i] = f->total[i] / 2;
+        f->tg[i] = f->total[i] - f->pp[i];
+        f->ttft[i] = f->pp[i] + 1000;
+        ts[i] = 1e9 * 80 / (double)f->total[i];
+        pp[i] = 1e9 * 64 / (double)f->pp[i];
+        tg[i] = 1e9 * 16 / (double)f->tg[i];
+    }
+    llmb_stats_compute(ts, reps, &r->ts);
+    llmb_stats_compute(pp, reps, &r->pp_ts);
+    llmb_stats_compute(tg, reps, &r->tg_ts);
+    r->peak_rss = 100000000;
+}
+
+struct db {
+    char dir[64], path[128];
+    struct llmb_store *s;
+};
+
+static void db_open(struct db *d)
+{
+    snprintf(d->dir, sizeof d->dir, "/tmp/llmb_analysis_XXXXXX");
+    assert_non_null(mkdtemp(d->dir));
+    snprintf(d->path, sizeof d->path, "%s/results.db", d->dir);
+    struct llmb_store_params p = llmb_store_default_params();
+    struct llmb_error e = {0};
+    if (llmb_store_open(d->path, &p, &d->s, &e))
+        fail_msg("open: %s", e.msg);
+}
+
+static void db_close(struct db *d)
+{
+    llmb_store_close(d->s);
+    char cmd[128];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", d->dir);
+    assert_int_equal(system(cmd), 0);
+}
+
+/* A complete run tagged tag holding r[0..n). */
+static void run(struct db *d, const char *tag, struct fake *r, size_t n)
+{
+    struct llmb_run_info ri = {.command = "llmbench bench", .tags = tag, .plan_hash = tag, .n_planned = n};
+    struct llmb_error e = {0};
+    int64_t id = 0;
+    if (llmb_store_begin_run(d->s, &ri, &id, &e))
+        fail_msg("begin: %s", e.msg);
+    for (size_t i = 0; i < n; i++)
+        if (llmb_store_put_result(d->s, id, &r[i].r, &e))
+            fail_msg("put: %s", e.msg);
+    if (llmb_store_end_run(d->s, id, LLMB_RUN_COMPLETE, &e))
+        fail_msg("end: %s", e.msg);
+}
+
+static void test_metrics(void **state)
+{
+    (void)state;
+    for (int m = 0; m < LLMB_CM_COUNT; m++)
+        assert_int_equal(llmb_cmp_metric_parse(llmb_cmp_metric_name(m)), m);
+    assert_int_equal(llmb_cmp_metric_parse("speed"), -1);
+    assert_true(llmb_cmp_metric_higher_is_worse(LLMB_CM_TTFT) && llmb_cmp_metric_higher_is_worse(LLMB_CM_KLD));
+    assert_false(llmb_cmp_metric_higher_is_worse(LLMB_CM_TG) || llmb_cmp_metric_higher_is_worse(LLMB_CM_SUITE));
+    assert_true(llmb_cmp_metric_is_quality(LLMB_CM_PPL) && !llmb_cmp_metric_is_quality(LLMB_CM_PP));
+}
+
+static void test_compare(void **state)
+{
+    (void)state;
+    struct db d;
+    db_open(&d);
+    struct fake a[3], b[2];
+    fake(&a[0], "m.gguf", 1, 8, 1e6); /* matched: B is 10% slower */
+    fake(&a[1], "m.gguf", 2, 8, 5e5); /* B fails it */
+    fake(&a[2], "m.gguf", 4, 8, 3e5); /* only in A */
+    fake(&b[0], "m.gguf", 1, 8, 1.1e6);
+    fake(&b[1], "m.gguf", 2, 0, 0);
+    b[1].r.error = "worker killed by SIGSEGV";
+    run(&d, "a", a, 3);
+    run(&d, "b", b, 2);
+
+    struct llmb_cmp_params p = {.a = "tag=a", .b = "tag=b", .metric = LLMB_CM_TS, .fail_pct = 5};
+    struct llmb_cmp_result r;
+    struct llmb_error e = {0};
+    if (llmb_cmp_run(d.s, &p, &r, &e))
+        fail_msg("compare: %s", e.msg);
+    assert_int_equal(r.n_pairs, 1);
+    assert_int_equal(r.pairs[0].a->r.inst.n_threads, 1);
+    assert_true(fabs(r.pairs[0].c.change_pct - (100.0 / 1.1 - 100)) < 0.01); /* -9.09% */
+    assert_true(r.pairs[0].c.significant);
+    assert_true(r.pairs[0].worse_pct > 9 && r.pairs[0].regressed);
+    assert_true(fabs(r.ratio - 1 / 1.1) < 1e-3);
+    assert_int_equal(r.n_broke, 1);
+    assert_int_equal(r.broke[0]->r.inst.n_threads, 2);
+    assert_int_equal(r.only_a, 1);
+    assert_int_equal(r.only_b, 0);
+    assert_true(r.regression);
+    char text[600];
+    llmb_cmp_broke_text(&r, text, sizeof text);
+    assert_non_null(strstr(text, "SIGSEGV"));
+    llmb_cmp_regressed_text(&r, text, sizeof text);
+    assert_non_null(strstr(text, "-9.1%"));
+    llmb_cmp_free(&r);
+
+    /* time to first token: B is slower, so A is the quicker: ratio < 1 */
+    p.metric = LLMB_CM_TTFT;
+    if (llmb_cmp_run(d.s, &p, &r, &e))
+        fail_msg("compare: %s", e.msg);
+    assert_int_equal(r.n_pairs, 1);
+    assert_true(r.ratio < 0.95 && r.pairs[0].worse_pct > 0);
+    llmb_cmp_free(&r);
+
+    /* A against itself: 1.00, nothing significant, no regression */
+    p = (struct llmb_cmp_params){.a = "tag=a", .b = "tag=a", .metric = LLMB_CM_TS, .fail_pct = 0};
+    if (llmb_cmp_run(d.s, &p, &r, &e))
+        fail_msg("compare: %s", e.msg);
+    assert_int_equal(r.n_pairs, 3);
+    assert_true(fabs(r.ratio - 1) < 1e-9);
+    assert_int_equal(r.n_worse + r.n_better + r.n_regressed + r.n_broke, 0);
+    assert_false(r.regression);
+    llmb_cmp_free(&r);
+
+    /* a selection of nothing is an error naming it */
+    p.b = "tag=nope";
+    assert_int_equal(llmb_cmp_run(d.s, &p, &r, &e), LLMB_E_INVAL);
+    assert_non_null(strstr(e.msg, "tag=nope"));
+    llmb_cmp_free(&r);
+    db_close(&d);
+}
+
+static void test_recommend(void **state)
+{
+    (void)state;
+    struct db d;
+    db_open(&d);
+    struct fake c[3];
+    fake(&c[0], "m.gguf", 1, 4, 1e6);
+    fake(&c[1], "m.gguf", 2, 4, 6e5); /* faster at the same memory: dominates t=1 */
+    fake(&c[2], "m.gguf", 4, 4, 4e5);
+    c[2].r.peak_rss = 300000000; /* fastest, but more memory: also on the front */
+    run(&d, "r", c, 3);
+
+    struct llmb_rec_params p;
+    llmb_rec_params_init(&p);
+    struct llmb_rec_result r;
+    struct llmb_error e = {0};
+    if (llmb_rec_run(d.s, &p, &r, &e))
+        fail_msg("recommend: %s", e.msg);
+    assert_int_equal(r.n_configs, 3);
+    assert_int_equal(r.n_front, 2);
+    assert_int_equal(r.front[0]->rec->r.inst.n_threads, 4); /* best first: by tg */
+    assert_int_equal(r.front[1]->rec->r.inst.n_threads, 2);
+    const struct llmb_rec_config *lost = NULL;
+    for (size_t i = 0; i < r.n_configs; i++)
+        if (!r.configs[i].rank)
+            lost = &r.configs[i];
+    assert_non_null(lost);
+    assert_int_equal(lost->rec->r.inst.n_threads, 1);
+    assert_non_null(strstr(lost->why, "dominated by #2"));
+    llmb_rec_free(&r);
+
+    /* a memory limit takes the fastest out, saying why */
+    p.limit[LLMB_RF_MEM] = 200000000;
+    if (llmb_rec_run(d.s, &p, &r, &e))
+        fail_msg("recommend: %s", e.msg);
+    assert_int_equal(r.n_front, 1);
+    assert_int_equal(r.front[0]->rec->r.inst.n_threads, 2);
+    for (size_t i = 0; i < r.n_configs; i++)
+        if (r.configs[i].rec->r.inst.n_threads == 4)
+            assert_non_null(strstr(r.configs[i].why, "violates --max-memory"));
+    llmb_rec_free(&r);
+
+    /* limits nothing meets: an empty front, every configuration says why */
+    p.limit[LLMB_RF_TG] = 1e12;
+    if (llmb_rec_run(d.s, &p, &r, &e))
+        fail_msg("recommend: %s", e.msg);
+    assert_int_equal(r.n_front, 0);
+    for (size_t i = 0; i < r.n_configs; i++)
+        assert_non_null(strstr(r.configs[i].why, "--min-tg"));
+    llmb_rec_free(&r);
+    db_close(&d);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_metrics),
+        cmocka_unit_test(test_compare),
+        cmocka_unit_test(test_recommend),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
