@@ -75,8 +75,10 @@ if url=$(url_of "$tmp/serve.err"); then
 else
     bad "serve printed no URL: $(cat "$tmp/serve.err")"
 fi
-kill $srv 2>/dev/null
-wait $srv 2>/dev/null
+kill $srv 2>/dev/null # SIGTERM, as Ctrl-C: serve stops at once and exits 0
+for _ in $(seq 1 50); do kill -0 $srv 2>/dev/null || break; sleep 0.1; done
+if kill -0 $srv 2>/dev/null; then bad "serve did not stop on SIGTERM"; kill -9 $srv; else ok; fi
+wait $srv && ok || bad "serve's exit status after SIGTERM: $?"
 for f in dashboard-live.png dashboard-results.png dashboard-pareto.png; do
     [ -s "$img/$f" ] && ok || bad "no screenshot $img/$f"
 done
