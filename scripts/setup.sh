@@ -10,6 +10,9 @@
 #    fresh clone on the same machine reuses it. A second run with nothing to do
 #    takes seconds.
 # 4. Links deps/llama.cpp (source) and deps/llama-build (build tree) in the clone.
+# 5. The dashboard's npm packages, pinned: uplot (charts, compiled into the
+#    binary by the build) and playwright-core (drives Debian's chromium in the
+#    browser test), installed once under the cache and linked as deps/web-npm.
 #
 # Environment: LLMBENCH_CUDA=1 forces a CUDA build, LLMBENCH_CUDA=0 forbids it;
 # unset, CUDA is used when nvidia-smi sees a GPU and nvcc exists.
@@ -18,7 +21,8 @@ set -euo pipefail
 NPM_PKG="node-llama-cpp@3.22.1"
 LLAMA_RELEASE="v0.5.0"
 LLAMA_COMMIT="de3ff815ea7d559ee917f063901b8986f038abc6"
-APT_PKGS="build-essential cmake git pkg-config libjansson-dev libsqlite3-dev sqlite3 libcmocka-dev libcurl4-openssl-dev libmicrohttpd-dev libhwloc-dev libssl-dev python3 python3-jsonschema python3-git python3-tabulate clang-format"
+WEB_NPM_PKGS="uplot@1.6.32 playwright-core@1.65.1"
+APT_PKGS="chromium build-essential cmake git pkg-config libjansson-dev libsqlite3-dev sqlite3 libcmocka-dev libcurl4-openssl-dev libmicrohttpd-dev libhwloc-dev libssl-dev python3 python3-jsonschema python3-git python3-tabulate clang-format"
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cache="${XDG_CACHE_HOME:-$HOME/.cache}/llmbench"
@@ -98,3 +102,19 @@ mkdir -p "$root/deps"
 ln -sfn "$src" "$root/deps/llama.cpp"
 ln -sfn "$bld" "$root/deps/llama-build"
 say "llama.cpp $LLAMA_RELEASE ($(echo "$LLAMA_COMMIT" | cut -c1-8)) ready: deps/llama.cpp, deps/llama-build (cuda=$cuda)"
+
+# --- 5. the dashboard's npm packages (pinned) --------------------------------------
+webkey="$(printf '%s' "$WEB_NPM_PKGS" | sha256sum | cut -c1-12)"
+web="$cache/web-npm-$webkey"
+if [ ! -f "$web/.llmbench-installed" ]; then
+    say "installing $WEB_NPM_PKGS (npm) in $web"
+    rm -rf "$web"
+    mkdir -p "$web"
+    # shellcheck disable=SC2086
+    (cd "$web" && npm install --silent --no-audit --no-fund --ignore-scripts --prefix . $WEB_NPM_PKGS >/dev/null) \
+        || die "npm install $WEB_NPM_PKGS failed"
+    [ -f "$web/node_modules/uplot/dist/uPlot.iife.min.js" ] || die "uplot has no dist/uPlot.iife.min.js"
+    printf '%s\n' "$WEB_NPM_PKGS" > "$web/.llmbench-installed"
+fi
+ln -sfn "$web" "$root/deps/web-npm"
+say "dashboard packages ready: deps/web-npm ($WEB_NPM_PKGS)"

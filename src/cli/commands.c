@@ -68,6 +68,11 @@ const struct llmb_cli_command llmb_cli_commands[] = {
      "meet the constraints and that no other beats on every figure (tg and pp speed, peak memory,\n"
      "KLD and perplexity where measured), best first, and why each other one lost.",
      1, llmb_recommend_opts},
+    {"serve", llmb_cmd_serve, "the live dashboard: page, JSON API over the store, a run's events (SSE)",
+     "llmbench serve [--port N] [--bind ADDR] [--follow EVENTS.jsonl] [--db PATH]",
+     "The live dashboard: the page, a read-only JSON API over the results store and the events\n"
+     "of a run (docs/dashboard.md). Runs until Ctrl-C.",
+     0, llmb_serve_opts}, /* Ctrl-C is how it ends: exit 0 */
 };
 
 const size_t llmb_cli_n_commands = sizeof llmb_cli_commands / sizeof llmb_cli_commands[0];

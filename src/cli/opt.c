@@ -227,7 +227,9 @@ int llmb_opt_parse(const struct llmb_opt *table, int argc, char **argv, llmb_opt
         if (!o)
             return llmb_error_set(err, LLMB_E_INVAL, "unknown option '%.*s' (see --help)", (int)len, a);
         const char *val = NULL;
-        if (o->arg) {
+        if (o->arg && o->arg[0] == '[') { /* an optional value ("[=PORT]"): only as --name=value */
+            val = eq ? eq + 1 : NULL;
+        } else if (o->arg) {
             if (eq)
                 val = eq + 1;
             else if (i + 1 < argc)
@@ -243,9 +245,10 @@ int llmb_opt_parse(const struct llmb_opt *table, int argc, char **argv, llmb_opt
             l = (struct llmb_int_list *)(void *)((char *)user + (o->at - 1));
         char nm[64];
         snprintf(nm, sizeof nm, "%.*s", (int)len, a);
-        if ((rc = llmb_opt_check(o, nm, val, &d, l, err)))
+        int absent = o->arg && o->arg[0] == '[' && !val; /* an optional value not given */
+        if (!absent && (rc = llmb_opt_check(o, nm, val, &d, l, err)))
             return rc;
-        if (o->at && !(o->word && val && !strcmp(val, o->word)))
+        if (o->at && !absent && !(o->word && val && !strcmp(val, o->word)))
             store(o, user, d);
         if ((!o->at || o->word) && (rc = cb(o->id, a, val, user, err))) /* stored: the callback is not needed */
             return rc;
@@ -258,7 +261,7 @@ void llmb_opt_usage(FILE *f, const char *usage, const char *about, const struct 
     fprintf(f, "usage: %s\n\n%s\n\noptions:\n", usage, about);
     for (; t->id; t++) {
         char lhs[96];
-        snprintf(lhs, sizeof lhs, "%s%s%s", t->names, t->arg ? " " : "", t->arg ? t->arg : "");
+        snprintf(lhs, sizeof lhs, "%s%s%s", t->names, t->arg && t->arg[0] != '[' ? " " : "", t->arg ? t->arg : "");
         fprintf(f, "  %-34s %s", lhs, t->help);
         if (t->type >= LLMB_OPT_INT && t->type <= LLMB_OPT_LIST && bounded(t))
             fprintf(f, " [%.15g...%.15g]", t->min, t->max);

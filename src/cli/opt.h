@@ -32,7 +32,8 @@ enum llmb_opt_type {
 struct llmb_opt {
     int id;            /* handed to the callback; 0 ends the table */
     const char *names; /* "-p,--n-prompt" */
-    const char *arg;   /* value placeholder ("LIST"), NULL for a flag */
+    const char *arg;   /* value placeholder ("LIST"), NULL for a flag; "[=PORT]": an optional value, given
+                        * only as --name=value (the callback gets NULL without one) */
     const char *def;   /* default shown in --help and, for a typed destination, applied */
     const char *help;
     enum llmb_opt_type type;

@@ -1,6 +1,6 @@
 /* runctl.h - what bench, quality and pipeline share around the runner: the
- * run's flags (--db, --no-db, --resume, --tag, --events, --quiet,
- * --timeout), opening the store and the run (or finding the interrupted run
+ * run's flags (--db, --no-db, --resume, --tag, --events, --dashboard,
+ * --quiet, --timeout), opening the store and the run (or finding the interrupted run
  * of the same plan and skipping what it holds), the listeners (terminal
  * progress, events log), Ctrl-C, and the closing line. Every command builds
  * its plan, hands it here, and prints what comes back. */
@@ -10,11 +10,18 @@
 #include "llmbench/events.h"
 #include "llmbench/runner.h"
 #include "llmbench/store.h"
+#include "llmbench/web.h"
 #include "progress.h"
 #include "store_cli.h"
 
 enum {
-    LLMB_ROPT_NO_DB = 950, LLMB_ROPT_RESUME, LLMB_ROPT_TAG, LLMB_ROPT_EVENTS, LLMB_ROPT_QUIET, LLMB_ROPT_TIMEOUT,
+    LLMB_ROPT_NO_DB = 950,
+    LLMB_ROPT_RESUME,
+    LLMB_ROPT_TAG,
+    LLMB_ROPT_EVENTS,
+    LLMB_ROPT_QUIET,
+    LLMB_ROPT_TIMEOUT,
+    LLMB_ROPT_DASHBOARD,
 };
 
 #define LLMB_RUN_OPTS                                                                                                  \
@@ -35,6 +42,16 @@ enum {
         {LLMB_ROPT_EVENTS, "--events", "FILE|-", NULL, "write the run's events as JSON Lines (docs/events.md)",        \
          LLMB_OPT_STR,     0,          0,        0,    NULL},                                                          \
         {LLMB_ROPT_QUIET, "--quiet", NULL, NULL, "no progress on stderr", LLMB_OPT_FLAG, 0, 0, 0, NULL},               \
+        {LLMB_ROPT_DASHBOARD,                                                                                          \
+         "--dashboard",                                                                                                \
+         "[=PORT]",                                                                                                    \
+         "8090",                                                                                                       \
+         "serve the live dashboard on 127.0.0.1 during the run (PORT 0: any free one); prints its URL",                \
+         LLMB_OPT_INT,                                                                                                 \
+         0,                                                                                                            \
+         65535,                                                                                                        \
+         0,                                                                                                            \
+         NULL},                                                                                                        \
     {                                                                                                                  \
         LLMB_ROPT_TIMEOUT, "--timeout", "SEC", "none",                                                                 \
             "a test running longer (from its start) is stopped and recorded as failed", LLMB_OPT_DOUBLE, 0.001, 1e7,   \
@@ -47,6 +64,7 @@ struct llmb_cli_run {
     int         no_db, resume, quiet, progress_mode; /* progress_mode: LLMB_PROGRESS_* when not quiet */
     const char *tags, *events_path;
     double      timeout_s;
+    int dashboard_port; /* --dashboard: its port, -1 when not asked */
     /* the command's own listeners */
     llmb_result_cb on_result;
     llmb_event_cb  on_event;
@@ -57,6 +75,7 @@ struct llmb_cli_run {
     int                    complete; /* --resume found the plan's run complete */
     size_t                 n_planned, n_done, n_failed;
     struct llmb_event_log *log;
+    struct llmb_web *web; /* --dashboard */
     struct llmb_progress  *progress;
     struct llmb_error      store_err;
     char                   (*keys)[LLMB_STORE_KEY_MAX]; /* per planned instance */

@@ -108,8 +108,13 @@ static int quiet_cb(int id, const char *name, const char *val, void *user, struc
 
 static int parse1(const struct llmb_opt *t, const char *flag, const char *val, void *user, struct llmb_error *e)
 {
-    char *argv[] = {(char *)flag, (char *)val};
+    char *argv[] = {(char *)flag, (char *)val}, joined[256];
     memset(e, 0, sizeof *e);
+    if (val && t->arg && t->arg[0] == '[') { /* an optional value comes only as --name=value */
+        snprintf(joined, sizeof joined, "%s=%s", flag, val);
+        argv[0] = joined;
+        return llmb_opt_parse(t, 1, argv, quiet_cb, user, e);
+    }
     return llmb_opt_parse(t, val ? 2 : 1, argv, quiet_cb, user, e);
 }
 

@@ -1,0 +1,87 @@
+#!/usr/bin/env bash
+# dashboard_overhead.sh - does watching a benchmark slow it? `llmbench bench`
+# alone (A) against the same bench with --dashboard and a headless Chromium
+# showing its live view (B: page, event stream, charts), alternating
+# (A B, B A, ...) so a busy machine's drift hits both alike. Prints, per test,
+# the median over pairs of B t/s / A t/s, and the noise: the median spread
+# between consecutive A runs. The page passes when |ratio - 1| is within it.
+#
+# usage: bench/dashboard_overhead.sh [-m MODEL] [-p N] [-n N] [-r REPS] [-k PAIRS]
+#   defaults: wikillama-3M of ../shared/data, -p 512 -n 128, -r 5, 5 pairs
+#   needs: build/llmbench, /usr/bin/chromium and deps/web-npm (scripts/setup.sh)
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+llmbench="${LLMBENCH:-$root/build/llmbench}"
+pw="$root/deps/web-npm/node_modules/playwright-core"
+model="" p=512 n=128 r=5 k=5
+while getopts "m:p:n:r:k:" o; do
+    case $o in
+        m) model=$OPTARG ;; p) p=$OPTARG ;; n) n=$OPTARG ;; r) r=$OPTARG ;; k) k=$OPTARG ;;
+        *) sed -n '2,12p' "$0" >&2; exit 2 ;;
+    esac
+done
+[ -n "$model" ] || model="$root/../shared/data/wikillama-3M.gguf"
+[ -f "$model" ] || { echo "dashboard_overhead: no model (use -m FILE)" >&2; exit 2; }
+[ -x "$llmbench" ] || { echo "dashboard_overhead: $llmbench not built (make build)" >&2; exit 2; }
+[ -x /usr/bin/chromium ] && [ -d "$pw" ] || { echo "dashboard_overhead: chromium or playwright-core missing (scripts/setup.sh)" >&2; exit 2; }
+
+tmp="$(mktemp -d)"
+trap 'kill $(jobs -p) 2>/dev/null; rm -rf "$tmp"' EXIT
+cat > "$tmp/watch.cjs" <<'JS'
+// opens the live view and keeps it open until the bench's server goes away
+const { chromium } = require(process.argv[2]);
+(async () => {
+  const b = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu'] });
+  const page = await b.newPage();
+  await page.goto(process.argv[3] + '#live');
+  await page.waitForSelector('#conn.on', { timeout: 20000 });
+  require('fs').writeFileSync(process.argv[4], 'attached');
+  await page.waitForSelector('#conn.off', { timeout: 0 }).catch(() => {});
+  await b.close();
+})().catch((e) => { console.error(e.message); process.exit(1); });
+JS
+# --delay: each test rests first, so the browser is attached before anything is timed (A rests alike)
+args=(bench -m "$model" -p "$p" -n "$n" -r "$r" --delay 3 -o json --no-db --quiet)
+echo "dashboard_overhead: $(basename "$model"), pp$p tg$n, -r $r, $k alternating pairs" >&2
+for i in $(seq 1 "$k"); do
+    if [ $((i % 2)) -eq 1 ]; then order="a b"; else order="b a"; fi
+    for w in $order; do
+        if [ "$w" = a ]; then
+            "$llmbench" "${args[@]}" > "$tmp/a$i.json"
+        else
+            rm -f "$tmp/attached"
+            "$llmbench" "${args[@]}" --dashboard=0 > "$tmp/b$i.json" 2> "$tmp/b$i.err" &
+            bench=$!
+            url=""
+            for _ in $(seq 1 100); do
+                url=$(grep -o 'http://[^ ]*' "$tmp/b$i.err" 2>/dev/null | head -1 || true)
+                [ -n "$url" ] && break
+                sleep 0.05
+            done
+            node "$tmp/watch.cjs" "$pw" "$url" "$tmp/attached" 2>/dev/null &
+            watch=$!
+            wait $bench
+            wait $watch 2>/dev/null || true
+            [ -f "$tmp/attached" ] || echo "dashboard_overhead: pair $i: the browser did not attach in time" >&2
+        fi
+    done
+done
+python3 - "$tmp" "$k" <<'PY'
+import json, statistics, sys
+d, k = sys.argv[1], int(sys.argv[2])
+def rates(path):
+    return {("pp%d" % o["n_prompt"]) if o["n_gen"] == 0 else ("tg%d" % o["n_gen"]): o["avg_ts"] for o in json.load(open(path))}
+a = [rates(f"{d}/a{i}.json") for i in range(1, k + 1)]
+b = [rates(f"{d}/b{i}.json") for i in range(1, k + 1)]
+print("| test | alone t/s (median) | with the page t/s (median) | ratio (median of pairs) | min | max | noise (A to A) |")
+print("| --- | ---: | ---: | ---: | ---: | ---: | ---: |")
+verdict = []
+for t in a[0]:
+    ratios = [y[t] / x[t] for x, y in zip(a, b)]
+    noise = statistics.median(abs(a[i + 1][t] / a[i][t] - 1) for i in range(k - 1)) if k > 1 else float("nan")
+    med = statistics.median(ratios)
+    verdict.append(abs(med - 1) <= noise)
+    print(f"| {t} | {statistics.median(x[t] for x in a):.2f} | {statistics.median(y[t] for y in b):.2f} | {med:.3f} | "
+          f"{min(ratios):.3f} | {max(ratios):.3f} | ±{noise * 100:.1f}% |")
+print("page overhead within the noise" if all(verdict) else "page overhead larger than the noise on some test")
+PY

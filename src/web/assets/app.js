@@ -1,0 +1,405 @@
+/* app.js - the dashboard's behaviour: the event stream (live view), the
+ * store's tables (results, hardware), charts (uPlot) and compare. Every text
+ * from a model, a file name or the store goes in as a text node
+ * (textContent), never as HTML. */
+'use strict';
+(function () {
+  const token = new URLSearchParams(location.search).get('token');
+  const q = (path, params) => {
+    const u = new URLSearchParams(params || {});
+    if (token) u.set('token', token);
+    const s = u.toString();
+    return path + (s ? '?' + s : '');
+  };
+  const $ = (id) => document.getElementById(id);
+  function el(tag, props, ...kids) {
+    const e = document.createElement(tag);
+    for (const [k, v] of Object.entries(props || {})) {
+      if (k === 'class') e.className = v;
+      else if (k === 'text') e.textContent = v;
+      else if (k.startsWith('on')) e.addEventListener(k.slice(2), v);
+      else e.setAttribute(k, v);
+    }
+    for (const c of kids) if (c !== null && c !== undefined) e.append(c instanceof Node ? c : document.createTextNode(String(c)));
+    return e;
+  }
+  const fmt = (v, d = 2) => (v === null || v === undefined || !isFinite(v)) ? '-' : Number(v).toFixed(d);
+  const bytes = (b) => {
+    if (!b) return '-';
+    const u = ['B', 'KiB', 'MiB', 'GiB', 'TiB']; let i = 0;
+    while (b >= 1024 && i < u.length - 1) { b /= 1024; i++; }
+    return b.toFixed(i ? 1 : 0) + ' ' + u[i];
+  };
+  const base = (p) => (p || '').split('/').pop();
+  /* "llama 7B Q4_K - Medium" -> "Q4_K - Medium"; "llama ?B (guessed) all F32" -> "F32" */
+  const quantOf = (t) => ((t || '').match(/(?:\d+(?:\.\d+)?[KMBT]|\?B)\s+(.*)$/) || [])[1]?.replace(/\(guessed\)\s*|all\s+/g, '') || t || '?';
+  const padded = (u, lo, hi) => { const d = (hi - lo) || Math.abs(hi) || 1; return [lo - d * 0.08, hi + d * 0.15]; };
+  const haveCharts = typeof window.uPlot === 'function';
+  async function getJSON(path, params) {
+    const r = await fetch(q(path, params), { headers: { Accept: 'application/json' } });
+    const j = await r.json().catch(() => ({ error: 'bad reply' }));
+    if (!r.ok) throw new Error(j.error || ('HTTP ' + r.status));
+    return j;
+  }
+
+  /* ---- views ------------------------------------------------------------ */
+  let current = 'live';
+  const loaders = {};
+  function show(view) {
+    current = view;
+    for (const b of document.querySelectorAll('#tabs button')) b.classList.toggle('on', b.dataset.view === view);
+    for (const s of document.querySelectorAll('.view')) s.classList.toggle('on', s.id === 'view-' + view);
+    if (loaders[view]) loaders[view]();
+    if (location.hash !== '#' + view) history.replaceState(null, '', location.pathname + location.search + '#' + view);
+  }
+  for (const b of document.querySelectorAll('#tabs button')) b.addEventListener('click', () => show(b.dataset.view));
+
+  /* ---- live ------------------------------------------------------------- */
+  const live = { n: 0, done: 0, start: 0, samples: [], chart: null, prompt: -1, suite: null, instance: null };
+  function log(text) {
+    const ol = $('live-log');
+    ol.append(el('li', { text: new Date().toISOString().slice(11, 19) + '  ' + text }));
+    while (ol.children.length > 300) ol.firstChild.remove();
+    ol.scrollTop = ol.scrollHeight;
+  }
+  function liveChart() {
+    if (!haveCharts) return;
+    const xs = live.samples.map((_, i) => i + 1), ys = live.samples.slice();
+    const data = [xs, ys];
+    const box = $('live-chart');
+    if (!live.chart) {
+      live.chart = new uPlot({
+        width: Math.max(280, box.clientWidth - 4), height: 220,
+        scales: { x: { time: false } },
+        axes: [{ label: 'repetition' }, { label: 't/s' }],
+        series: [{}, { label: 't/s', stroke: '#2f6fdd', width: 0, points: { show: true, size: 8, fill: '#2f6fdd' } }],
+      }, data, box);
+    } else live.chart.setData(data);
+  }
+  function progress(text, frac) {
+    $('live-progress').textContent = text;
+    if (frac !== null) $('live-bar').style.width = Math.min(100, Math.max(0, frac * 100)).toFixed(1) + '%';
+  }
+  function eta() {
+    if (!live.done || !live.n) return '';
+    const el_s = (Date.now() - live.start) / 1000;
+    const left = el_s / live.done * (live.n - live.done);
+    return ', ETA ' + (left < 90 ? left.toFixed(0) + ' s' : (left / 60).toFixed(1) + ' min');
+  }
+  function resultFigure(r) {
+    if (!r) return '-';
+    if (r.error) return 'failed: ' + r.error;
+    if (r.kind === 'ppl') return 'PPL ' + fmt(r.ppl, 4);
+    if (r.kind === 'kld') return 'KLD ' + fmt(r.kld_mean, 5) + ' (PPL ' + fmt(r.ppl, 3) + ')';
+    if (r.kind === 'suite') return 'pass ' + (r.suite_passed ?? '-') + '/' + (r.suite_checked ?? '-') + ', similarity ' + fmt(r.suite_similarity, 3);
+    return fmt(r.avg_ts, 2) + ' t/s';
+  }
+  function setCards(r) {
+    if (!r) return;
+    if (r.kind === 'speed' || r.kind === undefined) {
+      if (r.n_prompt > 0 && r.n_gen === 0) $('m-pp').textContent = fmt(r.avg_ts, 1);
+      if (r.n_gen > 0 && r.n_prompt === 0) $('m-tg').textContent = fmt(r.avg_ts, 1);
+      if (r.ttft_avg_ms !== undefined && r.ttft_avg_ms !== null) $('m-ttft').textContent = fmt(r.ttft_avg_ms, 1) + ' ms';
+    }
+    if (r.kind === 'suite') {
+      if (r.suite_tg_ts) $('m-tg').textContent = fmt(r.suite_tg_ts, 1);
+      if (r.suite_ttft_ms) $('m-ttft').textContent = fmt(r.suite_ttft_ms, 1) + ' ms';
+    }
+    const mem = r.peak_rss_bytes ?? r.peak_rss;
+    if (mem) $('m-mem').textContent = bytes(mem);
+  }
+  async function suitePrompts() {
+    if (live.suite) return live.suite;
+    try { live.suite = await getJSON('/api/suite'); } catch (e) { live.suite = { items: [] }; }
+    return live.suite;
+  }
+  async function showPrompt(i) {
+    const builtin = live.instance && / default$/.test(live.instance.test || '');
+    const s = builtin ? await suitePrompts() : { items: [] };
+    const it = (s.items || [])[i];
+    $('live-prompt').textContent = 'Prompt ' + (i + 1) + (it ? ': ' + it.prompt : '');
+  }
+  /* how late each event arrived (ms after the runner stamped it), for the browser test */
+  const lat = (window.llmbLatency = []);
+  const opened = Date.now();
+  function onEvent(ev) {
+    if (ev.time && Date.now() - opened > 1000 && lat.length < 10000) lat.push(Date.now() - Date.parse(ev.time));
+    switch (ev.type) {
+      case 'run_started':
+        Object.assign(live, { n: ev.n, done: 0, start: Date.now(), samples: [], prompt: -1 });
+        $('live-done').tBodies[0].replaceChildren();
+        progress('run ' + (ev.run_id ?? '(not stored)') + ' started: ' + ev.n + ' tests' +
+          (ev.estimate_s ? ', about ' + fmt(ev.estimate_s, 0) + ' s' : ''), 0);
+        log('run started: ' + ev.n + ' tests');
+        break;
+      case 'instance_started': {
+        const i = ev.instance || {};
+        live.instance = i; live.samples = []; live.prompt = -1; liveChart();
+        $('live-model').textContent = i.model || '-';
+        const name = (i.test || '').startsWith(i.kind || '\u0000') ? i.test : (i.kind || '') + ' ' + (i.test || '');
+        $('live-test').textContent = name + ' (' + (ev.index + 1) + ' of ' + ev.n + ')';
+        $('live-answer').textContent = ''; $('live-prompt').textContent = '-';
+        progress('test ' + (ev.index + 1) + ' of ' + ev.n + eta(), ev.index / Math.max(1, ev.n));
+        log('started ' + (i.test || '') + ' on ' + base(i.model));
+        break;
+      }
+      case 'progress':
+        progress('test ' + (ev.index + 1) + ' of ' + ev.n + ': ' + ev.phase + ' ' + ev.i + (ev.of ? '/' + ev.of : '') +
+          (ev.value !== null && ev.value !== undefined ? ' (' + fmt(ev.value, 3) + ')' : '') + eta(),
+          (ev.index + (ev.of ? ev.i / ev.of : 0)) / Math.max(1, ev.n));
+        if (ev.phase === 'load') log('loading ' + base((ev.instance || {}).model));
+        break;
+      case 'token':
+        if (ev.prompt !== live.prompt) {
+          live.prompt = ev.prompt; $('live-answer').textContent = ''; showPrompt(ev.prompt);
+        }
+        $('live-answer').textContent += ev.text;
+        break;
+      case 'sample':
+        live.samples.push(ev.value); liveChart();
+        if (live.instance && live.instance.n_gen > 0 && !live.instance.n_prompt) $('m-tg').textContent = fmt(ev.value, 1);
+        else if (live.instance && live.instance.n_prompt > 0 && !live.instance.n_gen) $('m-pp').textContent = fmt(ev.value, 1);
+        break;
+      case 'instance_finished': {
+        live.done = ev.index + 1;
+        const r = ev.result || {};
+        setCards(r);
+        const tr = el('tr', { class: 'done' }, el('td', { text: ev.index + 1 }), el('td', { text: r.test || (ev.instance || {}).test || '' }),
+          el('td', { text: base(r.model_filename) }), el('td', { text: resultFigure(r) }));
+        $('live-done').tBodies[0].append(tr);
+        progress('test ' + (ev.index + 1) + ' of ' + ev.n + ' finished' + eta(), (ev.index + 1) / Math.max(1, ev.n));
+        log('finished ' + (r.test || '') + ': ' + resultFigure(r));
+        storeChanged();
+        break;
+      }
+      case 'instance_failed':
+        live.done = ev.index + 1;
+        log('FAILED ' + ((ev.instance || {}).test || '') + ': ' + ev.reason);
+        break;
+      case 'run_finished':
+        progress('run ' + (ev.run_id ?? '') + ' ' + ev.status + ': ' + ev.done + ' done, ' + ev.failed + ' failed', 1);
+        log('run ' + ev.status);
+        storeChanged();
+        break;
+      case 'store_changed': storeChanged(); break;
+    }
+  }
+  let es = null;
+  function connect() {
+    es = new EventSource(q('/api/events'));
+    es.onopen = () => { const c = $('conn'); c.textContent = 'live'; c.className = 'conn on'; };
+    es.onerror = () => { const c = $('conn'); c.textContent = 'offline'; c.className = 'conn off'; };
+    es.onmessage = (m) => { let ev; try { ev = JSON.parse(m.data); } catch (e) { return; } onEvent(ev); };
+  }
+  let reloadTimer = null;
+  function storeChanged() {
+    clearTimeout(reloadTimer);
+    reloadTimer = setTimeout(() => { data.stale = true; if (loaders[current] && current !== 'live') loaders[current](); }, 250);
+  }
+
+  /* ---- results ----------------------------------------------------------- */
+  const data = { runs: [], tests: [], stale: true, loading: null };
+  async function loadData() {
+    if (!data.stale && data.runs.length) return data;
+    if (data.loading) return data.loading;
+    data.loading = (async () => {
+      try {
+        const [runs, tests] = await Promise.all([getJSON('/api/runs'), getJSON('/api/results')]);
+        data.runs = runs; data.tests = tests; data.stale = false;
+      } catch (e) { log('store: ' + e.message); }
+      data.loading = null;
+      return data;
+    })();
+    return data.loading;
+  }
+  function testRow(r) {
+    return { run_id: r.run_id, kind: r.kind, test: r.test, model: base(r.model_filename), quant: r.quant_type || quantOf(r.model_type),
+      figure: r.kind === 'speed' ? (r.avg_ts ?? -1) : (r.kind === 'kld' ? r.kld_mean : r.kind === 'ppl' ? r.ppl : r.suite_pass_rate),
+      figureText: resultFigure(r), time: r.test_time || '', rec: r };
+  }
+  const sortState = { runs: { k: 'id', dir: -1 }, tests: { k: 'run_id', dir: -1 } };
+  function sortBy(rows, st) {
+    return rows.slice().sort((a, b) => {
+      const x = a[st.k], y = b[st.k];
+      return (x === y ? 0 : (x === null || x === undefined) ? 1 : (y === null || y === undefined) ? -1 : x < y ? -1 : 1) * st.dir;
+    });
+  }
+  function headers(table, st, redraw) {
+    for (const th of table.tHead.rows[0].cells) {
+      th.classList.toggle('asc', th.dataset.k === st.k && st.dir > 0);
+      th.classList.toggle('desc', th.dataset.k === st.k && st.dir < 0);
+      th.onclick = () => { st.dir = st.k === th.dataset.k ? -st.dir : 1; st.k = th.dataset.k; redraw(); };
+    }
+  }
+  function detail(r) {
+    const box = el('div');
+    if (r.kind === 'speed') {
+      box.append(el('div', { text: 'samples (ns): ' + (r.samples_ns || []).join(', ') }));
+      box.append(el('div', { text: 'samples (t/s): ' + (r.samples_ts || []).map((v) => fmt(v, 2)).join(', ') }));
+      box.append(el('div', { class: 'muted', text: 'threads ' + r.n_threads + ', batch ' + r.n_batch + '/' + r.n_ubatch +
+        ', KV ' + r.type_k + '/' + r.type_v + ', peak memory ' + bytes(r.peak_rss_bytes) + ', TTFT ' + fmt(r.ttft_avg_ms, 2) + ' ms' }));
+    } else if (r.kind === 'suite') {
+      for (const a of r.answers || []) {
+        const cls = 'qa ' + (a.pass === true ? 'pass' : a.pass === false ? 'fail' : '');
+        box.append(el('div', { class: cls },
+          el('div', {}, el('b', { text: (a.id || '') + ' ' }), el('span', { class: 'muted', text: '[' + (a.category || '') + '] ' }),
+            el('span', { text: a.prompt || '' })),
+          el('div', { class: 'resp', text: a.response || '' }),
+          el('div', { class: 'muted', text: 'check: ' + (a.pass === null ? 'none' : a.pass ? 'pass' : 'fail') +
+            ', similarity ' + fmt(a.similarity, 3) + ', ' + a.tokens + ' tokens, TTFT ' + fmt(a.ttft_ms, 1) + ' ms, tg ' + fmt(a.tg_ts, 1) + ' t/s' })));
+      }
+    } else {
+      box.append(el('div', { text: 'PPL ' + fmt(r.ppl, 4) + ' ± ' + fmt(r.ppl_err, 4) + (r.kld_mean !== null ? ', KLD ' + fmt(r.kld_mean, 6) + ' ± ' + fmt(r.kld_err, 6) + ', top-1 ' + fmt(r.top1_agreement, 4) : '') }));
+      box.append(el('div', { class: 'muted', text: 'dataset ' + (r.dataset || '-') + ', context ' + (r.n_ctx ?? '-') + ', chunks ' + (r.chunks ?? '-') + (r.ref_model ? ', reference ' + base(r.ref_model) : '') }));
+    }
+    return box;
+  }
+  function drawRuns() {
+    const t = $('runs'), tb = t.tBodies[0];
+    headers(t, sortState.runs, drawRuns);
+    tb.replaceChildren(...sortBy(data.runs, sortState.runs).map((r) => el('tr', {},
+      el('td', { text: r.id }), el('td', { text: r.started_at }), el('td', { text: r.status }),
+      el('td', { text: r.n_done + '/' + r.n_planned + (r.n_failed ? ', ' + r.n_failed + ' failed' : '') }),
+      el('td', { text: r.tags }), el('td', { class: 'cmd', title: r.command, text: r.command }))));
+  }
+  const open = new Set();
+  function drawTests() {
+    const t = $('tests'), tb = t.tBodies[0];
+    headers(t, sortState.tests, drawTests);
+    const f = $('filter').value.toLowerCase().trim();
+    const rows = sortBy(data.tests.map(testRow), sortState.tests).filter((r) => !f ||
+      [r.run_id, r.kind, r.test, r.model, r.quant, r.figureText].join(' ').toLowerCase().includes(f));
+    const out = [];
+    for (const r of rows) {
+      const id = r.rec.instance_id;
+      const tr = el('tr', { class: 'item', 'data-kind': r.kind, 'data-id': id }, el('td', { text: r.run_id }), el('td', { text: r.kind }),
+        el('td', { text: r.test }), el('td', { text: r.model }), el('td', { text: r.quant }), el('td', { text: r.figureText }),
+        el('td', { text: r.time }));
+      tr.addEventListener('click', () => { open.has(id) ? open.delete(id) : open.add(id); drawTests(); });
+      out.push(tr);
+      if (open.has(id)) out.push(el('tr', { class: 'detail' }, el('td', { colspan: 7 }, detail(r.rec))));
+    }
+    tb.replaceChildren(...out);
+  }
+  $('filter').addEventListener('input', drawTests);
+  loaders.results = async () => { await loadData(); drawRuns(); drawTests(); };
+
+  /* ---- charts ------------------------------------------------------------ */
+  const charts = {};
+  function put(id, opts, d) {
+    const box = $(id);
+    if (charts[id]) charts[id].destroy();
+    box.replaceChildren();
+    opts.width = Math.max(280, box.clientWidth - 4);
+    charts[id] = new uPlot(opts, d, box);
+  }
+  function quantChart(tests) {
+    const by = new Map();
+    for (const r of tests) {
+      if (r.kind !== 'speed' || r.error || !isFinite(r.avg_ts)) continue;
+      const k = quantOf(r.model_type);
+      const e = by.get(k) || { pp: [], tg: [] };
+      (r.n_gen > 0 && r.n_prompt === 0 ? e.tg : r.n_prompt > 0 && r.n_gen === 0 ? e.pp : []).push(r.avg_ts);
+      by.set(k, e);
+    }
+    const names = [...by.keys()];
+    const mean = (a) => a.length ? a.reduce((x, y) => x + y, 0) / a.length : null;
+    const bars = uPlot.paths.bars({ size: [0.35, 60] });
+    put('chart-quant', {
+      height: 240, scales: { x: { time: false, range: [-0.5, Math.max(0.5, names.length - 0.5)] } },
+      axes: [{ values: (u, ticks) => ticks.map((t) => names[t] || ''), splits: () => names.map((_, i) => i) }, { label: 't/s' }],
+      series: [{}, { label: 'pp t/s', fill: 'rgba(47,111,221,.6)', stroke: '#2f6fdd', paths: bars, points: { show: false } },
+        { label: 'tg t/s', fill: 'rgba(27,138,58,.6)', stroke: '#1b8a3a', paths: bars, points: { show: false } }],
+    }, [names.map((_, i) => i), names.map((n) => mean(by.get(n).pp)), names.map((n) => mean(by.get(n).tg))]);
+  }
+  function sizeChart(tests) {
+    const pts = tests.filter((r) => r.kind === 'speed' && !r.error && r.model_size > 0 && isFinite(r.avg_ts)).map((r) => ({
+      x: r.model_size / 1048576, pp: r.n_prompt > 0 && !r.n_gen ? r.avg_ts : null, tg: r.n_gen > 0 && !r.n_prompt ? r.avg_ts : null }))
+      .sort((a, b) => a.x - b.x);
+    put('chart-size', {
+      height: 240, scales: { x: { time: false, range: padded } }, axes: [{ label: 'model size (MiB)' }, { label: 't/s' }],
+      series: [{}, { label: 'pp t/s', stroke: '#2f6fdd', width: 0, points: { show: true, size: 8, fill: '#2f6fdd' } },
+        { label: 'tg t/s', stroke: '#1b8a3a', width: 0, points: { show: true, size: 8, fill: '#1b8a3a' } }],
+    }, [pts.map((p) => p.x), pts.map((p) => p.pp), pts.map((p) => p.tg)]);
+  }
+  function paretoChart(rec) {
+    const c = (rec.candidates || []).filter((x) => x.tg_ts !== null && (x.kld !== null || x.ppl !== null));
+    const useKld = c.some((x) => x.kld !== null);
+    const pts = c.filter((x) => (useKld ? x.kld : x.ppl) !== null).sort((a, b) => a.tg_ts - b.tg_ts);
+    const ylab = useKld ? 'KLD (lower is better)' : 'perplexity (lower is better)';
+    const mems = pts.map((p) => p.peak_rss_bytes || 0), mmax = Math.max(1, ...mems), mmin = Math.min(...mems);
+    const radius = (m) => 5 + 13 * (mmax > mmin ? (m - mmin) / (mmax - mmin) : 0.5);
+    const draw = (u) => {
+      const ctx = u.ctx; ctx.save();
+      pts.forEach((p, i) => {
+        const x = u.valToPos(p.tg_ts, 'x', true), y = u.valToPos(useKld ? p.kld : p.ppl, 'y', true);
+        const r = radius(p.peak_rss_bytes || 0) * devicePixelRatio;
+        ctx.beginPath(); ctx.arc(x, y, r, 0, 2 * Math.PI);
+        ctx.fillStyle = p.recommended ? 'rgba(230,126,34,.75)' : p.pareto ? 'rgba(47,111,221,.6)' : 'rgba(140,150,160,.45)';
+        ctx.fill();
+        if (p.pareto) { ctx.lineWidth = 2 * devicePixelRatio; ctx.strokeStyle = '#1d232b'; ctx.stroke(); }
+        ctx.fillStyle = '#1d232b'; ctx.font = (11 * devicePixelRatio) + 'px system-ui';
+        ctx.fillText((p.recommended ? '★ ' : '') + quantOf('x 1B ' + (p.quant || p.label)), x + r + 3, y + 4);
+      });
+      const front = pts.filter((p) => p.pareto);
+      if (front.length > 1) {
+        ctx.beginPath(); ctx.setLineDash([4, 4]); ctx.strokeStyle = '#2f6fdd'; ctx.lineWidth = devicePixelRatio;
+        front.forEach((p, i) => { const x = u.valToPos(p.tg_ts, 'x', true), y = u.valToPos(useKld ? p.kld : p.ppl, 'y', true); i ? ctx.lineTo(x, y) : ctx.moveTo(x, y); });
+        ctx.stroke();
+      }
+      ctx.restore();
+    };
+    put('chart-pareto', {
+      height: 340, scales: { x: { time: false, range: padded }, y: { range: padded } }, axes: [{ label: 'generation t/s' }, { label: ylab, size: 70 }],
+      series: [{}, { label: useKld ? 'KLD' : 'PPL', stroke: 'transparent', points: { show: false } }],
+      hooks: { draw: [draw] },
+    }, [pts.map((p) => p.tg_ts), pts.map((p) => useKld ? p.kld : p.ppl)]);
+    $('pareto-table').tBodies[0].replaceChildren(...(rec.candidates || []).map((x) => el('tr', { class: x.recommended ? 'good' : '' },
+      el('td', { text: x.model || x.label, title: x.label }), el('td', { text: x.quant }), el('td', { text: fmt(x.tg_ts, 1) }), el('td', { text: fmt(x.pp_ts, 1) }),
+      el('td', { text: bytes(x.peak_rss_bytes) }), el('td', { text: fmt(x.kld, 5) }), el('td', { text: fmt(x.ppl, 3) }),
+      el('td', { text: x.recommended ? 'recommended' : x.pareto ? 'Pareto front' : (x.why || '') }))));
+    $('chart-pareto').dataset.points = String(pts.length);
+  }
+  loaders.charts = async () => {
+    if (!haveCharts) { $('nocharts').hidden = false; return; }
+    await loadData();
+    quantChart(data.tests); sizeChart(data.tests);
+    try { paretoChart(await getJSON('/api/recommend')); } catch (e) { log('recommend: ' + e.message); }
+  };
+
+  /* ---- compare ----------------------------------------------------------- */
+  loaders.compare = async () => {
+    await loadData();
+    for (const [id, pick] of [['cmp-a', 1], ['cmp-b', 0]]) {
+      const s = $(id), keep = s.value;
+      s.replaceChildren(...data.runs.map((r) => el('option', { value: r.id, text: '#' + r.id + ' ' + r.started_at + (r.tags ? ' [' + r.tags + ']' : '') })));
+      if (keep) s.value = keep; else if (data.runs[pick]) s.value = data.runs[pick].id;
+    }
+  };
+  $('cmp-go').addEventListener('click', async () => {
+    try {
+      const c = await getJSON('/api/compare', { a: $('cmp-a').value, b: $('cmp-b').value, metric: $('cmp-metric').value });
+      const extra = (c.broke.length ? ', ' + c.broke.length + ' broke in B' : '') + (c.only_a || c.only_b ? ', ' + c.only_a + ' only in A, ' + c.only_b + ' only in B' : '');
+      $('cmp-summary').textContent = (c.speed_ratio ? 'B is ' + fmt(c.speed_ratio, 3) + ' ± ' + fmt(c.speed_ratio_err, 3) + '× as fast as A'
+        : c.rows.length ? c.n_better + ' better, ' + c.n_worse + ' worse (significant)' : 'no tests in common') + extra;
+      $('cmp-table').tBodies[0].replaceChildren(...c.rows.map((r) => el('tr', {},
+        el('td', { text: r.test }), el('td', { text: base(r.model) }), el('td', { text: fmt(r.a, 3) + ' ' + r.unit }),
+        el('td', { text: fmt(r.b, 3) + ' ' + r.unit }), el('td', { text: (r.change_pct >= 0 ? '+' : '') + fmt(r.change_pct, 2) + '%' }),
+        el('td', { text: '[' + fmt(r.ci_lo_pct, 2) + '%, ' + fmt(r.ci_hi_pct, 2) + '%]' }),
+        el('td', { class: r.significant ? 'sig' : 'muted', text: r.significant ? 'significant' : 'noise' }))));
+    } catch (e) { $('cmp-summary').textContent = e.message; }
+  });
+
+  /* ---- hardware ---------------------------------------------------------- */
+  loaders.hardware = async () => {
+    await loadData();
+    $('hw').tBodies[0].replaceChildren(...data.runs.map((r) => el('tr', {},
+      el('td', { text: r.id }), el('td', { text: r.host }), el('td', { text: r.hw.cpu }), el('td', { text: r.hw.cores }),
+      el('td', { text: bytes(r.hw.mem_total) }), el('td', { text: r.hw.gpu || '-' }), el('td', { text: r.hw.backends }),
+      el('td', { text: r.hw.os }), el('td', { text: r.hw.kernel }))));
+  };
+
+  connect();
+  const first = location.hash.slice(1);
+  show(loaders[first] || first === 'live' ? first : 'live');
+})();

@@ -1,0 +1,128 @@
+// dashboard.cjs - drives the dashboard in headless Chromium (Debian's
+// /usr/bin/chromium through playwright-core) for tests/e2e/dashboard.sh.
+// Usage: node dashboard.cjs PLAYWRIGHT_DIR live|store URL IMG_DIR
+//   live:  a run with --dashboard is going on: a token streams into the
+//          answer, a finished row appears; screenshot of the live view.
+//   store: `llmbench serve --follow` over the finished runs: the hostile
+//          answer (replayed from the events log, and stored) shows as text,
+//          a suite row expands, the charts are drawn; screenshots.
+// Prints "ok NAME" or "FAIL NAME: why" per check; exits 0 when it could run.
+'use strict';
+const [pwdir, mode, url, imgdir] = process.argv.slice(2);
+const { chromium } = require(pwdir);
+
+const results = [];
+const ok = (n) => { results.push(n); console.log('ok ' + n); };
+const fail = (n, why) => { results.push(n); console.log('FAIL ' + n + ': ' + String(why).split('\n')[0]); };
+async function check(name, fn) {
+  try { await fn(); ok(name); } catch (e) { fail(name, e.message || e); }
+}
+
+(async () => {
+  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu'] });
+  const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 }, deviceScaleFactor: 1 });
+  const page = await ctx.newPage();
+  const errors = [];
+  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+  page.on('pageerror', (e) => errors.push('page error: ' + e.message));
+  page.on('dialog', (d) => { errors.push('a dialog opened: ' + d.message()); d.dismiss(); });
+  const netErr = (t) => /ERR_CONNECTION_REFUSED|ERR_EMPTY_RESPONSE|Failed to load resource|EventSource/.test(t);
+  try {
+    if (mode === 'live') {
+      await page.goto(url + '#live', { waitUntil: 'load' });
+      await check('live: event stream connected', () => page.waitForSelector('#conn.on', { timeout: 30000 }));
+      await check('live: an answer streams in', () => page.waitForFunction(
+        () => document.getElementById('live-answer').textContent.length > 8, null, { timeout: 300000 }));
+      await page.screenshot({ path: imgdir + '/dashboard-live.png', fullPage: false });
+      await check('live: a finished results row', () => page.waitForSelector('#live-done tbody tr', { timeout: 300000 }));
+      await check('live: samples chart drawn', () => page.waitForSelector('#live-chart canvas', { timeout: 60000 }));
+      await check('live: metric cards filled', async () => {
+        await page.waitForFunction(() => ['m-pp', 'm-tg', 'm-mem'].some((id) => document.getElementById(id).textContent !== '-'),
+          null, { timeout: 300000 });
+      });
+      const lat = await page.evaluate(() => window.llmbLatency.slice());
+      await check('live: events arrive within 100 ms (median of ' + lat.length + ')', () => {
+        if (lat.length < 5) throw new Error('only ' + lat.length + ' events timed');
+        const s = lat.slice().sort((a, b) => a - b), med = s[Math.floor(s.length / 2)];
+        console.log('latency ms: median ' + med + ', p90 ' + s[Math.floor(s.length * 0.9)] + ', max ' + s[s.length - 1]);
+        if (med > 100) throw new Error('median ' + med + ' ms');
+      });
+      const bad = errors.filter((t) => !netErr(t));
+      await check('live: no console errors', () => { if (bad.length) throw new Error(bad.join(' | ')); });
+    } else {
+      await page.goto(url + '#live', { waitUntil: 'load' });
+      // the hostile answer, replayed from the followed events log into the live view
+      await check('follow: hostile answer streamed as text', async () => {
+        await page.waitForFunction(() => document.getElementById('live-answer').textContent.includes('onerror='), null, { timeout: 30000 });
+        const r = await page.evaluate(() => ({ text: document.getElementById('live-answer').textContent,
+          imgs: document.querySelectorAll('#live-answer img, #live-answer script').length, pwned: window.__pwned }));
+        if (!r.text.includes('<script>') || !r.text.includes('<img src=x onerror=')) throw new Error('text: ' + r.text);
+        if (r.imgs || r.pwned) throw new Error('markup was inserted: ' + JSON.stringify(r));
+      });
+      await page.click('#tabs button[data-view=results]');
+      await check('results: runs and tests listed', () => page.waitForSelector('#tests tbody tr.item', { timeout: 30000 }));
+      await check('results: hostile stored answer renders as text', async () => {
+        await page.fill('#filter', 'hostile');
+        await page.click('#tests tbody tr.item[data-kind=suite]');
+        await page.waitForSelector('#tests tr.detail .resp');
+        const r = await page.evaluate(() => ({ text: [...document.querySelectorAll('#tests tr.detail .resp')].map((e) => e.textContent).join('\n'),
+          imgs: document.querySelectorAll('main img, main script').length, pwned: window.__pwned }));
+        if (!r.text.includes('<script>') || !r.text.includes('<img src=x onerror=')) throw new Error('text: ' + r.text.slice(0, 200));
+        if (r.imgs || r.pwned) throw new Error('markup was inserted: ' + JSON.stringify(r));
+        await page.click('#tests tbody tr.item[data-kind=suite]'); // fold it again
+      });
+      await check('results: a suite row expands into every prompt', async () => {
+        await page.fill('#filter', 'suite default');
+        await page.click('#tests tbody tr.item[data-kind=suite]');
+        await page.waitForSelector('#tests tr.detail .qa');
+        const n = await page.locator('#tests tr.detail .qa').count();
+        if (n < 5) throw new Error(n + ' answers shown');
+      });
+      await page.screenshot({ path: imgdir + '/dashboard-results.png', fullPage: false });
+      await check('results: sorting by a column', async () => {
+        await page.fill('#filter', '');
+        await page.click('#tests thead th[data-k=test]');
+        await page.waitForSelector('#tests thead th.asc');
+      });
+      await page.click('#tabs button[data-view=charts]');
+      for (const id of ['chart-quant', 'chart-size', 'chart-pareto'])
+        await check('charts: ' + id + ' drawn', async () => {
+          await page.waitForSelector('#' + id + ' canvas', { timeout: 30000 });
+          const painted = await page.evaluate((id) => {
+            const c = document.querySelector('#' + id + ' canvas');
+            const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+            let n = 0;
+            for (let i = 3; i < d.length; i += 4) n += d[i] > 0;
+            return n;
+          }, id);
+          if (painted < 500) throw new Error('only ' + painted + ' pixels painted');
+        });
+      await check('charts: Pareto front of the ladder with a recommendation', async () => {
+        const r = await page.evaluate(() => ({ pts: +document.getElementById('chart-pareto').dataset.points,
+          rec: document.querySelectorAll('#pareto-table tr.good').length }));
+        if (r.pts < 3 || r.rec !== 1) throw new Error(JSON.stringify(r));
+      });
+      const panel = page.locator('#chart-pareto').locator('xpath=..');
+      await panel.screenshot({ path: imgdir + '/dashboard-pareto.png' });
+      await page.click('#tabs button[data-view=compare]');
+      await check('compare: two runs side by side', async () => {
+        await page.waitForSelector('#cmp-a option', { state: 'attached' });
+        await page.click('#cmp-go');
+        await page.waitForFunction(() => document.getElementById('cmp-summary').textContent.length > 0);
+      });
+      await page.click('#tabs button[data-view=hardware]');
+      await check('hardware: snapshot per run', () => page.waitForSelector('#hw tbody tr'));
+      await page.setViewportSize({ width: 390, height: 844 });
+      await page.click('#tabs button[data-view=live]');
+      await check('phone width: no horizontal overflow of the page', async () => {
+        const w = await page.evaluate(() => document.documentElement.scrollWidth);
+        if (w > 400) throw new Error('page is ' + w + ' px wide');
+      });
+      await check('store: no console errors', () => { if (errors.length) throw new Error(errors.join(' | ')); });
+    }
+  } catch (e) {
+    fail(mode + ': driver', e.message || e);
+  }
+  await browser.close();
+  process.exit(0);
+})().catch((e) => { console.log('FAIL driver: ' + e.message); process.exit(0); });
