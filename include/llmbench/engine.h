@@ -127,6 +127,14 @@ struct llmb_gen_result {
     double tg_ts;         /* generated tokens/s after the first */
 };
 
+/* A device an engine can run on (llama.cpp: a ggml backend device). */
+struct llmb_engine_device {
+    char name[64]; /* "CPU", "RPC0", "CUDA0" */
+    char description[128];
+    char type[16];                /* "cpu", "gpu", "igpu", "accel" */
+    uint64_t mem_free, mem_total; /* bytes; 0: unknown */
+};
+
 /* What an engine is, for the commands that use it without naming it. */
 enum llmb_engine_caps {
     LLMB_ENGINE_MODEL_FILES = 1, /* models are files it loads (GGUF): checked before anything runs */
@@ -174,6 +182,9 @@ struct llmb_engine_ops {
     int (*check)(const struct llmb_model_params *mp, const struct llmb_context_params *cp, struct llmb_error *err);
     /* Optional: prints the devices it can use, as llama-bench --list-devices. */
     void (*list_devices)(FILE *out);
+    /* Optional: every device it can use, CPU included; returns how many it
+     * wrote (at most max). */
+    int (*devices)(struct llmb_engine_device *out, int max);
     /* Optional: the engine's own version line(s), as llama-bench --version. */
     void (*version)(FILE *out);
 };

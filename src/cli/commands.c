@@ -23,6 +23,8 @@ const struct llmb_cli_command llmb_cli_commands[] = {
      llmb_compare_opts},
     {"recommend", llmb_cmd_recommend, "the best configurations for given limits (Pareto front), and why others lost", 1,
      llmb_recommend_opts},
+    {"hw", llmb_cmd_hw, "the machine: CPU, ISA, caches, NUMA, memory, devices, NVML; --bandwidth, --matrix", 1,
+     llmb_hw_opts},
 };
 
 const size_t llmb_cli_n_commands = sizeof llmb_cli_commands / sizeof llmb_cli_commands[0];

@@ -732,6 +732,30 @@ static void eng_list_devices(FILE *out)
         fprintf(out, "  (none)\n");
 }
 
+/* every ggml backend device, CPU included (llmbench hw) */
+static int eng_devices(struct llmb_engine_device *out, int max)
+{
+    int n = 0;
+    for (size_t i = 0; i < ggml_backend_dev_count() && n < max; i++) {
+        ggml_backend_dev_t d = ggml_backend_dev_get(i);
+        struct llmb_engine_device *o = &out[n++];
+        memset(o, 0, sizeof *o);
+        snprintf(o->name, sizeof o->name, "%s", ggml_backend_dev_name(d));
+        snprintf(o->description, sizeof o->description, "%s", ggml_backend_dev_description(d));
+        enum ggml_backend_dev_type t = ggml_backend_dev_type(d);
+        snprintf(o->type, sizeof o->type, "%s",
+                 t == GGML_BACKEND_DEVICE_TYPE_CPU    ? "cpu"
+                 : t == GGML_BACKEND_DEVICE_TYPE_GPU  ? "gpu"
+                 : t == GGML_BACKEND_DEVICE_TYPE_IGPU ? "igpu"
+                                                      : "accel");
+        size_t fr = 0, tot = 0;
+        ggml_backend_dev_memory(d, &fr, &tot);
+        o->mem_free = fr;
+        o->mem_total = tot;
+    }
+    return n;
+}
+
 /* llama_print_build_info(), as llama-bench --version prints it */
 static void eng_version(FILE *out)
 {
@@ -763,5 +787,6 @@ const struct llmb_engine_ops llmb_engine_llama = {
     .preflight = llmb_engine_files_preflight,
     .check = eng_check,
     .list_devices = eng_list_devices,
+    .devices = eng_devices,
     .version = eng_version,
 };
