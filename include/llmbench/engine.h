@@ -100,6 +100,9 @@ struct llmb_model_info {
     char     build_commit[64];
     int      build_number;
     double   load_ms;        /* time to load the model */
+    /* shape, for the roofline (0: unknown) */
+    int n_embd, n_head, n_head_kv;
+    uint64_t tok_embd_bytes, output_bytes; /* output 0: tied to the token embeddings */
 };
 
 /* One chat-style generation request (the prompt suite; serving later). */

@@ -242,6 +242,51 @@ static void g_tg_sd(R, V) { v_num(v, r->tg_ts.stddev, has_tg(r)); }
 static void g_ttft_avg(R, V) { v_num(v, r->ttft_ms.mean, r->ttft_ms.n > 0); }
 static void g_ttft_sd(R, V) { v_num(v, r->ttft_ms.stddev, r->ttft_ms.n > 0); }
 
+/* the machine's limits (roofline.h): 0 is unknown; stored by name (EXTRA) */
+#define MACHINE_NUM(m)                                                                                                 \
+    static void g_##m(R, V)                                                                                            \
+    {                                                                                                                  \
+        v_num(v, r->machine.m, r->machine.m > 0);                                                                      \
+    }                                                                                                                  \
+    static int s_##m(W)                                                                                                \
+    {                                                                                                                  \
+        (void)st;                                                                                                      \
+        r->machine.m = v->d;                                                                                           \
+        return isfinite(v->d) && v->d > 0 ? 0 : -1;                                                                    \
+    }
+MACHINE_NUM(tg_bytes_per_token)
+MACHINE_NUM(tg_gbs)
+MACHINE_NUM(peak_gbs)
+MACHINE_NUM(tg_bw_pct)
+MACHINE_NUM(pp_flop_per_s)
+MACHINE_NUM(pp_intensity)
+MACHINE_NUM(energy_w)
+MACHINE_NUM(energy_j)
+MACHINE_NUM(energy_j_per_token)
+MACHINE_NUM(energy_tokens_per_j)
+static void g_energy_source(R, V)
+{
+    v_str(v, r->machine.energy_source[0] ? r->machine.energy_source : NULL);
+}
+static int s_energy_source(W)
+{
+    (void)st;
+    return set_chars(r->machine.energy_source, sizeof r->machine.energy_source, v);
+}
+static void g_energy_note(R, V)
+{
+    v_str(v, r->machine.energy_note[0] ? r->machine.energy_note : NULL);
+}
+static int s_energy_note(W)
+{
+    (void)st;
+    return set_chars(r->machine.energy_note, sizeof r->machine.energy_note, v);
+}
+static void md_bw_pct(R, char *buf, size_t len)
+{
+    snprintf(buf, len, "%.1f", r->machine.tg_bw_pct);
+}
+
 /* where a stored result lives */
 static void g_run_id(R, V) { v_int(v, r->origin ? r->origin->run_id : 0, r->origin != NULL); }
 static void g_key(R, V) { v_str(v, r->origin ? r->origin->instance_key : NULL); }
@@ -293,8 +338,8 @@ enum { LB = LLMB_FIELD_LLAMA_BENCH, ORIG = LLMB_FIELD_ORIGIN, EXTRA = LLMB_FIELD
 #define OWN(n, t, u, fl, doc, g, ...) {n, t, u, NULL, fl, NULL, doc, g, NULL, __VA_ARGS__}
 
 static const struct llmb_field fields[] = {
-    LBF("build_commit", S, NULL, REQ | EXTRA, NULL, "llama.cpp commit the test ran on", g_build_commit,
-        s_build_commit, NULL, 0, LLMB_MD_NEVER, 0, NULL),
+    LBF("build_commit", S, NULL, REQ | EXTRA, NULL, "llama.cpp commit the test ran on", g_build_commit, s_build_commit,
+        NULL, 0, LLMB_MD_NEVER, 0, NULL),
     LBF("build_number", I, NULL, EXTRA, NULL, "llama.cpp build number", g_build_number, s_build_number, NULL, 0,
         LLMB_MD_NEVER, 0, NULL),
     LBF("cpu_info", S, NULL, EXTRA, NULL, "the CPU (ggml's CPU device descriptions)", g_cpu_info, s_cpu_info, NULL, 0,
@@ -303,38 +348,38 @@ static const struct llmb_field fields[] = {
         s_gpu_info, NULL, 0, LLMB_MD_NEVER, 0, NULL),
     LBF("backends", S, NULL, 0, NULL, "ggml backends besides the CPU's (\"CPU\" when none)", g_backends, s_backends,
         "backend", -10, LLMB_MD_ALWAYS, 40, NULL),
-    LBF("model_filename", S, NULL, REQ, NULL, "the model file as given", g_model_filename, s_model_filename, NULL,
-        0, LLMB_MD_NEVER, 0, NULL),
+    LBF("model_filename", S, NULL, REQ, NULL, "the model file as given", g_model_filename, s_model_filename, NULL, 0,
+        LLMB_MD_NEVER, 0, NULL),
     LBF("model_type", S, NULL, REQ, NULL, "llama.cpp's description (\"llama 7B Q4_0\")", g_model_type, s_model_type,
         "model", -30, LLMB_MD_ALWAYS, 10, NULL),
     LBF("model_size", I, "bytes", REQ, NULL, "bytes of the model's tensors", g_model_size, s_model_size, "size", 10,
         LLMB_MD_ALWAYS, 20, md_size),
-    LBF("model_n_params", I, NULL, REQ, NULL, "parameters of the model", g_model_n_params, s_model_n_params,
-        "params", 10, LLMB_MD_ALWAYS, 30, md_params),
+    LBF("model_n_params", I, NULL, REQ, NULL, "parameters of the model", g_model_n_params, s_model_n_params, "params",
+        10, LLMB_MD_ALWAYS, 30, md_params),
     LBF("n_batch", I, "tokens", REQ, "2048", "logical batch size asked (-b)", g_n_batch, s_n_batch, "n_batch", 7,
         LLMB_MD_CHANGED, 110, NULL),
-    LBF("n_ubatch", I, "tokens", REQ, "512", "physical batch size asked (-ub)", g_n_ubatch, s_n_ubatch, "n_ubatch",
-        8, LLMB_MD_CHANGED, 120, NULL),
+    LBF("n_ubatch", I, "tokens", REQ, "512", "physical batch size asked (-ub)", g_n_ubatch, s_n_ubatch, "n_ubatch", 8,
+        LLMB_MD_CHANGED, 120, NULL),
     LBF("n_threads", I, NULL, REQ, NULL, "threads asked (-t)", g_n_threads, s_n_threads, "threads", 7,
         LLMB_MD_CHANGED_OR_CPU, 70, NULL),
     LBF("cpu_mask", S, NULL, KEY | EXTRA, LLMB_DEFAULT_CPU_MASK, "CPU affinity mask of the threads (-C), hex",
         g_cpu_mask, s_cpu_mask, "cpu_mask", -10, LLMB_MD_CHANGED, 80, NULL),
     LBF("cpu_strict", B, NULL, KEY | EXTRA, "0", "strict CPU placement (--cpu-strict)", g_cpu_strict, s_cpu_strict,
         "cpu_strict", 10, LLMB_MD_CHANGED, 90, NULL),
-    LBF("poll", I, NULL, KEY | EXTRA, "50", "busy-wait level of idle threads, 0..100 (--poll)", g_poll, s_poll,
-        "poll", 10, LLMB_MD_CHANGED, 100, NULL),
+    LBF("poll", I, NULL, KEY | EXTRA, "50", "busy-wait level of idle threads, 0..100 (--poll)", g_poll, s_poll, "poll",
+        10, LLMB_MD_CHANGED, 100, NULL),
     LBF("type_k", S, NULL, REQ, "f16", "K cache type (-ctk)", g_type_k, s_type_k, "type_k", 6, LLMB_MD_CHANGED, 130,
         NULL),
     LBF("type_v", S, NULL, REQ, "f16", "V cache type (-ctv)", g_type_v, s_type_v, "type_v", 6, LLMB_MD_CHANGED, 140,
         NULL),
     LBF("n_gpu_layers", I, NULL, REQ, "-1", "layers offloaded to GPUs asked (-ngl; -1: all)", g_n_gpu_layers,
         s_n_gpu_layers, "ngl", 3, LLMB_MD_GPU, 50, NULL),
-    LBF("n_cpu_moe", I, NULL, KEY | EXTRA, "0", "layers whose MoE expert weights stay on the CPU (-ncmoe)",
-        g_n_cpu_moe, s_n_cpu_moe, "n_cpu_moe", 10, LLMB_MD_CHANGED, 60, NULL),
+    LBF("n_cpu_moe", I, NULL, KEY | EXTRA, "0", "layers whose MoE expert weights stay on the CPU (-ncmoe)", g_n_cpu_moe,
+        s_n_cpu_moe, "n_cpu_moe", 10, LLMB_MD_CHANGED, 60, NULL),
     LBF("split_mode", S, NULL, KEY | EXTRA, "layer", "how the model is split across GPUs (-sm)", g_split_mode,
         s_split_mode, "sm", 6, LLMB_MD_CHANGED, 160, NULL),
-    LBF("main_gpu", I, NULL, KEY | EXTRA, "0", "the GPU of split mode none (-mg)", g_main_gpu, s_main_gpu,
-        "main_gpu", 10, LLMB_MD_CHANGED, 150, NULL),
+    LBF("main_gpu", I, NULL, KEY | EXTRA, "0", "the GPU of split mode none (-mg)", g_main_gpu, s_main_gpu, "main_gpu",
+        10, LLMB_MD_CHANGED, 150, NULL),
     LBF("no_kv_offload", B, NULL, KEY | EXTRA, "0", "KV cache kept off the GPUs (-nkvo)", g_no_kv_offload,
         s_no_kv_offload, "nkvo", 13, LLMB_MD_CHANGED, 170, NULL),
     LBF("flash_attn", I, NULL, REQ, "-1", "flash attention asked (-fa): -1 auto, 0 off, 1 on", g_flash_attn,
@@ -345,14 +390,16 @@ static const struct llmb_field fields[] = {
     LBF("tensor_split", S, NULL, KEY | EXTRA, "0.00", "share of the model per GPU (-ts), \"%.2f\" joined by /",
         g_tensor_split, s_tensor_split, "ts", -12, LLMB_MD_CHANGED, 200, NULL),
     LBF("tensor_buft_overrides", S, NULL, KEY | EXTRA, "none",
-        "tensors placed in a buffer type (-ot): \"none\" or pattern=TYPE joined by ;", g_overrides, s_overrides,
-        "ot", -21, LLMB_MD_CHANGED, 210, NULL),
-    LBF("load_mode", S, NULL, KEY | EXTRA, "auto", "how weights are loaded (-lm): auto, none, mmap, mlock, "
-        "mmap+mlock, dio", g_load_mode, s_load_mode, "lm", 10, LLMB_MD_CHANGED, 220, NULL),
-    LBF("lazy_mode", S, NULL, KEY | EXTRA, "auto", "on-demand reading of tensors (-lzm): auto, on, off",
-        g_lazy_mode, s_lazy_mode, "lazy_mode", -10, LLMB_MD_CHANGED, 230, NULL),
-    LBF("embeddings", B, NULL, KEY | EXTRA, "0", "embeddings computed too (-embd)", g_embeddings, s_embeddings,
-        "embd", 10, LLMB_MD_CHANGED, 240, NULL),
+        "tensors placed in a buffer type (-ot): \"none\" or pattern=TYPE joined by ;", g_overrides, s_overrides, "ot",
+        -21, LLMB_MD_CHANGED, 210, NULL),
+    LBF("load_mode", S, NULL, KEY | EXTRA, "auto",
+        "how weights are loaded (-lm): auto, none, mmap, mlock, "
+        "mmap+mlock, dio",
+        g_load_mode, s_load_mode, "lm", 10, LLMB_MD_CHANGED, 220, NULL),
+    LBF("lazy_mode", S, NULL, KEY | EXTRA, "auto", "on-demand reading of tensors (-lzm): auto, on, off", g_lazy_mode,
+        s_lazy_mode, "lazy_mode", -10, LLMB_MD_CHANGED, 230, NULL),
+    LBF("embeddings", B, NULL, KEY | EXTRA, "0", "embeddings computed too (-embd)", g_embeddings, s_embeddings, "embd",
+        10, LLMB_MD_CHANGED, 240, NULL),
     LBF("no_op_offload", I, NULL, KEY | EXTRA, "0", "host tensors' ops not offloaded (-nopo)", g_no_op_offload,
         s_no_op_offload, "nopo", 4, LLMB_MD_CHANGED, 250, NULL),
     LBF("no_host", B, NULL, KEY | EXTRA, "0", "host buffers bypassed (--no-host)", g_no_host, s_no_host, "noh", 4,
@@ -364,18 +411,18 @@ static const struct llmb_field fields[] = {
     LBF("n_prompt", I, "tokens", REQ, NULL, "prompt tokens processed (pp)", g_n_prompt, s_n_prompt, NULL, 0,
         LLMB_MD_NEVER, 0, NULL),
     LBF("n_gen", I, "tokens", REQ, NULL, "tokens generated (tg)", g_n_gen, s_n_gen, NULL, 0, LLMB_MD_NEVER, 0, NULL),
-    LBF("n_depth", I, "tokens", 0, NULL, "tokens in the KV cache before the test (-d)", g_n_depth, s_n_depth, NULL,
-        0, LLMB_MD_NEVER, 0, NULL),
+    LBF("n_depth", I, "tokens", 0, NULL, "tokens in the KV cache before the test (-d)", g_n_depth, s_n_depth, NULL, 0,
+        LLMB_MD_NEVER, 0, NULL),
     LBF("test_time", S, NULL, REQ, NULL, "when the test started, RFC 3339 UTC", g_test_time, s_test_time, NULL, 0,
         LLMB_MD_NEVER, 0, NULL),
     LBF("avg_ns", I, "ns", 0, NULL, "mean time of a repetition (prompt and generation)", g_avg_ns, NULL, NULL, 0,
         LLMB_MD_NEVER, 0, NULL),
-    LBF("stddev_ns", I, "ns", 0, NULL, "its sample standard deviation", g_stddev_ns, NULL, NULL, 0, LLMB_MD_NEVER,
-        0, NULL),
+    LBF("stddev_ns", I, "ns", 0, NULL, "its sample standard deviation", g_stddev_ns, NULL, NULL, 0, LLMB_MD_NEVER, 0,
+        NULL),
     LBF("avg_ts", F, "tokens/s", 0, NULL, "mean of the repetitions' (n_prompt + n_gen) / time", g_avg_ts, NULL, "t/s",
         20, LLMB_MD_ALWAYS, 300, md_ts),
-    LBF("stddev_ts", F, "tokens/s", 0, NULL, "its sample standard deviation", g_stddev_ts, NULL, NULL, 0,
-        LLMB_MD_NEVER, 0, NULL),
+    LBF("stddev_ts", F, "tokens/s", 0, NULL, "its sample standard deviation", g_stddev_ts, NULL, NULL, 0, LLMB_MD_NEVER,
+        0, NULL),
     LBF("samples_ns", IA, "ns", 0, NULL, "time of each repetition", g_samples_ns, NULL, NULL, 0, LLMB_MD_NEVER, 0,
         NULL),
     LBF("samples_ts", FA, "tokens/s", 0, NULL, "tokens/s of each repetition", g_samples_ts, NULL, NULL, 0,
@@ -383,8 +430,8 @@ static const struct llmb_field fields[] = {
     /* llmbench's own */
     OWN("llmbench_version", S, NULL, 0, "the llmbench that measured (or exported) it", g_version, NULL, 0,
         LLMB_MD_NEVER, 0, NULL),
-    OWN("error", S, NULL, 0, "why the test failed (crash, timeout, engine error); null when it did not", g_error,
-        NULL, 0, LLMB_MD_NEVER, 0, NULL),
+    OWN("error", S, NULL, 0, "why the test failed (crash, timeout, engine error); null when it did not", g_error, NULL,
+        0, LLMB_MD_NEVER, 0, NULL),
     OWN("test", S, NULL, 0, "pp512, tg128, pp512+tg128, with \" @ d4096\" for a depth", g_test, "test", 15,
         LLMB_MD_ALWAYS, 290, NULL),
     {"occurrence", I, NULL, NULL, KEY | EXTRA, "1",
@@ -399,38 +446,36 @@ static const struct llmb_field fields[] = {
     OWN("synthetic", B, NULL, 0, "a random-weight model (llmbench synth): speed only", g_synthetic, NULL, 0,
         LLMB_MD_NEVER, 0, NULL),
     OWN("n_ctx", I, "tokens", 0, "context the engine applied", g_n_ctx, NULL, 0, LLMB_MD_NEVER, 0, NULL),
-    OWN("applied_n_batch", I, "tokens", 0, "logical batch size the engine applied", g_a_batch, NULL, 0,
-        LLMB_MD_NEVER, 0, NULL),
+    OWN("applied_n_batch", I, "tokens", 0, "logical batch size the engine applied", g_a_batch, NULL, 0, LLMB_MD_NEVER,
+        0, NULL),
     OWN("applied_n_ubatch", I, "tokens", 0, "physical batch size the engine applied (at most n_batch)", g_a_ubatch,
         NULL, 0, LLMB_MD_NEVER, 0, NULL),
     OWN("applied_n_threads", I, NULL, 0, "threads the engine applied", g_a_threads, NULL, 0, LLMB_MD_NEVER, 0, NULL),
-    OWN("applied_type_k", S, NULL, 0, "K cache type the engine applied", g_a_type_k, NULL, 0, LLMB_MD_NEVER, 0,
-        NULL),
-    OWN("applied_type_v", S, NULL, 0, "V cache type the engine applied", g_a_type_v, NULL, 0, LLMB_MD_NEVER, 0,
-        NULL),
+    OWN("applied_type_k", S, NULL, 0, "K cache type the engine applied", g_a_type_k, NULL, 0, LLMB_MD_NEVER, 0, NULL),
+    OWN("applied_type_v", S, NULL, 0, "V cache type the engine applied", g_a_type_v, NULL, 0, LLMB_MD_NEVER, 0, NULL),
     OWN("applied_flash_attn", I, NULL, 0, "flash attention as the engine reports it applied", g_a_fa, NULL, 0,
         LLMB_MD_NEVER, 0, NULL),
     OWN("applied_devices", S, NULL, 0, "devices the model ran on (\"CPU\" when no GPU)", g_a_devices, NULL, 0,
         LLMB_MD_NEVER, 0, NULL),
     OWN("load_ms", F, "ms", 0, "time to load the model", g_load_ms, NULL, 0, LLMB_MD_NEVER, 0, NULL),
-    OWN("peak_rss_bytes", I, "bytes", 0, "the process's peak resident memory during the test", g_peak_rss,
-        "peak RSS", 10, LLMB_MD_ALWAYS, 320, md_rss),
+    OWN("peak_rss_bytes", I, "bytes", 0, "the process's peak resident memory during the test", g_peak_rss, "peak RSS",
+        10, LLMB_MD_ALWAYS, 320, md_rss),
     OWN("reps", I, NULL, 0, "repetitions measured", g_reps, "reps", 4, LLMB_MD_AUTO_REPS, 340, NULL),
     OWN("stop_reason", S, NULL, 0, "why repetitions stopped: fixed, converged, max-reps, max-time", g_stop, NULL, 0,
         LLMB_MD_NEVER, 0, NULL),
     OWN("median_ts", F, "tokens/s", 0, "median of samples_ts", g_median, NULL, 0, LLMB_MD_NEVER, 0, NULL),
     OWN("min_ts", F, "tokens/s", 0, "slowest repetition", g_min, NULL, 0, LLMB_MD_NEVER, 0, NULL),
     OWN("max_ts", F, "tokens/s", 0, "fastest repetition", g_max, NULL, 0, LLMB_MD_NEVER, 0, NULL),
-    OWN("ci95_lo_ts", F, "tokens/s", 0, "95% confidence interval of avg_ts (Student t), low end", g_ci_lo,
-        "95% CI t/s", 20, LLMB_MD_AUTO_REPS, 330, md_ci),
+    OWN("ci95_lo_ts", F, "tokens/s", 0, "95% confidence interval of avg_ts (Student t), low end", g_ci_lo, "95% CI t/s",
+        20, LLMB_MD_AUTO_REPS, 330, md_ci),
     OWN("ci95_hi_ts", F, "tokens/s", 0, "... high end", g_ci_hi, NULL, 0, LLMB_MD_NEVER, 0, NULL),
     OWN("ci95_half_pct", F, "%", 0, "half-width of the interval in % of avg_ts", g_ci_pct, NULL, 0, LLMB_MD_NEVER, 0,
         NULL),
     OWN("ci_target_pct", F, "%", 0, "-r auto's target half-width", g_ci_target, NULL, 0, LLMB_MD_NEVER, 0, NULL),
     OWN("outliers", I, NULL, 0, "repetitions further than 3 scaled MADs from the median", g_outliers, NULL, 0,
         LLMB_MD_NEVER, 0, NULL),
-    OWN("pp_avg_ts", F, "tokens/s", 0, "prompt tokens/s of the prompt part alone", g_pp_avg, NULL, 0, LLMB_MD_NEVER,
-        0, NULL),
+    OWN("pp_avg_ts", F, "tokens/s", 0, "prompt tokens/s of the prompt part alone", g_pp_avg, NULL, 0, LLMB_MD_NEVER, 0,
+        NULL),
     OWN("pp_stddev_ts", F, "tokens/s", 0, "its standard deviation", g_pp_sd, NULL, 0, LLMB_MD_NEVER, 0, NULL),
     OWN("tg_avg_ts", F, "tokens/s", 0, "generated tokens/s of the generation part alone", g_tg_avg, NULL, 0,
         LLMB_MD_NEVER, 0, NULL),
@@ -438,18 +483,44 @@ static const struct llmb_field fields[] = {
     OWN("ttft_avg_ms", F, "ms", 0, "time to the first generated token (to the prompt's end for pp tests)", g_ttft_avg,
         "ttft ms", 10, LLMB_MD_ALWAYS, 310, md_ms),
     OWN("ttft_stddev_ms", F, "ms", 0, "its standard deviation", g_ttft_sd, NULL, 0, LLMB_MD_NEVER, 0, NULL),
-    OWN("samples_pp_ts", FA, "tokens/s", 0, "prompt tokens/s of each repetition", g_samples_pp, NULL, 0,
-        LLMB_MD_NEVER, 0, NULL),
+    OWN("samples_pp_ts", FA, "tokens/s", 0, "prompt tokens/s of each repetition", g_samples_pp, NULL, 0, LLMB_MD_NEVER,
+        0, NULL),
     OWN("samples_tg_ts", FA, "tokens/s", 0, "generated tokens/s of each repetition", g_samples_tg, NULL, 0,
         LLMB_MD_NEVER, 0, NULL),
     OWN("samples_ttft_ms", FA, "ms", 0, "time to the first token of each repetition", g_samples_ttft, NULL, 0,
         LLMB_MD_NEVER, 0, NULL),
+    /* the machine's limits (docs/metrics.md, Roofline and energy) */
+    {"tg_bytes_per_token", F, "bytes", NULL, EXTRA, NULL,
+     "bytes read per generated token: weights, one row of the token embeddings, the KV cache at that depth",
+     g_tg_bytes_per_token, s_tg_bytes_per_token, NULL, 0, LLMB_MD_NEVER, 0, NULL},
+    {"tg_gbs", F, "GB/s", NULL, EXTRA, NULL, "achieved memory bandwidth of generation: tg_bytes_per_token x tg t/s",
+     g_tg_gbs, s_tg_gbs, NULL, 0, LLMB_MD_NEVER, 0, NULL},
+    {"peak_gbs", F, "GB/s", NULL, EXTRA, NULL, "the machine's read bandwidth (llmbench hw --bandwidth)", g_peak_gbs,
+     s_peak_gbs, NULL, 0, LLMB_MD_NEVER, 0, NULL},
+    {"tg_bw_pct", F, "%", NULL, EXTRA, NULL, "tg_gbs as a share of peak_gbs", g_tg_bw_pct, s_tg_bw_pct, "tg % of BW",
+     11, LLMB_MD_PEAK, 315, md_bw_pct},
+    {"pp_flop_per_s", F, "FLOP/s", NULL, EXTRA, NULL, "achieved FLOP/s of prompt processing (matmuls + attention)",
+     g_pp_flop_per_s, s_pp_flop_per_s, NULL, 0, LLMB_MD_NEVER, 0, NULL},
+    {"pp_intensity", F, "FLOP/byte", NULL, EXTRA, NULL, "prompt FLOPs per byte of weights read (once per ubatch)",
+     g_pp_intensity, s_pp_intensity, NULL, 0, LLMB_MD_NEVER, 0, NULL},
+    {"energy_w", F, "W", NULL, EXTRA, NULL, "average power during the test (RAPL package + dram, NVML)", g_energy_w,
+     s_energy_w, NULL, 0, LLMB_MD_NEVER, 0, NULL},
+    {"energy_j", F, "J", NULL, EXTRA, NULL, "joules of one repetition: energy_w x its mean time", g_energy_j,
+     s_energy_j, NULL, 0, LLMB_MD_NEVER, 0, NULL},
+    {"energy_j_per_token", F, "J", NULL, EXTRA, NULL, "energy_j / tokens of the test", g_energy_j_per_token,
+     s_energy_j_per_token, NULL, 0, LLMB_MD_NEVER, 0, NULL},
+    {"energy_tokens_per_j", F, "tokens/J", NULL, EXTRA, NULL, "tokens of the test / energy_j", g_energy_tokens_per_j,
+     s_energy_tokens_per_j, NULL, 0, LLMB_MD_NEVER, 0, NULL},
+    {"energy_source", S, NULL, NULL, EXTRA, NULL, "RAPL, NVML or RAPL+NVML; null when energy is absent",
+     g_energy_source, s_energy_source, NULL, 0, LLMB_MD_NEVER, 0, NULL},
+    {"energy_note", S, NULL, NULL, EXTRA, NULL, "why energy is absent (\"no RAPL in this VM\"), or what it leaves out",
+     g_energy_note, s_energy_note, NULL, 0, LLMB_MD_NEVER, 0, NULL},
     /* where a stored result lives (export) */
     OWN("run_id", I, NULL, ORIG, "the stored run", g_run_id, NULL, 0, LLMB_MD_NEVER, 0, NULL),
-    OWN("instance_key", S, NULL, ORIG, "the test's canonical key in the store (compare matches on it)", g_key, NULL,
+    OWN("instance_key", S, NULL, ORIG, "the test's canonical key in the store (compare matches on it)", g_key, NULL, 0,
+        LLMB_MD_NEVER, 0, NULL),
+    OWN("model_sha256", S, NULL, ORIG, "the model's identity: SHA-256 of its GGUF header and tensor index", g_sha, NULL,
         0, LLMB_MD_NEVER, 0, NULL),
-    OWN("model_sha256", S, NULL, ORIG, "the model's identity: SHA-256 of its GGUF header and tensor index", g_sha,
-        NULL, 0, LLMB_MD_NEVER, 0, NULL),
     OWN("tags", S, NULL, ORIG, "the run's tags", g_tags, NULL, 0, LLMB_MD_NEVER, 0, NULL),
     OWN("host", S, NULL, ORIG, "the machine that ran it", g_host, NULL, 0, LLMB_MD_NEVER, 0, NULL),
 };

@@ -293,6 +293,14 @@ static int eng_describe(void *st, struct llmb_model_info *mi)
     mi->n_vocab = llama_vocab_n_tokens(vocab);
     mi->n_ctx_train = llama_model_n_ctx_train(s->model);
     mi->n_layer = llama_model_n_layer(s->model);
+    mi->n_embd = llama_model_n_embd(s->model);
+    mi->n_head = llama_model_n_head(s->model);
+    mi->n_head_kv = llama_model_n_head_kv(s->model);
+    struct llmb_gguf_facts gf;
+    if (llmb_model_facts(mi->path, &gf, NULL) == LLMB_OK) { /* the header only: tensor sizes by name */
+        mi->tok_embd_bytes = gf.tok_embd_bytes;
+        mi->output_bytes = gf.output_bytes;
+    }
     mi->add_bos = llama_vocab_get_add_bos(vocab);
     mi->bos = llama_vocab_bos(vocab);
     char buf[16];
