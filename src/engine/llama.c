@@ -704,7 +704,8 @@ static int eng_check(const struct llmb_model_params *mp, const struct llmb_conte
     enum ggml_type t;
     if (mp->rpc && *mp->rpc && !llama_supports_rpc())
         return llmb_error_set(err, LLMB_E_UNSUPPORTED, "-rpc: this llama.cpp build has no RPC backend");
-    if ((rc = llmb_llama_devices(mp->devices, devs, &n, err)))
+    /* RPC devices exist once their servers are registered: -dev RPC0 is checked after */
+    if ((rc = llmb_llama_register_rpc(mp->rpc, err)) || (rc = llmb_llama_devices(mp->devices, devs, &n, err)))
         return rc;
     struct llmb_llama_overrides ot = {0};
     rc = llmb_llama_overrides(mp->tensor_buft_overrides, mp->n_cpu_moe, &ot, err);
