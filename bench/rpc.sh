@@ -26,7 +26,7 @@ pid=$!
 trap 'kill $pid 2>/dev/null; wait $pid 2>/dev/null; rm -rf "$tmp"' EXIT
 for _ in $(seq 1 100); do (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && break; sleep 0.1; done
 ep="127.0.0.1:$port"
-dev=$("$bindir/llama-bench" -rpc "$ep" --list-devices | grep -o 'RPC[0-9]*' | head -1)
+dev=$("$llmbench" bench -rpc "$ep" --list-devices | grep -o 'RPC[0-9]*' | head -1)
 cfgs=("cpu|-dev none -ngl 0" "rpc|-rpc $ep -dev $dev -ngl 99" "split|-rpc $ep -dev $dev -ngl 4 -ts 1")
 for i in $(seq 1 "$k"); do
     for c in "${cfgs[@]}"; do

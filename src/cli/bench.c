@@ -259,6 +259,10 @@ int llmb_cmd_bench(int argc, char **argv)
             if (engine->version)
                 engine->version(stdout);
         } else if (engine->list_devices) {
+            struct llmb_model_params mp = {.rpc = c.bf.rpc}; /* -rpc servers' devices, as llama-bench lists them */
+            struct llmb_context_params cp = {0};
+            if (c.bf.rpc && engine->check && engine->check(&mp, &cp, &err))
+                llmb_cli_error("%s", err.msg);
             engine->list_devices(stdout);
         } else {
             printf("Available devices:\n  (none)\n");

@@ -28,10 +28,12 @@ trap 'kill $rpc_pid 2>/dev/null; wait $rpc_pid 2>/dev/null; rm -rf "$tmp"' EXIT
 for _ in $(seq 1 100); do (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && break; sleep 0.1; done
 ep="127.0.0.1:$port"
 
-# the RPC device's name as llama-bench lists it (llmbench's --list-devices does not register -rpc servers yet)
-"$lb" -rpc "$ep" --list-devices >"$tmp/dev.txt" 2>"$tmp/err" || bad "llama-bench -rpc --list-devices: $(cat "$tmp/err")"
+# the RPC device, listed as llama-bench lists it
+"$bin" bench -rpc "$ep" --list-devices >"$tmp/dev.txt" 2>"$tmp/err" || bad "-rpc --list-devices: $(cat "$tmp/err")"
+"$lb" -rpc "$ep" --list-devices 2>/dev/null | grep -E '^Available|^  ' >"$tmp/dev.lb.txt"
 dev=$(grep -o 'RPC[0-9]*' "$tmp/dev.txt" | head -1)
 [ -n "$dev" ] && ok || bad "no RPC device listed: $(cat "$tmp/dev.txt")"
+cmp -s "$tmp/dev.txt" "$tmp/dev.lb.txt" && ok || bad "--list-devices differs from llama-bench's: $(cat "$tmp/dev.txt") / $(cat "$tmp/dev.lb.txt")"
 common=(-m "$tmp/m.gguf" -p 32 -n 8 -r 2 -t 2)
 
 # run NAME ARGS...: llmbench and llama-bench with the same settings, JSON
