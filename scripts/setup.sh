@@ -14,6 +14,9 @@
 #    binary by the build) and playwright-core (drives Debian's chromium in the
 #    browser test), installed once under the cache and linked as deps/web-npm.
 #
+# GGML_RPC=ON gives a second device on any machine: ggml-rpc-server on loopback
+# (tests/e2e/rpc_devices.sh, bench/rpc.sh).
+#
 # Environment: LLMBENCH_CUDA=1 forces a CUDA build, LLMBENCH_CUDA=0 forbids it;
 # unset, CUDA is used when nvidia-smi sees a GPU and nvcc exists.
 set -euo pipefail
@@ -22,11 +25,11 @@ NPM_PKG="node-llama-cpp@3.22.1"
 LLAMA_RELEASE="v0.5.0"
 LLAMA_COMMIT="de3ff815ea7d559ee917f063901b8986f038abc6"
 WEB_NPM_PKGS="uplot@1.6.32 playwright-core@1.65.1"
-APT_PKGS="chromium build-essential cmake git pkg-config libjansson-dev libsqlite3-dev sqlite3 libcmocka-dev libcurl4-openssl-dev libmicrohttpd-dev libhwloc-dev libssl-dev python3 python3-jsonschema python3-git python3-tabulate clang-format"
+APT_PKGS="chromium build-essential cmake git pkg-config libjansson-dev libsqlite3-dev sqlite3 libcmocka-dev libcurl4-openssl-dev libmicrohttpd-dev libhwloc-dev libssl-dev python3 python3-jsonschema python3-git python3-tabulate clang-format likwid"
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cache="${XDG_CACHE_HOME:-$HOME/.cache}/llmbench"
-jobs="$(nproc 2>/dev/null || echo 2)"
+jobs="${LLMBENCH_JOBS:-$(nproc 2>/dev/null || echo 2)}"
 
 say() { printf 'setup: %s\n' "$*" >&2; }
 die() { printf 'setup: error: %s\n' "$*" >&2; exit 1; }
@@ -57,7 +60,7 @@ case "${LLMBENCH_CUDA:-}" in
     *) if command -v nvidia-smi >/dev/null 2>&1 && nvidia-smi -L >/dev/null 2>&1 \
             && { command -v nvcc >/dev/null 2>&1 || [ -x /usr/local/cuda/bin/nvcc ]; }; then cuda=1; fi ;;
 esac
-flags="-DCMAKE_BUILD_TYPE=Release -DBUILD_SHARED_LIBS=ON -DLLAMA_CURL=OFF -DLLAMA_OPENSSL=OFF -DLLAMA_BUILD_TESTS=OFF -DLLAMA_BUILD_EXAMPLES=OFF -DLLAMA_BUILD_TOOLS=ON -DLLAMA_BUILD_SERVER=ON -DLLAMA_BUILD_UI=OFF -DLLAMA_USE_PREBUILT_UI=OFF -DGGML_NATIVE=ON -DGGML_CUDA=$([ $cuda = 1 ] && echo ON || echo OFF)"
+flags="-DCMAKE_BUILD_TYPE=Release -DBUILD_SHARED_LIBS=ON -DLLAMA_CURL=OFF -DLLAMA_OPENSSL=OFF -DLLAMA_BUILD_TESTS=OFF -DLLAMA_BUILD_EXAMPLES=OFF -DLLAMA_BUILD_TOOLS=ON -DLLAMA_BUILD_SERVER=ON -DLLAMA_BUILD_UI=OFF -DLLAMA_USE_PREBUILT_UI=OFF -DGGML_NATIVE=ON -DGGML_RPC=ON -DGGML_CUDA=$([ $cuda = 1 ] && echo ON || echo OFF)"
 [ $cuda = 1 ] && [ -x /usr/local/cuda/bin/nvcc ] && ! command -v nvcc >/dev/null && export PATH="/usr/local/cuda/bin:$PATH"
 key="$(printf '%s %s %s' "$LLAMA_RELEASE" "$LLAMA_COMMIT" "$flags" | sha256sum | cut -c1-12)"
 src="$cache/llama.cpp-$LLAMA_RELEASE-src"
@@ -84,7 +87,7 @@ head="$(git -C "$src" rev-parse HEAD)"
 [ "$head" = "$LLAMA_COMMIT" ] || die "cached llama.cpp at $src is $head, expected $LLAMA_COMMIT (delete $src)"
 
 # --- 3. build (cached) ---------------------------------------------------------
-targets="llama ggml llama-bench llama-perplexity llama-quantize llama-server"
+targets="llama ggml llama-bench llama-perplexity llama-quantize llama-server ggml-rpc-server"
 if [ ! -f "$bld/.llmbench-built" ]; then
     say "building llama.cpp $LLAMA_RELEASE in $bld (cuda=$cuda; takes ~7 min on 2 cores, once)"
     # shellcheck disable=SC2086
@@ -93,7 +96,7 @@ if [ ! -f "$bld/.llmbench-built" ]; then
     cmake --build "$bld" -j "$jobs" --target $targets >>"$cache/cmake-$key.log" 2>&1 || die "llama.cpp build failed, see $cache/cmake-$key.log"
     printf '%s\n' "$flags" > "$bld/.llmbench-built"
 fi
-for t in llama-bench llama-perplexity llama-quantize llama-server; do
+for t in llama-bench llama-perplexity llama-quantize llama-server ggml-rpc-server; do
     [ -x "$bld/bin/$t" ] || die "missing $bld/bin/$t (delete $bld and rerun)"
 done
 

@@ -100,6 +100,9 @@ struct llmb_model_info {
     char     build_commit[64];
     int      build_number;
     double   load_ms;        /* time to load the model */
+    /* shape, for the roofline (0: unknown) */
+    int n_embd, n_head, n_head_kv;
+    uint64_t tok_embd_bytes, output_bytes; /* output 0: tied to the token embeddings */
 };
 
 /* One chat-style generation request (the prompt suite; serving later). */
@@ -125,6 +128,14 @@ struct llmb_gen_result {
     double ttft_ms;       /* tokens handed over -> first token sampled */
     double total_ms;
     double tg_ts;         /* generated tokens/s after the first */
+};
+
+/* A device an engine can run on (llama.cpp: a ggml backend device). */
+struct llmb_engine_device {
+    char name[64]; /* "CPU", "RPC0", "CUDA0" */
+    char description[128];
+    char type[16];                /* "cpu", "gpu", "igpu", "accel" */
+    uint64_t mem_free, mem_total; /* bytes; 0: unknown */
 };
 
 /* What an engine is, for the commands that use it without naming it. */
@@ -174,6 +185,9 @@ struct llmb_engine_ops {
     int (*check)(const struct llmb_model_params *mp, const struct llmb_context_params *cp, struct llmb_error *err);
     /* Optional: prints the devices it can use, as llama-bench --list-devices. */
     void (*list_devices)(FILE *out);
+    /* Optional: every device it can use, CPU included; returns how many it
+     * wrote (at most max). */
+    int (*devices)(struct llmb_engine_device *out, int max);
     /* Optional: the engine's own version line(s), as llama-bench --version. */
     void (*version)(FILE *out);
 };
@@ -192,6 +206,11 @@ const struct llmb_engine_ops *const *llmb_engine_list(void);
  * GGML_NO_BACKTRACE (ggml attaches no debugger when it aborts) and routes
  * llama.cpp's aborts (GGML_ABORT, GGML_ASSERT) as below. */
 void llmb_engine_global_init(int quiet);
+
+/* llama-bench's --list-devices: the devices e can use, the -rpc servers'
+ * (rpc: a comma-separated list, or NULL) among them, as llama-bench lists
+ * them ("(none)" for an engine without devices). */
+int llmb_engine_print_devices(const struct llmb_engine_ops *e, const char *rpc, FILE *out, struct llmb_error *err);
 
 /* preflight of engines whose models are GGUF files: each model sound
  * (llmb_model_check) and, unless force, about its tensors' size of memory

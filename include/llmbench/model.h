@@ -41,6 +41,8 @@ struct llmb_gguf_facts {
     int      n_tensors;
     int      n_vocab;       /* tokens in tokenizer.ggml.tokens, 0 when absent */
     uint64_t vocab_hash;    /* the vocabulary's identity, as the engine's (0 when absent) */
+    uint64_t tok_embd_bytes; /* token_embd.weight (0 when absent) */
+    uint64_t output_bytes;   /* output.weight (0: the output shares the token embeddings) */
 };
 
 /* Checks path (as llmb_model_check) and fills *out. */

@@ -14,6 +14,7 @@
 #include "engine.h"
 #include "plan.h"
 #include "quality.h"
+#include "roofline.h"
 #include "stats.h"
 
 #ifdef __cplusplus
@@ -64,6 +65,7 @@ struct llmb_result {
     struct llmb_ppl_result ppl;
     struct llmb_suite_answer *answers; /* n_answers, in the suite's order */
     size_t   n_answers;
+    struct llmb_result_machine machine;      /* roofline and energy (roofline.h) */
     const struct llmb_result_origin *origin; /* NULL unless read from a store */
 };
 
@@ -96,6 +98,7 @@ enum llmb_md_show {
     LLMB_MD_CHANGED_OR_CPU, /* ... or the backend is a CPU one (threads) */
     LLMB_MD_GPU,            /* the backend is not a CPU one (ngl) */
     LLMB_MD_AUTO_REPS,      /* -r auto ran (CI, repetitions) */
+    LLMB_MD_PEAK,           /* the machine's measured bandwidth is known (tg % of BW) */
 };
 
 /* A field's value in one result. */

@@ -33,6 +33,8 @@ struct llmb_run_params {
     int    numa;          /* llama-bench's --numa: 0 off, 1 distribute, 2 isolate, 3 numactl */
     const char *rpc;      /* llama-bench's -rpc: servers to register, NULL: none */
     int    verbose;       /* isolated: the workers' stderr (the engine's log) is passed through */
+    double peak_gbs;      /* the machine's read bandwidth (store), for each result's roofline; 0: unknown */
+    int no_energy;        /* 1: no energy sampler (its figures are then absent, saying so) */
 };
 struct llmb_run_params llmb_run_default_params(void);
 

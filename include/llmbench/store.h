@@ -72,6 +72,10 @@ struct llmb_store_hw {
 };
 /* This machine: CPU, cores, memory, OS, kernel (GPU facts come from results). */
 void llmb_store_hw_detect(struct llmb_store_hw *hw);
+/* This machine's whole snapshot as compact JSON (llmbench hw --json; stored
+ * in hardware.details with each run begun without a given hw); malloc'd,
+ * NULL on no memory. */
+char *llmb_store_hw_details(void);
 
 struct llmb_run_info {
     const char *command;      /* the command line, argv joined by spaces */
@@ -301,6 +305,28 @@ void llmb_store_import_free(struct llmb_import *im); /* NULL or zeroed: no-op */
 /* ---- backends ------------------------------------------------------------- */
 
 /* A backend: every operation above over an opaque state. */
+/* ---- the machine's limits and evidence (llmbench hw) ------------------------ */
+
+struct llmb_bw_result;
+/* Keeps a bandwidth measurement of this host (gethostname). */
+int llmb_store_put_bandwidth(struct llmb_store *s, const struct llmb_bw_result *r, struct llmb_error *err);
+/* The latest bandwidth measured on host (NULL: this one); *found 0 when none. */
+int llmb_store_get_bandwidth(struct llmb_store *s, const char *host, struct llmb_bw_result *r, int *found,
+                             struct llmb_error *err);
+
+/* One cell of the compatibility matrix: a model / quantization / backend /
+ * devices combination on one machine, and what the evidence says. */
+struct llmb_store_matrix_row {
+    char host[128], cpu[128];
+    char model[256], quant[64], backends[128], devices[256];
+    char outcome[16]; /* "ran", "failed", "refused" (did not fit) */
+    int64_t n_ran, n_failed;
+    char last_error[256]; /* the latest failure's reason, "" when none */
+    char last_at[32];     /* the latest test's time */
+};
+/* Every combination in the store, by host, model, quant, backends, devices. */
+int llmb_store_matrix(struct llmb_store *s, struct llmb_store_matrix_row **out, size_t *n, struct llmb_error *err);
+
 struct llmb_store_ops {
     const char *name;
     int  (*open)(const char *path, const struct llmb_store_params *p, void **state, struct llmb_error *err);
@@ -329,6 +355,9 @@ struct llmb_store_ops {
     int  (*query)(void *state, const struct llmb_store_filter *f, struct llmb_store_record **out, size_t *n,
                   struct llmb_error *err);
     int  (*check)(void *state, int full, int *ok, char **report, struct llmb_error *err);
+    int (*put_bandwidth)(void *state, const char *host, const struct llmb_bw_result *r, struct llmb_error *err);
+    int (*get_bandwidth)(void *state, const char *host, struct llmb_bw_result *r, int *found, struct llmb_error *err);
+    int (*matrix)(void *state, struct llmb_store_matrix_row **out, size_t *n, struct llmb_error *err);
 };
 
 #ifdef __cplusplus

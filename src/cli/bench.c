@@ -210,13 +210,11 @@ int llmb_cmd_bench(int argc, char **argv, struct llmb_error *err)
             printf("llmbench %s\n", llmb_version());
             if (engine->version)
                 engine->version(stdout);
-        } else if (engine->list_devices) {
-            engine->list_devices(stdout);
         } else {
-            printf("Available devices:\n  (none)\n");
+            rc = llmb_engine_print_devices(engine, c.bf.rpc, stdout, err);
         }
         llmb_bench_params_free(&c.bp);
-        return fflush(stdout) ? llmb_error_set(err, LLMB_E_IO, "cannot write to standard output") : LLMB_OK;
+        return rc || !fflush(stdout) ? rc : llmb_error_set(err, LLMB_E_IO, "cannot write to standard output");
     }
     if (!rc && c.bf.hf)
         rc = llmb_error_set(err, LLMB_E_UNSUPPORTED,

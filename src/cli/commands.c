@@ -73,6 +73,11 @@ const struct llmb_cli_command llmb_cli_commands[] = {
      "The live dashboard: the page, a read-only JSON API over the results store and the events\n"
      "of a run (docs/dashboard.md). Runs until Ctrl-C.",
      0, llmb_serve_opts}, /* Ctrl-C is how it ends: exit 0 */
+    {"hw", llmb_cmd_hw, "the machine: CPU, ISA, caches, NUMA, memory, devices, NVML; --bandwidth, --matrix",
+     "llmbench hw [options]",
+     "Prints the machine: CPU, instruction sets, topology, caches, NUMA, memory, OS, frequencies,\n"
+     "devices and NVIDIA GPUs (NVML). A fact that cannot be read is absent, with the reason.",
+     1, llmb_hw_opts},
 };
 
 const size_t llmb_cli_n_commands = sizeof llmb_cli_commands / sizeof llmb_cli_commands[0];

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "base/atomic_file.h"
+#include "llmbench/bandwidth.h"
 #include "cli.h"
 #include "runctl.h"
 #include "signals.h"
@@ -207,7 +208,12 @@ int llmb_cli_run_execute(struct llmb_cli_run *r, const struct llmb_engine_ops *e
     xp.run_id = r->run_id;
     xp.n_planned = r->n_planned;
     struct llmb_runner_hooks h = {.on_result = run_result, .on_event = run_event, .user = r};
-    int rc = llmb_runner_execute(engine, inst, n, rp, &xp, &h, err);
+    struct llmb_run_params rpm = *rp; /* each result's roofline: the machine's peak, when the store has it */
+    struct llmb_bw_result bw;
+    int found = 0;
+    if (r->store && !llmb_store_get_bandwidth(r->store, NULL, &bw, &found, err) && found)
+        rpm.peak_gbs = bw.read_gbs;
+    int rc = llmb_runner_execute(engine, inst, n, &rpm, &xp, &h, err);
     for (size_t i = 0; i < n; i++) /* a worker killed while writing a reference left its temporary */
         if (inst[i].ref_out)
             llmb_atomic_remove_stale(inst[i].ref_out);

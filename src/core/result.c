@@ -267,6 +267,51 @@ static void g_tg_sd(R, V) { v_num(v, r->tg_ts.stddev, has_tg(r)); }
 static void g_ttft_avg(R, V) { v_num(v, r->ttft_ms.mean, r->ttft_ms.n > 0); }
 static void g_ttft_sd(R, V) { v_num(v, r->ttft_ms.stddev, r->ttft_ms.n > 0); }
 
+/* the machine's limits (roofline.h): 0 is unknown; stored by name (EXTRA) */
+#define MACHINE_NUM(m)                                                                                                 \
+    static void g_##m(R, V)                                                                                            \
+    {                                                                                                                  \
+        v_num(v, r->machine.m, r->machine.m > 0);                                                                      \
+    }                                                                                                                  \
+    static int s_##m(W)                                                                                                \
+    {                                                                                                                  \
+        (void)st;                                                                                                      \
+        r->machine.m = v->d;                                                                                           \
+        return isfinite(v->d) && v->d > 0 ? 0 : -1;                                                                    \
+    }
+MACHINE_NUM(tg_bytes_per_token)
+MACHINE_NUM(tg_gbs)
+MACHINE_NUM(peak_gbs)
+MACHINE_NUM(tg_bw_pct)
+MACHINE_NUM(pp_flop_per_s)
+MACHINE_NUM(pp_intensity)
+MACHINE_NUM(energy_w)
+MACHINE_NUM(energy_j)
+MACHINE_NUM(energy_j_per_token)
+MACHINE_NUM(energy_tokens_per_j)
+static void g_energy_source(R, V)
+{
+    v_str(v, r->machine.energy_source[0] ? r->machine.energy_source : NULL);
+}
+static int s_energy_source(W)
+{
+    (void)st;
+    return set_chars(r->machine.energy_source, sizeof r->machine.energy_source, v);
+}
+static void g_energy_note(R, V)
+{
+    v_str(v, r->machine.energy_note[0] ? r->machine.energy_note : NULL);
+}
+static int s_energy_note(W)
+{
+    (void)st;
+    return set_chars(r->machine.energy_note, sizeof r->machine.energy_note, v);
+}
+static void md_bw_pct(R, char *buf, size_t len)
+{
+    snprintf(buf, len, "%.1f", r->machine.tg_bw_pct);
+}
+
 /* where a stored result lives */
 static void g_run_id(R, V) { v_int(v, r->origin ? r->origin->run_id : 0, r->origin != NULL); }
 static void g_key(R, V) { v_str(v, r->origin ? r->origin->instance_key : NULL); }
@@ -476,6 +521,32 @@ static const struct llmb_field fields[] = {
         LLMB_MD_NEVER, 0, NULL),
     OWN("samples_ttft_ms", FA, "ms", 0, "time to the first token of each repetition", g_samples_ttft, NULL, 0,
         LLMB_MD_NEVER, 0, NULL),
+    /* the machine's limits (docs/metrics.md, Roofline and energy) */
+    {"tg_bytes_per_token", F, "bytes", NULL, EXTRA, NULL,
+     "bytes read per generated token: weights, one row of the token embeddings, the KV cache at that depth",
+     g_tg_bytes_per_token, s_tg_bytes_per_token, NULL, 0, LLMB_MD_NEVER, 0, NULL},
+    {"tg_gbs", F, "GB/s", NULL, EXTRA, NULL, "achieved memory bandwidth of generation: tg_bytes_per_token x tg t/s",
+     g_tg_gbs, s_tg_gbs, NULL, 0, LLMB_MD_NEVER, 0, NULL},
+    {"peak_gbs", F, "GB/s", NULL, EXTRA, NULL, "the machine's read bandwidth (llmbench hw --bandwidth)", g_peak_gbs,
+     s_peak_gbs, NULL, 0, LLMB_MD_NEVER, 0, NULL},
+    {"tg_bw_pct", F, "%", NULL, EXTRA, NULL, "tg_gbs as a share of peak_gbs", g_tg_bw_pct, s_tg_bw_pct, "tg % of BW",
+     11, LLMB_MD_PEAK, 315, md_bw_pct},
+    {"pp_flop_per_s", F, "FLOP/s", NULL, EXTRA, NULL, "achieved FLOP/s of prompt processing (matmuls + attention)",
+     g_pp_flop_per_s, s_pp_flop_per_s, NULL, 0, LLMB_MD_NEVER, 0, NULL},
+    {"pp_intensity", F, "FLOP/byte", NULL, EXTRA, NULL, "prompt FLOPs per byte of weights read (once per ubatch)",
+     g_pp_intensity, s_pp_intensity, NULL, 0, LLMB_MD_NEVER, 0, NULL},
+    {"energy_w", F, "W", NULL, EXTRA, NULL, "average power during the test (RAPL package + dram, NVML)", g_energy_w,
+     s_energy_w, NULL, 0, LLMB_MD_NEVER, 0, NULL},
+    {"energy_j", F, "J", NULL, EXTRA, NULL, "joules of one repetition: energy_w x its mean time", g_energy_j,
+     s_energy_j, NULL, 0, LLMB_MD_NEVER, 0, NULL},
+    {"energy_j_per_token", F, "J", NULL, EXTRA, NULL, "energy_j / tokens of the test", g_energy_j_per_token,
+     s_energy_j_per_token, NULL, 0, LLMB_MD_NEVER, 0, NULL},
+    {"energy_tokens_per_j", F, "tokens/J", NULL, EXTRA, NULL, "tokens of the test / energy_j", g_energy_tokens_per_j,
+     s_energy_tokens_per_j, NULL, 0, LLMB_MD_NEVER, 0, NULL},
+    {"energy_source", S, NULL, NULL, EXTRA, NULL, "RAPL, NVML or RAPL+NVML; null when energy is absent",
+     g_energy_source, s_energy_source, NULL, 0, LLMB_MD_NEVER, 0, NULL},
+    {"energy_note", S, NULL, NULL, EXTRA, NULL, "why energy is absent (\"no RAPL in this VM\"), or what it leaves out",
+     g_energy_note, s_energy_note, NULL, 0, LLMB_MD_NEVER, 0, NULL},
     /* where a stored result lives (export) */
     OWN("run_id", I, NULL, ORIG, "the stored run", g_run_id, NULL, 0, LLMB_MD_NEVER, 0, NULL),
     OWN("instance_key", S, NULL, ORIG, "the test's canonical key in the store (compare matches on it)", g_key, NULL, 0,

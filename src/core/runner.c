@@ -12,6 +12,7 @@
 #include <time.h>
 
 #include "base/clock.h"
+#include "llmbench/energy.h"
 #include "llmbench/probe.h"
 #include "llmbench/runner.h"
 #include "workload/workload.h"
@@ -143,7 +144,14 @@ static int run_instance(const struct llmb_engine_ops *e, void *st, const struct 
 
     struct llmb_wl_ctx c = {.e = e, .st = st, .mi = mi, .rp = rp, .seed = seed, .emit = emit, .user = em};
     llmb_probe_mem_reset_peak();
+    /* energy: a sampler thread reads RAPL/NVML every 20 ms; the timed regions run no code of it */
+    static struct llmb_energy_sampler es;
+    if (!rp->no_energy)
+        llmb_energy_start(&es, NULL, NULL, 20);
     int rc = wl->run(&c, in, &res, err);
+    struct llmb_energy_result er = {.reason = "energy not sampled (asked)"};
+    if (!rp->no_energy)
+        llmb_energy_stop(&es, &er);
     if (rc) {
         wl->release(&res);
         struct llmb_event ev = {.type = LLMB_EV_INSTANCE_FAILED, .value = NAN, .text = err ? err->msg : NULL};
@@ -151,6 +159,8 @@ static int run_instance(const struct llmb_engine_ops *e, void *st, const struct 
         return rc;
     }
     res.peak_rss = llmb_probe_mem_peak_rss();
+    llmb_roofline_apply(&res, rp->peak_gbs);
+    llmb_roofline_energy(&res, &er);
     const struct llmb_runner_hooks *h = em->h;
     if (h && h->on_result)
         rc = h->on_result(&res, h->user);

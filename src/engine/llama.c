@@ -293,6 +293,14 @@ static int eng_describe(void *st, struct llmb_model_info *mi)
     mi->n_vocab = llama_vocab_n_tokens(vocab);
     mi->n_ctx_train = llama_model_n_ctx_train(s->model);
     mi->n_layer = llama_model_n_layer(s->model);
+    mi->n_embd = llama_model_n_embd(s->model);
+    mi->n_head = llama_model_n_head(s->model);
+    mi->n_head_kv = llama_model_n_head_kv(s->model);
+    struct llmb_gguf_facts gf;
+    if (llmb_model_facts(mi->path, &gf, NULL) == LLMB_OK) { /* the header only: tensor sizes by name */
+        mi->tok_embd_bytes = gf.tok_embd_bytes;
+        mi->output_bytes = gf.output_bytes;
+    }
     mi->add_bos = llama_vocab_get_add_bos(vocab);
     mi->bos = llama_vocab_bos(vocab);
     char buf[16];
@@ -696,7 +704,8 @@ static int eng_check(const struct llmb_model_params *mp, const struct llmb_conte
     enum ggml_type t;
     if (mp->rpc && *mp->rpc && !llama_supports_rpc())
         return llmb_error_set(err, LLMB_E_UNSUPPORTED, "-rpc: this llama.cpp build has no RPC backend");
-    if ((rc = llmb_llama_devices(mp->devices, devs, &n, err)))
+    /* RPC devices exist once their servers are registered: -dev RPC0 is checked after */
+    if ((rc = llmb_llama_register_rpc(mp->rpc, err)) || (rc = llmb_llama_devices(mp->devices, devs, &n, err)))
         return rc;
     struct llmb_llama_overrides ot = {0};
     rc = llmb_llama_overrides(mp->tensor_buft_overrides, mp->n_cpu_moe, &ot, err);
@@ -732,6 +741,30 @@ static void eng_list_devices(FILE *out)
         fprintf(out, "  (none)\n");
 }
 
+/* every ggml backend device, CPU included (llmbench hw) */
+static int eng_devices(struct llmb_engine_device *out, int max)
+{
+    int n = 0;
+    for (size_t i = 0; i < ggml_backend_dev_count() && n < max; i++) {
+        ggml_backend_dev_t d = ggml_backend_dev_get(i);
+        struct llmb_engine_device *o = &out[n++];
+        memset(o, 0, sizeof *o);
+        snprintf(o->name, sizeof o->name, "%s", ggml_backend_dev_name(d));
+        snprintf(o->description, sizeof o->description, "%s", ggml_backend_dev_description(d));
+        enum ggml_backend_dev_type t = ggml_backend_dev_type(d);
+        snprintf(o->type, sizeof o->type, "%s",
+                 t == GGML_BACKEND_DEVICE_TYPE_CPU    ? "cpu"
+                 : t == GGML_BACKEND_DEVICE_TYPE_GPU  ? "gpu"
+                 : t == GGML_BACKEND_DEVICE_TYPE_IGPU ? "igpu"
+                                                      : "accel");
+        size_t fr = 0, tot = 0;
+        ggml_backend_dev_memory(d, &fr, &tot);
+        o->mem_free = fr;
+        o->mem_total = tot;
+    }
+    return n;
+}
+
 /* llama_print_build_info(), as llama-bench --version prints it */
 static void eng_version(FILE *out)
 {
@@ -763,5 +796,6 @@ const struct llmb_engine_ops llmb_engine_llama = {
     .preflight = llmb_engine_files_preflight,
     .check = eng_check,
     .list_devices = eng_list_devices,
+    .devices = eng_devices,
     .version = eng_version,
 };

@@ -479,6 +479,10 @@ int llmb_model_facts(const char *path, struct llmb_gguf_facts *out, struct llmb_
         enum ggml_type t = gguf_get_tensor_type(g, i);
         const int64_t *ne = gguf_get_tensor_ne(g, i); /* the walk checked that a product without 0 fits */
         out->tensor_bytes += gguf_get_tensor_size(g, i);
+        if (!strcmp(gguf_get_tensor_name(g, i), "token_embd.weight"))
+            out->tok_embd_bytes = gguf_get_tensor_size(g, i);
+        else if (!strcmp(gguf_get_tensor_name(g, i), "output.weight"))
+            out->output_bytes = gguf_get_tensor_size(g, i);
         out->n_params += ne[0] && ne[1] && ne[2] && ne[3] ? (uint64_t)(ne[0] * ne[1] * ne[2] * ne[3]) : 0;
         n_f32 += t == GGML_TYPE_F32;
         n_f16 += t == GGML_TYPE_F16;

@@ -69,6 +69,7 @@ static void choose_columns(struct llmb_printer *p, struct md_state *s, const str
         case LLMB_MD_CHANGED_OR_CPU: show = cpu || changed(p, &f[i], r); break;
         case LLMB_MD_GPU: show = !cpu; break;
         case LLMB_MD_AUTO_REPS: show = r->stop_reason != LLMB_STOP_FIXED; break;
+        case LLMB_MD_PEAK: show = r->machine.peak_gbs > 0; break;
         default: break;
         }
         if (show && llmb_printer_shows(p, &f[i]))

@@ -1,11 +1,13 @@
 /* hw.c - the hardware snapshot a run is stored with: CPU name and cores
  * (from the probes), memory, OS release, kernel and machine. GPU facts come
- * later, from the engine's description of the first result. */
+ * later, from the engine's description of the first result. The whole
+ * snapshot (src/probe/hw.c) goes with it as JSON. */
 #include <stdio.h>
 #include <string.h>
 #include <sys/utsname.h>
 #include <unistd.h>
 
+#include "llmbench/hw.h"
 #include "llmbench/probe.h"
 #include "llmbench/store.h"
 
@@ -63,4 +65,11 @@ void llmb_store_hw_detect(struct llmb_store_hw *hw)
         join(hw->kernel, sizeof hw->kernel, u.sysname, u.release);
         join(hw->machine, sizeof hw->machine, u.machine, NULL);
     }
+}
+
+char *llmb_store_hw_details(void)
+{
+    static struct llmb_hw hw; /* large; runs begin one at a time */
+    llmb_hw_snapshot(NULL, LLMB_HW_ALL, &hw);
+    return llmb_hw_json(&hw, NULL, 0);
 }

@@ -270,7 +270,23 @@ static const char migration_5[] =
     "  LEFT JOIN metrics tg ON tg.instance_id = ti.id AND tg.metric = 'tg_ts'"
     "  LEFT JOIN metrics tt ON tt.instance_id = ti.id AND tt.metric = 'ttft_ms';";
 
-static const char *const migrations[] = {migration_1, migration_2, migration_3, migration_4, migration_5};
+/* 6: the machine's measured memory bandwidth (llmbench hw --bandwidth), per
+ *    host, with its date: the peak each result's roofline is a fraction of. */
+static const char migration_6[] = "CREATE TABLE bandwidth ("
+                                  "  id INTEGER PRIMARY KEY,"
+                                  "  host TEXT NOT NULL,"
+                                  "  cpu_name TEXT NOT NULL DEFAULT '',"
+                                  "  measured_at TEXT NOT NULL,"
+                                  "  threads INTEGER NOT NULL,"
+                                  "  array_bytes INTEGER NOT NULL,"
+                                  "  reps INTEGER NOT NULL,"
+                                  "  read_gbs REAL NOT NULL,"
+                                  "  copy_gbs REAL NOT NULL,"
+                                  "  triad_gbs REAL NOT NULL,"
+                                  "  llmbench_version TEXT NOT NULL);"
+                                  "CREATE INDEX bandwidth_host ON bandwidth(host, measured_at);";
+
+static const char *const migrations[] = {migration_1, migration_2, migration_3, migration_4, migration_5, migration_6};
 #define N_MIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 
 int llmb_store_schema_latest(void)

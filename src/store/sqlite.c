@@ -527,12 +527,14 @@ static int begin_run(struct llmb_sqlite *s, const struct llmb_run_info *ri, int6
                       (int64_t)ri->n_planned);
     if (rc == SQLITE_OK)
         rc = add_tags(s, *run_id, ri->tags);
+    char *details = ri->hw ? NULL : llmb_store_hw_details(); /* this machine's snapshot (llmbench hw --json) */
     if (rc == SQLITE_OK)
         rc = llmb_store_sqlite_exec(s,
                                     "INSERT INTO hardware(run_id, cpu_name, cpu_cores, mem_total_bytes, gpu_info,"
-                                    " backends, os, kernel, machine) VALUES (?,?,?,?,?,?,?,?,?)",
-                                    "IsiIsssss", *run_id, hw.cpu_name, hw.cpu_cores, (int64_t)hw.mem_total,
-                                    hw.gpu_info, hw.backends, hw.os, hw.kernel, hw.machine);
+                                    " backends, os, kernel, machine, details) VALUES (?,?,?,?,?,?,?,?,?,?)",
+                                    "IsiIssssss", *run_id, hw.cpu_name, hw.cpu_cores, (int64_t)hw.mem_total,
+                                    hw.gpu_info, hw.backends, hw.os, hw.kernel, hw.machine, details ? details : "{}");
+    free(details);
     return rc;
 }
 
@@ -1004,4 +1006,7 @@ const struct llmb_store_ops llmb_store_sqlite = {
     .list_runs = llmb_store_sqlite_list_runs,
     .query = llmb_store_sqlite_query,
     .check = sq_check,
+    .put_bandwidth = llmb_store_sqlite_put_bandwidth,
+    .get_bandwidth = llmb_store_sqlite_get_bandwidth,
+    .matrix = llmb_store_sqlite_matrix,
 };

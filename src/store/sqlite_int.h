@@ -35,6 +35,12 @@ void llmb_store_sqlite_text(sqlite3_stmt *st, int i, char *buf, size_t len);
 
 int llmb_store_sqlite_list_runs(void *state, const struct llmb_store_filter *f, struct llmb_store_run **out,
                                 size_t *n, struct llmb_error *err);
+/* sqlite_hw.c: bandwidth measurements and the compatibility matrix */
+int llmb_store_sqlite_put_bandwidth(void *state, const char *host, const struct llmb_bw_result *r,
+                                    struct llmb_error *err);
+int llmb_store_sqlite_get_bandwidth(void *state, const char *host, struct llmb_bw_result *r, int *found,
+                                    struct llmb_error *err);
+int llmb_store_sqlite_matrix(void *state, struct llmb_store_matrix_row **out, size_t *n, struct llmb_error *err);
 int llmb_store_sqlite_query(void *state, const struct llmb_store_filter *f, struct llmb_store_record **out,
                             size_t *n, struct llmb_error *err);
 

@@ -390,3 +390,30 @@ int llmb_store_tags_check(const char *tags, struct llmb_error *err)
     }
     return LLMB_OK;
 }
+
+/* ---- llmbench hw: bandwidth and the compatibility matrix ------------------------- */
+
+int llmb_store_put_bandwidth(struct llmb_store *s, const struct llmb_bw_result *r, struct llmb_error *err)
+{
+    if (!s->ops->put_bandwidth)
+        return llmb_error_set(err, LLMB_E_UNSUPPORTED, "this store keeps no bandwidth");
+    return s->ops->put_bandwidth(s->state, NULL, r, err);
+}
+
+int llmb_store_get_bandwidth(struct llmb_store *s, const char *host, struct llmb_bw_result *r, int *found,
+                             struct llmb_error *err)
+{
+    *found = 0;
+    if (!s->ops->get_bandwidth)
+        return LLMB_OK;
+    return s->ops->get_bandwidth(s->state, host, r, found, err);
+}
+
+int llmb_store_matrix(struct llmb_store *s, struct llmb_store_matrix_row **out, size_t *n, struct llmb_error *err)
+{
+    *out = NULL;
+    *n = 0;
+    if (!s->ops->matrix)
+        return llmb_error_set(err, LLMB_E_UNSUPPORTED, "this store has no compatibility matrix");
+    return s->ops->matrix(s->state, out, n, err);
+}

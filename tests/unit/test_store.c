@@ -28,6 +28,7 @@
 
 #include "cli/cli.h"
 #include "base/clock.h"
+#include "llmbench/bandwidth.h"
 #include "llmbench/store.h"
 #include "store/schema.h"
 
@@ -331,14 +332,14 @@ static void test_migrate_from_v3(void **state)
         snprintf(q, sizeof q, "SELECT instance_key FROM test_instances WHERE id = %d", i + 1);
         sql_text(t.db, q, keys_before[i], sizeof keys_before[i]);
     }
-    open_fails(t.db, LLMB_STORE_READONLY, 1, "needs an upgrade to 5");
+    open_fails(t.db, LLMB_STORE_READONLY, 1, "needs an upgrade to 6");
 
     struct llmb_store *s = open_ok(t.db, 0);
-    assert_int_equal(llmb_store_schema_version(s), 5);
-    assert_int_equal(llmb_store_schema_latest(), 5);
+    assert_int_equal(llmb_store_schema_version(s), 6);
+    assert_int_equal(llmb_store_schema_latest(), 6);
     llmb_store_close(s);
-    assert_int_equal(sql_int(t.db, "PRAGMA user_version"), 5);
-    assert_int_equal(sql_int(t.db, "SELECT count(*) FROM schema_version"), 5);
+    assert_int_equal(sql_int(t.db, "PRAGMA user_version"), 6);
+    assert_int_equal(sql_int(t.db, "SELECT count(*) FROM schema_version"), 6);
     assert_int_equal(sql_int(t.db, "SELECT count(*) FROM test_instances WHERE extra = '{}'"), 4); /* schema 5 */
     assert_true(integrity_ok(t.db));
     assert_int_equal(sql_int(t.db, "SELECT count(*) FROM pragma_foreign_key_check"), 0);
@@ -422,7 +423,7 @@ static void test_migrate_from_v3(void **state)
     sql(t.db, q);
     size_t n0, n1;
     char *b0 = slurp(t.db, &n0);
-    open_fails(t.db, 0, 1, "has schema version 6, newer than this llmbench knows (5)");
+    open_fails(t.db, 0, 1, "has schema version 7, newer than this llmbench knows (6)");
     open_fails(t.db, LLMB_STORE_READONLY, 1, "newer than this llmbench knows");
     char *b1 = slurp(t.db, &n1);
     assert_int_equal(n0, n1);
@@ -1788,6 +1789,76 @@ static void test_default_path(void **state)
     tmp_free(&t);
 }
 
+/* ---- llmbench hw: bandwidth cache and compatibility matrix ------------------ */
+
+static void test_bandwidth_and_matrix(void **state)
+{
+    (void)state;
+    struct tmp t;
+    tmp_make(&t);
+    struct llmb_store *s = open_ok(t.db, 0);
+    struct llmb_error e = {0};
+    struct llmb_bw_result bw = {.read_gbs = 20.5,
+                                .copy_gbs = 15,
+                                .triad_gbs = 16,
+                                .threads = 4,
+                                .reps = 5,
+                                .array_bytes = 1 << 28,
+                                .measured_at = "2024-05-01T09:00:00Z"},
+                          got;
+    int found = 1;
+    assert_int_equal(llmb_store_get_bandwidth(s, NULL, &got, &found, &e), 0);
+    assert_int_equal(found, 0);
+    if (llmb_store_put_bandwidth(s, &bw, &e))
+        fail_msg("put_bandwidth: %s", e.msg);
+    bw.read_gbs = 21.5;
+    snprintf(bw.measured_at, sizeof bw.measured_at, "2024-05-02T09:00:00Z");
+    assert_int_equal(llmb_store_put_bandwidth(s, &bw, &e), 0);
+    assert_int_equal(llmb_store_get_bandwidth(s, NULL, &got, &found, &e), 0);
+    assert_int_equal(found, 1);
+    assert_true(got.read_gbs == 21.5 && got.threads == 4); /* the latest */
+    assert_string_equal(got.measured_at, "2024-05-02T09:00:00Z");
+    assert_int_equal(llmb_store_get_bandwidth(s, "another-host", &got, &found, &e), 0);
+    assert_int_equal(found, 0);
+
+    /* two backends that ran, one failure, one refusal */
+    static struct fake f[4];
+    fake_result(&f[0], "a.gguf", 16, 0, 4, 3, 1e6);
+    fake_result(&f[1], "a.gguf", 24, 0, 4, 3, 1e6);
+    snprintf(f[1].r.model.backends, sizeof f[1].r.model.backends, "RPC");
+    snprintf(f[1].r.model.devices, sizeof f[1].r.model.devices, "RPC0");
+    fake_result(&f[2], "a.gguf", 32, 0, 4, 0, 1e6);
+    snprintf(f[2].r.model.backends, sizeof f[2].r.model.backends, "RPC");
+    snprintf(f[2].r.model.devices, sizeof f[2].r.model.devices, "RPC0");
+    snprintf(f[2].r.test_time, sizeof f[2].r.test_time, "2024-05-01T11:00:00Z");
+    f[2].r.error = "worker crashed (signal 11)";
+    fake_result(&f[3], "big.gguf", 16, 0, 4, 0, 1e6);
+    f[3].r.error = "model does not fit: 70 GiB of tensors, 16 GiB available";
+    int64_t run = begin(s, NULL, NULL);
+    for (int i = 0; i < 4; i++)
+        put(s, run, &f[i].r);
+    struct llmb_store_matrix_row *v;
+    size_t n;
+    if (llmb_store_matrix(s, &v, &n, &e))
+        fail_msg("matrix: %s", e.msg);
+    assert_int_equal(n, 3);
+    assert_string_equal(v[0].model, "a.gguf");
+    assert_string_equal(v[0].backends, "CPU");
+    assert_string_equal(v[0].outcome, "ran");
+    assert_int_equal(v[0].n_ran, 1);
+    assert_string_equal(v[1].backends, "RPC");
+    assert_string_equal(v[1].outcome, "failed"); /* the latest test failed */
+    assert_int_equal(v[1].n_ran, 1);
+    assert_int_equal(v[1].n_failed, 1);
+    assert_string_equal(v[1].last_error, "worker crashed (signal 11)");
+    assert_string_equal(v[1].last_at, "2024-05-01T11:00:00Z");
+    assert_string_equal(v[2].model, "big.gguf");
+    assert_string_equal(v[2].outcome, "refused");
+    free(v);
+    llmb_store_close(s);
+    tmp_free(&t);
+}
+
 int main(void)
 {
     snprintf(fixture_dir, sizeof fixture_dir, "%s", __FILE__);
@@ -1814,6 +1885,7 @@ int main(void)
         cmocka_unit_test(test_kill_and_resume),
         cmocka_unit_test(test_resumable_skips_live_run),
         cmocka_unit_test(test_default_path),
+        cmocka_unit_test(test_bandwidth_and_matrix),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# rpc.sh - llmbench vs llama-bench through llama.cpp's RPC backend: an
+# rpc server on 127.0.0.1, then CPU alone, RPC alone (-ngl 99) and a split
+# (-ngl half), each run by both tools alternately K times; prints per
+# configuration and test the median t/s of each and their ratio (target >= 0.98,
+# as bench/parity.sh).
+#
+# usage: bench/rpc.sh [-m MODEL] [-k PAIRS] [-t THREADS]
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+llmbench="${LLMBENCH:-$root/build/llmbench}"
+bindir="$root/deps/llama-build/bin"
+model="$root/../shared/data/wikillama-3M.gguf" k=3 t=""
+while getopts "m:k:t:" o; do
+    case $o in m) model=$OPTARG ;; k) k=$OPTARG ;; t) t=$OPTARG ;; *) sed -n '2,8p' "$0" >&2; exit 2 ;; esac
+done
+[ -f "$model" ] || { echo "rpc: no model $model (use -m)" >&2; exit 2; }
+srv=""
+for c in "$bindir/ggml-rpc-server" "$bindir/rpc-server"; do [ -x "$c" ] && { srv=$c; break; }; done
+[ -n "$srv" ] || { echo "rpc: no rpc server in $bindir (scripts/setup.sh builds it)" >&2; exit 2; }
+[ -n "$t" ] || t=$(lscpu -p=core | grep -v '^#' | sort -u | wc -l)
+tmp="$(mktemp -d)"
+port=$((20000 + $$ % 20000))
+"$srv" -H 127.0.0.1 -p "$port" >"$tmp/rpc.log" 2>&1 &
+pid=$!
+trap 'kill $pid 2>/dev/null; wait $pid 2>/dev/null; rm -rf "$tmp"' EXIT
+for _ in $(seq 1 100); do (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && break; sleep 0.1; done
+ep="127.0.0.1:$port"
+dev=$("$llmbench" bench -rpc "$ep" --list-devices | grep -o 'RPC[0-9]*' | head -1)
+cfgs=("cpu|-dev none -ngl 0" "rpc|-rpc $ep -dev $dev -ngl 99" "split|-rpc $ep -dev $dev -ngl 4 -ts 1")
+for i in $(seq 1 "$k"); do
+    for c in "${cfgs[@]}"; do
+        name=${c%%|*} args=${c#*|}
+        # shellcheck disable=SC2086
+        "$llmbench" bench -m "$model" -p 128 -n 32 -r 3 -t "$t" $args -o json --no-db --quiet >"$tmp/$name.us.$i.json"
+        # shellcheck disable=SC2086
+        "$bindir/llama-bench" -m "$model" -p 128 -n 32 -r 3 -t "$t" $args -o json 2>/dev/null >"$tmp/$name.lb.$i.json"
+    done
+done
+python3 - "$tmp" "$k" <<'PY'
+import json, statistics, sys
+d, k = sys.argv[1], int(sys.argv[2])
+print("| config | test | llmbench t/s | llama-bench t/s | ratio | devices |")
+print("| --- | --- | ---: | ---: | ---: | --- |")
+for name in ["cpu", "rpc", "split"]:
+    us = [json.load(open(f"{d}/{name}.us.{i}.json")) for i in range(1, k + 1)]
+    lb = [json.load(open(f"{d}/{name}.lb.{i}.json")) for i in range(1, k + 1)]
+    for j, r in enumerate(us[0]):
+        a = statistics.median(u[j]["avg_ts"] for u in us)
+        b = statistics.median(l[j]["avg_ts"] for l in lb)
+        test = f'pp{r["n_prompt"]}' if r["n_prompt"] else f'tg{r["n_gen"]}'
+        print(f'| {name} | {test} | {a:.2f} | {b:.2f} | {a / b:.3f} | {r.get("applied_devices")} |')
+PY
