@@ -139,6 +139,10 @@ char *llmb_hw_json(const struct llmb_hw *hw, const struct llmb_bw_result *bw, in
 /* As text for a person (bw as above). */
 void llmb_hw_print(FILE *out, const struct llmb_hw *hw, const struct llmb_bw_result *bw);
 
+/* PRETTY_NAME of os-release under root (NULL or "/": this machine),
+ * unquoted; "" when unknown. */
+void llmb_probe_os_name(const char *root, char *buf, size_t len);
+
 #ifdef __cplusplus
 }
 #endif

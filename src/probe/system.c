@@ -65,8 +65,9 @@ static void ram_speed(const char *root, struct llmb_hw *hw)
     }
 }
 
-static void os_release(const char *root, struct llmb_hw *hw)
+void llmb_probe_os_name(const char *root, char *buf, size_t len)
 {
+    buf[0] = 0;
     FILE *f = llmb_sysfs_open(root, "/etc/os-release");
     if (!f)
         f = llmb_sysfs_open(root, "/usr/lib/os-release");
@@ -81,7 +82,7 @@ static void os_release(const char *root, struct llmb_hw *hw)
             v[l - 1] = 0;
             v++;
         }
-        snprintf(hw->os, sizeof hw->os, "%.127s", v);
+        snprintf(buf, len, "%s", v);
         break;
     }
     if (f)
@@ -163,7 +164,7 @@ void llmb_hw_system(const char *root, struct llmb_hw *hw)
 {
     meminfo(root, hw);
     ram_speed(root, hw);
-    os_release(root, hw);
+    llmb_probe_os_name(root, hw->os, sizeof hw->os);
     kernel(root, hw);
     virt(root, hw);
     container(root, hw);

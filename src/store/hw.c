@@ -25,32 +25,6 @@ static void join(char *dst, size_t len, const char *a, const char *b)
     }
 }
 
-/* PRETTY_NAME from os-release, unquoted. */
-static void os_name(char *buf, size_t len)
-{
-    buf[0] = 0;
-    FILE *f = fopen("/etc/os-release", "r");
-    if (!f)
-        f = fopen("/usr/lib/os-release", "r");
-    if (!f)
-        return;
-    char line[256];
-    while (fgets(line, sizeof line, f)) {
-        if (strncmp(line, "PRETTY_NAME=", 12))
-            continue;
-        char *v = line + 12;
-        v[strcspn(v, "\n")] = 0;
-        size_t l = strlen(v);
-        if (l >= 2 && (v[0] == '"' || v[0] == '\'') && v[l - 1] == v[0]) {
-            v[l - 1] = 0;
-            v++;
-        }
-        join(buf, len, v, NULL);
-        break;
-    }
-    fclose(f);
-}
-
 void llmb_store_hw_detect(struct llmb_store_hw *hw)
 {
     memset(hw, 0, sizeof *hw);
@@ -59,7 +33,7 @@ void llmb_store_hw_detect(struct llmb_store_hw *hw)
     long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGESIZE);
     if (pages > 0 && page > 0)
         hw->mem_total = (uint64_t)pages * (uint64_t)page;
-    os_name(hw->os, sizeof hw->os);
+    llmb_probe_os_name(NULL, hw->os, sizeof hw->os);
     struct utsname u;
     if (uname(&u) == 0) {
         join(hw->kernel, sizeof hw->kernel, u.sysname, u.release);
