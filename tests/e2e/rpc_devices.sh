@@ -20,6 +20,8 @@ srv=""
 for c in "$bindir/ggml-rpc-server" "$bindir/rpc-server"; do [ -x "$c" ] && { srv=$c; break; }; done
 [ -n "$srv" ] || { echo "skip: no rpc server in $bindir (scripts/setup.sh builds it with -DGGML_RPC=ON)"; exit 77; }
 cp "$data/wikillama-3M.gguf" "$tmp/m.gguf"
+# (under ASan: llama.cpp keeps the RPC devices it registers until the process ends)
+export LSAN_OPTIONS="suppressions=$here/lsan-rpc.supp${LSAN_OPTIONS:+:$LSAN_OPTIONS}"
 
 port=$((20000 + $$ % 20000))
 "$srv" -H 127.0.0.1 -p "$port" >"$tmp/rpc.log" 2>&1 &

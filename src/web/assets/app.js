@@ -123,7 +123,8 @@
   const lat = (window.llmbLatency = []);
   const opened = Date.now();
   function onEvent(ev) {
-    if (ev.time && Date.now() - opened > 1000 && lat.length < 10000) lat.push(Date.now() - Date.parse(ev.time));
+    /* latency of the events made after the page opened (a replay of earlier ones is not timed) */
+    if (ev.time && Date.parse(ev.time) >= opened && lat.length < 10000) lat.push(Date.now() - Date.parse(ev.time));
     switch (ev.type) {
       case 'run_started':
         Object.assign(live, { n: ev.n, done: 0, start: Date.now(), samples: [], prompt: -1 });
