@@ -43,6 +43,13 @@ static const struct llmb_opt *lookup(const struct llmb_opt *t, const char *name,
     return NULL;
 }
 
+/* 1 when o's value is the next argument ("-p 512"); an optional value
+ * ("[=PORT]") comes only as --name=value. */
+static int value_follows(const struct llmb_opt *o)
+{
+    return o->arg && o->arg[0] != '[';
+}
+
 static int bounded(const struct llmb_opt *o)
 {
     return o->min != 0 || o->max != 0;
@@ -227,7 +234,7 @@ int llmb_opt_parse(const struct llmb_opt *table, int argc, char **argv, llmb_opt
         if (!o)
             return llmb_error_set(err, LLMB_E_INVAL, "unknown option '%.*s' (see --help)", (int)len, a);
         const char *val = NULL;
-        if (o->arg && o->arg[0] == '[') { /* an optional value ("[=PORT]"): only as --name=value */
+        if (o->arg && !value_follows(o)) { /* an optional value ("[=PORT]"): only as --name=value */
             val = eq ? eq + 1 : NULL;
         } else if (o->arg) {
             if (eq)
@@ -283,7 +290,7 @@ int llmb_opt_wants_help(const struct llmb_opt *table, int argc, char **argv)
         if (a[0] != '-' || a[1] == '\0' || (!strncmp(a, "--", 2) && strchr(a, '=')))
             continue;
         const struct llmb_opt *o = lookup(table, a, strlen(a));
-        if (o && o->arg)
+        if (o && value_follows(o))
             i++; /* its value */
     }
     return 0;
