@@ -1,22 +1,16 @@
 /* export.c - `llmbench export`: any selection of stored results as CSV,
  * JSON, JSON Lines, Markdown or SQL (src/output/records.c), to stdout or to
  * a file written atomically. */
-#include <jansson.h>
-#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "base/fmt.h"
 #include "base/atomic_file.h"
-#include "output/jvalue.h"
-#include "output/printer.h"
 #include "cli.h"
 #include "llmbench/output.h"
 #include "output/records.h"
 #include "signals.h"
 #include "store_cli.h"
-#include "output/table.h"
 
 enum { O_FORMAT = 1, O_OUT };
 
