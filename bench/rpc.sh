@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# rpc.sh - llmbench vs llama-bench through llama.cpp's RPC backend: an
-# rpc server on 127.0.0.1, then CPU alone, RPC alone (-ngl 99) and a split
-# (-ngl half), each run by both tools alternately K times; prints per
-# configuration and test the median t/s of each and their ratio (target >= 0.98,
-# as bench/parity.sh).
+# rpc.sh - llmbench vs llama-bench through llama.cpp's RPC backend: two
+# rpc servers on 127.0.0.1 (scripts/rpc_servers.sh), then CPU alone, RPC alone
+# (-ngl 99), a split (-ngl half) and three devices (-ngl 6 -ts 3/1 over
+# RPC0/RPC1, the rest on the CPU), each run by both tools alternately K times;
+# prints per configuration and test the median t/s of each and their ratio
+# (target >= 0.98, as bench/parity.sh).
 #
 # usage: bench/rpc.sh [-m MODEL] [-k PAIRS] [-t THREADS]
 set -euo pipefail
@@ -15,19 +16,16 @@ while getopts "m:k:t:" o; do
     case $o in m) model=$OPTARG ;; k) k=$OPTARG ;; t) t=$OPTARG ;; *) sed -n '2,8p' "$0" >&2; exit 2 ;; esac
 done
 [ -f "$model" ] || { echo "rpc: no model $model (use -m)" >&2; exit 2; }
-srv=""
-for c in "$bindir/ggml-rpc-server" "$bindir/rpc-server"; do [ -x "$c" ] && { srv=$c; break; }; done
-[ -n "$srv" ] || { echo "rpc: no rpc server in $bindir (scripts/setup.sh builds it)" >&2; exit 2; }
+. "$root/scripts/rpc_servers.sh"
+srv=$(rpc_server_bin "$bindir") || { echo "rpc: no rpc server in $bindir (scripts/setup.sh builds it)" >&2; exit 2; }
 [ -n "$t" ] || t=$(lscpu -p=core | grep -v '^#' | sort -u | wc -l)
 tmp="$(mktemp -d)"
-port=$((20000 + $$ % 20000))
-"$srv" -H 127.0.0.1 -p "$port" >"$tmp/rpc.log" 2>&1 &
-pid=$!
-trap 'kill $pid 2>/dev/null; wait $pid 2>/dev/null; rm -rf "$tmp"' EXIT
-for _ in $(seq 1 100); do (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && break; sleep 0.1; done
-ep="127.0.0.1:$port"
+trap 'rpc_stop; rm -rf "$tmp"' EXIT
+rpc_start "$srv" 2 "$tmp" || { echo "rpc: the rpc servers did not listen: $(cat "$tmp"/rpc*.log)" >&2; exit 1; }
+ep=${rpc_eps%%,*}
 dev=$("$llmbench" bench -rpc "$ep" --list-devices | grep -o 'RPC[0-9]*' | head -1)
-cfgs=("cpu|-dev none -ngl 0" "rpc|-rpc $ep -dev $dev -ngl 99" "split|-rpc $ep -dev $dev -ngl 4 -ts 1")
+cfgs=("cpu|-dev none -ngl 0" "rpc|-rpc $ep -dev $dev -ngl 99" "split|-rpc $ep -dev $dev -ngl 4 -ts 1"
+      "split3|-rpc $rpc_eps -dev RPC0/RPC1 -ngl 6 -ts 3/1")
 for i in $(seq 1 "$k"); do
     for c in "${cfgs[@]}"; do
         name=${c%%|*} args=${c#*|}
@@ -42,7 +40,7 @@ import json, statistics, sys
 d, k = sys.argv[1], int(sys.argv[2])
 print("| config | test | llmbench t/s | llama-bench t/s | ratio | devices |")
 print("| --- | --- | ---: | ---: | ---: | --- |")
-for name in ["cpu", "rpc", "split"]:
+for name in ["cpu", "rpc", "split", "split3"]:
     us = [json.load(open(f"{d}/{name}.us.{i}.json")) for i in range(1, k + 1)]
     lb = [json.load(open(f"{d}/{name}.lb.{i}.json")) for i in range(1, k + 1)]
     for j, r in enumerate(us[0]):

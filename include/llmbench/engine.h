@@ -74,6 +74,9 @@ struct llmb_context_info {
     char type_k[16];
     char type_v[16];
     int  flash_attn;
+    /* memory per buffer type (device), bytes: "NAME=model+context+compute;..."
+     * ("CPU_Mapped=14680064+0+0;CPU=0+262144+1310720"); "" unknown */
+    char memory[384];
 };
 
 /* Facts about the loaded model and where it runs. */

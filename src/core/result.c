@@ -223,6 +223,15 @@ static void g_a_type_k(R, V) { v_str(v, applied(r) ? r->applied.type_k : NULL); 
 static void g_a_type_v(R, V) { v_str(v, applied(r) ? r->applied.type_v : NULL); }
 static void g_a_fa(R, V) { v_int(v, r->applied.flash_attn, applied(r)); }
 static void g_a_devices(R, V) { v_str(v, r->model.devices[0] ? r->model.devices : NULL); }
+static void g_dev_mem(R, V)
+{
+    v_str(v, r->applied.memory[0] ? r->applied.memory : NULL);
+}
+static int s_dev_mem(W)
+{
+    (void)st;
+    return set_chars(r->applied.memory, sizeof r->applied.memory, v);
+}
 static void g_load_ms(R, V) { v_num(v, r->model.load_ms, r->model.load_ms > 0); }
 static void g_peak_rss(R, V) { v_int(v, (long long)r->peak_rss, r->peak_rss > 0); }
 static void g_reps(R, V) { v_int(v, (long long)r->n_samples, 1); }
@@ -555,6 +564,9 @@ static const struct llmb_field fields[] = {
         LLMB_MD_NEVER, 0, NULL),
     OWN("applied_devices", S, NULL, 0, "devices the model ran on (\"CPU\" when no GPU)", g_a_devices, NULL, 0,
         LLMB_MD_NEVER, 0, NULL),
+    {"device_memory", S, "bytes", NULL, EXTRA, NULL,
+     "memory per buffer type (device): NAME=model+context+compute bytes, ';' between them", g_dev_mem, s_dev_mem, NULL,
+     0, LLMB_MD_NEVER, 0, NULL},
     OWN("load_ms", F, "ms", 0, "time to load the model", g_load_ms, NULL, 0, LLMB_MD_NEVER, 0, NULL),
     OWN("peak_rss_bytes", I, "bytes", 0, "the process's peak resident memory during the test", g_peak_rss, "peak RSS",
         10, LLMB_MD_ALWAYS, 320, md_rss),

@@ -409,6 +409,7 @@ static int eng_context(void *st, const struct llmb_context_params *cp, struct ll
     snprintf(ap->type_k, sizeof ap->type_k, "%s", ggml_type_name(p.type_k));
     snprintf(ap->type_v, sizeof ap->type_v, "%s", ggml_type_name(p.type_v));
     ap->flash_attn = cp->flash_attn >= 0 ? cp->flash_attn : resolved_fa; /* applied: auto resolved when said */
+    llmb_llama_memory(s->ctx, ap->memory, sizeof ap->memory);
     return LLMB_OK;
 }
 

@@ -20,6 +20,11 @@ int llmb_llama_fit(const char *path, struct llama_model_params *mp, struct llama
                    float *tensor_split, struct llama_model_tensor_buft_override *overrides, size_t margin_bytes,
                    uint32_t n_ctx_min, int verbose);
 
+/* What ctx and its model hold per buffer type, as
+ * "NAME=model+context+compute;..." in bytes ("CPU_Mapped=14680064+0+0;
+ * CPU=0+262144+1310720"); "" when llama.cpp cannot say or it does not fit. */
+void llmb_llama_memory(const struct llama_context *ctx, char *buf, size_t len);
+
 #ifdef __cplusplus
 }
 #endif

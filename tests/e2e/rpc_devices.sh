@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # rpc_devices.sh - a second device for real on a GPU-less machine: llama.cpp's
-# RPC backend. Starts ggml-rpc-server on 127.0.0.1, then runs wikillama-3M
-# (../shared/data, copied first) on the CPU alone (-dev none), on the RPC
-# device alone (-ngl 99 -dev RPC...), and split between them (half the layers
-# offloaded, -ts 1), each result naming its devices, beside llama-bench's
+# RPC backend. Starts two ggml-rpc-servers on 127.0.0.1 (scripts/rpc_servers.sh),
+# then runs wikillama-3M (../shared/data, copied first) on the CPU alone
+# (-dev none), on the RPC device alone (-ngl 99 -dev RPC...), split between
+# them (half the layers offloaded, -ts 1), and across three devices (6
+# layers shared 3/1 by RPC0 and RPC1 with -ts, the rest on the CPU), each
+# result naming its devices and what each holds (device_memory), beside llama-bench's
 # -rpc run of the same settings (both must run; speeds are printed by
 # bench/rpc.sh, not judged here: a shared machine). Skipped (77) without the
 # model or the rpc server (scripts/setup.sh builds it with -DGGML_RPC=ON).
@@ -16,19 +18,15 @@ bindir="$here/../../deps/llama-build/bin"
 lb="$bindir/llama-bench"
 . "$here/lib.sh"
 [ -f "$data/wikillama-3M.gguf" ] || { echo "skip: $data/wikillama-3M.gguf absent"; exit 77; }
-srv=""
-for c in "$bindir/ggml-rpc-server" "$bindir/rpc-server"; do [ -x "$c" ] && { srv=$c; break; }; done
-[ -n "$srv" ] || { echo "skip: no rpc server in $bindir (scripts/setup.sh builds it with -DGGML_RPC=ON)"; exit 77; }
+. "$here/../../scripts/rpc_servers.sh"
+srv=$(rpc_server_bin "$bindir") || { echo "skip: no rpc server in $bindir (scripts/setup.sh builds it with -DGGML_RPC=ON)"; exit 77; }
 cp "$data/wikillama-3M.gguf" "$tmp/m.gguf"
 # (under ASan: llama.cpp keeps the RPC devices it registers until the process ends)
 export LSAN_OPTIONS="suppressions=$here/lsan-rpc.supp${LSAN_OPTIONS:+:$LSAN_OPTIONS}"
 
-port=$((20000 + $$ % 20000))
-"$srv" -H 127.0.0.1 -p "$port" >"$tmp/rpc.log" 2>&1 &
-rpc_pid=$!
-trap 'kill $rpc_pid 2>/dev/null; wait $rpc_pid 2>/dev/null; rm -rf "$tmp"' EXIT
-for _ in $(seq 1 100); do (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && break; sleep 0.1; done
-ep="127.0.0.1:$port"
+trap 'rpc_stop; rm -rf "$tmp"' EXIT
+rpc_start "$srv" 2 "$tmp" || { bad "the rpc servers did not listen: $(cat "$tmp"/rpc*.log)"; finish; exit 1; }
+ep=${rpc_eps%%,*}
 
 # the RPC device, listed as llama-bench lists it
 "$bin" bench -rpc "$ep" --list-devices >"$tmp/dev.txt" 2>"$tmp/err" || bad "-rpc --list-devices: $(cat "$tmp/err")"
@@ -59,5 +57,23 @@ PY
 run cpu -dev none -ngl 0 && devices cpu '^CPU$'
 run rpc -rpc "$ep" -dev "$dev" -ngl 99 && devices rpc 'RPC'
 run split -rpc "$ep" -dev "$dev" -ngl 4 -ts 1 && devices split 'RPC'
+# three devices: two RPC servers sharing the offloaded layers by -ts, the CPU the rest
+run split3 -rpc "$rpc_eps" -dev RPC0/RPC1 -ngl 6 -ts 3/1 && devices split3 'RPC0.*RPC1|RPC0/RPC1'
+# what each device holds: the model's part on every one of them, the -ts share on the RPC devices
+python3 - "$tmp" <<'PY' && ok || bad "device_memory: $(grep -o '"device_memory":[^,]*' "$tmp"/*.us.json | head -5)"
+import json, re, sys
+d = sys.argv[1]
+def mem(name):
+    r = json.load(open(f"{d}/{name}.us.json"))[0]
+    return {m[0]: [int(x) for x in m[1:]] for m in re.findall(r"([^;=]+)=(\d+)\+(\d+)\+(\d+)", r["device_memory"])}
+cpu, rpc, three = mem("cpu"), mem("rpc"), mem("split3")
+assert not any(k.startswith("RPC") for k in cpu) and sum(v[0] for v in cpu.values()) > 0, cpu
+assert any(k.startswith("RPC0") and v[0] > 0 for k, v in rpc.items()), rpc
+r0 = [v[0] for k, v in three.items() if k.startswith("RPC0")][0]
+r1 = [v[0] for k, v in three.items() if k.startswith("RPC1")][0]
+assert r0 > r1 > 0, three  # -ts 3/1: RPC0 holds more layers
+assert sum(v[0] for k, v in three.items() if k.startswith("CPU")) > 0, three  # the layers not offloaded
+print("device_memory split3:", ", ".join(f"{k} model {v[0] / 2**20:.2f} MiB" for k, v in three.items()))
+PY
 expect_fail "unknown device" "Foo0" "$bin" bench -m "$tmp/m.gguf" -p 8 -n 0 -r 1 -dev Foo0 --no-db
 finish
