@@ -110,7 +110,7 @@ void llmb_cond_end(struct llmb_cond_sampler *s, struct llmb_conditions *c);
 /* ---- words ------------------------------------------------------------------ */
 
 struct llmb_result;
-/* The warning about a result (what = 0: interference, 1: drift and warm-up)
+/* The warning about a speed result (what = 0: interference, 1: drift and warm-up)
  * into buf, without "llmbench: warning: "; returns 0 when there is none.
  * "another process used 0.9 cores during pp512: results unreliable; stop it
  * or run with fewer threads". */

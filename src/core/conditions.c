@@ -152,6 +152,9 @@ void llmb_cond_end(struct llmb_cond_sampler *s, struct llmb_conditions *c)
 int llmb_cond_warning(const struct llmb_result *r, int what, char *buf, size_t len)
 {
     const struct llmb_conditions *c = &r->cond;
+    buf[0] = 0;
+    if (r->inst.kind != LLMB_WL_SPEED || r->error) /* what is stored and printed with the conditions */
+        return 0;
     char test[96];
     llmb_instance_test_name(&r->inst, test, sizeof test);
     buf[0] = 0;
@@ -187,10 +190,13 @@ int llmb_cond_warning(const struct llmb_result *r, int what, char *buf, size_t l
     }
     if (!c->drift[0])
         return 0;
-    if (has_flag(c->drift, "warmup"))
-        SAY("%s: the first %d repetition%s %s %.0f%% slower than the rest: use --warmup %d", test, c->warmup_reps,
-            c->warmup_reps > 1 ? "s" : "", c->warmup_reps > 1 ? "were" : "was", c->warmup_slow_pct,
+    if (has_flag(c->drift, "warmup")) {
+        char first[48] = "the first repetition was";
+        if (c->warmup_reps > 1)
+            snprintf(first, sizeof first, "the first %d repetitions were", c->warmup_reps);
+        SAY("%s: %s %.0f%% slower than the rest: use --warmup %d", test, first, c->warmup_slow_pct,
             (c->known & LLMB_COND_WARMUPS ? c->warmup_runs : 1) + c->warmup_reps);
+    }
     if (has_flag(c->drift, "trend"))
         SAY("%s%s: t/s drifted by %+.0f%% from the first third of the repetitions to the last (rank correlation "
             "%.2f): the machine changed during the test; let it settle (--delay) or run again",

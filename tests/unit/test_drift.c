@@ -120,6 +120,10 @@ static void test_warmup(void **state)
     double y[] = {800, 1000, 1002, 998, 1001};
     llmb_drift_detect(y, 5, &d);
     assert_int_equal(d.warmup_reps, 1);
+    memset(&r.cond, 0, sizeof r.cond);
+    llmb_cond_apply_samples(&r.cond, y, 5);
+    assert_int_equal(llmb_cond_warning(&r, 1, msg, sizeof msg), 1);
+    assert_string_equal(msg, "pp512: the first repetition was 20% slower than the rest: use --warmup 2");
     /* slow by less than 5%: noise, not warm-up */
     double z[] = {970, 1000, 1002, 998, 1001, 999};
     llmb_drift_detect(z, 6, &d);
