@@ -49,7 +49,7 @@ struct llmb_conditions {
     double steal_pct;
     double load_avg;        /* 1-minute load average at the test's end */
     double run_queue;       /* mean runnable tasks of other processes at the samples */
-    double cpu_mhz;         /* mean CPU frequency at the samples */
+    double freq_mhz;        /* mean CPU frequency at the samples */
     double freq_drop_pct;   /* lowest sampled frequency below the first one, % */
     long long swap_pages;   /* pages swapped in + out during the test (whole machine) */
     long long throttled;    /* thermal throttling events during the test */

@@ -141,7 +141,7 @@ void llmb_cond_end(struct llmb_cond_sampler *s, struct llmb_conditions *c)
         c->known |= LLMB_COND_RUNQ;
     }
     if (s->n_freq) {
-        c->cpu_mhz = s->freq_sum / (double)s->n_freq / 1000.0;
+        c->freq_mhz = s->freq_sum / (double)s->n_freq / 1000.0;
         c->freq_drop_pct = s->freq_first > 0 ? 100.0 * (1 - s->freq_min / s->freq_first) : 0;
         c->known |= LLMB_COND_MHZ | LLMB_COND_FREQ_DROP;
     }

@@ -341,7 +341,7 @@ COND_NUM(others_cpu_cores, LLMB_COND_OTHERS)
 COND_NUM(steal_pct, LLMB_COND_STEAL)
 COND_NUM(load_avg, LLMB_COND_LOAD)
 COND_NUM(run_queue, LLMB_COND_RUNQ)
-COND_NUM(cpu_mhz, LLMB_COND_MHZ)
+COND_NUM(freq_mhz, LLMB_COND_MHZ)
 COND_NUM(freq_drop_pct, LLMB_COND_FREQ_DROP)
 COND_INT(swap_pages, LLMB_COND_SWAP)
 COND_INT(throttled, LLMB_COND_THROTTLE)
@@ -621,8 +621,8 @@ static const struct llmb_field fields[] = {
     {"run_queue", F, "tasks", NULL, EXTRA, NULL,
      "mean runnable tasks of other processes between repetitions (procs_running less this process's)", g_run_queue,
      s_run_queue, NULL, 0, LLMB_MD_NEVER, 0, NULL},
-    {"cpu_mhz", F, "MHz", NULL, EXTRA, NULL, "mean CPU frequency between repetitions (cpufreq)", g_cpu_mhz, s_cpu_mhz,
-     NULL, 0, LLMB_MD_NEVER, 0, NULL},
+    {"freq_mhz", F, "MHz", NULL, EXTRA, NULL, "mean CPU frequency between repetitions (cpufreq)", g_freq_mhz,
+     s_freq_mhz, NULL, 0, LLMB_MD_NEVER, 0, NULL},
     {"freq_drop_pct", F, "%", NULL, EXTRA, NULL, "lowest sampled CPU frequency below the first sample's",
      g_freq_drop_pct, s_freq_drop_pct, NULL, 0, LLMB_MD_NEVER, 0, NULL},
     {"swap_pages", I, "pages", NULL, EXTRA, NULL, "pages swapped in and out on the machine during the test",

@@ -48,7 +48,7 @@ for r in rows:
     assert "others_cpu" in (r["interference"] or "").split(","), r["interference"]
     assert 0.7 <= r["others_cpu_cores"] <= 1.05, r["others_cpu_cores"]
     assert r["load_avg"] == 0.9 and r["swap_pages"] == 0 and r["steal_pct"] == 0, r
-    assert r["throttled"] is None and r["cpu_mhz"] is None, r   # the fake tree has neither: unknown, not 0
+    assert r["throttled"] is None and r["freq_mhz"] is None, r   # the fake tree has neither: unknown, not 0
     assert r["run_queue"] is not None and r["warmup_runs"] == 1, r
 print("ok")
 PY
