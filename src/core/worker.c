@@ -63,13 +63,15 @@ static int buf_add(struct buf *b, const void *p, size_t n)
     return 0;
 }
 
-/* result: the struct, 4 sample arrays, then each answer and its text */
+/* result: the struct, 4 sample arrays, the token timeline when there is one, then each answer and its text */
 static int pack_result(struct buf *b, const struct llmb_result *r)
 {
     const uint64_t *arrays[4] = {r->total_ns, r->pp_ns, r->tg_ns, r->ttft_ns};
     int bad = buf_add(b, r, sizeof *r);
     for (int i = 0; i < 4 && !bad; i++)
         bad = buf_add(b, arrays[i], sizeof(uint64_t) * r->n_samples);
+    if (r->token_ns && !bad) /* the timeline: n_samples x n_gen (the struct's pointer says it follows) */
+        bad = buf_add(b, r->token_ns, sizeof(uint64_t) * r->n_samples * (size_t)r->inst.n_gen);
     for (size_t i = 0; i < r->n_answers && !bad; i++) {
         const struct llmb_suite_answer *a = &r->answers[i];
         uint32_t n = a->response ? (uint32_t)strlen(a->response) : 0;
@@ -86,6 +88,8 @@ static int unpack_result(const unsigned char *p, size_t len, struct llmb_result 
     memcpy(r, p, sizeof *r);
     size_t off = sizeof *r, ns = r->n_samples, na = r->n_answers;
     r->total_ns = r->pp_ns = r->tg_ns = r->ttft_ns = NULL;
+    uint64_t *had_timeline = r->token_ns; /* only says whether one follows */
+    r->token_ns = NULL;
     r->answers = NULL;
     r->error = NULL;
     if (ns > (len - off) / (4 * sizeof(uint64_t)))
@@ -99,6 +103,14 @@ static int unpack_result(const unsigned char *p, size_t len, struct llmb_result 
     r->pp_ns = arr + ns;
     r->tg_ns = arr + 2 * ns;
     r->ttft_ns = arr + 3 * ns;
+    if (had_timeline) {
+        size_t nt = r->inst.n_gen > 0 ? (size_t)r->inst.n_gen : 0;
+        r->token_ns = NULL;
+        if (nt == 0 || ns > (len - off) / sizeof(uint64_t) / nt || !(r->token_ns = malloc(sizeof(uint64_t) * ns * nt)))
+            return -1;
+        memcpy(r->token_ns, p + off, sizeof(uint64_t) * ns * nt);
+        off += sizeof(uint64_t) * ns * nt;
+    }
     if (na) {
         if (!(r->answers = calloc(na, sizeof *r->answers)))
             return -1;
@@ -122,7 +134,8 @@ static int unpack_result(const unsigned char *p, size_t len, struct llmb_result 
 static void unpacked_free(struct llmb_result *r)
 {
     free(r->total_ns);
-    r->total_ns = NULL;
+    free(r->token_ns);
+    r->total_ns = r->token_ns = NULL;
     llmb_result_free_answers(r);
 }
 
@@ -130,7 +143,9 @@ static void unpacked_free(struct llmb_result *r)
 
 struct child {
     int    fd;
+    const struct llmb_instance *v;
     size_t base;     /* index of the first instance of this worker */
+    size_t end;      /* ... and one past its last */
     size_t current;  /* index being run */
     struct buf out;
 };
@@ -144,6 +159,11 @@ static int send_msg(int fd, uint32_t type, uint32_t index, int32_t code, const v
 static int child_result(const struct llmb_result *r, void *user)
 {
     struct child *c = user;
+    for (size_t k = c->base; k < c->end; k++) /* interleaved tests finish together: which one is this */
+        if (memcmp(&c->v[k], &r->inst, sizeof r->inst) == 0) {
+            c->current = k;
+            break;
+        }
     c->out.len = 0;
     if (pack_result(&c->out, r))
         return LLMB_E_NOMEM;
@@ -174,7 +194,7 @@ static void child_event(const struct llmb_event *ev, void *user)
 static void run_child(const struct llmb_engine_ops *e, const struct llmb_instance *v, size_t from, size_t to,
                       const struct llmb_run_params *rp, int fd)
 {
-    struct child c = {.fd = fd, .base = from, .current = from};
+    struct child c = {.fd = fd, .v = v, .base = from, .end = to, .current = from};
     struct llmb_runner_hooks h = {.on_result = child_result, .on_event = child_event, .user = &c};
     struct llmb_error err = {0};
     int rc = llmb_runner_run(e, v + from, to - from, rp, &h, &err);
@@ -319,8 +339,8 @@ int llmb_runner_run_isolated(const struct llmb_engine_ops *e, const struct llmb_
     struct inbox box = {0};
     while (i < n && rc == LLMB_OK) {
         size_t j = i + 1;
-        while (j < n && llmb_instance_same_model(&v[i], &v[j]))
-            j++;
+        while (j < n && (rp->interleave || llmb_instance_same_model(&v[i], &v[j])))
+            j++; /* one worker per model; an interleaved comparison holds them all */
         int out[2], errp[2];
         pid_t pid = llmb_child_fork(&out[1], &errp[0], err);
         if (pid < 0) {

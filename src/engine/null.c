@@ -2,7 +2,10 @@
  * configurable time per token so the whole pipeline (plan, runner, stats,
  * printers) runs in tests without llama.cpp. Its "model path" carries its
  * settings: "null[:pp_us=N][:tg_us=N][:jitter=F][:fail_at=N][:crash_at=N[:sig=S]][:hang_at=N]
- * [:abort_at=N][:nan=1][:vocab=N][:slow_every=N]" (jitter: uniform relative noise per call;
+ * [:abort_at=N][:nan=1][:vocab=N][:slow_every=N][:seed=N][:virtual=1]" (jitter: uniform relative
+ * noise per call, drawn from seed, 42 by default; virtual=1: nothing spins, the speed test's clock
+ * is the engine's, moved by exactly what each call is set to take, so a test's figures do not
+ * depend on the machine's load;
  * slow_every: every Nth decode takes 10 times as long, as when another process preempts the
  * benchmark; the Nth decode or
  * generation fails (fail_at), raises signal S, SIGSEGV by default (crash_at), never returns
@@ -29,6 +32,8 @@ struct null_state {
     int      sig;
     int      n_vocab;
     unsigned seed;
+    int virt; /* virtual=1: time is vclock, advanced by the calls (n_clock) */
+    uint64_t vclock;
     float   *logits;
     float   *rows;     /* eval's logits */
     size_t   rows_cap;
@@ -71,6 +76,10 @@ static int parse(struct null_state *s, const char *path, struct llmb_error *err)
             s->nan = (int)v;
         else if (!strcmp(key, "sig") && v >= 1 && v < 32)
             s->sig = (int)v;
+        else if (!strcmp(key, "virtual") && (v == 0 || v == 1))
+            s->virt = (int)v;
+        else if (!strcmp(key, "seed") && v == floor(v) && v <= 4294967295.0)
+            s->seed = (unsigned)v;
         else if (!strcmp(key, "vocab") && v >= 1 && v <= 1e7)
             s->n_vocab = (int)v;
         else
@@ -162,6 +171,10 @@ static void spin(struct null_state *s, double us)
 {
     if (s->jitter > 0)
         us *= 1.0 + s->jitter * (2.0 * rand_r(&s->seed) / (double)RAND_MAX - 1.0);
+    if (s->virt) { /* virtual time: the clock moves by what the call takes, nothing runs */
+        s->vclock += (uint64_t)(us * 1000.0);
+        return;
+    }
     uint64_t end = llmb_clock_ns() + (uint64_t)(us * 1000.0);
     while (llmb_clock_ns() < end)
         ;
@@ -307,8 +320,15 @@ static void n_close(void *st)
     free(s);
 }
 
+static uint64_t n_clock(void *st)
+{
+    struct null_state *s = st;
+    return s->virt ? s->vclock : llmb_clock_ns();
+}
+
 const struct llmb_engine_ops llmb_engine_null = {
     .name = "null",
+    .clock_ns = n_clock,
     .open = n_open,
     .describe = n_describe,
     .context = n_context,
