@@ -11,6 +11,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include "conditions.h"
 #include "engine.h"
 #include "plan.h"
 #include "quality.h"
@@ -93,6 +94,7 @@ struct llmb_result {
     struct llmb_suite_answer *answers; /* n_answers, in the suite's order */
     size_t   n_answers;
     struct llmb_result_machine machine;      /* roofline and energy (roofline.h) */
+    struct llmb_conditions cond;             /* interference, drift, warm-up (conditions.h) */
     struct llmb_result_paired paired;        /* interleaved comparisons */
     const struct llmb_result_origin *origin; /* NULL unless read from a store */
 };

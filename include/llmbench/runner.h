@@ -26,7 +26,7 @@ struct llmb_run_params {
     int    min_reps;      /* auto: at least this many (default 3) */
     int    max_reps;      /* auto: at most this many (default 50) */
     double max_time_s;    /* auto: stop starting new repetitions after this (default 60) */
-    int    warmup;        /* 1: one warm-up run first (llama-bench's) */
+    int warmup;           /* warm-up runs before the repetitions (default 1, llama-bench's; 0: none) */
     unsigned seed;        /* random tokens */
     int    delay_s;       /* llama-bench's --delay: seconds of rest before each test (outside timing) */
     int    prio;          /* llama-bench's --prio: -1 low .. 3 realtime, for the threads of a test */
@@ -35,7 +35,8 @@ struct llmb_run_params {
     int    verbose;       /* isolated: the workers' stderr (the engine's log) is passed through */
     double peak_gbs;      /* the machine's read bandwidth (store), for each result's roofline; 0: unknown */
     int no_energy;        /* 1: no energy sampler (its figures are then absent, saying so) */
-    int interleave;       /* 1: speed tests' repetitions in alternating rounds, compared (bench --interleave) */
+    const char *procfs_root; /* where /proc and /sys are read for the test conditions (NULL: "/") */
+    int interleave;          /* 1: speed tests' repetitions in alternating rounds, compared (bench --interleave) */
 };
 struct llmb_run_params llmb_run_default_params(void);
 

@@ -45,6 +45,7 @@ enum {
     O_LIST_DEVICES,
     O_VERSION,
     O_CI_STAT,
+    O_WARMUP,
 };
 
 const struct llmb_opt llmb_bench_opts[] = {
@@ -61,7 +62,9 @@ const struct llmb_opt llmb_bench_opts[] = {
      LLMB_OPT_ENUM, 0, 0, 0, NULL},
     {O_MAX_REPS, "--max-reps", "N", "50", "-r auto: most repetitions per test", LLMB_OPT_INT, 2, 100000, 0, NULL},
     {O_MAX_TIME, "--max-time", "SEC", "60", "-r auto: time budget per test", LLMB_OPT_DOUBLE, 0, 1e7, 0, NULL},
-    {O_NO_WARMUP, "--no-warmup", NULL, NULL, "skip the warm-up run", LLMB_OPT_FLAG, 0, 0, 0, NULL},
+    {O_WARMUP, "--warmup", "N", "1", "warm-up runs before each test's repetitions (0: none)", LLMB_OPT_INT, 0, 1000, 0,
+     NULL},
+    {O_NO_WARMUP, "--no-warmup", NULL, NULL, "skip the warm-up run (--warmup 0)", LLMB_OPT_FLAG, 0, 0, 0, NULL},
     {O_OUT, "-o,--output", "FMT", "md", "stdout format: md, csv, json, jsonl, sql, none", LLMB_OPT_STR, 0, 0, 0, NULL},
     {O_OUT_ERR, "-oe,--output-err", "FMT", "none", "stderr format: md, csv, json, jsonl, sql, none", LLMB_OPT_STR, 0, 0,
      0, NULL},
@@ -123,6 +126,7 @@ static int on_opt(int id, const char *name, const char *v, void *user, struct ll
     case O_MAX_REPS: c->rp.max_reps = (int)llmb_opt_value(v); return LLMB_OK;
     case O_MAX_TIME: c->rp.max_time_s = llmb_opt_value(v); return LLMB_OK;
     case O_NO_WARMUP: c->rp.warmup = 0; return LLMB_OK;
+    case O_WARMUP: c->rp.warmup = (int)llmb_opt_value(v); return LLMB_OK;
     case O_OUT: c->out_fmt = v; return LLMB_OK;
     case O_OUT_ERR: c->err_fmt = v; return LLMB_OK;
     case O_EXP_MD: return llmb_sinks_add(&c->exports, "md", v, NULL, err);

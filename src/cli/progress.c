@@ -175,6 +175,17 @@ void llmb_progress_event(struct llmb_progress *p, const struct llmb_event *ev)
     }
 }
 
+void llmb_progress_note(struct llmb_progress *p, const char *text)
+{
+    FILE *out = p ? p->out : stderr;
+    if (p && p->open_line) {
+        fputs("\r\033[K", out);
+        p->open_line = 0;
+    }
+    fprintf(out, "%s\n", text);
+    fflush(out);
+}
+
 void llmb_progress_free(struct llmb_progress *p)
 {
     if (!p)

@@ -14,6 +14,9 @@ struct llmb_progress;
 /* mode AUTO: a bar when out is a terminal, else lines. NULL on no memory. */
 struct llmb_progress *llmb_progress_new(int mode, FILE *out);
 void llmb_progress_event(struct llmb_progress *p, const struct llmb_event *ev);
+/* Prints one whole line (a warning) to stderr, clearing the bar first; the
+ * bar comes back at its next redraw. p may be NULL (no progress shown). */
+void llmb_progress_note(struct llmb_progress *p, const char *line);
 /* Ends an unfinished bar line (after an interruption) and frees. */
 void llmb_progress_free(struct llmb_progress *p);
 

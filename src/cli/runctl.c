@@ -164,6 +164,20 @@ int llmb_cli_run_open(struct llmb_cli_run *r, const char *cmd, int argc, char **
     return rc ? rc : begin(r, cmd, argc, argv, n, extra, done, err);
 }
 
+/* One line per finding about a test's conditions (interference; drift and
+ * warm-up), on stderr as every warning, --quiet or not: a figure measured
+ * under interference is wrong, and a quiet run is where nobody would see it
+ * otherwise. */
+static void warn_conditions(struct llmb_cli_run *r, const struct llmb_result *res)
+{
+    char msg[1024], line[1100];
+    for (int what = 0; what < 2; what++)
+        if (llmb_cond_warning(res, what, msg, sizeof msg)) {
+            snprintf(line, sizeof line, "llmbench: warning: %s", msg);
+            llmb_progress_note(r->progress, line);
+        }
+}
+
 static int run_result(const struct llmb_result *res, void *user)
 {
     struct llmb_cli_run *r = user;
@@ -181,6 +195,7 @@ static int run_result(const struct llmb_result *res, void *user)
         }
     } else {
         r->n_done++;
+        warn_conditions(r, res);
     }
     return LLMB_OK;
 }
@@ -209,6 +224,9 @@ int llmb_cli_run_execute(struct llmb_cli_run *r, const struct llmb_engine_ops *e
     xp.n_planned = r->n_planned;
     struct llmb_runner_hooks h = {.on_result = run_result, .on_event = run_event, .user = r};
     struct llmb_run_params rpm = *rp; /* each result's roofline: the machine's peak, when the store has it */
+    const char *procfs = getenv("LLMBENCH_PROCFS_ROOT"); /* tests: a fake /proc and /sys (docs/metrics.md) */
+    if (procfs && *procfs)
+        rpm.procfs_root = procfs;
     struct llmb_bw_result bw;
     int found = 0;
     if (r->store && !llmb_store_get_bandwidth(r->store, NULL, &bw, &found, err) && found)

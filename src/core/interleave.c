@@ -149,6 +149,8 @@ int llmb_runner_interleaved(const struct llmb_engine_ops *e, const struct llmb_i
     int rc = LLMB_OK;
     size_t k = 0;
     llmb_probe_mem_reset_peak();
+    struct llmb_cond_sampler cs; /* the tests share their time: one span of conditions for all */
+    llmb_cond_begin(&cs, rp->procfs_root);
     for (; k < n && rc == LLMB_OK; k++) {
         struct slot *t = &s[k];
         t->em = (struct llmb_emitter){.h = h, .inst = &v[k], .index = k, .n = n};
@@ -158,8 +160,14 @@ int llmb_runner_interleaved(const struct llmb_engine_ops *e, const struct llmb_i
         t->res.inst = v[k];
         t->res.model = t->mi;
         llmb_runner_now(t->res.test_time, sizeof t->res.test_time);
-        t->c = (struct llmb_wl_ctx){
-            .e = e, .st = t->st, .mi = &t->mi, .rp = rp, .seed = &seed, .emit = llmb_runner_emit, .user = &t->em};
+        t->c = (struct llmb_wl_ctx){.e = e,
+                                    .st = t->st,
+                                    .mi = &t->mi,
+                                    .rp = rp,
+                                    .seed = &seed,
+                                    .emit = llmb_runner_emit,
+                                    .user = &t->em,
+                                    .cond = &cs};
         rc = llmb_speed_begin(&t->c, &v[k], &t->res, &t->job, err);
         if (stop && *stop && !rc)
             rc = llmb_error_set(err, LLMB_E_INTERRUPTED, "interrupted: the interleaved tests were not finished");
@@ -178,6 +186,13 @@ int llmb_runner_interleaved(const struct llmb_engine_ops *e, const struct llmb_i
     }
     if (rc == LLMB_OK) {
         pair_up(s, v, n, rounds);
+        struct llmb_conditions cond;
+        memset(&cond, 0, sizeof cond);
+        llmb_cond_end(&cs, &cond);
+        for (size_t i = 0; i < n; i++) {
+            s[i].res.cond = cond;
+            llmb_runner_conditions(&s[i].res, rp);
+        }
         uint64_t peak = llmb_probe_mem_peak_rss();
         for (size_t i = 0; i < n && rc == LLMB_OK; i++) {
             struct llmb_result *r = &s[i].res;

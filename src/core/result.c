@@ -394,6 +394,66 @@ static void md_bw_pct(R, char *buf, size_t len)
     snprintf(buf, len, "%.1f", r->machine.tg_bw_pct);
 }
 
+/* the test's conditions (conditions.h): a known bit each; stored by name (EXTRA) */
+#define COND_NUM(m, bit)                                                                                               \
+    static void g_##m(R, V)                                                                                            \
+    {                                                                                                                  \
+        v_num(v, r->cond.m, (r->cond.known & (bit)) != 0);                                                             \
+    }                                                                                                                  \
+    static int s_##m(W)                                                                                                \
+    {                                                                                                                  \
+        (void)st;                                                                                                      \
+        r->cond.m = v->d;                                                                                              \
+        r->cond.known |= (bit);                                                                                        \
+        return isfinite(v->d) ? 0 : -1;                                                                                \
+    }
+#define COND_INT(m, bit)                                                                                               \
+    static void g_##m(R, V)                                                                                            \
+    {                                                                                                                  \
+        v_int(v, (long long)r->cond.m, (r->cond.known & (bit)) != 0);                                                  \
+    }                                                                                                                  \
+    static int s_##m(W)                                                                                                \
+    {                                                                                                                  \
+        (void)st;                                                                                                      \
+        r->cond.m = v->i;                                                                                              \
+        r->cond.known |= (bit);                                                                                        \
+        return in_range(v, 0, 1LL << 40) - 1;                                                                          \
+    }
+COND_NUM(others_cpu_cores, LLMB_COND_OTHERS)
+COND_NUM(steal_pct, LLMB_COND_STEAL)
+COND_NUM(load_avg, LLMB_COND_LOAD)
+COND_NUM(run_queue, LLMB_COND_RUNQ)
+COND_NUM(freq_mhz, LLMB_COND_MHZ)
+COND_NUM(freq_drop_pct, LLMB_COND_FREQ_DROP)
+COND_INT(swap_pages, LLMB_COND_SWAP)
+COND_INT(throttled, LLMB_COND_THROTTLE)
+COND_NUM(spread_pct, LLMB_COND_SPREAD)
+COND_NUM(drift_pct, LLMB_COND_DRIFT)
+COND_NUM(drift_rho, LLMB_COND_DRIFT)
+COND_INT(warmup_reps, LLMB_COND_WARMUP)
+COND_NUM(warmup_slow_pct, LLMB_COND_WARMUP)
+COND_INT(warmup_runs, LLMB_COND_WARMUPS)
+/* flags: null when none was raised (or nothing was looked at) */
+static void g_interference(R, V)
+{
+    v_str(v, r->cond.interference[0] ? r->cond.interference : NULL);
+}
+static int s_interference(W)
+{
+    (void)st;
+    r->cond.known |= LLMB_COND_CHECKED;
+    return set_chars(r->cond.interference, sizeof r->cond.interference, v);
+}
+static void g_drift(R, V)
+{
+    v_str(v, r->cond.drift[0] ? r->cond.drift : NULL);
+}
+static int s_drift(W)
+{
+    (void)st;
+    return set_chars(r->cond.drift, sizeof r->cond.drift, v);
+}
+
 /* where a stored result lives */
 static void g_run_id(R, V) { v_int(v, r->origin ? r->origin->run_id : 0, r->origin != NULL); }
 static void g_key(R, V) { v_str(v, r->origin ? r->origin->instance_key : NULL); }
@@ -658,6 +718,44 @@ static const struct llmb_field fields[] = {
      g_energy_source, s_energy_source, NULL, 0, LLMB_MD_NEVER, 0, NULL},
     {"energy_note", S, NULL, NULL, EXTRA, NULL, "why energy is absent (\"no RAPL in this VM\"), or what it leaves out",
      g_energy_note, s_energy_note, NULL, 0, LLMB_MD_NEVER, 0, NULL},
+    /* the test's conditions (docs/metrics.md, Test conditions) */
+    {"interference", S, NULL, NULL, EXTRA, NULL,
+     "what spoiled the test, flags joined by ',': others_cpu, steal, swap, throttle, spread, bimodal; null when none",
+     g_interference, s_interference, NULL, 0, LLMB_MD_NEVER, 0, NULL},
+    {"others_cpu_cores", F, "cores", NULL, EXTRA, NULL,
+     "mean CPU use of all other processes during the test: (busy ticks of the machine - this process's) / time",
+     g_others_cpu_cores, s_others_cpu_cores, NULL, 0, LLMB_MD_NEVER, 0, NULL},
+    {"steal_pct", F, "%", NULL, EXTRA, NULL, "CPU time the hypervisor took (steal) during the test, % of all",
+     g_steal_pct, s_steal_pct, NULL, 0, LLMB_MD_NEVER, 0, NULL},
+    {"load_avg", F, NULL, NULL, EXTRA, NULL, "1-minute load average at the test's end", g_load_avg, s_load_avg, NULL, 0,
+     LLMB_MD_NEVER, 0, NULL},
+    {"run_queue", F, "tasks", NULL, EXTRA, NULL,
+     "mean runnable tasks of other processes between repetitions (procs_running less this process's)", g_run_queue,
+     s_run_queue, NULL, 0, LLMB_MD_NEVER, 0, NULL},
+    {"freq_mhz", F, "MHz", NULL, EXTRA, NULL, "mean CPU frequency between repetitions (cpufreq)", g_freq_mhz,
+     s_freq_mhz, NULL, 0, LLMB_MD_NEVER, 0, NULL},
+    {"freq_drop_pct", F, "%", NULL, EXTRA, NULL, "lowest sampled CPU frequency below the first sample's",
+     g_freq_drop_pct, s_freq_drop_pct, NULL, 0, LLMB_MD_NEVER, 0, NULL},
+    {"swap_pages", I, "pages", NULL, EXTRA, NULL, "pages swapped in and out on the machine during the test",
+     g_swap_pages, s_swap_pages, NULL, 0, LLMB_MD_NEVER, 0, NULL},
+    {"throttled", I, NULL, NULL, EXTRA, NULL, "thermal throttling events during the test (thermal_throttle)",
+     g_throttled, s_throttled, NULL, 0, LLMB_MD_NEVER, 0, NULL},
+    {"spread_pct", F, "%", NULL, EXTRA, NULL, "scaled MAD / median of samples_ts", g_spread_pct, s_spread_pct, NULL, 0,
+     LLMB_MD_NEVER, 0, NULL},
+    {"drift", S, NULL, NULL, EXTRA, NULL,
+     "what the order of the samples shows, flags joined by ',': warmup, trend; null when none", g_drift, s_drift, NULL,
+     0, LLMB_MD_NEVER, 0, NULL},
+    {"drift_pct", F, "%", NULL, EXTRA, NULL,
+     "median t/s of the last third of the repetitions against the first third's (after slow first ones)", g_drift_pct,
+     s_drift_pct, NULL, 0, LLMB_MD_NEVER, 0, NULL},
+    {"drift_rho", F, NULL, NULL, EXTRA, NULL, "Spearman rank correlation of t/s with the repetition's index",
+     g_drift_rho, s_drift_rho, NULL, 0, LLMB_MD_NEVER, 0, NULL},
+    {"warmup_reps", I, NULL, NULL, EXTRA, NULL, "first repetitions slower than all the rest (0: none)", g_warmup_reps,
+     s_warmup_reps, NULL, 0, LLMB_MD_NEVER, 0, NULL},
+    {"warmup_slow_pct", F, "%", NULL, EXTRA, NULL, "how much slower they were than the rest's median",
+     g_warmup_slow_pct, s_warmup_slow_pct, NULL, 0, LLMB_MD_NEVER, 0, NULL},
+    {"warmup_runs", I, NULL, NULL, EXTRA, NULL, "warm-up runs before the repetitions (--warmup)", g_warmup_runs,
+     s_warmup_runs, NULL, 0, LLMB_MD_NEVER, 0, NULL},
     /* where a stored result lives (export) */
     OWN("run_id", I, NULL, ORIG, "the stored run", g_run_id, NULL, 0, LLMB_MD_NEVER, 0, NULL),
     OWN("instance_key", S, NULL, ORIG, "the test's canonical key in the store (compare matches on it)", g_key, NULL, 0,

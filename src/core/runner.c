@@ -122,6 +122,21 @@ void llmb_runner_now(char *buf, size_t len)
     strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", gmtime_r(&now, &tm));
 }
 
+/* A speed test's t/s per repetition, in order, judged (conditions.h). */
+void llmb_runner_conditions(struct llmb_result *r, const struct llmb_run_params *rp)
+{
+    if (r->inst.kind != LLMB_WL_SPEED)
+        return;
+    r->cond.warmup_runs = rp->warmup;
+    r->cond.known |= LLMB_COND_WARMUPS;
+    double *x = r->n_samples && r->total_ns ? malloc(r->n_samples * sizeof *x) : NULL;
+    if (!x)
+        return;
+    llmb_stats_rates(r->total_ns, r->n_samples, r->inst.n_prompt + r->inst.n_gen, x, &(struct llmb_stats){0});
+    llmb_cond_apply_samples(&r->cond, x, r->n_samples);
+    free(x);
+}
+
 /* ---- one instance ----------------------------------------------------------------- */
 
 static int run_instance(const struct llmb_engine_ops *e, void *st, const struct llmb_model_info *mi,
@@ -137,8 +152,11 @@ static int run_instance(const struct llmb_engine_ops *e, void *st, const struct 
     res.model = *mi;
     llmb_runner_now(res.test_time, sizeof res.test_time);
 
-    struct llmb_wl_ctx c = {.e = e, .st = st, .mi = mi, .rp = rp, .seed = seed, .emit = llmb_runner_emit, .user = em};
+    struct llmb_cond_sampler cs; /* test conditions: before, between repetitions, after */
+    struct llmb_wl_ctx c = {
+        .e = e, .st = st, .mi = mi, .rp = rp, .seed = seed, .emit = llmb_runner_emit, .user = em, .cond = &cs};
     llmb_probe_mem_reset_peak();
+    llmb_cond_begin(&cs, rp->procfs_root);
     /* energy: a sampler thread reads RAPL/NVML every 20 ms; the timed regions run no code of it */
     static struct llmb_energy_sampler es;
     if (!rp->no_energy)
@@ -147,6 +165,7 @@ static int run_instance(const struct llmb_engine_ops *e, void *st, const struct 
     struct llmb_energy_result er = {.reason = "energy not sampled (asked)"};
     if (!rp->no_energy)
         llmb_energy_stop(&es, &er);
+    llmb_cond_end(&cs, &res.cond);
     if (rc) {
         wl->release(&res);
         struct llmb_event ev = {.type = LLMB_EV_INSTANCE_FAILED, .value = NAN, .text = err ? err->msg : NULL};
@@ -156,6 +175,7 @@ static int run_instance(const struct llmb_engine_ops *e, void *st, const struct 
     res.peak_rss = llmb_probe_mem_peak_rss();
     llmb_roofline_apply(&res, rp->peak_gbs);
     llmb_roofline_energy(&res, &er);
+    llmb_runner_conditions(&res, rp);
     const struct llmb_runner_hooks *h = em->h;
     if (h && h->on_result)
         rc = h->on_result(&res, h->user);

@@ -20,6 +20,10 @@ void llmb_runner_now(char *buf, size_t len);
 int llmb_runner_open(const struct llmb_engine_ops *e, const struct llmb_instance *in, const struct llmb_run_params *rp,
                      struct llmb_emitter *em, void **st, struct llmb_model_info *mi, struct llmb_error *err);
 
+/* A speed result's t/s samples judged in order (spread, two groups, drift,
+ * warm-up; conditions.h), and the warm-up runs it had. */
+void llmb_runner_conditions(struct llmb_result *r, const struct llmb_run_params *rp);
+
 /* bench --interleave (interleave.c): every instance (speed tests) open at
  * once, repetitions in rounds of one each, the order reversed every other
  * round (A B C, C B A, ...), then each compared with its base round by

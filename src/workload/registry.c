@@ -26,10 +26,11 @@ void llmb_wl_progress(const struct llmb_wl_ctx *c, const char *phase, int i, int
 
 void llmb_wl_sample(const struct llmb_wl_ctx *c, double value, const char *unit)
 {
-    if (!c->emit)
-        return;
-    struct llmb_event ev = {.type = LLMB_EV_SAMPLE, .value = value, .unit = unit};
-    c->emit(&ev, c->user);
+    if (c->emit) {
+        struct llmb_event ev = {.type = LLMB_EV_SAMPLE, .value = value, .unit = unit};
+        c->emit(&ev, c->user);
+    }
+    llmb_cond_sample(c->cond); /* after the repetition's timed region, before the next one */
 }
 
 void llmb_wl_token(const struct llmb_wl_ctx *c, int prompt, const char *text, size_t len, double t_ms)

@@ -1,5 +1,5 @@
 /* speed.c - the speed workload: llama-bench's pp / tg / pg tests at a depth.
- * A new context per instance, one warm-up (prompt run + one generated
+ * A new context per instance, --warmup runs (prompt run + one generated
  * token), then repetitions that each start from a cleared KV cache, fixed in
  * number or until the 95% interval is tight (-r auto). Timed regions
  * hold only engine calls and clock reads: tokens and sample arrays are
@@ -191,8 +191,10 @@ int llmb_speed_begin(const struct llmb_wl_ctx *c, const struct llmb_instance *in
             ;
     }
 
-    if (rp->warmup) {
-        llmb_wl_progress(c, "warmup", 1, 1, NAN);
+    for (int wu = 0; wu < rp->warmup; wu++) { /* --warmup N: each from a cleared KV cache */
+        llmb_wl_progress(c, "warmup", wu + 1, rp->warmup, NAN);
+        if (wu > 0 && (rc = e->reset(st)))
+            goto fail;
         if (in->n_prompt > 0 && (rc = e->prefill(st, j->w.prompt, in->n_prompt, in->n_batch, err)))
             goto out;
         if (in->n_gen > 0 && (rc = e->decode(st, j->w.gen[0], err)))

@@ -7,6 +7,7 @@
 #ifndef LLMB_WORKLOAD_WORKLOAD_H
 #define LLMB_WORKLOAD_WORKLOAD_H
 
+#include "llmbench/conditions.h"
 #include "llmbench/engine.h"
 #include "llmbench/events.h"
 #include "llmbench/runner.h"
@@ -20,6 +21,8 @@ struct llmb_wl_ctx {
     /* events: the runner's sink, with the instance's index filled in */
     void (*emit)(struct llmb_event *ev, void *user);
     void *user;
+    /* test conditions: sampled after each repetition (llmb_wl_sample); may be NULL */
+    struct llmb_cond_sampler *cond;
 };
 
 struct llmb_workload_ops {

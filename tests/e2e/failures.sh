@@ -21,7 +21,7 @@ good="$bin bench --engine null -m null:tg_us=20000 -p 0 -n 4,8 -r 3 --db $db -o 
 $good --tag good 2>/dev/null || bad "the baseline run"
 $good --tag cand --timeout 0.5 2>"$tmp/err"
 rc=$?
-[ $rc -eq 1 ] && [ "$(wc -l < "$tmp/err")" = 1 ] && grep -q "tg8 on null:tg_us=20000 failed: timed out after 0.5 s" "$tmp/err" \
+[ $rc -eq 1 ] && [ "$(err_lines "$tmp/err")" = 1 ] && grep -q "tg8 on null:tg_us=20000 failed: timed out after 0.5 s" "$tmp/err" \
     && ok || bad "the failing run: rc $rc $(cat "$tmp/err")"
 
 # --- the run's status and counts ---------------------------------------------
@@ -80,7 +80,7 @@ grep -q "resuming run 2: 1 of 2 tests left" "$tmp/err" && ok || bad "resume said
 abort_msg="llama.cpp aborted: null.c:[0-9]+: GGML_ASSERT\(null engine: abort_at on purpose\) failed"
 "$bin" bench --engine null -m null:abort_at=3,null -p 8 -n 4 -r 2 --db "$tmp/a.db" -o json >"$tmp/a.json" 2>"$tmp/err"
 rc=$?
-[ $rc -eq 1 ] && [ "$(wc -l < "$tmp/err")" = 1 ] && grep -qE "$abort_msg" "$tmp/err" && ok || bad "bench abort: rc $rc $(cat "$tmp/err")"
+[ $rc -eq 1 ] && [ "$(err_lines "$tmp/err")" = 1 ] && grep -qE "$abort_msg" "$tmp/err" && ok || bad "bench abort: rc $rc $(cat "$tmp/err")"
 python3 -c "
 import json,sys; r=json.load(open(sys.argv[1]))
 assert len(r)==4 and sum(1 for x in r if x['error'])==1, r" "$tmp/a.json" && ok || bad "bench abort: rows"
@@ -90,11 +90,11 @@ grep -q "gdb\|backtrace" "$tmp/a.json" && bad "a debugger's output in the reason
 "$bin" bench --engine null -m null:abort_at=3 -p 8 -n 4 -r 2 --no-isolate --no-db -o none \
     --export-json "$tmp/ni.json" >/dev/null 2>"$tmp/err"
 rc=$?
-[ $rc -eq 1 ] && [ "$(wc -l < "$tmp/err")" = 1 ] && grep -qE "^llmbench: error: $abort_msg" "$tmp/err" \
+[ $rc -eq 1 ] && [ "$(err_lines "$tmp/err")" = 1 ] && grep -qE "^llmbench: error: $abort_msg" "$tmp/err" \
     && ! ls -A "$tmp" | grep -q '\.tmp\.' && ok || bad "bench --no-isolate abort: rc $rc $(cat "$tmp/err")"
 "$bin" quality --engine null -m null:abort_at=1 --suite default --max-tokens 4 --force --no-db -o json --quiet \
     >"$tmp/q.json" 2>"$tmp/err"
 rc=$?
-[ $rc -eq 1 ] && [ "$(wc -l < "$tmp/err")" = 1 ] && grep -qE "$abort_msg" "$tmp/err" && ok || bad "quality abort: rc $rc $(cat "$tmp/err")"
+[ $rc -eq 1 ] && [ "$(err_lines "$tmp/err")" = 1 ] && grep -qE "$abort_msg" "$tmp/err" && ok || bad "quality abort: rc $rc $(cat "$tmp/err")"
 
 finish

@@ -43,7 +43,7 @@ interrupt() {
     wait $pid
     local rc=$?
     if [ $rc -ne 130 ]; then bad "$name: exit $rc (want 130): $(head -c 400 "$tmp/err")"; return; fi
-    if [ "$(grep -cv '^$' "$tmp/err")" -ne 1 ] || ! grep -qE "^llmbench: interrupted: $pat" "$tmp/err"; then
+    if [ "$(grep -v '^llmbench: warning: ' "$tmp/err" | grep -cv '^$')" -ne 1 ] || ! grep -qE "^llmbench: interrupted: $pat" "$tmp/err"; then
         bad "$name: stderr: $(cat "$tmp/err")"; return
     fi
     local left

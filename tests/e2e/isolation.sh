@@ -55,7 +55,7 @@ if [ "$done1" -ge 1 ] && [ "$done1" -lt 4 ] && [ ! -e "$tmp/int.json" ] && ! ls 
 else bad "interrupted outputs: $done1 rows, $(cat "$tmp/int.err")"; fi
 [ "$(sqlite3 "$tmp/int.db" "SELECT status FROM runs")" = interrupted ] && ok || bad "run not marked interrupted"
 # one line says what was kept (and nothing else is said)
-grep -q "^llmbench: interrupted: .* tests finished and were kept" "$tmp/int.err" && [ "$(wc -l < "$tmp/int.err")" -eq 1 ] \
+grep -q "^llmbench: interrupted: .* tests finished and were kept" "$tmp/int.err" && [ "$(err_lines "$tmp/int.err")" -eq 1 ] \
     && ok || bad "no word of the interruption: $(cat "$tmp/int.err")"
 "$bin" bench --engine null -m "$models" -p 0 -n 8 -r 3 --db "$tmp/int.db" --resume -o jsonl >"$tmp/res.jsonl" 2>"$tmp/res.err"
 rc=$?

@@ -23,6 +23,10 @@ finish() {
     printf '%d passed, %d failed\n' "$pass" "$failn"
     [ "$failn" -eq 0 ]
 }
+# err_lines FILE: lines of a command's stderr besides warnings about test
+# conditions (another process's load, spread, drift: docs/metrics.md), which a
+# busy test machine may add to any run that measures.
+err_lines() { grep -vc '^llmbench: warning: ' "$1"; }
 # expect_fail NAME PATTERN CMD...: CMD fails (exit 1..127) with exactly one
 # stderr line matching the extended regex PATTERN (case-insensitive); its
 # output goes to $tmp/out and $tmp/err.

@@ -67,7 +67,7 @@ assert len(a) == len(b) == 3
 SKIP = {"run_id", "tags", "host", "llmbench_version"}
 UNKNOWN = ("peak_rss_bytes", "load_ms", "applied_n_batch", "n_ctx", "ttft_avg_ms")
 for x, y in zip(a, b):
-    for k in ["instance_key", "occurrence", "samples_ns", "avg_ns"] + [k for k in x if k.startswith(("n_", "cpu_", "poll", "split", "main", "no_", "dev", "tensor", "load", "lazy", "emb", "fit", "type_", "flash")) and k not in UNKNOWN]:
+    for k in ["instance_key", "occurrence", "samples_ns", "avg_ns"] + [k for k in x if k.startswith(("n_", "cpu_", "poll", "split", "main", "no_", "dev", "tensor", "load_mode", "lazy", "emb", "fit", "type_", "flash")) and k not in UNKNOWN]:
         assert x[k] == y[k] or k in SKIP, (k, x[k], y[k])
     for k in UNKNOWN:
         assert y[k] is None, (k, y[k])
