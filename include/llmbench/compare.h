@@ -64,8 +64,10 @@ void llmb_compare_spread_add(struct llmb_compare_spread *sp, const double *m, si
  *    freedom (basis between-run); a run's median varies by its within-run
  *    noise too, so s holds both;
  *  - within runs: the standard errors of the two medians from the samples'
- *    spread about their run's mean (sqrt(pi/2) sd / sqrt(n) in log space),
- *    Welch's degrees of freedom.
+ *    spread in their run (sqrt(pi/2) s / sqrt(n) in log space, s the
+ *    scaled median absolute deviation about the run's median, pooled over
+ *    a side's runs: an outlier does not widen it), Welch's degrees of
+ *    freedom.
  * Without a between-run spread (one run a side, no history) the interval is
  * the within-run one alone (basis within-run); with a single sample on a
  * side as well, none (NAN). hist may be NULL. Returns -1 (out zeroed) when

@@ -61,7 +61,11 @@ static int on_opt(int id, const char *name, const char *v, void *user, struct ll
         return llmb_error_set(err, LLMB_E_INVAL, "%s: unknown metric '%s' (ts, pp, tg, ttft, ppl, kld, top1, suite)",
                               name, v);
     case O_FAIL: c->p.fail_pct = llmb_opt_value(v); return LLMB_OK;
-    case O_IGNORE: c->p.ignore = v; return llmb_cmp_ignore_check(v, err);
+    case O_IGNORE: {
+        struct llmb_error e = {0};
+        c->p.ignore = v;
+        return llmb_cmp_ignore_check(v, &e) ? llmb_error_set(err, LLMB_E_INVAL, "%s: %s", name, e.msg) : LLMB_OK;
+    }
     default: return llmb_error_set(err, LLMB_E_INVAL, "unhandled option '%s'", name);
     }
 }

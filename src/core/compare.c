@@ -137,8 +137,10 @@ void llmb_compare_spread_add(struct llmb_compare_spread *sp, const double *m, si
 }
 
 /* One side in log space: its runs' log medians (lm, k of them), and the
- * within-run part: squared deviations of log samples from their run's mean
- * (ss, over n samples in k runs); the sd of all samples (raw). */
+ * within-run part: each run's robust spread (the scaled median absolute
+ * deviation of its log samples, as the median is the figure) squared and
+ * weighted by its samples less one (ss, over n samples in k runs); the sd
+ * of all samples (raw). */
 struct side_sum {
     double *lm;
     size_t k, n;
@@ -160,16 +162,17 @@ static int side_sum(const double *const *x, const size_t *nx, size_t kx, struct 
     size_t n_all = 0;
     for (size_t i = 0; i < kx; i++) {
         size_t m = 0;
-        double sum = 0;
         for (size_t j = 0; j < nx[i]; j++)
             if (x[i][j] > 0 && isfinite(x[i][j]))
-                tmp[m++] = x[i][j], sum += log(x[i][j]), all[n_all++] = x[i][j];
+                tmp[m++] = log(x[i][j]), all[n_all++] = x[i][j];
         if (!m)
             continue;
-        double mean = sum / (double)m;
+        double med = llmb_stats_median(tmp, m);
         for (size_t j = 0; j < m; j++)
-            s->ss += (log(tmp[j]) - mean) * (log(tmp[j]) - mean);
-        lm[s->k++] = log(llmb_stats_median(tmp, m));
+            tmp[j] = fabs(tmp[j] - med);
+        double mad = 1.4826 * llmb_stats_median(tmp, m);
+        s->ss += (double)(m - 1) * mad * mad;
+        lm[s->k++] = med;
         s->n += m;
     }
     struct llmb_stats st;
@@ -230,7 +233,7 @@ int llmb_compare_runs(const double *const *a, const size_t *na, size_t ka, const
         se = out->run_sd * sqrt(1.0 / (double)sa.k + 1.0 / (double)sb.k);
         df = (double)sp.df;
     }
-    /* within runs: the medians' standard errors (sqrt(pi/2) sd/sqrt(n)), Welch's df */
+    /* within runs: the medians' standard errors (sqrt(pi/2) s/sqrt(n), s the pooled robust spread), Welch's df */
     if (sa.n > sa.k && sb.n > sb.k) {
         double va = 1.5707963267948966 * sa.ss / (double)(sa.n - sa.k) / (double)sa.n;
         double vb = 1.5707963267948966 * sb.ss / (double)(sb.n - sb.k) / (double)sb.n;

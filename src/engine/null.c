@@ -2,7 +2,10 @@
  * configurable time per token so the whole pipeline (plan, runner, stats,
  * printers) runs in tests without llama.cpp. Its "model path" carries its
  * settings: "null[:pp_us=N][:tg_us=N][:jitter=F][:fail_at=N][:crash_at=N[:sig=S]][:hang_at=N]
- * [:abort_at=N][:nan=1][:vocab=N][:slow_every=N]" (jitter: uniform relative noise per call;
+ * [:abort_at=N][:nan=1][:vocab=N][:slow_every=N][:steady=1]" (jitter: uniform relative noise per call;
+ * steady=1: each call spins until the sum of the times asked since the context was cleared, so
+ * time lost to another process between calls is made up by the next, and a test's timings stay
+ * those asked on a busy machine (what compare's tests inject a 10% slowdown with);
  * slow_every: every Nth decode takes 10 times as long, as when another process preempts the
  * benchmark; the Nth decode or
  * generation fails (fail_at), raises signal S, SIGSEGV by default (crash_at), never returns
@@ -26,6 +29,8 @@ struct null_state {
     long fail_at, crash_at, hang_at, abort_at, calls, slow_every;
     long     n_ctx, pos;   /* the context's size and tokens in its KV cache, as llama.cpp's */
     int      nan;
+    int steady;
+    uint64_t due; /* steady: when the calls asked so far end (0: the next call starts anew) */
     int      sig;
     int      n_vocab;
     unsigned seed;
@@ -69,6 +74,8 @@ static int parse(struct null_state *s, const char *path, struct llmb_error *err)
             s->abort_at = (long)v;
         else if (!strcmp(key, "nan") && (v == 0 || v == 1))
             s->nan = (int)v;
+        else if (!strcmp(key, "steady") && (v == 0 || v == 1))
+            s->steady = (int)v;
         else if (!strcmp(key, "sig") && v >= 1 && v < 32)
             s->sig = (int)v;
         else if (!strcmp(key, "vocab") && v >= 1 && v <= 1e7)
@@ -130,6 +137,7 @@ static int n_context(void *st, const struct llmb_context_params *cp, struct llmb
     (void)err;
     s->n_ctx = cp->n_ctx;
     s->pos = 0;
+    s->due = 0;
     memset(ap, 0, sizeof *ap);
     ap->n_ctx = cp->n_ctx;
     ap->n_batch = cp->n_batch;
@@ -144,6 +152,7 @@ static int n_context(void *st, const struct llmb_context_params *cp, struct llmb
 static int n_reset(void *st)
 {
     ((struct null_state *)st)->pos = 0;
+    ((struct null_state *)st)->due = 0;
     return LLMB_OK;
 }
 
@@ -162,7 +171,9 @@ static void spin(struct null_state *s, double us)
 {
     if (s->jitter > 0)
         us *= 1.0 + s->jitter * (2.0 * rand_r(&s->seed) / (double)RAND_MAX - 1.0);
-    uint64_t end = llmb_clock_ns() + (uint64_t)(us * 1000.0);
+    uint64_t now = llmb_clock_ns(), end = now + (uint64_t)(us * 1000.0);
+    if (s->steady)
+        end = s->due = (s->due ? s->due : now) + (uint64_t)(us * 1000.0);
     while (llmb_clock_ns() < end)
         ;
 }
