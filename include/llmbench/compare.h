@@ -57,18 +57,18 @@ void llmb_compare_spread_add(struct llmb_compare_spread *sp, const double *m, si
  * (rates, > 0; a run without one is left out), B likewise. Each side's
  * figure is the geometric mean of its runs' medians (mean_a, mean_b; sd_a,
  * sd_b: the sd of all its samples); the change is their ratio, and its 95%
- * interval a t-interval in log space whose standard error is the larger of
- *  - between runs: s sqrt(1/ka + 1/kb), s^2 the pooled variance of log run
+ * interval the wider of two t-intervals in log space:
+ *  - between runs: standard error s sqrt(1/ka + 1/kb), s^2 the pooled variance of log run
  *    medians within each side and within hist's groups (earlier runs of the
  *    same configurations: the caller's history), df their degrees of
  *    freedom (basis between-run); a run's median varies by its within-run
  *    noise too, so s holds both;
- *  - within runs: the standard errors of the two medians from the samples'
+ *  - within runs: standard error from those of the two medians, from the samples'
  *    spread in their run (sqrt(pi/2) s / sqrt(n) in log space, s the
  *    scaled median absolute deviation about the run's median, pooled over
  *    a side's runs: an outlier does not widen it), Welch's degrees of
  *    freedom.
- * Without a between-run spread (one run a side, no history) the interval is
+ * ratio_err is the ratio times the standard error of the wider. Without a between-run spread (one run a side, no history) the interval is
  * the within-run one alone (basis within-run); with a single sample on a
  * side as well, none (NAN). hist may be NULL. Returns -1 (out zeroed) when
  * a side has no sample. */

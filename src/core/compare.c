@@ -227,30 +227,31 @@ int llmb_compare_runs(const double *const *a, const size_t *na, size_t ka, const
     out->ci_lo_pct = out->ci_hi_pct = out->df = out->run_sd = NAN;
     out->df_runs = sp.df;
     out->basis = sp.df ? LLMB_CB_BETWEEN_RUN : LLMB_CB_WITHIN_RUN;
-    double se = NAN, df = NAN;
+    double se = NAN, df = NAN, half = NAN;
     if (sp.df) {
         out->run_sd = sqrt(sp.ss / (double)sp.df);
         se = out->run_sd * sqrt(1.0 / (double)sa.k + 1.0 / (double)sb.k);
         df = (double)sp.df;
+        half = llmb_stats_t95(sp.df) * se;
     }
-    /* within runs: the medians' standard errors (sqrt(pi/2) s/sqrt(n), s the pooled robust spread), Welch's df */
+    /* within runs: the medians' standard errors (sqrt(pi/2) s/sqrt(n), s the pooled robust
+     * spread), Welch's df; the wider of the two intervals stands */
     if (sa.n > sa.k && sb.n > sb.k) {
         double va = 1.5707963267948966 * sa.ss / (double)(sa.n - sa.k) / (double)sa.n;
         double vb = 1.5707963267948966 * sb.ss / (double)(sb.n - sb.k) / (double)sb.n;
         double sw = sqrt(va + vb);
-        if (!(se >= sw)) {
-            se = sw;
-            df = va + vb > 0
-                     ? (va + vb) * (va + vb) / (va * va / (double)(sa.n - sa.k) + vb * vb / (double)(sb.n - sb.k))
-                     : (double)(sa.n + sb.n - sa.k - sb.k);
-        }
+        double dw = va + vb > 0
+                        ? (va + vb) * (va + vb) / (va * va / (double)(sa.n - sa.k) + vb * vb / (double)(sb.n - sb.k))
+                        : (double)(sa.n + sb.n - sa.k - sb.k);
+        double hw = llmb_stats_t95(dw < 1 ? 1 : (size_t)floor(dw)) * sw; /* floor: conservative */
+        if (!(half >= hw))
+            se = sw, df = dw, half = hw;
     }
     free(sa.lm);
     free(sb.lm);
-    if (isnan(se))
+    if (isnan(half))
         return 0;
     out->df = df;
-    double half = llmb_stats_t95(df < 1 ? 1 : (size_t)floor(df)) * se; /* floor: conservative */
     out->ci_lo_pct = 100.0 * (exp(d - half) - 1);
     out->ci_hi_pct = 100.0 * (exp(d + half) - 1);
     out->significant = out->ci_lo_pct > 0 || out->ci_hi_pct < 0;
