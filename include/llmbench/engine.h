@@ -190,6 +190,11 @@ struct llmb_engine_ops {
     int (*devices)(struct llmb_engine_device *out, int max);
     /* Optional: the engine's own version line(s), as llama-bench --version. */
     void (*version)(FILE *out);
+    /* Optional: the clock the speed test reads (ns); NULL: the monotonic
+     * clock. Only the null engine's virtual time (null:virtual=1) has one:
+     * its tests then time exactly what it was told to take, whatever the
+     * machine's load, so statistics can be tested deterministically. */
+    uint64_t (*clock_ns)(void *state);
 };
 
 /* The registry: the only global table. NULL when the name is unknown. */

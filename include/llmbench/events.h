@@ -60,6 +60,7 @@ struct llmb_event {
     size_t n_kind[LLMB_WL_COUNT];
     double estimate_s;
     long long run_id;
+    int interleave; /* the instances are open together, their repetitions alternating */
     /* run_finished: status ("complete", "interrupted", "failed") and counts */
     const char *status;
     size_t n_done, n_failed;

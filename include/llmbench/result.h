@@ -38,6 +38,17 @@ struct llmb_result_origin {
     const char *host;
 };
 
+/* An interleaved comparison (bench --interleave): the tests of a plan ran
+ * repetition by repetition in alternation, and each is compared with the
+ * first configuration of the same test (its base) round by round. */
+struct llmb_result_paired {
+    uint32_t rounds; /* 0: not interleaved */
+    double ratio;    /* median over rounds of t/s / the base's t/s of that round; NAN: this is the base */
+    double lo, hi;   /* its 95% interval (order statistics, stats.h) */
+    char label[160]; /* this configuration ("wikillama-3M.gguf t=2"): what differs in the comparison */
+    char base[160];  /* the base's label */
+};
+
 /* One finished test instance. Arrays hold n_samples values each. Unknown:
  * model sizes 0, applied.n_ctx 0 (nothing of applied is known then),
  * load_ms <= 0, peak_rss 0, a statistic with n == 0. */
@@ -66,6 +77,7 @@ struct llmb_result {
     struct llmb_suite_answer *answers; /* n_answers, in the suite's order */
     size_t   n_answers;
     struct llmb_result_machine machine;      /* roofline and energy (roofline.h) */
+    struct llmb_result_paired paired;        /* interleaved comparisons */
     const struct llmb_result_origin *origin; /* NULL unless read from a store */
 };
 

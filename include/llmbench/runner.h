@@ -35,6 +35,7 @@ struct llmb_run_params {
     int    verbose;       /* isolated: the workers' stderr (the engine's log) is passed through */
     double peak_gbs;      /* the machine's read bandwidth (store), for each result's roofline; 0: unknown */
     int no_energy;        /* 1: no energy sampler (its figures are then absent, saying so) */
+    int interleave;       /* 1: speed tests' repetitions in alternating rounds, compared (bench --interleave) */
 };
 struct llmb_run_params llmb_run_default_params(void);
 
@@ -97,6 +98,12 @@ void llmb_instance_engine_params(const struct llmb_instance *in, const struct ll
  * (nice 5), 0 normal (nothing done), 1 medium (-5), 2 high (-10), 3
  * realtime (-20). Raising it needs the privilege to; err says so. */
 int llmb_runner_set_priority(int prio, struct llmb_error *err);
+
+/* bench --interleave's conditions, checked before anything runs: speed
+ * tests only, a fixed number of repetitions, and at least two
+ * configurations of one test to compare. */
+int llmb_runner_interleave_check(const struct llmb_instance *v, size_t n, const struct llmb_run_params *rp,
+                                 struct llmb_error *err);
 
 /* Frees what a result owns (answers); for results the caller assembled. */
 void llmb_result_free_answers(struct llmb_result *r);

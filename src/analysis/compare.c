@@ -47,6 +47,8 @@ struct priv {
     struct side side[2];
     struct llmb_store_record *hist; /* every complete speed test in the store */
     size_t n_hist;
+    int64_t *runs; /* the run ids of both selections, sorted */
+    size_t n_runs;
 };
 
 /* ---- matching keys ------------------------------------------------------- */
@@ -222,20 +224,22 @@ static int load(struct llmb_store *st, const struct llmb_cmp_params *p, struct l
 
 /* ---- the history: other runs of the same configurations ----------------- */
 
-static int in_runs(const struct llmb_cmp_result *r, int64_t run_id)
+static int cmp_id(const void *a, const void *b)
 {
-    for (int i = 0; i < 2; i++)
-        for (size_t j = 0; j < r->n_recs[i]; j++)
-            if (r->recs[i][j].run_id == run_id)
-                return 1;
-    return 0;
+    int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+    return (x > y) - (x < y);
+}
+
+static int in_runs(const struct priv *pv, int64_t run_id)
+{
+    return bsearch(&run_id, pv->runs, pv->n_runs, sizeof *pv->runs, cmp_id) != NULL;
 }
 
 /* Adds to sp the runs of the store that ran rec's configuration (its
  * instance key: model identity and every parameter) on rec's host and are
  * in neither selection, grouped by llama.cpp build; counts them in *runs. */
-static int history_of(const struct priv *pv, const struct llmb_cmp_result *r, const struct llmb_store_record *rec,
-                      int metric, struct llmb_compare_spread *sp, size_t *runs)
+static int history_of(const struct priv *pv, const struct llmb_store_record *rec, int metric,
+                      struct llmb_compare_spread *sp, size_t *runs)
 {
     size_t cap = 0, n_run = 0;
     struct hrun {
@@ -249,7 +253,7 @@ static int history_of(const struct priv *pv, const struct llmb_cmp_result *r, co
     for (size_t i = 0; !rc && i < pv->n_hist; i++) {
         const struct llmb_store_record *h = &pv->hist[i];
         if (h->r.error || strcmp(h->instance_key, rec->instance_key) || strcmp(h->host, rec->host) ||
-            in_runs(r, h->run_id))
+            in_runs(pv, h->run_id))
             continue;
         size_t j = 0;
         while (j < n_run && hr[j].id != h->run_id)
@@ -311,15 +315,21 @@ static int history(const struct priv *pv, const struct llmb_cmp_result *r, const
                     seen =
                         !strcmp(o->u[j].rec->instance_key, rec->instance_key) && !strcmp(o->u[j].rec->host, rec->host);
             }
-            if (!seen && history_of(pv, r, rec, r->metric, sp, runs))
+            if (!seen && history_of(pv, rec, r->metric, sp, runs))
                 return -1;
         }
     }
     return 0;
 }
 
-static int load_history(struct llmb_store *st, struct priv *pv, struct llmb_error *err)
+static int load_history(struct llmb_store *st, struct priv *pv, const struct llmb_cmp_result *r, struct llmb_error *err)
 {
+    if (!(pv->runs = malloc((r->n_recs[0] + r->n_recs[1] + 1) * sizeof *pv->runs)))
+        return llmb_error_set(err, LLMB_E_NOMEM, "out of memory");
+    for (int i = 0; i < 2; i++)
+        for (size_t j = 0; j < r->n_recs[i]; j++)
+            pv->runs[pv->n_runs++] = r->recs[i][j].run_id;
+    qsort(pv->runs, pv->n_runs, sizeof *pv->runs, cmp_id);
     struct llmb_store_filter f;
     memset(&f, 0, sizeof f);
     snprintf(f.kind, sizeof f.kind, "speed");
@@ -446,7 +456,7 @@ int llmb_cmp_run(struct llmb_store *s, const struct llmb_cmp_params *p, struct l
     if (!rc)
         rc = load(s, p, out, 1, b, err);
     if (!rc && !llmb_cmp_metric_is_quality(p->metric))
-        rc = load_history(s, pv, err);
+        rc = load_history(s, pv, out, err);
     if (!rc && (match(out, pv, p->fail_pct) || failures(out, a, b)))
         rc = llmb_error_set(err, LLMB_E_NOMEM, "out of memory");
     if (rc)
@@ -480,8 +490,10 @@ void llmb_cmp_free(struct llmb_cmp_result *r)
         free(sd->failed);
         free(sd->failed_key);
     }
-    if (pv)
+    if (pv) {
         llmb_store_records_free(pv->hist, pv->n_hist);
+        free(pv->runs);
+    }
     free(pv);
     free(r->pairs);
     free(r->broke);

@@ -172,8 +172,9 @@ static void plan_extra(const struct bench_cli *c, char *buf, size_t len)
                      c->rp.max_time_s, c->rp.warmup, c->rp.seed);
     if (n > 0 && (size_t)n < len && (c->rp.delay_s || c->rp.prio || c->rp.numa)) /* plans of older versions keep their hash */
         n += snprintf(buf + n, len - (size_t)n, ";delay=%d;prio=%d;numa=%d", c->rp.delay_s, c->rp.prio, c->rp.numa);
-    if (n > 0 && (size_t)n < len && c->rp.ci_mean)
-        snprintf(buf + n, len - (size_t)n, ";ci=mean");
+    if (n > 0 && (size_t)n < len && (c->rp.ci_mean || c->rp.interleave))
+        snprintf(buf + n, len - (size_t)n, "%s%s", c->rp.ci_mean ? ";ci=mean" : "",
+                 c->rp.interleave ? ";interleave" : "");
 }
 
 static int check_format(const char *what, const char *fmt, struct llmb_error *err)
@@ -222,13 +223,12 @@ int llmb_cmd_bench(int argc, char **argv, struct llmb_error *err)
                             "download the file (llama-cli -hf, or huggingface-cli) and pass it with -m",
                             c.bf.hf);
     c.rp.delay_s = c.bf.delay_s;
+    c.rp.interleave = c.bf.interleave;
     c.rp.prio = c.bf.prio;
     c.rp.numa = c.bf.numa;
     c.rp.rpc = c.bf.rpc;
     c.rp.verbose = c.verbose;
-    if (!rc)
-        rc = check_format("-o", c.out_fmt, err);
-    if (!rc)
+    if (!rc && !(rc = check_format("-o", c.out_fmt, err)))
         rc = check_format("-oe", c.err_fmt, err);
     if (!rc) /* engine logs off (unless -v) before anything reads a model file */
         llmb_engine_global_init(!c.verbose);
@@ -238,6 +238,8 @@ int llmb_cmd_bench(int argc, char **argv, struct llmb_error *err)
         rc = llmb_bench_params_validate(&c.bp, err);
     if (!rc)
         rc = llmb_plan_expand(&c.bp, &inst, &n_inst, err);
+    if (!rc && c.rp.interleave)
+        rc = llmb_runner_interleave_check(inst, n_inst, &c.rp, err);
     for (size_t i = 0; !rc && engine->check && i < n_inst; i++) { /* devices, buffer types, masks, KV types */
         struct llmb_model_params mp;
         struct llmb_context_params cp;

@@ -78,6 +78,7 @@ int llmb_cli_bench_param_opt(struct llmb_bench_params *p, struct llmb_bench_flag
         break;
     case LLMB_BOPT_PRIO: f->prio = (int)llmb_opt_value(v); break;
     case LLMB_BOPT_DELAY: f->delay_s = (int)llmb_opt_value(v); break;
+    case LLMB_BOPT_INTERLEAVE: f->interleave = 1; break;
     case LLMB_BOPT_RPC:
         if (!*v)
             r = llmb_error_set(&e, LLMB_E_INVAL, "no RPC servers specified");

@@ -10,12 +10,45 @@
 #include "opt.h"
 
 enum {
-    LLMB_BOPT_MODEL = 800, LLMB_BOPT_PROMPT, LLMB_BOPT_GEN, LLMB_BOPT_PG, LLMB_BOPT_DEPTH, LLMB_BOPT_BATCH,
-    LLMB_BOPT_UBATCH, LLMB_BOPT_CTK, LLMB_BOPT_CTV, LLMB_BOPT_THREADS, LLMB_BOPT_CPU_MASK, LLMB_BOPT_CPU_STRICT,
-    LLMB_BOPT_POLL, LLMB_BOPT_NGL, LLMB_BOPT_NCMOE, LLMB_BOPT_SM, LLMB_BOPT_MG, LLMB_BOPT_NKVO, LLMB_BOPT_FA,
-    LLMB_BOPT_DEV, LLMB_BOPT_LM, LLMB_BOPT_MMP, LLMB_BOPT_LZM, LLMB_BOPT_EMBD, LLMB_BOPT_TS, LLMB_BOPT_OT,
-    LLMB_BOPT_NOPO, LLMB_BOPT_NOHOST, LLMB_BOPT_FITT, LLMB_BOPT_FITC, LLMB_BOPT_HF, LLMB_BOPT_HFF, LLMB_BOPT_HFT,
-    LLMB_BOPT_OFFLINE, LLMB_BOPT_NUMA, LLMB_BOPT_PRIO, LLMB_BOPT_DELAY, LLMB_BOPT_RPC,
+    LLMB_BOPT_MODEL = 800,
+    LLMB_BOPT_PROMPT,
+    LLMB_BOPT_GEN,
+    LLMB_BOPT_PG,
+    LLMB_BOPT_DEPTH,
+    LLMB_BOPT_BATCH,
+    LLMB_BOPT_UBATCH,
+    LLMB_BOPT_CTK,
+    LLMB_BOPT_CTV,
+    LLMB_BOPT_THREADS,
+    LLMB_BOPT_CPU_MASK,
+    LLMB_BOPT_CPU_STRICT,
+    LLMB_BOPT_POLL,
+    LLMB_BOPT_NGL,
+    LLMB_BOPT_NCMOE,
+    LLMB_BOPT_SM,
+    LLMB_BOPT_MG,
+    LLMB_BOPT_NKVO,
+    LLMB_BOPT_FA,
+    LLMB_BOPT_DEV,
+    LLMB_BOPT_LM,
+    LLMB_BOPT_MMP,
+    LLMB_BOPT_LZM,
+    LLMB_BOPT_EMBD,
+    LLMB_BOPT_TS,
+    LLMB_BOPT_OT,
+    LLMB_BOPT_NOPO,
+    LLMB_BOPT_NOHOST,
+    LLMB_BOPT_FITT,
+    LLMB_BOPT_FITC,
+    LLMB_BOPT_HF,
+    LLMB_BOPT_HFF,
+    LLMB_BOPT_HFT,
+    LLMB_BOPT_OFFLINE,
+    LLMB_BOPT_NUMA,
+    LLMB_BOPT_PRIO,
+    LLMB_BOPT_DELAY,
+    LLMB_BOPT_RPC,
+    LLMB_BOPT_INTERLEAVE,
 };
 
 #define LLMB_BENCH_PARAM_OPTS                                                                                            \
@@ -279,6 +312,16 @@ enum {
         {LLMB_BOPT_NUMA, "--numa", "distribute|isolate|numactl", "disabled", "NUMA mode", LLMB_OPT_STR, 0, 0, 0, NULL},  \
         {LLMB_BOPT_PRIO, "--prio", "-1|0|1|2|3", "0", "process and thread priority", LLMB_OPT_INT, -1, 3, 0, NULL},      \
         {LLMB_BOPT_DELAY, "--delay", "SEC", "0", "rest before each test", LLMB_OPT_INT, 0, 86400, 0, NULL},              \
+        {LLMB_BOPT_INTERLEAVE,                                                                                           \
+         "--interleave",                                                                                                 \
+         NULL,                                                                                                           \
+         NULL,                                                                                                           \
+         "run the configurations' repetitions in alternating rounds and compare each with the first",                    \
+         LLMB_OPT_FLAG,                                                                                                  \
+         0,                                                                                                              \
+         0,                                                                                                              \
+         0,                                                                                                              \
+         NULL},                                                                                                          \
     {                                                                                                                    \
         LLMB_BOPT_RPC, "-rpc,--rpc", "SERVERS", NULL, "register RPC devices (comma separated; builds with RPC)",         \
             LLMB_OPT_STR, 0, 0, 0, NULL                                                                                  \
@@ -289,6 +332,7 @@ struct llmb_bench_flags {
     int         numa;  /* 0 disabled, 1 distribute, 2 isolate, 3 numactl */
     int         prio;
     int         delay_s;
+    int interleave; /* --interleave */
     const char *rpc;
     const char *hf;    /* -hf, refused after parsing */
 };

@@ -267,6 +267,50 @@ static void g_tg_sd(R, V) { v_num(v, r->tg_ts.stddev, has_tg(r)); }
 static void g_ttft_avg(R, V) { v_num(v, r->ttft_ms.mean, r->ttft_ms.n > 0); }
 static void g_ttft_sd(R, V) { v_num(v, r->ttft_ms.stddev, r->ttft_ms.n > 0); }
 
+/* interleaved comparisons: null when the test was not interleaved (or is the base) */
+static void g_il_rounds(R, V)
+{
+    v_int(v, r->paired.rounds, r->paired.rounds > 0);
+}
+static int s_il_rounds(W)
+{
+    (void)st;
+    r->paired.rounds = (uint32_t)v->i;
+    return in_range(v, 1, 1 << 30) - 1;
+}
+#define PAIRED_NUM(m)                                                                                                  \
+    static void g_il_##m(R, V)                                                                                         \
+    {                                                                                                                  \
+        v_num(v, r->paired.m, r->paired.rounds > 0 && r->paired.m > 0);                                                \
+    }                                                                                                                  \
+    static int s_il_##m(W)                                                                                             \
+    {                                                                                                                  \
+        (void)st;                                                                                                      \
+        r->paired.m = v->d;                                                                                            \
+        return isfinite(v->d) && v->d > 0 ? 0 : -1;                                                                    \
+    }
+PAIRED_NUM(ratio)
+PAIRED_NUM(lo)
+PAIRED_NUM(hi)
+static void g_il_label(R, V)
+{
+    v_str(v, r->paired.rounds ? r->paired.label : NULL);
+}
+static int s_il_label(W)
+{
+    (void)st;
+    return set_chars(r->paired.label, sizeof r->paired.label, v);
+}
+static void g_il_base(R, V)
+{
+    v_str(v, r->paired.rounds ? r->paired.base : NULL);
+}
+static int s_il_base(W)
+{
+    (void)st;
+    return set_chars(r->paired.base, sizeof r->paired.base, v);
+}
+
 /* the machine's limits (roofline.h): 0 is unknown; stored by name (EXTRA) */
 #define MACHINE_NUM(m)                                                                                                 \
     static void g_##m(R, V)                                                                                            \
@@ -521,6 +565,21 @@ static const struct llmb_field fields[] = {
         LLMB_MD_NEVER, 0, NULL),
     OWN("samples_ttft_ms", FA, "ms", 0, "time to the first token of each repetition", g_samples_ttft, NULL, 0,
         LLMB_MD_NEVER, 0, NULL),
+    /* interleaved comparisons (docs/metrics.md, Interleaved comparisons) */
+    {"interleave_rounds", I, NULL, NULL, EXTRA, NULL,
+     "bench --interleave: rounds in which the tests ran one repetition each, in alternating order", g_il_rounds,
+     s_il_rounds, NULL, 0, LLMB_MD_NEVER, 0, NULL},
+    {"interleave_label", S, NULL, NULL, EXTRA, NULL, "this configuration, by what differs among the interleaved ones",
+     g_il_label, s_il_label, NULL, 0, LLMB_MD_NEVER, 0, NULL},
+    {"interleave_base", S, NULL, NULL, EXTRA, NULL, "the configuration this test is compared with (the first one)",
+     g_il_base, s_il_base, NULL, 0, LLMB_MD_NEVER, 0, NULL},
+    {"interleave_ratio", F, NULL, NULL, EXTRA, NULL,
+     "median over rounds of this test's t/s / the base's t/s in the same round; null for the base", g_il_ratio,
+     s_il_ratio, NULL, 0, LLMB_MD_NEVER, 0, NULL},
+    {"interleave_ratio_lo", F, NULL, NULL, EXTRA, NULL, "95% interval of interleave_ratio: low end (order statistics)",
+     g_il_lo, s_il_lo, NULL, 0, LLMB_MD_NEVER, 0, NULL},
+    {"interleave_ratio_hi", F, NULL, NULL, EXTRA, NULL, "95% interval of interleave_ratio: high end", g_il_hi, s_il_hi,
+     NULL, 0, LLMB_MD_NEVER, 0, NULL},
     /* the machine's limits (docs/metrics.md, Roofline and energy) */
     {"tg_bytes_per_token", F, "bytes", NULL, EXTRA, NULL,
      "bytes read per generated token: weights, one row of the token embeddings, the KV cache at that depth",

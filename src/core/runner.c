@@ -15,6 +15,7 @@
 #include "llmbench/energy.h"
 #include "llmbench/probe.h"
 #include "llmbench/runner.h"
+#include "runner_int.h"
 #include "workload/workload.h"
 
 const char *llmb_stop_reason_name(int reason)
@@ -97,15 +98,9 @@ void llmb_result_free_answers(struct llmb_result *r)
 
 /* ---- events ------------------------------------------------------------------ */
 
-struct emitter {
-    const struct llmb_runner_hooks *h;
-    const struct llmb_instance     *inst;
-    size_t                          index, n;
-};
-
-static void emit(struct llmb_event *ev, void *user)
+void llmb_runner_emit(struct llmb_event *ev, void *user)
 {
-    struct emitter *em = user;
+    struct llmb_emitter *em = user;
     if (!em->h || !em->h->on_event)
         return;
     ev->index = em->index;
@@ -114,13 +109,13 @@ static void emit(struct llmb_event *ev, void *user)
     em->h->on_event(ev, em->h->user);
 }
 
-static void emit_type(struct emitter *em, int type, const struct llmb_result *r)
+void llmb_runner_emit_type(struct llmb_emitter *em, int type, const struct llmb_result *r)
 {
     struct llmb_event ev = {.type = type, .result = r, .value = NAN, .text = r ? r->error : NULL};
-    emit(&ev, em);
+    llmb_runner_emit(&ev, em);
 }
 
-static void rfc3339_now(char *buf, size_t len)
+void llmb_runner_now(char *buf, size_t len)
 {
     time_t now = time(NULL);
     struct tm tm;
@@ -130,7 +125,7 @@ static void rfc3339_now(char *buf, size_t len)
 /* ---- one instance ----------------------------------------------------------------- */
 
 static int run_instance(const struct llmb_engine_ops *e, void *st, const struct llmb_model_info *mi,
-                        const struct llmb_instance *in, struct emitter *em, const struct llmb_run_params *rp,
+                        const struct llmb_instance *in, struct llmb_emitter *em, const struct llmb_run_params *rp,
                         unsigned *seed, struct llmb_error *err)
 {
     const struct llmb_workload_ops *wl = llmb_workload_find(in->kind);
@@ -140,9 +135,9 @@ static int run_instance(const struct llmb_engine_ops *e, void *st, const struct 
     memset(&res, 0, sizeof res);
     res.inst = *in;
     res.model = *mi;
-    rfc3339_now(res.test_time, sizeof res.test_time);
+    llmb_runner_now(res.test_time, sizeof res.test_time);
 
-    struct llmb_wl_ctx c = {.e = e, .st = st, .mi = mi, .rp = rp, .seed = seed, .emit = emit, .user = em};
+    struct llmb_wl_ctx c = {.e = e, .st = st, .mi = mi, .rp = rp, .seed = seed, .emit = llmb_runner_emit, .user = em};
     llmb_probe_mem_reset_peak();
     /* energy: a sampler thread reads RAPL/NVML every 20 ms; the timed regions run no code of it */
     static struct llmb_energy_sampler es;
@@ -155,7 +150,7 @@ static int run_instance(const struct llmb_engine_ops *e, void *st, const struct 
     if (rc) {
         wl->release(&res);
         struct llmb_event ev = {.type = LLMB_EV_INSTANCE_FAILED, .value = NAN, .text = err ? err->msg : NULL};
-        emit(&ev, em);
+        llmb_runner_emit(&ev, em);
         return rc;
     }
     res.peak_rss = llmb_probe_mem_peak_rss();
@@ -165,9 +160,33 @@ static int run_instance(const struct llmb_engine_ops *e, void *st, const struct 
     if (h && h->on_result)
         rc = h->on_result(&res, h->user);
     if (!rc)
-        emit_type(em, LLMB_EV_INSTANCE_FINISHED, &res);
+        llmb_runner_emit_type(em, LLMB_EV_INSTANCE_FINISHED, &res);
     wl->release(&res);
     return rc;
+}
+
+int llmb_runner_open(const struct llmb_engine_ops *e, const struct llmb_instance *in, const struct llmb_run_params *rp,
+                     struct llmb_emitter *em, void **st, struct llmb_model_info *mi, struct llmb_error *err)
+{
+    struct llmb_event ev = {.type = LLMB_EV_PROGRESS, .phase = "load", .i = 1, .of = 1, .value = NAN};
+    llmb_runner_emit(&ev, em);
+    struct llmb_model_params mp;
+    struct llmb_context_params cp;
+    struct llmb_threadpool_params tp;
+    llmb_instance_engine_params(in, rp, &mp, &cp, &tp);
+    uint64_t t0 = llmb_clock_ns();
+    *st = NULL;
+    int rc = e->open(&mp, st, err);
+    if (rc)
+        return rc;
+    double load_ms = (double)(llmb_clock_ns() - t0) / 1e6;
+    if ((rc = e->describe(*st, mi))) {
+        e->close(*st);
+        *st = NULL;
+        return llmb_error_set(err, rc, "engine %s cannot describe %s", e->name, in->model);
+    }
+    mi->load_ms = load_ms;
+    return LLMB_OK;
 }
 
 /* The tests in this process; *stop (may be NULL) is polled between tests. */
@@ -188,27 +207,14 @@ static int run_here(const struct llmb_engine_ops *e, const struct llmb_instance 
             rc = llmb_error_set(err, LLMB_E_INTERRUPTED, "interrupted: the tests left were not run");
             break;
         }
-        struct emitter em = {.h = h, .inst = &v[i], .index = i, .n = n};
-        emit_type(&em, LLMB_EV_INSTANCE_STARTED, NULL);
+        struct llmb_emitter em = {.h = h, .inst = &v[i], .index = i, .n = n};
+        llmb_runner_emit_type(&em, LLMB_EV_INSTANCE_STARTED, NULL);
         if (!st || !llmb_instance_same_model(loaded, &v[i])) {
             if (st)
                 e->close(st);
             st = NULL;
-            struct llmb_event ev = {.type = LLMB_EV_PROGRESS, .phase = "load", .i = 1, .of = 1, .value = NAN};
-            emit(&ev, &em);
-            struct llmb_model_params mp;
-            struct llmb_context_params cp;
-            struct llmb_threadpool_params tp;
-            llmb_instance_engine_params(&v[i], rp, &mp, &cp, &tp);
-            uint64_t t0 = llmb_clock_ns();
-            if ((rc = e->open(&mp, &st, err)))
+            if ((rc = llmb_runner_open(e, &v[i], rp, &em, &st, &mi, err)))
                 break;
-            double load_ms = (double)(llmb_clock_ns() - t0) / 1e6;
-            if ((rc = e->describe(st, &mi))) {
-                llmb_error_set(err, rc, "engine %s cannot describe %s", e->name, v[i].model);
-                break;
-            }
-            mi.load_ms = load_ms;
             loaded = &v[i];
         }
         rc = run_instance(e, st, &mi, &v[i], &em, rp, &seed, err);
@@ -221,7 +227,7 @@ static int run_here(const struct llmb_engine_ops *e, const struct llmb_instance 
 int llmb_runner_run(const struct llmb_engine_ops *e, const struct llmb_instance *v, size_t n,
                     const struct llmb_run_params *rp, const struct llmb_runner_hooks *h, struct llmb_error *err)
 {
-    return run_here(e, v, n, rp, h, NULL, err);
+    return rp->interleave ? llmb_runner_interleaved(e, v, n, rp, h, NULL, err) : run_here(e, v, n, rp, h, NULL, err);
 }
 
 /* ---- the entry point ------------------------------------------------------------------- */
@@ -261,14 +267,19 @@ int llmb_runner_execute(const struct llmb_engine_ops *engine, const struct llmb_
     f.n_planned = xp->n_planned > n ? xp->n_planned : n;
     f.offset = xp->first_index ? xp->first_index : f.n_planned - n;
     struct llmb_runner_hooks h = {.on_result = frame_result, .on_event = frame_event, .user = &f};
-    struct llmb_event ev = {.type = LLMB_EV_RUN_STARTED, .n = f.n_planned, .estimate_s = xp->estimate_s,
-                            .run_id = xp->run_id, .value = NAN};
+    struct llmb_event ev = {.type = LLMB_EV_RUN_STARTED,
+                            .n = f.n_planned,
+                            .estimate_s = xp->estimate_s,
+                            .run_id = xp->run_id,
+                            .value = NAN,
+                            .interleave = rp->interleave};
     for (size_t i = 0; i < n; i++)
         if (v[i].kind >= 0 && v[i].kind < LLMB_WL_COUNT)
             ev.n_kind[v[i].kind]++;
     frame_event(&ev, &f);
-    int rc = xp->isolate ? llmb_runner_run_isolated(engine, v, n, rp, &h, xp->timeout_s, xp->stop, err)
-                         : run_here(engine, v, n, rp, &h, xp->stop, err);
+    int rc = xp->isolate      ? llmb_runner_run_isolated(engine, v, n, rp, &h, xp->timeout_s, xp->stop, err)
+             : rp->interleave ? llmb_runner_interleaved(engine, v, n, rp, &h, xp->stop, err)
+                              : run_here(engine, v, n, rp, &h, xp->stop, err);
     struct llmb_event end = {.type = LLMB_EV_RUN_FINISHED, .n = f.n_planned, .run_id = xp->run_id, .value = NAN,
                              .status = rc == LLMB_E_INTERRUPTED ? "interrupted" : rc || f.n_failed ? "failed" : "complete",
                              .n_done = f.n_done, .n_failed = f.n_failed, .text = rc ? err->msg : NULL};

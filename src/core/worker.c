@@ -130,7 +130,9 @@ static void unpacked_free(struct llmb_result *r)
 
 struct child {
     int    fd;
+    const struct llmb_instance *v;
     size_t base;     /* index of the first instance of this worker */
+    size_t end;      /* ... and one past its last */
     size_t current;  /* index being run */
     struct buf out;
 };
@@ -144,6 +146,11 @@ static int send_msg(int fd, uint32_t type, uint32_t index, int32_t code, const v
 static int child_result(const struct llmb_result *r, void *user)
 {
     struct child *c = user;
+    for (size_t k = c->base; k < c->end; k++) /* interleaved tests finish together: which one is this */
+        if (memcmp(&c->v[k], &r->inst, sizeof r->inst) == 0) {
+            c->current = k;
+            break;
+        }
     c->out.len = 0;
     if (pack_result(&c->out, r))
         return LLMB_E_NOMEM;
@@ -174,7 +181,7 @@ static void child_event(const struct llmb_event *ev, void *user)
 static void run_child(const struct llmb_engine_ops *e, const struct llmb_instance *v, size_t from, size_t to,
                       const struct llmb_run_params *rp, int fd)
 {
-    struct child c = {.fd = fd, .base = from, .current = from};
+    struct child c = {.fd = fd, .v = v, .base = from, .end = to, .current = from};
     struct llmb_runner_hooks h = {.on_result = child_result, .on_event = child_event, .user = &c};
     struct llmb_error err = {0};
     int rc = llmb_runner_run(e, v + from, to - from, rp, &h, &err);
@@ -319,8 +326,8 @@ int llmb_runner_run_isolated(const struct llmb_engine_ops *e, const struct llmb_
     struct inbox box = {0};
     while (i < n && rc == LLMB_OK) {
         size_t j = i + 1;
-        while (j < n && llmb_instance_same_model(&v[i], &v[j]))
-            j++;
+        while (j < n && (rp->interleave || llmb_instance_same_model(&v[i], &v[j])))
+            j++; /* one worker per model; an interleaved comparison holds them all */
         int out[2], errp[2];
         pid_t pid = llmb_child_fork(&out[1], &errp[0], err);
         if (pid < 0) {

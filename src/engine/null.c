@@ -2,10 +2,10 @@
  * configurable time per token so the whole pipeline (plan, runner, stats,
  * printers) runs in tests without llama.cpp. Its "model path" carries its
  * settings: "null[:pp_us=N][:tg_us=N][:jitter=F][:fail_at=N][:crash_at=N[:sig=S]][:hang_at=N]
- * [:abort_at=N][:nan=1][:vocab=N][:slow_every=N][:steady=1]" (jitter: uniform relative noise per call;
- * steady=1: each call spins until the sum of the times asked since the context was cleared, so
- * time lost to another process between calls is made up by the next, and a test's timings stay
- * those asked on a busy machine (what compare's tests inject a 10% slowdown with);
+ * [:abort_at=N][:nan=1][:vocab=N][:slow_every=N][:seed=N][:virtual=1]" (jitter: uniform relative
+ * noise per call, drawn from seed, 42 by default; virtual=1: nothing spins, the speed test's clock
+ * is the engine's, moved by exactly what each call is set to take, so a test's figures do not
+ * depend on the machine's load;
  * slow_every: every Nth decode takes 10 times as long, as when another process preempts the
  * benchmark; the Nth decode or
  * generation fails (fail_at), raises signal S, SIGSEGV by default (crash_at), never returns
@@ -28,12 +28,12 @@ struct null_state {
     double   pp_us, tg_us, jitter;
     long fail_at, crash_at, hang_at, abort_at, calls, slow_every;
     long     n_ctx, pos;   /* the context's size and tokens in its KV cache, as llama.cpp's */
-    int      nan;
-    int steady;
-    uint64_t due; /* steady: when the calls asked so far end (0: the next call starts anew) */
+    int nan;
     int      sig;
     int      n_vocab;
     unsigned seed;
+    int virt; /* virtual=1: time is vclock, advanced by the calls (n_clock) */
+    uint64_t vclock;
     float   *logits;
     float   *rows;     /* eval's logits */
     size_t   rows_cap;
@@ -74,10 +74,12 @@ static int parse(struct null_state *s, const char *path, struct llmb_error *err)
             s->abort_at = (long)v;
         else if (!strcmp(key, "nan") && (v == 0 || v == 1))
             s->nan = (int)v;
-        else if (!strcmp(key, "steady") && (v == 0 || v == 1))
-            s->steady = (int)v;
         else if (!strcmp(key, "sig") && v >= 1 && v < 32)
             s->sig = (int)v;
+        else if (!strcmp(key, "virtual") && (v == 0 || v == 1))
+            s->virt = (int)v;
+        else if (!strcmp(key, "seed") && v == floor(v) && v <= 4294967295.0)
+            s->seed = (unsigned)v;
         else if (!strcmp(key, "vocab") && v >= 1 && v <= 1e7)
             s->n_vocab = (int)v;
         else
@@ -137,7 +139,6 @@ static int n_context(void *st, const struct llmb_context_params *cp, struct llmb
     (void)err;
     s->n_ctx = cp->n_ctx;
     s->pos = 0;
-    s->due = 0;
     memset(ap, 0, sizeof *ap);
     ap->n_ctx = cp->n_ctx;
     ap->n_batch = cp->n_batch;
@@ -152,7 +153,6 @@ static int n_context(void *st, const struct llmb_context_params *cp, struct llmb
 static int n_reset(void *st)
 {
     ((struct null_state *)st)->pos = 0;
-    ((struct null_state *)st)->due = 0;
     return LLMB_OK;
 }
 
@@ -171,9 +171,11 @@ static void spin(struct null_state *s, double us)
 {
     if (s->jitter > 0)
         us *= 1.0 + s->jitter * (2.0 * rand_r(&s->seed) / (double)RAND_MAX - 1.0);
-    uint64_t now = llmb_clock_ns(), end = now + (uint64_t)(us * 1000.0);
-    if (s->steady)
-        end = s->due = (s->due ? s->due : now) + (uint64_t)(us * 1000.0);
+    if (s->virt) { /* virtual time: the clock moves by what the call takes, nothing runs */
+        s->vclock += (uint64_t)(us * 1000.0);
+        return;
+    }
+    uint64_t end = llmb_clock_ns() + (uint64_t)(us * 1000.0);
     while (llmb_clock_ns() < end)
         ;
 }
@@ -318,8 +320,15 @@ static void n_close(void *st)
     free(s);
 }
 
+static uint64_t n_clock(void *st)
+{
+    struct null_state *s = st;
+    return s->virt ? s->vclock : llmb_clock_ns();
+}
+
 const struct llmb_engine_ops llmb_engine_null = {
     .name = "null",
+    .clock_ns = n_clock,
     .open = n_open,
     .describe = n_describe,
     .context = n_context,

@@ -123,6 +123,7 @@ char *llmb_event_json(const struct llmb_event *ev)
         json_object_set_new(o, "kinds", k);
         json_object_set_new(o, "estimate_s", ev->estimate_s >= 0 ? json_real(ev->estimate_s) : json_null());
         json_object_set_new(o, "run_id", ev->run_id ? json_integer(ev->run_id) : json_null());
+        json_object_set_new(o, "interleave", json_boolean(ev->interleave));
         break;
     }
     case LLMB_EV_RUN_FINISHED:

@@ -6,6 +6,7 @@
  * from the field table (result.h); cells are escaped and padded by
  * md_cell.c. The header waits for the first row: the backend decides. An
  * unknown value is "-"; a failed test says why in its t/s column. */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,7 +22,31 @@ struct md_state {
     const struct llmb_field *col[MAX_COLS];
     char build[96];
     int  synthetic;
+    char *paired; /* bench --interleave: one line per compared test, printed after the table */
+    size_t paired_len;
 };
+
+/* "tg128: Q8_0.gguf is 1.52x as fast as F32.gguf (95% CI 1.49...1.55, 5 rounds): faster" */
+static void add_paired(struct md_state *s, const struct llmb_result *r)
+{
+    const struct llmb_result_paired *p = &r->paired;
+    if (!p->rounds || !isfinite(p->ratio) || r->error)
+        return;
+    char test[96], line[640];
+    llmb_instance_test_name(&r->inst, test, sizeof test);
+    const char *verdict = p->lo > 1 ? "faster" : p->hi < 1 ? "slower" : "no significant difference";
+    int n = snprintf(line, sizeof line, "%s: %s is %.3fx as fast as %s (95%% CI %.3f...%.3f, %u rounds): %s\n", test,
+                     p->label, p->ratio, p->base, p->lo, p->hi, p->rounds, verdict);
+    if (n <= 0)
+        return;
+    size_t len = (size_t)n < sizeof line ? (size_t)n : sizeof line - 1;
+    char *grown = realloc(s->paired, s->paired_len + len + 1);
+    if (!grown)
+        return;
+    memcpy(grown + s->paired_len, line, len + 1);
+    s->paired = grown;
+    s->paired_len += len;
+}
 
 static int by_order(const void *a, const void *b)
 {
@@ -99,6 +124,7 @@ static int md_row(struct llmb_printer *p, const struct llmb_result *r)
     }
     snprintf(s->build, sizeof s->build, "%s (%d)", r->model.build_commit, r->model.build_number);
     s->synthetic |= r->model.synthetic;
+    add_paired(s, r);
     fputc('|', p->out);
     for (int i = 0; i < s->ncols; i++) {
         const struct llmb_field *f = s->col[i];
@@ -126,9 +152,21 @@ static int md_footer(struct llmb_printer *p)
     fprintf(p->out, "\nbuild: %s\n", s->build);
     if (s->synthetic)
         fputs("note: synthetic (random-weight) model: speed figures only, no quality meaning\n", p->out);
+    if (s->paired)
+        fprintf(p->out, "\ninterleaved: each test against the first configuration, round by round\n%s", s->paired);
     return ferror(p->out) ? LLMB_E_IO : LLMB_OK;
 }
 
+static void md_release(struct llmb_printer *p)
+{
+    struct md_state *s = p->state;
+    free(s->paired);
+}
+
 const struct llmb_printer_ops llmb_printer_md = {
-    .name = "md", .state_size = sizeof(struct md_state), .row = md_row, .footer = md_footer,
+    .name = "md",
+    .state_size = sizeof(struct md_state),
+    .row = md_row,
+    .footer = md_footer,
+    .release = md_release,
 };

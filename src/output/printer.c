@@ -80,6 +80,8 @@ void llmb_printer_free(struct llmb_printer *p)
 {
     if (!p)
         return;
+    if (p->ops->release && p->state)
+        p->ops->release(p);
     free(p->state);
     free(p);
 }

@@ -15,6 +15,7 @@ struct llmb_printer_ops {
     int (*header)(struct llmb_printer *p);
     int (*row)(struct llmb_printer *p, const struct llmb_result *r);
     int (*footer)(struct llmb_printer *p);
+    void (*release)(struct llmb_printer *p); /* frees what the state points to (may be NULL) */
 };
 
 struct llmb_printer {

@@ -1,7 +1,7 @@
 /* speed.c - the speed workload: llama-bench's pp / tg / pg tests at a depth.
  * A new context per instance, one warm-up (prompt run + one generated
  * token), then repetitions that each start from a cleared KV cache, fixed in
- * number or until the 95% CI of the mean is tight (-r auto). Timed regions
+ * number or until the 95% interval is tight (-r auto). Timed regions
  * hold only engine calls and clock reads: tokens and sample arrays are
  * prepared before, events are sent after each repetition. */
 #include <errno.h>
@@ -62,6 +62,12 @@ static int work_alloc(struct work *w, const struct llmb_instance *in, size_t cap
     return LLMB_OK;
 }
 
+/* The test's clock: the monotonic clock, or the engine's own (the null engine's virtual time). */
+static inline uint64_t now(const struct llmb_engine_ops *e, void *st)
+{
+    return e->clock_ns ? e->clock_ns(st) : llmb_clock_ns();
+}
+
 /* One repetition: the timed region. */
 static int run_once(const struct llmb_engine_ops *e, void *st, const struct llmb_instance *in, struct work *w,
                     size_t r, struct llmb_error *err)
@@ -69,19 +75,19 @@ static int run_once(const struct llmb_engine_ops *e, void *st, const struct llmb
     int rc;
     if (in->n_depth > 0 && (rc = e->prefill(st, w->depth, in->n_depth, in->n_batch, err)))
         return rc;
-    uint64_t t0 = llmb_clock_ns(), t_pp = t0, t_first = 0;
+    uint64_t t0 = now(e, st), t_pp = t0, t_first = 0;
     if (in->n_prompt > 0) {
         if ((rc = e->prefill(st, w->prompt, in->n_prompt, in->n_batch, err)))
             return rc;
-        t_pp = llmb_clock_ns();
+        t_pp = now(e, st);
     }
     for (int i = 0; i < in->n_gen; i++) {
         if ((rc = e->decode(st, w->gen[i], err)))
             return rc;
         if (i == 0)
-            t_first = llmb_clock_ns();
+            t_first = now(e, st);
     }
-    uint64_t t_end = llmb_clock_ns();
+    uint64_t t_end = now(e, st);
     w->total_ns[r] = t_end - t0;
     w->pp_ns[r] = t_pp - t0;
     w->tg_ns[r] = in->n_gen > 0 ? t_end - t_pp : 0;
@@ -118,18 +124,46 @@ static int converged(const struct work *w, const struct llmb_instance *in, size_
     return llmb_stats_within(&s, target_pct, mean);
 }
 
-static int speed_run(const struct llmb_wl_ctx *c, const struct llmb_instance *in, struct llmb_result *res,
-                     struct llmb_error *err)
+/* A speed test in steps, so a test can run alone (speed_run) or with its
+ * repetitions alternating with other tests' (the runner's --interleave). */
+struct llmb_speed_job {
+    struct llmb_wl_ctx c;
+    const struct llmb_instance *in;
+    struct llmb_result *res;
+    struct work w;
+    size_t cap, r;
+    uint64_t t_start;
+    int more;
+};
+
+static void job_free(struct llmb_speed_job *j)
+{
+    work_free(&j->w);
+    free(j);
+}
+
+int llmb_speed_begin(const struct llmb_wl_ctx *c, const struct llmb_instance *in, struct llmb_result *res,
+                     struct llmb_speed_job **out, struct llmb_error *err)
 {
     const struct llmb_engine_ops *e = c->e;
     const struct llmb_run_params *rp = c->rp;
     void *st = c->st;
+    *out = NULL;
     res->ci_target_pct = rp->ci_target_pct;
     res->ci_mean = rp->ci_mean;
-    size_t cap = (size_t)(rp->auto_reps ? rp->max_reps : rp->reps);
-    struct work w;
-    if (work_alloc(&w, in, cap, c->mi, c->seed))
+    struct llmb_speed_job *j = calloc(1, sizeof *j);
+    if (!j)
+        return llmb_error_set(err, LLMB_E_NOMEM, "out of memory");
+    j->c = *c;
+    j->in = in;
+    j->res = res;
+    j->cap = (size_t)(rp->auto_reps ? rp->max_reps : rp->reps);
+    j->more = 1;
+    if (work_alloc(&j->w, in, j->cap, c->mi, c->seed)) {
+        size_t cap = j->cap;
+        free(j);
         return llmb_error_set(err, LLMB_E_NOMEM, "out of memory preparing %zu samples", cap);
+    }
 
     struct llmb_model_params mp;
     struct llmb_context_params cp;
@@ -149,50 +183,87 @@ static int speed_run(const struct llmb_wl_ctx *c, const struct llmb_instance *in
 
     if (rp->warmup) {
         llmb_wl_progress(c, "warmup", 1, 1, NAN);
-        if (in->n_prompt > 0 && (rc = e->prefill(st, w.prompt, in->n_prompt, in->n_batch, err)))
+        if (in->n_prompt > 0 && (rc = e->prefill(st, j->w.prompt, in->n_prompt, in->n_batch, err)))
             goto out;
-        if (in->n_gen > 0 && (rc = e->decode(st, w.gen[0], err)))
+        if (in->n_gen > 0 && (rc = e->decode(st, j->w.gen[0], err)))
             goto out;
     }
-
-    uint64_t t_start = llmb_clock_ns();
-    size_t r = 0;
-    const double tokens = in->n_prompt + in->n_gen;
+    j->t_start = llmb_clock_ns();
     res->stop_reason = rp->auto_reps ? LLMB_STOP_MAX_REPS : LLMB_STOP_FIXED;
-    for (; r < cap; r++) {
-        llmb_wl_progress(c, "rep", (int)r + 1, rp->auto_reps ? 0 : rp->reps, NAN);
-        if ((rc = e->reset(st)))
-            goto fail;
-        if ((rc = run_once(e, st, in, &w, r, err)))
-            goto out;
-        llmb_wl_sample(c, w.total_ns[r] ? 1e9 * tokens / (double)w.total_ns[r] : 0, "t/s");
-        if (rp->auto_reps && r + 1 >= (size_t)rp->min_reps) {
-            if (converged(&w, in, r + 1, rp->ci_target_pct, rp->ci_mean)) {
-                res->stop_reason = LLMB_STOP_CONVERGED;
-                r++;
-                break;
-            }
-            if ((double)(llmb_clock_ns() - t_start) / 1e9 >= rp->max_time_s) {
-                res->stop_reason = LLMB_STOP_MAX_TIME;
-                r++;
-                break;
-            }
-        }
-    }
-    summarize(res, in, &w, r);
-    free(w.prompt);
-    free(w.depth);
-    free(w.gen);
-    free(w.tmp);
-    return LLMB_OK; /* the sample arrays now belong to res (speed_release) */
+    *out = j;
+    return LLMB_OK;
 fail:
     llmb_error_set(err, rc, "engine %s failed to reset its context", e->name);
 out:
-    work_free(&w);
+    job_free(j);
     return rc;
 }
 
-static void speed_release(struct llmb_result *res)
+int llmb_speed_rep(struct llmb_speed_job *j, struct llmb_error *err)
+{
+    const struct llmb_run_params *rp = j->c.rp;
+    const struct llmb_instance *in = j->in;
+    int rc;
+    if (!j->more || j->r >= j->cap) {
+        j->more = 0;
+        return LLMB_OK;
+    }
+    size_t r = j->r;
+    llmb_wl_progress(&j->c, "rep", (int)r + 1, rp->auto_reps ? 0 : rp->reps, NAN);
+    if ((rc = j->c.e->reset(j->c.st)))
+        return llmb_error_set(err, rc, "engine %s failed to reset its context", j->c.e->name);
+    if ((rc = run_once(j->c.e, j->c.st, in, &j->w, r, err)))
+        return rc;
+    j->r++;
+    const double tokens = in->n_prompt + in->n_gen;
+    llmb_wl_sample(&j->c, j->w.total_ns[r] ? 1e9 * tokens / (double)j->w.total_ns[r] : 0, "t/s");
+    if (rp->auto_reps && j->r >= (size_t)rp->min_reps) {
+        if (converged(&j->w, in, j->r, rp->ci_target_pct, rp->ci_mean)) {
+            j->res->stop_reason = LLMB_STOP_CONVERGED;
+            j->more = 0;
+        } else if ((double)(llmb_clock_ns() - j->t_start) / 1e9 >= rp->max_time_s) {
+            j->res->stop_reason = LLMB_STOP_MAX_TIME;
+            j->more = 0;
+        }
+    }
+    if (j->r >= j->cap)
+        j->more = 0;
+    return LLMB_OK;
+}
+
+int llmb_speed_more(const struct llmb_speed_job *j)
+{
+    return j->more;
+}
+
+void llmb_speed_end(struct llmb_speed_job *j, int keep)
+{
+    if (!j)
+        return;
+    if (keep) {
+        summarize(j->res, j->in, &j->w, j->r);
+        free(j->w.prompt);
+        free(j->w.depth);
+        free(j->w.gen);
+        free(j->w.tmp);
+        free(j); /* the sample arrays now belong to the result (speed_release) */
+        return;
+    }
+    job_free(j);
+}
+
+static int speed_run(const struct llmb_wl_ctx *c, const struct llmb_instance *in, struct llmb_result *res,
+                     struct llmb_error *err)
+{
+    struct llmb_speed_job *j;
+    int rc = llmb_speed_begin(c, in, res, &j, err);
+    while (!rc && llmb_speed_more(j))
+        rc = llmb_speed_rep(j, err);
+    llmb_speed_end(j, rc == LLMB_OK);
+    return rc;
+}
+
+void llmb_speed_release(struct llmb_result *res)
 {
     free(res->total_ns);
     free(res->pp_ns);
@@ -202,5 +273,7 @@ static void speed_release(struct llmb_result *res)
 }
 
 const struct llmb_workload_ops llmb_workload_speed = {
-    .kind = LLMB_WL_SPEED, .run = speed_run, .release = speed_release,
+    .kind = LLMB_WL_SPEED,
+    .run = speed_run,
+    .release = llmb_speed_release,
 };

@@ -40,6 +40,19 @@ void llmb_wl_sample(const struct llmb_wl_ctx *c, double value, const char *unit)
 void llmb_wl_token(const struct llmb_wl_ctx *c, int prompt, const char *text, size_t len, double t_ms);
 
 extern const struct llmb_workload_ops llmb_workload_speed;
+
+/* The speed test in steps (the runner's interleaved comparisons): begin
+ * (context, rest, warm-up), one repetition per llmb_speed_rep while
+ * llmb_speed_more, then llmb_speed_end (keep: the samples and figures go
+ * into res, freed by llmb_speed_release; else dropped). c is copied; res
+ * must outlive the job. */
+struct llmb_speed_job;
+int llmb_speed_begin(const struct llmb_wl_ctx *c, const struct llmb_instance *in, struct llmb_result *res,
+                     struct llmb_speed_job **out, struct llmb_error *err);
+int llmb_speed_rep(struct llmb_speed_job *j, struct llmb_error *err);
+int llmb_speed_more(const struct llmb_speed_job *j);
+void llmb_speed_end(struct llmb_speed_job *j, int keep);
+void llmb_speed_release(struct llmb_result *res);
 extern const struct llmb_workload_ops llmb_workload_ppl;
 extern const struct llmb_workload_ops llmb_workload_kld;
 extern const struct llmb_workload_ops llmb_workload_suite;

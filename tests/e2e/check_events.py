@@ -1,7 +1,8 @@
 #!/usr/bin/python3
 """check_events.py - validates an llmbench events file (JSON Lines) against the
 schema in docs/events.md and the order it promises: run_started first,
-run_finished last, each instance_started closed by its instance_finished or
+run_finished last (interleaved runs: instances open together), each
+instance_started closed by its instance_finished or
 instance_failed before the next starts, instance events naming the open
 instance. Usage: check_events.py DOCS_EVENTS_MD EVENTS_FILE [KIND=MIN ...]
 (KIND=MIN: at least MIN finished instances of that kind; token=MIN: tokens).
@@ -38,26 +39,30 @@ def main():
         events.append(ev)
     if events[0]["type"] != "run_started" or events[-1]["type"] != "run_finished":
         return fail("events must start with run_started and end with run_finished")
-    open_idx, finished, tokens = None, {}, 0
+    # an interleaved run (run_started's interleave) may hold several instances open at once
+    together = events[0].get("interleave") is True
+    open_set, finished, tokens = set(), {}, 0
     for no, ev in enumerate(events[1:-1], 2):
         t = ev["type"]
         if t in ("run_started", "run_finished"):
             return fail("line %d: %s inside the run" % (no, t))
         if t == "instance_started":
-            if open_idx is not None:
-                return fail("line %d: instance %d started while %d is open" % (no, ev["index"], open_idx))
-            open_idx = ev["index"]
+            if open_set and not together:
+                return fail("line %d: instance %d started while %d is open" % (no, ev["index"], min(open_set)))
+            if ev["index"] in open_set:
+                return fail("line %d: instance %d started twice" % (no, ev["index"]))
+            open_set.add(ev["index"])
             continue
-        if open_idx is None or ev["index"] != open_idx:
-            return fail("line %d: %s of instance %d, open is %s" % (no, t, ev["index"], open_idx))
+        if ev["index"] not in open_set:
+            return fail("line %d: %s of instance %d, open are %s" % (no, t, ev["index"], sorted(open_set)))
         if t in ("instance_finished", "instance_failed"):
             if t == "instance_finished":
                 kind = ev["instance"]["kind"]
                 finished[kind] = finished.get(kind, 0) + 1
-            open_idx = None
+            open_set.discard(ev["index"])
         tokens += t == "token"
-    if open_idx is not None:
-        return fail("instance %d never finished" % open_idx)
+    if open_set:
+        return fail("instance %d never finished" % min(open_set))
     for kind, least in want.items():
         got = tokens if kind == "token" else finished.get(kind, 0)
         if got < int(least):

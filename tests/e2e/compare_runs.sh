@@ -2,7 +2,8 @@
 # compare_runs.sh - compare with runs as the units, on the null engine (no
 # model): three runs a side of one configuration, each run's speed offset by
 # a few % (the null engine's tg_us, as a noisy machine offsets whole runs;
-# steady=1 keeps the timings those asked while other tests load the machine), are not flagged and pass --fail-on-regression 5%; the same three
+# virtual=1: the engine's clock, so the figures are those asked whatever the
+# machine's load), are not flagged and pass --fail-on-regression 5%; the same three
 # made 10% slower are flagged and fail it (and pass at 15%); one run a side
 # with no other run of the test says "within-run" and prints the note, and
 # with earlier runs of the test in the store it says "between-run". The
@@ -15,19 +16,18 @@ here="$(cd "$(dirname "$0")" && pwd)"
 command -v python3 >/dev/null || { echo "python3 missing: skipped"; exit 77; }
 db="$tmp/c.db"
 
-# bench TAG TG_US...: one run of tg32 per TG_US, tagged TAG; repetitions of 0.3 ms, so that few
-# are hit by another process taking the core (the median of 9 is not moved by them)
+# bench TAG TG_US...: one run of tg32 per TG_US, tagged TAG
 bench() {
     local tag="$1" us
     shift
     for us in "$@"; do
-        "$bin" bench --engine null -m "null:tg_us=$us:steady=1" -p 0 -n 32 -r 9 -t 1 --tag "$tag" --db "$db" \
+        "$bin" bench --engine null -m "null:tg_us=$us:virtual=1" -p 0 -n 32 -r 5 -t 1 --tag "$tag" --db "$db" \
             -o none --quiet 2>"$tmp/err" || bad "bench $tag $us: $(cat "$tmp/err")"
     done
 }
 bench A 10 10.2 9.85
-bench B 10.1 9.9 10.05    # the same configuration, other run-to-run offsets (their samples vary by
-                        # 0.01%: pooled as independent samples, A and B differ "significantly")
+bench B 10.1 9.9 10.05    # the same configuration, other run-to-run offsets (their samples do not vary:
+                        # pooled as independent samples, A and B differ "significantly")
 bench C 11 11.22 10.835 # A's runs, 10% slower
 
 # rows NAME FILE SIG: the table's row (tg32), significant = SIG, basis between-run with 3+3 runs

@@ -3,9 +3,11 @@
 # by playwright-core from npm, both installed by scripts/setup.sh): a ladder
 # pipeline with quality on wikillama-3M (../shared/data) runs with
 # --dashboard while the page watches it (a streamed answer, a finished row,
-# events within 100 ms); then a null-engine suite whose answers carry
-# <script> and <img onerror> is followed by `llmbench serve --follow` and
-# must show as text, live and stored; the results view expands a suite row,
+# events timed on arrival: the latency is printed, and
+# bench/dashboard_overhead.sh holds it to 100 ms); then a null-engine suite
+# whose answers carry <script> and <img onerror> is followed by
+# `llmbench serve --follow` and must show as text, live and stored; the
+# results view expands a suite row,
 # the charts (uPlot) are drawn, the Pareto front names a recommendation.
 # Screenshots go to docs/img/ (LLMB_SCREENSHOTS=DIR elsewhere) for the README.
 # Skipped (77) without the data, chromium or playwright-core.

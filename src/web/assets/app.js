@@ -55,30 +55,77 @@
   for (const b of document.querySelectorAll('#tabs button')) b.addEventListener('click', () => show(b.dataset.view));
 
   /* ---- live ------------------------------------------------------------- */
-  const live = { n: 0, done: 0, start: 0, samples: [], chart: null, prompt: -1, suite: null, instance: null };
+  /* Events change state at once; the page is drawn from it DRAW_MS after
+   * the first change (one layout and paint for every event in between), so a
+   * browser watching a run takes as little CPU from the benchmark as it can:
+   * on a machine whose cores all run the test, every paint is time stolen
+   * from it. While a speed test's repetitions are timed (from its warm-up to
+   * its end) the page waits HOLD_MS instead: a short test is drawn once,
+   * after it, and a long one every HOLD_MS. */
+  const DRAW_MS = 250, HOLD_MS = 2000;
+  const live = { n: 0, done: 0, start: 0, samples: [], chart: null, prompt: -1, suite: null, instance: null,
+    answer: '', logs: [], rows: [], clearRows: false, timing: false };
+  const todo = new Map();
+  let drawTimer = null, drawAt = 0;
+  function schedule() {
+    const at = Date.now() + (live.timing ? HOLD_MS : DRAW_MS);
+    if (drawTimer && drawAt <= at) return;
+    clearTimeout(drawTimer);
+    drawAt = at;
+    drawTimer = setTimeout(draw, at - Date.now());
+  }
+  function timing(on) {
+    if (live.timing === on) return;
+    live.timing = on;
+    if (drawTimer) { clearTimeout(drawTimer); drawTimer = null; schedule(); }
+  }
+  function later(key, fn) {
+    todo.set(key, fn);
+    schedule();
+  }
+  function draw() {
+    drawTimer = null;
+    const fns = [...todo.values()];
+    todo.clear();
+    for (const f of fns) f();
+  }
+  const setText = (id, text) => later('text:' + id, () => { $(id).textContent = text; });
   function log(text) {
-    const ol = $('live-log');
-    ol.append(el('li', { text: new Date().toISOString().slice(11, 19) + '  ' + text }));
-    while (ol.children.length > 300) ol.firstChild.remove();
-    ol.scrollTop = ol.scrollHeight;
+    live.logs.push(new Date().toISOString().slice(11, 19) + '  ' + text);
+    later('log', () => {
+      const ol = $('live-log');
+      ol.append(...live.logs.splice(0).map((t) => el('li', { text: t })));
+      while (ol.children.length > 300) ol.firstChild.remove();
+      ol.scrollTop = ol.scrollHeight;
+    });
   }
   function liveChart() {
     if (!haveCharts) return;
-    const xs = live.samples.map((_, i) => i + 1), ys = live.samples.slice();
-    const data = [xs, ys];
-    const box = $('live-chart');
-    if (!live.chart) {
-      live.chart = new uPlot({
-        width: Math.max(280, box.clientWidth - 4), height: 220,
-        scales: { x: { time: false } },
-        axes: [{ label: 'repetition' }, { label: 't/s' }],
-        series: [{}, { label: 't/s', stroke: '#2f6fdd', width: 0, points: { show: true, size: 8, fill: '#2f6fdd' } }],
-      }, data, box);
-    } else live.chart.setData(data);
+    later('chart', () => {
+      const data = [live.samples.map((_, i) => i + 1), live.samples.slice()];
+      const box = $('live-chart');
+      if (!live.chart) {
+        live.chart = new uPlot({
+          width: Math.max(280, box.clientWidth - 4), height: 220,
+          scales: { x: { time: false } },
+          axes: [{ label: 'repetition' }, { label: 't/s' }],
+          series: [{}, { label: 't/s', stroke: '#2f6fdd', width: 0, points: { show: true, size: 8, fill: '#2f6fdd' } }],
+        }, data, box);
+      } else live.chart.setData(data);
+    });
   }
   function progress(text, frac) {
-    $('live-progress').textContent = text;
-    if (frac !== null) $('live-bar').style.width = Math.min(100, Math.max(0, frac * 100)).toFixed(1) + '%';
+    setText('live-progress', text);
+    if (frac !== null) later('bar', () => { $('live-bar').style.width = Math.min(100, Math.max(0, frac * 100)).toFixed(1) + '%'; });
+  }
+  function answer() { later('answer', () => { const a = $('live-answer'); a.textContent = live.answer; a.scrollTop = a.scrollHeight; }); }
+  function addRow(tr) {
+    live.rows.push(tr);
+    later('rows', () => {
+      const tb = $('live-done').tBodies[0];
+      if (live.clearRows) { tb.replaceChildren(); live.clearRows = false; }
+      tb.append(...live.rows.splice(0));
+    });
   }
   function eta() {
     if (!live.done || !live.n) return '';
@@ -97,16 +144,16 @@
   function setCards(r) {
     if (!r) return;
     if (r.kind === 'speed' || r.kind === undefined) {
-      if (r.n_prompt > 0 && r.n_gen === 0) $('m-pp').textContent = fmt(r.avg_ts, 1);
-      if (r.n_gen > 0 && r.n_prompt === 0) $('m-tg').textContent = fmt(r.avg_ts, 1);
-      if (r.ttft_avg_ms !== undefined && r.ttft_avg_ms !== null) $('m-ttft').textContent = fmt(r.ttft_avg_ms, 1) + ' ms';
+      if (r.n_prompt > 0 && r.n_gen === 0) setText('m-pp', fmt(r.avg_ts, 1));
+      if (r.n_gen > 0 && r.n_prompt === 0) setText('m-tg', fmt(r.avg_ts, 1));
+      if (r.ttft_avg_ms !== undefined && r.ttft_avg_ms !== null) setText('m-ttft', fmt(r.ttft_avg_ms, 1) + ' ms');
     }
     if (r.kind === 'suite') {
-      if (r.suite_tg_ts) $('m-tg').textContent = fmt(r.suite_tg_ts, 1);
-      if (r.suite_ttft_ms) $('m-ttft').textContent = fmt(r.suite_ttft_ms, 1) + ' ms';
+      if (r.suite_tg_ts) setText('m-tg', fmt(r.suite_tg_ts, 1));
+      if (r.suite_ttft_ms) setText('m-ttft', fmt(r.suite_ttft_ms, 1) + ' ms');
     }
     const mem = r.peak_rss_bytes ?? r.peak_rss;
-    if (mem) $('m-mem').textContent = bytes(mem);
+    if (mem) setText('m-mem', bytes(mem));
   }
   async function suitePrompts() {
     if (live.suite) return live.suite;
@@ -117,9 +164,9 @@
     const builtin = live.instance && / default$/.test(live.instance.test || '');
     const s = builtin ? await suitePrompts() : { items: [] };
     const it = (s.items || [])[i];
-    $('live-prompt').textContent = 'Prompt ' + (i + 1) + (it ? ': ' + it.prompt : '');
+    setText('live-prompt', 'Prompt ' + (i + 1) + (it ? ': ' + it.prompt : ''));
   }
-  /* how late each event arrived (ms after the runner stamped it), for the browser test */
+  /* how late each event arrived (ms after the runner stamped it), for bench/dashboard_overhead.sh and the browser test */
   const lat = (window.llmbLatency = []);
   const opened = Date.now();
   function onEvent(ev) {
@@ -127,24 +174,25 @@
     if (ev.time && Date.parse(ev.time) >= opened && lat.length < 10000) lat.push(Date.now() - Date.parse(ev.time));
     switch (ev.type) {
       case 'run_started':
-        Object.assign(live, { n: ev.n, done: 0, start: Date.now(), samples: [], prompt: -1 });
-        $('live-done').tBodies[0].replaceChildren();
+        Object.assign(live, { n: ev.n, done: 0, start: Date.now(), samples: [], prompt: -1, rows: [], clearRows: true });
+        later('rows', () => { $('live-done').tBodies[0].replaceChildren(); live.clearRows = false; });
         progress('run ' + (ev.run_id ?? '(not stored)') + ' started: ' + ev.n + ' tests' +
           (ev.estimate_s ? ', about ' + fmt(ev.estimate_s, 0) + ' s' : ''), 0);
         log('run started: ' + ev.n + ' tests');
         break;
       case 'instance_started': {
         const i = ev.instance || {};
-        live.instance = i; live.samples = []; live.prompt = -1; liveChart();
-        $('live-model').textContent = i.model || '-';
+        live.instance = i; live.samples = []; live.prompt = -1; live.answer = ''; liveChart(); answer();
+        setText('live-model', i.model || '-');
         const name = (i.test || '').startsWith(i.kind || '\u0000') ? i.test : (i.kind || '') + ' ' + (i.test || '');
-        $('live-test').textContent = name + ' (' + (ev.index + 1) + ' of ' + ev.n + ')';
-        $('live-answer').textContent = ''; $('live-prompt').textContent = '-';
+        setText('live-test', name + ' (' + (ev.index + 1) + ' of ' + ev.n + ')');
+        setText('live-prompt', '-');
         progress('test ' + (ev.index + 1) + ' of ' + ev.n + eta(), ev.index / Math.max(1, ev.n));
         log('started ' + (i.test || '') + ' on ' + base(i.model));
         break;
       }
       case 'progress':
+        timing((ev.instance || live.instance || {}).kind === 'speed' && (ev.phase === 'warmup' || ev.phase === 'rep'));
         progress('test ' + (ev.index + 1) + ' of ' + ev.n + ': ' + ev.phase + ' ' + ev.i + (ev.of ? '/' + ev.of : '') +
           (ev.value !== null && ev.value !== undefined ? ' (' + fmt(ev.value, 3) + ')' : '') + eta(),
           (ev.index + (ev.of ? ev.i / ev.of : 0)) / Math.max(1, ev.n));
@@ -152,32 +200,35 @@
         break;
       case 'token':
         if (ev.prompt !== live.prompt) {
-          live.prompt = ev.prompt; $('live-answer').textContent = ''; showPrompt(ev.prompt);
+          live.prompt = ev.prompt; live.answer = ''; showPrompt(ev.prompt);
         }
-        $('live-answer').textContent += ev.text;
+        live.answer += ev.text;
+        answer();
         break;
       case 'sample':
         live.samples.push(ev.value); liveChart();
-        if (live.instance && live.instance.n_gen > 0 && !live.instance.n_prompt) $('m-tg').textContent = fmt(ev.value, 1);
-        else if (live.instance && live.instance.n_prompt > 0 && !live.instance.n_gen) $('m-pp').textContent = fmt(ev.value, 1);
+        if (live.instance && live.instance.n_gen > 0 && !live.instance.n_prompt) setText('m-tg', fmt(ev.value, 1));
+        else if (live.instance && live.instance.n_prompt > 0 && !live.instance.n_gen) setText('m-pp', fmt(ev.value, 1));
         break;
       case 'instance_finished': {
+        timing(false);
         live.done = ev.index + 1;
         const r = ev.result || {};
         setCards(r);
-        const tr = el('tr', { class: 'done' }, el('td', { text: ev.index + 1 }), el('td', { text: r.test || (ev.instance || {}).test || '' }),
-          el('td', { text: base(r.model_filename) }), el('td', { text: resultFigure(r) }));
-        $('live-done').tBodies[0].append(tr);
+        addRow(el('tr', { class: 'done' }, el('td', { text: ev.index + 1 }), el('td', { text: r.test || (ev.instance || {}).test || '' }),
+          el('td', { text: base(r.model_filename) }), el('td', { text: resultFigure(r) })));
         progress('test ' + (ev.index + 1) + ' of ' + ev.n + ' finished' + eta(), (ev.index + 1) / Math.max(1, ev.n));
         log('finished ' + (r.test || '') + ': ' + resultFigure(r));
         storeChanged();
         break;
       }
       case 'instance_failed':
+        timing(false);
         live.done = ev.index + 1;
         log('FAILED ' + ((ev.instance || {}).test || '') + ': ' + ev.reason);
         break;
       case 'run_finished':
+        timing(false);
         progress('run ' + (ev.run_id ?? '') + ' ' + ev.status + ': ' + ev.done + ' done, ' + ev.failed + ' failed', 1);
         log('run ' + ev.status);
         storeChanged();
