@@ -119,11 +119,11 @@ static int print_pairs(const struct llmb_cmp_result *r)
             snprintf(ch, sizeof ch, "%+.2f%%", c->change_pct);
         if (!isnan(c->ci_lo_pct))
             snprintf(ci, sizeof ci, "[%+.2f%%, %+.2f%%]", c->ci_lo_pct, c->ci_hi_pct);
-        char basis[64];
-        snprintf(basis, sizeof basis, "%s (%zu+%zu runs", llmb_compare_basis_name(c->basis), c->runs_a, c->runs_b);
+        char basis[128], earlier[40] = "";
         if (p->hist_runs)
-            snprintf(basis + strlen(basis), sizeof basis - strlen(basis), ", %zu earlier", p->hist_runs);
-        strcat(basis, ")");
+            snprintf(earlier, sizeof earlier, ", %zu earlier", p->hist_runs);
+        snprintf(basis, sizeof basis, "%s (%zu+%zu runs%s)", llmb_compare_basis_name(c->basis), c->runs_a, c->runs_b,
+                 earlier);
         const char *cells[] = {test, conf, a, b, ch, ci, significance(r, p), basis};
         rc = llmb_table_add(t, cells);
     }
