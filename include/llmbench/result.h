@@ -38,6 +38,19 @@ struct llmb_result_origin {
     const char *host;
 };
 
+/* Inter-token latency of a speed test's generation (docs/metrics.md): the
+ * gaps between consecutive generated tokens of every repetition (the first
+ * token's time is TTFT, not a gap). n == 0: unknown. */
+struct llmb_itl {
+    uint32_t n; /* gaps */
+    double p50_ms, p90_ms, p99_ms, max_ms;
+    uint32_t stalls; /* gaps longer than LLMB_ITL_STALL x the median gap */
+};
+#define LLMB_ITL_STALL 3.0
+/* Fills *out from the timeline t (reps x n_gen, each token's time from its
+ * repetition's start, ns); tmp holds reps * n_gen doubles (scratch). */
+void llmb_itl_compute(const uint64_t *t, size_t reps, size_t n_gen, double *tmp, struct llmb_itl *out);
+
 /* An interleaved comparison (bench --interleave): the tests of a plan ran
  * repetition by repetition in alternation, and each is compared with the
  * first configuration of the same test (its base) round by round. */
@@ -62,6 +75,9 @@ struct llmb_result {
     uint64_t *pp_ns;         /* prompt part (0 when n_prompt == 0) */
     uint64_t *tg_ns;         /* generation part (0 when n_gen == 0) */
     uint64_t *ttft_ns;       /* start to first generated token's logits */
+    uint64_t *token_ns;      /* n_samples x inst.n_gen: each generated token's time from its repetition's
+                              * start, repetition by repetition (NULL: not recorded) */
+    struct llmb_itl itl;     /* inter-token latency over token_ns */
     struct llmb_stats ts;    /* tokens/s over the whole test (llama-bench's avg_ts) */
     struct llmb_stats pp_ts; /* prompt tokens/s (n == 0 when no prompt) */
     struct llmb_stats tg_ts; /* generated tokens/s (n == 0 when no gen) */

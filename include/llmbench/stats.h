@@ -41,6 +41,11 @@ int llmb_stats_within(const struct llmb_stats *s, double target_pct, int mean);
 /* Two-sided 95% quantile of Student's t with df degrees of freedom (df >= 1). */
 double llmb_stats_t95(size_t df);
 
+/* The p-quantile (0..1) of sorted[0..n) by linear interpolation between
+ * the closest ranks (numpy's default, as vLLM's benchmark reports
+ * percentiles). Returns NAN for n == 0. */
+double llmb_stats_percentile(const double *sorted, size_t n, double p);
+
 /* Median of x[0..n) (copies; x untouched). Returns 0 for n == 0. */
 double llmb_stats_median(const double *x, size_t n);
 

@@ -267,6 +267,35 @@ static void g_tg_sd(R, V) { v_num(v, r->tg_ts.stddev, has_tg(r)); }
 static void g_ttft_avg(R, V) { v_num(v, r->ttft_ms.mean, r->ttft_ms.n > 0); }
 static void g_ttft_sd(R, V) { v_num(v, r->ttft_ms.stddev, r->ttft_ms.n > 0); }
 
+/* inter-token latency (llmb_itl): null without generation */
+#define ITL_NUM(m)                                                                                                     \
+    static void g_itl_##m(R, V)                                                                                        \
+    {                                                                                                                  \
+        v_num(v, r->itl.m, r->itl.n > 0);                                                                              \
+    }                                                                                                                  \
+    static int s_itl_##m(W)                                                                                            \
+    {                                                                                                                  \
+        (void)st;                                                                                                      \
+        r->itl.m = v->d;                                                                                               \
+        r->itl.n = r->itl.n ? r->itl.n : 1;                                                                            \
+        return isfinite(v->d) && v->d >= 0 ? 0 : -1;                                                                   \
+    }
+ITL_NUM(p50_ms)
+ITL_NUM(p90_ms)
+ITL_NUM(p99_ms)
+ITL_NUM(max_ms)
+static void g_itl_stalls(R, V)
+{
+    v_int(v, r->itl.stalls, r->itl.n > 0);
+}
+static int s_itl_stalls(W)
+{
+    (void)st;
+    r->itl.stalls = (uint32_t)v->i;
+    r->itl.n = r->itl.n ? r->itl.n : 1;
+    return in_range(v, 0, 1LL << 31) - 1;
+}
+
 /* interleaved comparisons: null when the test was not interleaved (or is the base) */
 static void g_il_rounds(R, V)
 {
@@ -565,6 +594,17 @@ static const struct llmb_field fields[] = {
         LLMB_MD_NEVER, 0, NULL),
     OWN("samples_ttft_ms", FA, "ms", 0, "time to the first token of each repetition", g_samples_ttft, NULL, 0,
         LLMB_MD_NEVER, 0, NULL),
+    /* inter-token latency (docs/metrics.md) */
+    {"itl_p50_ms", F, "ms", NULL, EXTRA, NULL, "median gap between consecutive generated tokens, every repetition",
+     g_itl_p50_ms, s_itl_p50_ms, NULL, 0, LLMB_MD_NEVER, 0, NULL},
+    {"itl_p90_ms", F, "ms", NULL, EXTRA, NULL, "90th percentile of the gaps between generated tokens", g_itl_p90_ms,
+     s_itl_p90_ms, NULL, 0, LLMB_MD_NEVER, 0, NULL},
+    {"itl_p99_ms", F, "ms", NULL, EXTRA, NULL, "99th percentile of the gaps between generated tokens", g_itl_p99_ms,
+     s_itl_p99_ms, NULL, 0, LLMB_MD_NEVER, 0, NULL},
+    {"itl_max_ms", F, "ms", NULL, EXTRA, NULL, "longest gap between generated tokens", g_itl_max_ms, s_itl_max_ms, NULL,
+     0, LLMB_MD_NEVER, 0, NULL},
+    {"itl_stalls", I, NULL, NULL, EXTRA, NULL, "gaps between generated tokens longer than 3 x the median gap",
+     g_itl_stalls, s_itl_stalls, NULL, 0, LLMB_MD_NEVER, 0, NULL},
     /* interleaved comparisons (docs/metrics.md, Interleaved comparisons) */
     {"interleave_rounds", I, NULL, NULL, EXTRA, NULL,
      "bench --interleave: rounds in which the tests ran one repetition each, in alternating order", g_il_rounds,

@@ -136,3 +136,13 @@ void llmb_stats_compute(const double *x, size_t n, struct llmb_stats *out)
         free(dev);
     }
 }
+
+double llmb_stats_percentile(const double *sorted, size_t n, double p)
+{
+    if (n == 0)
+        return NAN;
+    double at = p <= 0 ? 0 : p >= 1 ? (double)(n - 1) : p * (double)(n - 1);
+    size_t lo = (size_t)at;
+    size_t hi = lo + 1 < n ? lo + 1 : lo;
+    return sorted[lo] + (at - (double)lo) * (sorted[hi] - sorted[lo]);
+}

@@ -63,13 +63,15 @@ static int buf_add(struct buf *b, const void *p, size_t n)
     return 0;
 }
 
-/* result: the struct, 4 sample arrays, then each answer and its text */
+/* result: the struct, 4 sample arrays, the token timeline when there is one, then each answer and its text */
 static int pack_result(struct buf *b, const struct llmb_result *r)
 {
     const uint64_t *arrays[4] = {r->total_ns, r->pp_ns, r->tg_ns, r->ttft_ns};
     int bad = buf_add(b, r, sizeof *r);
     for (int i = 0; i < 4 && !bad; i++)
         bad = buf_add(b, arrays[i], sizeof(uint64_t) * r->n_samples);
+    if (r->token_ns && !bad) /* the timeline: n_samples x n_gen (the struct's pointer says it follows) */
+        bad = buf_add(b, r->token_ns, sizeof(uint64_t) * r->n_samples * (size_t)r->inst.n_gen);
     for (size_t i = 0; i < r->n_answers && !bad; i++) {
         const struct llmb_suite_answer *a = &r->answers[i];
         uint32_t n = a->response ? (uint32_t)strlen(a->response) : 0;
@@ -86,6 +88,8 @@ static int unpack_result(const unsigned char *p, size_t len, struct llmb_result 
     memcpy(r, p, sizeof *r);
     size_t off = sizeof *r, ns = r->n_samples, na = r->n_answers;
     r->total_ns = r->pp_ns = r->tg_ns = r->ttft_ns = NULL;
+    uint64_t *had_timeline = r->token_ns; /* only says whether one follows */
+    r->token_ns = NULL;
     r->answers = NULL;
     r->error = NULL;
     if (ns > (len - off) / (4 * sizeof(uint64_t)))
@@ -99,6 +103,14 @@ static int unpack_result(const unsigned char *p, size_t len, struct llmb_result 
     r->pp_ns = arr + ns;
     r->tg_ns = arr + 2 * ns;
     r->ttft_ns = arr + 3 * ns;
+    if (had_timeline) {
+        size_t nt = r->inst.n_gen > 0 ? (size_t)r->inst.n_gen : 0;
+        r->token_ns = NULL;
+        if (nt == 0 || ns > (len - off) / sizeof(uint64_t) / nt || !(r->token_ns = malloc(sizeof(uint64_t) * ns * nt)))
+            return -1;
+        memcpy(r->token_ns, p + off, sizeof(uint64_t) * ns * nt);
+        off += sizeof(uint64_t) * ns * nt;
+    }
     if (na) {
         if (!(r->answers = calloc(na, sizeof *r->answers)))
             return -1;
@@ -122,7 +134,8 @@ static int unpack_result(const unsigned char *p, size_t len, struct llmb_result 
 static void unpacked_free(struct llmb_result *r)
 {
     free(r->total_ns);
-    r->total_ns = NULL;
+    free(r->token_ns);
+    r->total_ns = r->token_ns = NULL;
     llmb_result_free_answers(r);
 }
 

@@ -174,7 +174,7 @@ static int write_sql(FILE *f, const struct llmb_store_record *v, size_t n)
     return rc;
 }
 
-static int csv_cell(FILE *f, json_t *v)
+int llmb_csv_json_cell(FILE *f, json_t *v)
 {
     char *s = NULL;
     const char *t = "";
@@ -210,7 +210,7 @@ static int write_csv_mixed(FILE *f, const struct llmb_store_record *v, size_t n)
             if (j && fputc(',', f) == EOF)
                 rc = LLMB_E_IO;
             else
-                rc = csv_cell(f, json_object_get(objs[i], json_string_value(json_array_get(keys, j))));
+                rc = llmb_csv_json_cell(f, json_object_get(objs[i], json_string_value(json_array_get(keys, j))));
         }
         if (!rc && fputc('\n', f) == EOF)
             rc = LLMB_E_IO;

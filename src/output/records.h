@@ -38,4 +38,16 @@ json_t *llmb_record_json(const struct llmb_store_record *rec, int answers);
  * code (LLMB_E_IO, LLMB_E_NOMEM). */
 int llmb_records_write(FILE *f, const char *format, const struct llmb_store_record *v, size_t n);
 
+/* One CSV cell: a JSON value's text quoted (a string as it is, a number or
+ * array as JSON), empty for null. Returns an llmb code. */
+int llmb_csv_json_cell(FILE *f, json_t *v);
+
+/* export --timeline (timeline.c): one row per generated token of every
+ * speed record that has a stored timeline: run_id, instance_key, test,
+ * model, rep and token (1-based), t_ms (from the repetition's start) and
+ * itl_ms (the gap from the token before; null for the first) as csv, json
+ * or jsonl. *rows gets how many were written (0: no record has a timeline).
+ * Returns an llmb code. */
+int llmb_timeline_write(FILE *f, const char *format, const struct llmb_store_record *v, size_t n, size_t *rows);
+
 #endif

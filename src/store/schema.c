@@ -286,7 +286,14 @@ static const char migration_6[] = "CREATE TABLE bandwidth ("
                                   "  llmbench_version TEXT NOT NULL);"
                                   "CREATE INDEX bandwidth_host ON bandwidth(host, measured_at);";
 
-static const char *const migrations[] = {migration_1, migration_2, migration_3, migration_4, migration_5, migration_6};
+/* 7: the per-token timeline of a speed test's generation: for each
+ *    repetition, every generated token's time from the repetition's start
+ *    (ns), as a JSON array of integers; NULL for tests without generation
+ *    and rows stored before it existed. */
+static const char migration_7[] = "ALTER TABLE samples ADD COLUMN token_ns TEXT;";
+
+static const char *const migrations[] = {migration_1, migration_2, migration_3, migration_4,
+                                         migration_5, migration_6, migration_7};
 #define N_MIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 
 int llmb_store_schema_latest(void)

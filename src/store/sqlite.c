@@ -782,13 +782,24 @@ static int put_answers(struct llmb_sqlite *s, int64_t run_id, int64_t iid, int64
 static int put_speed(struct llmb_sqlite *s, int64_t iid, const struct llmb_result *r)
 {
     int rc = SQLITE_OK;
-    for (size_t i = 0; i < r->n_samples && rc == SQLITE_OK; i++)
+    size_t n_gen = r->token_ns && r->inst.n_gen > 0 ? (size_t)r->inst.n_gen : 0;
+    char *tl = n_gen ? malloc(n_gen * 21 + 3) : NULL; /* a repetition's timeline as a JSON array */
+    if (n_gen && !tl)
+        return SQLITE_NOMEM;
+    for (size_t i = 0; i < r->n_samples && rc == SQLITE_OK; i++) {
+        size_t at = 0;
+        for (size_t k = 0; tl && k < n_gen; k++)
+            at += (size_t)sprintf(tl + at, "%c%llu", k ? ',' : '[', (unsigned long long)r->token_ns[i * n_gen + k]);
+        if (tl)
+            strcpy(tl + at, "]");
         rc = llmb_store_sqlite_exec(s,
-                                    "INSERT INTO samples(instance_id, rep, total_ns, pp_ns, tg_ns, ttft_ns)"
-                                    " VALUES (?,?,?,?,?,?)",
-                                    "IIIIII", iid, (int64_t)i, (int64_t)r->total_ns[i],
+                                    "INSERT INTO samples(instance_id, rep, total_ns, pp_ns, tg_ns, ttft_ns, token_ns)"
+                                    " VALUES (?,?,?,?,?,?,?)",
+                                    "IIIIIIs", iid, (int64_t)i, (int64_t)r->total_ns[i],
                                     (int64_t)(r->pp_ns ? r->pp_ns[i] : 0), (int64_t)(r->tg_ns ? r->tg_ns[i] : 0),
-                                    (int64_t)(r->ttft_ns ? r->ttft_ns[i] : 0));
+                                    (int64_t)(r->ttft_ns ? r->ttft_ns[i] : 0), tl);
+    }
+    free(tl);
     const struct { const char *name; const struct llmb_stats *st; } ms[] = {
         {"ts", &r->ts}, {"pp_ts", &r->pp_ts}, {"tg_ts", &r->tg_ts}, {"ttft_ms", &r->ttft_ms},
         {"total_ns", &r->total_ns_stats},

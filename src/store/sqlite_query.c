@@ -354,6 +354,35 @@ static void fill_stats(sqlite3_stmt *st, struct llmb_stats *s)
     s->n_outliers = (size_t)sqlite3_column_int64(st, 9);
 }
 
+/* Repetition k's token timeline (column col: a JSON array of n_gen
+ * integers, or NULL) into r->token_ns (allocated for n repetitions at the
+ * first one). A missing or malformed row leaves the timeline absent:
+ * rows stored before it existed have none. Returns -1 out of memory. */
+static int timeline_row(sqlite3_stmt *ss, int col, struct llmb_result *r, size_t k, size_t n, size_t n_gen)
+{
+    const char *text = (const char *)sqlite3_column_text(ss, col);
+    if (!n_gen || !text || (k > 0 && !r->token_ns))
+        return 0;
+    json_t *a = json_loads(text, 0, NULL);
+    int good = json_is_array(a) && json_array_size(a) == n_gen;
+    if (good && !r->token_ns && !(r->token_ns = calloc(n * n_gen, sizeof *r->token_ns))) {
+        json_decref(a);
+        return -1;
+    }
+    for (size_t i = 0; good && i < n_gen; i++) {
+        json_t *v = json_array_get(a, i);
+        good = json_is_integer(v) && json_integer_value(v) >= 0;
+        if (good)
+            r->token_ns[k * n_gen + i] = (uint64_t)json_integer_value(v);
+    }
+    json_decref(a);
+    if (!good) {
+        free(r->token_ns);
+        r->token_ns = NULL;
+    }
+    return 0;
+}
+
 /* Samples and metrics of one record (prepared statements reused). */
 static int fill_details(sqlite3_stmt *ss, sqlite3_stmt *ms, struct llmb_store_record *rec)
 {
@@ -369,11 +398,15 @@ static int fill_details(sqlite3_stmt *ss, sqlite3_stmt *ms, struct llmb_store_re
     int rc;
     sqlite3_reset(ss);
     sqlite3_bind_int64(ss, 1, rec->instance_id);
+    size_t n_gen = r->inst.n_gen > 0 ? (size_t)r->inst.n_gen : 0;
     while ((rc = sqlite3_step(ss)) == SQLITE_ROW && k < n) {
         r->total_ns[k] = (uint64_t)sqlite3_column_int64(ss, 0);
         r->pp_ns[k] = (uint64_t)sqlite3_column_int64(ss, 1);
         r->tg_ns[k] = (uint64_t)sqlite3_column_int64(ss, 2);
-        r->ttft_ns[k++] = (uint64_t)sqlite3_column_int64(ss, 3);
+        r->ttft_ns[k] = (uint64_t)sqlite3_column_int64(ss, 3);
+        if (timeline_row(ss, 4, r, k, n, n_gen))
+            return SQLITE_NOMEM;
+        k++;
     }
     if (rc != SQLITE_DONE && rc != SQLITE_ROW)
         return rc;
@@ -587,9 +620,9 @@ int llmb_store_sqlite_query(void *state, const struct llmb_store_filter *f, stru
     size_t cap = 0, k = 0;
     int rc = prep_filtered(s, &st, sql, f);
     if (rc == SQLITE_OK)
-        rc = sqlite3_prepare_v2(s->db,
-                                "SELECT total_ns, pp_ns, tg_ns, ttft_ns FROM samples WHERE instance_id = ? ORDER BY rep",
-                                -1, &ss, NULL);
+        rc = sqlite3_prepare_v2(
+            s->db, "SELECT total_ns, pp_ns, tg_ns, ttft_ns, token_ns FROM samples WHERE instance_id = ? ORDER BY rep",
+            -1, &ss, NULL);
     if (rc == SQLITE_OK)
         rc = sqlite3_prepare_v2(s->db,
                                 "SELECT metric, n, mean, stddev, median, min, max, ci95_lo, ci95_hi, n_outliers"

@@ -354,6 +354,7 @@ void llmb_store_records_free(struct llmb_store_record *v, size_t n)
 {
     for (size_t i = 0; v && i < n; i++) {
         free(v[i].r.total_ns); /* one block holds all four sample arrays */
+        free(v[i].r.token_ns);
         if (v[i].r.answers) {
             llmb_suite_answers_free(v[i].r.answers, v[i].r.n_answers);
             free(v[i].r.answers);

@@ -17,6 +17,7 @@
 struct work {
     int32_t  *prompt, *depth, *gen;
     uint64_t *total_ns, *pp_ns, *tg_ns, *ttft_ns;
+    uint64_t *tok; /* cap x n_gen: each generated token's time from its repetition's start */
     double   *tmp;
 };
 
@@ -29,6 +30,7 @@ static void work_free(struct work *w)
     free(w->pp_ns);
     free(w->tg_ns);
     free(w->ttft_ns);
+    free(w->tok);
     free(w->tmp);
     memset(w, 0, sizeof *w);
 }
@@ -51,8 +53,10 @@ static int work_alloc(struct work *w, const struct llmb_instance *in, size_t cap
     w->pp_ns = calloc(cap, sizeof(uint64_t));
     w->tg_ns = calloc(cap, sizeof(uint64_t));
     w->ttft_ns = calloc(cap, sizeof(uint64_t));
-    w->tmp = calloc(cap, sizeof(double));
-    if (!w->prompt || !w->depth || !w->gen || !w->total_ns || !w->pp_ns || !w->tg_ns || !w->ttft_ns || !w->tmp) {
+    w->tok = calloc(cap * (size_t)(in->n_gen > 0 ? in->n_gen : 1), sizeof(uint64_t));
+    w->tmp = calloc(cap * (size_t)(in->n_gen > 0 ? in->n_gen : 1), sizeof(double));
+    if (!w->prompt || !w->depth || !w->gen || !w->total_ns || !w->pp_ns || !w->tg_ns || !w->ttft_ns || !w->tok ||
+        !w->tmp) {
         work_free(w);
         return LLMB_E_NOMEM;
     }
@@ -81,13 +85,17 @@ static int run_once(const struct llmb_engine_ops *e, void *st, const struct llmb
             return rc;
         t_pp = now(e, st);
     }
+    uint64_t *tok = w->tok + r * (size_t)in->n_gen;
     for (int i = 0; i < in->n_gen; i++) {
         if ((rc = e->decode(st, w->gen[i], err)))
             return rc;
-        if (i == 0)
-            t_first = now(e, st);
+        tok[i] = now(e, st); /* one clock read per token: the timeline */
     }
-    uint64_t t_end = now(e, st);
+    uint64_t t_end = in->n_gen > 0 ? tok[in->n_gen - 1] : now(e, st);
+    if (in->n_gen > 0)
+        t_first = tok[0];
+    for (int i = 0; i < in->n_gen; i++) /* outside the timed region: from the repetition's start */
+        tok[i] -= t0;
     w->total_ns[r] = t_end - t0;
     w->pp_ns[r] = t_pp - t0;
     w->tg_ns[r] = in->n_gen > 0 ? t_end - t_pp : 0;
@@ -102,6 +110,8 @@ static void summarize(struct llmb_result *res, const struct llmb_instance *in, s
     res->pp_ns = w->pp_ns;
     res->tg_ns = w->tg_ns;
     res->ttft_ns = w->ttft_ns;
+    res->token_ns = in->n_gen > 0 ? w->tok : NULL;
+    llmb_itl_compute(res->token_ns, n, (size_t)(in->n_gen > 0 ? in->n_gen : 0), w->tmp, &res->itl);
     llmb_stats_rates(w->total_ns, n, in->n_prompt + in->n_gen, w->tmp, &res->ts);
     if (in->n_prompt > 0)
         llmb_stats_rates(w->pp_ns, n, in->n_prompt, w->tmp, &res->pp_ts);
@@ -246,7 +256,9 @@ void llmb_speed_end(struct llmb_speed_job *j, int keep)
         free(j->w.depth);
         free(j->w.gen);
         free(j->w.tmp);
-        free(j); /* the sample arrays now belong to the result (speed_release) */
+        if (j->in->n_gen <= 0)
+            free(j->w.tok);
+        free(j); /* the sample arrays and the timeline now belong to the result (speed_release) */
         return;
     }
     job_free(j);
@@ -269,7 +281,8 @@ void llmb_speed_release(struct llmb_result *res)
     free(res->pp_ns);
     free(res->tg_ns);
     free(res->ttft_ns);
-    res->total_ns = res->pp_ns = res->tg_ns = res->ttft_ns = NULL;
+    free(res->token_ns);
+    res->total_ns = res->pp_ns = res->tg_ns = res->ttft_ns = res->token_ns = NULL;
 }
 
 const struct llmb_workload_ops llmb_workload_speed = {

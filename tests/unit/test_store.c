@@ -332,15 +332,16 @@ static void test_migrate_from_v3(void **state)
         snprintf(q, sizeof q, "SELECT instance_key FROM test_instances WHERE id = %d", i + 1);
         sql_text(t.db, q, keys_before[i], sizeof keys_before[i]);
     }
-    open_fails(t.db, LLMB_STORE_READONLY, 1, "needs an upgrade to 6");
+    open_fails(t.db, LLMB_STORE_READONLY, 1, "needs an upgrade to 7");
 
     struct llmb_store *s = open_ok(t.db, 0);
-    assert_int_equal(llmb_store_schema_version(s), 6);
-    assert_int_equal(llmb_store_schema_latest(), 6);
+    assert_int_equal(llmb_store_schema_version(s), 7);
+    assert_int_equal(llmb_store_schema_latest(), 7);
     llmb_store_close(s);
-    assert_int_equal(sql_int(t.db, "PRAGMA user_version"), 6);
-    assert_int_equal(sql_int(t.db, "SELECT count(*) FROM schema_version"), 6);
+    assert_int_equal(sql_int(t.db, "PRAGMA user_version"), 7);
+    assert_int_equal(sql_int(t.db, "SELECT count(*) FROM schema_version"), 7);
     assert_int_equal(sql_int(t.db, "SELECT count(*) FROM test_instances WHERE extra = '{}'"), 4); /* schema 5 */
+    assert_int_equal(sql_int(t.db, "SELECT count(*) FROM samples WHERE token_ns IS NOT NULL"), 0); /* schema 7 */
     assert_true(integrity_ok(t.db));
     assert_int_equal(sql_int(t.db, "SELECT count(*) FROM pragma_foreign_key_check"), 0);
     table_counts(t.db, after);
@@ -423,7 +424,10 @@ static void test_migrate_from_v3(void **state)
     sql(t.db, q);
     size_t n0, n1;
     char *b0 = slurp(t.db, &n0);
-    open_fails(t.db, 0, 1, "has schema version 7, newer than this llmbench knows (6)");
+    char newer[96];
+    snprintf(newer, sizeof newer, "has schema version %d, newer than this llmbench knows (%d)",
+             llmb_store_schema_latest() + 1, llmb_store_schema_latest());
+    open_fails(t.db, 0, 1, newer);
     open_fails(t.db, LLMB_STORE_READONLY, 1, "newer than this llmbench knows");
     char *b1 = slurp(t.db, &n1);
     assert_int_equal(n0, n1);
