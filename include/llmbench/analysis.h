@@ -1,9 +1,11 @@
 /* analysis.h - what the stored results say, for every reader (compare and
  * recommend on the command line, the dashboard, reports):
  *  - llmb_cmp_run: two selections of stored results matched test by test on
- *    their configuration (the instance key), speed samples of several runs
- *    pooled, quality figures the latest of each key, each pair with its
- *    change and 95% interval (compare.h), tests that failed on one side,
+ *    their configuration (the instance key, less the parameters ignored),
+ *    speed tests with runs as the units and the run-to-run spread of the
+ *    same configurations' other runs in the store as noise, quality
+ *    figures the latest of each key, each pair with its change and 95%
+ *    interval (compare.h), tests that failed on one side,
  *    and the summary (geometric mean ratio for speed; counts for quality);
  *  - llmb_rec_run: configurations (a model and its engine parameters) with
  *    their figures, the Pareto front of those meeting the limits, best
@@ -48,11 +50,19 @@ struct llmb_cmp_params {
     const char *a, *b; /* filter expressions or run ids (llmb_store_filter_parse) */
     int metric;        /* enum llmb_cmp_metric */
     double fail_pct;   /* >= 0: a significant change for the worse beyond it regresses; < 0: no gate */
+    const char *ignore; /* NULL, or test parameters left out of the matching, comma-separated
+                         * ("t": -t 1 against -t 2; "model": one model against another) */
 };
+/* Checks an ignore list: each name a parameter of the instance key. */
+int llmb_cmp_ignore_check(const char *ignore, struct llmb_error *err);
 
-/* One matched test: a speed test's samples pooled over every record of the
- * key on each side (a, b: the first record of each), or a quality test's
- * latest figure on each side (a, b: that record). */
+/* One matched test: a speed test's runs on each side (a, b: the first
+ * record of each), compared by llmb_compare_runs with the spread of the
+ * other runs of their configurations on their host (hist_runs of them) as
+ * history: c.basis says whether the interval counts run-to-run variation
+ * (between-run) or could not (within-run: one run a side and no history);
+ * value_a/b the geometric mean of the runs' medians, se_a/b the samples'
+ * sd. Or a quality test's latest figure on each side (a, b: that record). */
 struct llmb_cmp_pair {
     const struct llmb_store_record *a, *b;
     struct llmb_compare c; /* speed: Welch on the samples; quality: value and its error */
@@ -61,6 +71,7 @@ struct llmb_cmp_pair {
     size_t k_a, n_a, k_b, n_b; /* suite: passed of checked */
     double worse_pct;          /* how much worse B is than A, % (> 0 worse; +-inf when A is 0) */
     int regressed;             /* significant and worse_pct > fail_pct (fail_pct >= 0) */
+    size_t hist_runs;          /* speed: other runs of the same configurations the spread drew on */
 };
 
 struct llmb_cmp_result {
@@ -79,6 +90,7 @@ struct llmb_cmp_result {
      * quality: counts of significant changes */
     double ratio, ratio_err;
     size_t n_worse, n_better, n_regressed;
+    size_t n_within; /* speed pairs whose interval reflects within-run noise only */
     int regression; /* fail_pct >= 0 and (n_regressed or n_broke), or no pair at all and n_broke */
     /* owned */
     struct llmb_store_record *recs[2];

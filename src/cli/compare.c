@@ -1,12 +1,14 @@
 /* compare.c - `llmbench compare A B`: two selections of stored results (run
  * ids or filter expressions such as tag=baseline) matched test by test on
- * their configuration, by the library (src/analysis/compare.c: speed samples
- * of several runs pooled, Welch's 95% interval; quality figures by their
- * standard errors). This prints each pair with both figures, the change, its
- * interval and whether it is significant, then one summary line ("B is 1.07
- * ± 0.02x faster than A"). --fail-on-regression PCT makes it a CI gate: exit
- * 1 when a significant change for the worse exceeds PCT, or a test that
- * passed in A failed in B. */
+ * their configuration, by the library (src/analysis/compare.c: speed tests
+ * with runs as the units and the run-to-run spread of earlier runs of the
+ * same configurations as noise; quality figures by their standard errors).
+ * This prints each pair with both figures, the change, its interval,
+ * whether it is significant and what the interval stands on (between-run or
+ * within-run), then one summary line ("B is 1.07 ± 0.02x faster than A").
+ * --fail-on-regression PCT makes it a CI gate: exit 1 when a significant
+ * change for the worse exceeds PCT, or a test that passed in A failed in B;
+ * --ignore t compares tests that differ in those parameters. */
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -16,7 +18,7 @@
 #include "output/table.h"
 #include "store_cli.h"
 
-enum { O_METRIC = 1, O_FAIL };
+enum { O_METRIC = 1, O_FAIL, O_IGNORE };
 
 const struct llmb_opt llmb_compare_opts[] = {
     {O_METRIC, "--metric", "NAME", "ts",
@@ -27,6 +29,10 @@ const struct llmb_opt llmb_compare_opts[] = {
      "exit 1 when a significant change for the worse exceeds PCT (e.g. 5%): slower, higher PPL/KLD, lower top-1 or "
      "pass rate",
      LLMB_OPT_PCT, 0, 1000, 0, NULL},
+    {O_IGNORE, "--ignore", "PARAMS", NULL,
+     "match tests that differ in these parameters, comma-separated (t: -t 1 against -t 2; model: one model against "
+     "another)",
+     LLMB_OPT_STR, 0, 0, 0, NULL},
     LLMB_STORE_DB_OPTS,
     {0},
 };
@@ -55,6 +61,11 @@ static int on_opt(int id, const char *name, const char *v, void *user, struct ll
         return llmb_error_set(err, LLMB_E_INVAL, "%s: unknown metric '%s' (ts, pp, tg, ttft, ppl, kld, top1, suite)",
                               name, v);
     case O_FAIL: c->p.fail_pct = llmb_opt_value(v); return LLMB_OK;
+    case O_IGNORE: {
+        struct llmb_error e = {0};
+        c->p.ignore = v;
+        return llmb_cmp_ignore_check(v, &e) ? llmb_error_set(err, LLMB_E_INVAL, "%s: %s", name, e.msg) : LLMB_OK;
+    }
     default: return llmb_error_set(err, LLMB_E_INVAL, "unhandled option '%s'", name);
     }
 }
@@ -91,8 +102,10 @@ static int print_pairs(const struct llmb_cmp_result *r)
     char ha[32], hb[32];
     snprintf(ha, sizeof ha, "A %s", llmb_cmp_metric_unit(r->metric));
     snprintf(hb, sizeof hb, "B %s", llmb_cmp_metric_unit(r->metric));
-    const char *head[] = {"test", "configuration", ha, hb, "change", "95% CI", "significant"};
-    struct llmb_table *t = llmb_table_new(7, head, "llrrrrl");
+    /* speed: which noise the interval counts (after the old columns: readers by position still read) */
+    int speed = !llmb_cmp_metric_is_quality(r->metric);
+    const char *head[] = {"test", "configuration", ha, hb, "change", "95% CI", "significant", "basis"};
+    struct llmb_table *t = llmb_table_new(speed ? 8 : 7, head, "llrrrrll");
     int rc = t ? 0 : -1;
     for (size_t i = 0; !rc && i < r->n_pairs; i++) {
         const struct llmb_cmp_pair *p = &r->pairs[i];
@@ -106,7 +119,12 @@ static int print_pairs(const struct llmb_cmp_result *r)
             snprintf(ch, sizeof ch, "%+.2f%%", c->change_pct);
         if (!isnan(c->ci_lo_pct))
             snprintf(ci, sizeof ci, "[%+.2f%%, %+.2f%%]", c->ci_lo_pct, c->ci_hi_pct);
-        const char *cells[] = {test, conf, a, b, ch, ci, significance(r, p)};
+        char basis[128], earlier[40] = "";
+        if (p->hist_runs)
+            snprintf(earlier, sizeof earlier, ", %zu earlier", p->hist_runs);
+        snprintf(basis, sizeof basis, "%s (%zu+%zu runs%s)", llmb_compare_basis_name(c->basis), c->runs_a, c->runs_b,
+                 earlier);
+        const char *cells[] = {test, conf, a, b, ch, ci, significance(r, p), basis};
         rc = llmb_table_add(t, cells);
     }
     if (!rc)
@@ -152,6 +170,10 @@ static int report(const struct compare_cli *c, const struct llmb_cmp_result *r, 
     printf(")\n\n");
     if (print_pairs(r))
         return llmb_error_set(err, LLMB_E_IO, "cannot write to stdout");
+    if (r->n_within)
+        printf("\n%zu of %zu tests: interval reflects within-run noise only: rerun with more runs per side or use "
+               "`llmbench bench --interleave`\n",
+               r->n_within, r->n_pairs);
     if (r->only_a || r->only_b)
         printf("\n%zu tests only in A, %zu only in B (not compared)\n", r->only_a, r->only_b);
     if (r->n_broke)

@@ -28,7 +28,7 @@ struct null_state {
     double   pp_us, tg_us, jitter;
     long fail_at, crash_at, hang_at, abort_at, calls, slow_every;
     long     n_ctx, pos;   /* the context's size and tokens in its KV cache, as llama.cpp's */
-    int      nan;
+    int nan;
     int      sig;
     int      n_vocab;
     unsigned seed;

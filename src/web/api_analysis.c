@@ -33,7 +33,8 @@ static json_t *record_names(const struct llmb_store_record *const *v, size_t n)
 
 int llmb_web_api_compare(struct llmb_store *s, llmb_web_arg_fn arg, void *ctx, int *status, char **body)
 {
-    struct llmb_cmp_params p = {.a = arg(ctx, "a"), .b = arg(ctx, "b"), .metric = LLMB_CM_TS, .fail_pct = -1};
+    struct llmb_cmp_params p = {
+        .a = arg(ctx, "a"), .b = arg(ctx, "b"), .metric = LLMB_CM_TS, .fail_pct = -1, .ignore = arg(ctx, "ignore")};
     if (!p.a || !*p.a || !p.b || !*p.b)
         return llmb_web_fail(400, "compare needs a=RUN and b=RUN (or key=value,... selections)", status, body);
     const char *m = arg(ctx, "metric");
@@ -67,6 +68,13 @@ int llmb_web_api_compare(struct llmb_store *s, llmb_web_arg_fn arg, void *ctx, i
         json_object_set_new(o, "ci_hi_pct", real(x->c.ci_hi_pct));
         json_object_set_new(o, "significant", json_boolean(x->c.significant));
         json_object_set_new(o, "worse_pct", real(x->worse_pct));
+        if (!q) { /* what the interval stands on: run-to-run variation counted or not */
+            json_object_set_new(o, "basis", json_string(llmb_compare_basis_name(x->c.basis)));
+            json_object_set_new(o, "runs_a", json_integer((json_int_t)x->c.runs_a));
+            json_object_set_new(o, "runs_b", json_integer((json_int_t)x->c.runs_b));
+            json_object_set_new(o, "history_runs", json_integer((json_int_t)x->hist_runs));
+            json_object_set_new(o, "run_sd_pct", real(100 * x->c.run_sd));
+        }
         json_array_append_new(rows, o);
     }
     int speed = !llmb_cmp_metric_is_quality(p.metric) && r.n_pairs;
@@ -77,6 +85,11 @@ int llmb_web_api_compare(struct llmb_store *s, llmb_web_arg_fn arg, void *ctx, i
     json_object_set_new(o, "speed_ratio_err", speed ? real(r.ratio_err) : json_null());
     json_object_set_new(o, "n_better", json_integer((json_int_t)r.n_better));
     json_object_set_new(o, "n_worse", json_integer((json_int_t)r.n_worse));
+    json_object_set_new(o, "n_within_run", json_integer((json_int_t)r.n_within));
+    json_object_set_new(o, "note",
+                        r.n_within ? json_string("interval reflects within-run noise only: rerun with more "
+                                                 "runs per side or use `llmbench bench --interleave`")
+                                   : json_null());
     json_object_set_new(o, "only_a", json_integer((json_int_t)r.only_a));
     json_object_set_new(o, "only_b", json_integer((json_int_t)r.only_b));
     json_object_set_new(o, "broke", record_names(r.broke, r.n_broke));

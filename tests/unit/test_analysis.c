@@ -2,7 +2,10 @@
  * two runs stored with known samples are matched test by test (pooled,
  * Welch), a slowdown is found significant and gated, a test that passed in
  * A and failed in B is a regression, a run against itself is 1.00 with
- * nothing significant; recommend's Pareto front ranks configurations and
+ * nothing significant; runs as the units: three runs a side with a
+ * run-level offset are not flagged while a 10% slowdown is, one run a side
+ * draws the spread from earlier runs of its configuration (and says
+ * within-run without them), --ignore t matches -t 1 with -t 4; recommend's Pareto front ranks configurations and
  * says why the others lost, and limits that nothing meets leave the front
  * empty with every reason stated. */
 #include <setjmp.h>
@@ -181,6 +184,107 @@ static void test_compare(void **state)
     db_close(&d);
 }
 
+/* A run tagged tag of one test: m.gguf at t threads, 3 repetitions around
+ * scale ms (spread 0..2%). */
+static void run1(struct db *d, const char *tag, int t, double scale)
+{
+    struct fake f;
+    fake(&f, "m.gguf", t, 3, 1e6 * scale);
+    run(d, tag, &f, 1);
+}
+
+static void cmp(struct db *d, const char *a, const char *b, const char *ignore, struct llmb_cmp_result *r)
+{
+    struct llmb_cmp_params p = {.a = a, .b = b, .metric = LLMB_CM_TS, .fail_pct = 5, .ignore = ignore};
+    struct llmb_error e = {0};
+    if (llmb_cmp_run(d->s, &p, r, &e))
+        fail_msg("compare %s %s: %s", a, b, e.msg);
+}
+
+static void test_compare_runs(void **state)
+{
+    (void)state;
+    struct db d;
+    db_open(&d);
+    /* several runs a side: the runs 1-5% apart, the same configuration; pooled as
+     * independent samples, A would be 3% faster "significantly" */
+    const double sa[] = {1.00, 1.05, 1.02}, sb[] = {0.98, 1.01, 0.99}, sc[] = {1.10, 1.12, 1.09};
+    for (int i = 0; i < 3; i++) {
+        run1(&d, "a", 1, sa[i]);
+        run1(&d, "b", 1, sb[i]);
+        run1(&d, "c", 1, sc[i]); /* 10% slower */
+    }
+    struct llmb_cmp_result r;
+    cmp(&d, "tag=a", "tag=b", NULL, &r);
+    assert_int_equal(r.n_pairs, 1);
+    const struct llmb_compare *c = &r.pairs[0].c;
+    assert_int_equal(c->basis, LLMB_CB_BETWEEN_RUN);
+    assert_int_equal(c->runs_a, 3);
+    assert_int_equal(c->runs_b, 3);
+    assert_int_equal(c->n_a, 9);
+    assert_int_equal(r.pairs[0].hist_runs, 3); /* tag=c's runs are runs of the configuration too */
+    assert_true(c->change_pct > 2 && c->ci_lo_pct < 0 && c->ci_hi_pct > 0);
+    assert_false(c->significant || r.regression || r.n_within);
+    /* the same samples pooled as independent, as compare did: "significant" */
+    struct llmb_compare w;
+    double xa[9], xb[9];
+    for (int i = 0; i < 9; i++) {
+        xa[i] = 80e3 / (sa[i / 3] * (1 + (i % 3) / 100.0));
+        xb[i] = 80e3 / (sb[i / 3] * (1 + (i % 3) / 100.0));
+    }
+    assert_int_equal(llmb_compare_welch(xa, 9, xb, 9, &w), 0);
+    assert_true(w.significant);
+    llmb_cmp_free(&r);
+    cmp(&d, "tag=a", "tag=c", NULL, &r); /* 10% slower: flagged, and the gate fails */
+    assert_true(r.pairs[0].c.significant && r.pairs[0].c.change_pct < -7 && r.pairs[0].regressed && r.regression);
+    llmb_cmp_free(&r);
+
+    /* one run a side, at t=2: the spread of six earlier runs of the configuration */
+    const double sh[] = {1.00, 1.03, 0.98, 1.02, 0.99, 1.01};
+    for (int i = 0; i < 6; i++)
+        run1(&d, "hist", 2, sh[i]);
+    run1(&d, "a2", 2, 1.0);
+    run1(&d, "b2", 2, 1.03);
+    cmp(&d, "tag=a2", "tag=b2", NULL, &r);
+    c = &r.pairs[0].c;
+    assert_int_equal(c->basis, LLMB_CB_BETWEEN_RUN);
+    assert_int_equal(r.pairs[0].hist_runs, 6);
+    assert_true(c->runs_a == 1 && c->df_runs == 5 && c->run_sd > 0.01 && c->run_sd < 0.06);
+    assert_false(c->significant || r.n_within);
+    llmb_cmp_free(&r);
+    run1(&d, "c2", 2, 1.11);
+    cmp(&d, "tag=a2", "tag=c2", NULL, &r); /* b2 joins the history */
+    assert_int_equal(r.pairs[0].hist_runs, 7);
+    assert_true(r.pairs[0].c.significant && r.regression);
+    llmb_cmp_free(&r);
+
+    /* one run a side and no other run of the configuration (t=4): within-run only */
+    run1(&d, "a4", 4, 1.0);
+    run1(&d, "b4", 4, 1.03);
+    cmp(&d, "tag=a4", "tag=b4", NULL, &r);
+    assert_int_equal(r.pairs[0].c.basis, LLMB_CB_WITHIN_RUN);
+    assert_int_equal(r.pairs[0].hist_runs, 0);
+    assert_int_equal(r.n_within, 1);
+    assert_true(isnan(r.pairs[0].c.run_sd) && !isnan(r.pairs[0].c.ci_lo_pct));
+    llmb_cmp_free(&r);
+
+    /* --ignore t: -t 2 against -t 4 */
+    cmp(&d, "tag=a2", "tag=a4", NULL, &r);
+    assert_int_equal(r.n_pairs, 0);
+    llmb_cmp_free(&r);
+    cmp(&d, "tag=a2", "tag=a4", "t", &r);
+    assert_int_equal(r.n_pairs, 1);
+    assert_int_equal(r.pairs[0].a->r.inst.n_threads, 2);
+    assert_int_equal(r.pairs[0].b->r.inst.n_threads, 4);
+    assert_int_equal(r.pairs[0].hist_runs, 9); /* t=2: hist, b2, c2; t=4: b4 */
+    llmb_cmp_free(&r);
+    struct llmb_error e = {0};
+    assert_int_equal(llmb_cmp_ignore_check("t,model,ctk", &e), LLMB_OK);
+    assert_int_equal(llmb_cmp_ignore_check("t,bogus", &e), LLMB_E_INVAL);
+    assert_non_null(strstr(e.msg, "'bogus'"));
+    db_close(&d);
+}
+
 static void test_recommend(void **state)
 {
     (void)state;
@@ -239,6 +343,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_metrics),
         cmocka_unit_test(test_compare),
+        cmocka_unit_test(test_compare_runs),
         cmocka_unit_test(test_recommend),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

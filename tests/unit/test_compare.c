@@ -2,7 +2,11 @@
  * against a hand-computed case, an injected 10% slowdown flagged significant,
  * two samples of one distribution not flagged (and rarely over many seeds),
  * degenerate inputs, the geometric-mean summary; quality figures by the
- * normal approximation (hand-computed), pass rates by the binomial error. */
+ * normal approximation (hand-computed), pass rates by the binomial error.
+ * Runs as the units (llmb_compare_runs): a hand-computed case; runs of one
+ * distribution with a run-level offset rarely flagged where pooling their
+ * samples flags them often, a 10% shift still found; one run a side with a
+ * history of runs likewise, and without history the basis says within-run. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -12,6 +16,7 @@
 #include <stdlib.h>
 
 #include "llmbench/compare.h"
+#include "llmbench/stats.h"
 
 #define NEAR(a, b, tol) assert_true(fabs((a) - (b)) <= (tol))
 
@@ -179,13 +184,163 @@ static void test_proportions(void **state)
     assert_int_equal(llmb_compare_proportions(3, 2, 1, 2, &c), -1);
 }
 
+/* ---- runs as the units ---------------------------------------------------- */
+
+static void test_runs_hand_computed(void **state)
+{
+    (void)state;
+    /* constant runs: no within-run noise; run medians 100, 110 | 105, 115 */
+    double a0[] = {100, 100, 100}, a1[] = {110, 110, 110}, b0[] = {105, 105, 105}, b1[] = {115, 115, 115};
+    const double *a[] = {a0, a1}, *b[] = {b0, b1};
+    size_t na[] = {3, 3}, nb[] = {3, 3};
+    struct llmb_compare c;
+    assert_int_equal(llmb_compare_runs(a, na, 2, b, nb, 2, NULL, &c), 0);
+    double la = (log(100) + log(110)) / 2, lb = (log(105) + log(115)) / 2;
+    double ss = 2 * pow(log(1.1) / 2, 2) + 2 * pow(log(115.0 / 105) / 2, 2), se = sqrt(ss / 2 * (0.5 + 0.5));
+    NEAR(c.mean_a, exp(la), 1e-9);
+    NEAR(c.mean_b, exp(lb), 1e-9);
+    NEAR(c.change_pct, 100 * (exp(lb - la) - 1), 1e-9);
+    NEAR(c.ci_lo_pct, 100 * (exp(lb - la - 4.303 * se) - 1), 1e-3);
+    NEAR(c.ci_hi_pct, 100 * (exp(lb - la + 4.303 * se) - 1), 1e-3);
+    assert_int_equal(c.basis, LLMB_CB_BETWEEN_RUN);
+    assert_int_equal(c.runs_a, 2);
+    assert_int_equal(c.df_runs, 2);
+    NEAR(c.df, 2, 0);
+    NEAR(c.run_sd, sqrt(ss / 2), 1e-12);
+    assert_int_equal(c.n_a, 6);
+    assert_int_equal(c.significant, 0);
+    assert_string_equal(llmb_compare_basis_name(c.basis), "between-run");
+
+    /* llmb_compare_spread_add: deviations from each group's mean in log space */
+    struct llmb_compare_spread sp = {0};
+    double g1[] = {100, 110}, g2[] = {50, 0, 55, 60}; /* the 0 is skipped */
+    llmb_compare_spread_add(&sp, g1, 2);
+    llmb_compare_spread_add(&sp, g2, 4);
+    llmb_compare_spread_add(&sp, g1, 1); /* one run: no degree of freedom */
+    double m2 = (log(50) + log(55) + log(60)) / 3;
+    NEAR(sp.ss, 2 * pow(log(1.1) / 2, 2) + pow(log(50) - m2, 2) + pow(log(55) - m2, 2) + pow(log(60) - m2, 2), 1e-12);
+    assert_int_equal(sp.df, 3);
+    assert_int_equal(sp.runs, 6);
+}
+
+/* k runs of n samples: each run offset by a normal factor of sd run_cv,
+ * each sample by one of sd cv, around m. x holds k * n. */
+static void draw_runs(double *x, size_t k, size_t n, double m, double run_cv, double cv, unsigned *seed)
+{
+    for (size_t i = 0; i < k; i++) {
+        double off;
+        draw(&off, 1, 1, run_cv, seed);
+        draw(x + i * n, n, m * off, cv, seed);
+    }
+}
+
+/* k runs of 5 samples each side; pooled: the old way (every sample alike) */
+static int flagged(double ma, double mb, size_t k, const struct llmb_compare_spread *hist, unsigned *seed, int pooled,
+                   double *change)
+{
+    double xa[8 * 5], xb[8 * 5];
+    draw_runs(xa, k, 5, ma, 0.02, 0.01, seed);
+    draw_runs(xb, k, 5, mb, 0.02, 0.01, seed);
+    struct llmb_compare c;
+    if (pooled) {
+        assert_int_equal(llmb_compare_welch(xa, k * 5, xb, k * 5, &c), 0);
+    } else {
+        const double *a[8], *b[8];
+        size_t n[8];
+        for (size_t i = 0; i < k; i++)
+            a[i] = xa + 5 * i, b[i] = xb + 5 * i, n[i] = 5;
+        assert_int_equal(llmb_compare_runs(a, n, k, b, n, k, hist, &c), 0);
+        assert_int_equal(c.basis, hist || k > 1 ? LLMB_CB_BETWEEN_RUN : LLMB_CB_WITHIN_RUN);
+    }
+    if (change)
+        *change = c.change_pct;
+    return c.significant;
+}
+
+/* Three runs a side, the runs 2% apart and their samples 1%: the same
+ * configuration on both sides is flagged in about 5% of trials (pooling the
+ * samples flags it in about a third), a 10% slowdown in nearly all. */
+static void test_runs_several(void **state)
+{
+    (void)state;
+    unsigned seed = 11;
+    int trials = 400, aa = 0, aa_pooled = 0, slow = 0;
+    for (int i = 0; i < trials; i++) {
+        aa += flagged(100, 100, 3, NULL, &seed, 0, NULL);
+        aa_pooled += flagged(100, 100, 3, NULL, &seed, 1, NULL);
+        double ch;
+        slow += flagged(100, 90, 3, NULL, &seed, 0, &ch) && ch < 0;
+    }
+    print_message("3 runs a side: A/A flagged %d (pooled samples: %d), 10%% slower found %d of %d\n", aa, aa_pooled,
+                  slow, trials);
+    assert_true(aa <= trials * 8 / 100);
+    assert_true(aa_pooled >= trials * 20 / 100); /* the problem this solves */
+    assert_true(slow >= trials * 95 / 100);
+}
+
+/* One run a side: without history the interval is the within-run one (and
+ * flags the run-level offset often); with the spread of 16 earlier runs of
+ * the configuration it rarely does, and still finds a 10% slowdown. */
+static void test_runs_history(void **state)
+{
+    (void)state;
+    unsigned seed = 5;
+    int trials = 400, aa = 0, aa_within = 0, slow = 0;
+    for (int i = 0; i < trials; i++) {
+        double earlier[16 * 5], med[16];
+        draw_runs(earlier, 16, 5, 100, 0.02, 0.01, &seed);
+        for (size_t j = 0; j < 16; j++)
+            med[j] = llmb_stats_median(earlier + 5 * j, 5);
+        struct llmb_compare_spread h = {0};
+        llmb_compare_spread_add(&h, med, 16);
+        aa += flagged(100, 100, 1, &h, &seed, 0, NULL);
+        aa_within += flagged(100, 100, 1, NULL, &seed, 0, NULL);
+        double ch;
+        slow += flagged(100, 90, 1, &h, &seed, 0, &ch) && ch < 0;
+    }
+    print_message("one run a side: A/A flagged %d, within-run only %d, 10%% slower found %d of %d\n", aa, aa_within,
+                  slow, trials);
+    assert_true(aa <= trials * 8 / 100);
+    assert_true(aa_within >= trials * 30 / 100);
+    assert_true(slow >= trials * 85 / 100);
+}
+
+static void test_runs_degenerate(void **state)
+{
+    (void)state;
+    double one[] = {100}, two[] = {100, 102}, zero[] = {0, -1};
+    const double *a[] = {one}, *b[] = {two}, *z[] = {zero};
+    size_t n1[] = {1}, n2[] = {2};
+    struct llmb_compare c;
+    assert_int_equal(llmb_compare_runs(z, n2, 1, b, n2, 1, NULL, &c), -1); /* no rate on A */
+    assert_int_equal(llmb_compare_runs(a, n1, 0, b, n2, 1, NULL, &c), -1);
+    assert_int_equal(llmb_compare_runs(a, n1, 1, b, n2, 1, NULL, &c), 0); /* one sample, no history */
+    assert_int_equal(c.basis, LLMB_CB_WITHIN_RUN);
+    assert_true(isnan(c.ci_lo_pct) && isnan(c.run_sd));
+    assert_int_equal(c.significant, 0);
+    NEAR(c.change_pct, 100 * (sqrt(1.02) - 1), 1e-9); /* the median of 100, 102 in log space */
+    struct llmb_compare_spread h = {.ss = 0.0004, .df = 1, .runs = 2};
+    assert_int_equal(llmb_compare_runs(a, n1, 1, b, n2, 1, &h, &c), 0); /* history: an interval */
+    assert_int_equal(c.basis, LLMB_CB_BETWEEN_RUN);
+    assert_true(c.ci_lo_pct < 1 && c.ci_hi_pct > 1 && c.ci_lo_pct < 0);
+    assert_string_equal(llmb_compare_basis_name(LLMB_CB_WITHIN_RUN), "within-run");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_hand_computed), cmocka_unit_test(test_injected_slowdown),
-        cmocka_unit_test(test_same_distribution), cmocka_unit_test(test_rates),
-        cmocka_unit_test(test_degenerate), cmocka_unit_test(test_summary),
-        cmocka_unit_test(test_normal),     cmocka_unit_test(test_proportions),
+        cmocka_unit_test(test_hand_computed),
+        cmocka_unit_test(test_injected_slowdown),
+        cmocka_unit_test(test_same_distribution),
+        cmocka_unit_test(test_rates),
+        cmocka_unit_test(test_degenerate),
+        cmocka_unit_test(test_summary),
+        cmocka_unit_test(test_normal),
+        cmocka_unit_test(test_proportions),
+        cmocka_unit_test(test_runs_hand_computed),
+        cmocka_unit_test(test_runs_several),
+        cmocka_unit_test(test_runs_history),
+        cmocka_unit_test(test_runs_degenerate),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -433,12 +433,13 @@
       const c = await getJSON('/api/compare', { a: $('cmp-a').value, b: $('cmp-b').value, metric: $('cmp-metric').value });
       const extra = (c.broke.length ? ', ' + c.broke.length + ' broke in B' : '') + (c.only_a || c.only_b ? ', ' + c.only_a + ' only in A, ' + c.only_b + ' only in B' : '');
       $('cmp-summary').textContent = (c.speed_ratio ? 'B is ' + fmt(c.speed_ratio, 3) + ' ± ' + fmt(c.speed_ratio_err, 3) + '× as fast as A'
-        : c.rows.length ? c.n_better + ' better, ' + c.n_worse + ' worse (significant)' : 'no tests in common') + extra;
+        : c.rows.length ? c.n_better + ' better, ' + c.n_worse + ' worse (significant)' : 'no tests in common') + extra
+        + (c.note ? '; ' + c.n_within_run + ' of ' + c.rows.length + ': ' + c.note : '');
       $('cmp-table').tBodies[0].replaceChildren(...c.rows.map((r) => el('tr', {},
         el('td', { text: r.test }), el('td', { text: base(r.model) }), el('td', { text: fmt(r.a, 3) + ' ' + r.unit }),
         el('td', { text: fmt(r.b, 3) + ' ' + r.unit }), el('td', { text: (r.change_pct >= 0 ? '+' : '') + fmt(r.change_pct, 2) + '%' }),
         el('td', { text: '[' + fmt(r.ci_lo_pct, 2) + '%, ' + fmt(r.ci_hi_pct, 2) + '%]' }),
-        el('td', { class: r.significant ? 'sig' : 'muted', text: r.significant ? 'significant' : 'noise' }))));
+        el('td', { class: r.significant ? 'sig' : 'muted', text: (r.significant ? 'significant' : 'noise') + (r.basis ? ' (' + r.basis + ')' : '') }))));
     } catch (e) { $('cmp-summary').textContent = e.message; }
   });
 
