@@ -3,13 +3,14 @@
 # temporary store, K A/A pairs of identical bench runs (-p 512 -n 128 -r 5
 # -t 2 of one model), each pair compared right after it ran, as a CI job
 # would: the earlier pairs are the history compare draws the run-to-run
-# spread from. The first pair has none: its interval is within-run only (and
-# says so); it is counted like the others. Then every pair again against all
+# spread from. The first pair has none: its interval assumes the spread
+# (--run-cv 2%, and says so); it is counted like the others. Then every pair again against all
 # the others (the store's whole history), and the slowdowns that must still
 # be found: the null engine 10% slower (tg_us 10 against 11, virtual=1, three
 # runs a side), and the real model at -t 1 against -t 2 (one run a side,
-# --ignore t). Prints the figures and a verdict: at most one A/A pair
-# flagged, none failing --fail-on-regression 5%, both slowdowns flagged.
+# --ignore t; the tests 10% slower or more must be flagged). Prints the
+# figures and a verdict: at most one A/A pair flagged, none failing
+# --fail-on-regression 5%, both slowdowns flagged.
 #
 # usage: bench/aa_compare.sh [-m MODEL] [-k PAIRS] [-r REPS] [-p N] [-n N] [-t N]
 #   defaults: ../shared/data/wikillama-3M.gguf, 20 pairs, -r 5, -p 512 -n 128, -t 2
@@ -89,7 +90,7 @@ for mode in ("online", "end"):
         flagged_tests += f
         flagged_pairs += f > 0
         gated += gate(f"{mode}{i}") != 0
-        within += sum(r["basis"].startswith("within-run") for r in rs)
+        within += sum(r["basis"].startswith(("within-run", "assumed")) for r in rs)
     res[mode] = (flagged_pairs, flagged_tests, tests, gated, within)
 print(f"| A/A pair | test | A t/s | B t/s | change | 95% CI | significant | basis (compared right after the pair ran) |")
 print("| ---: | --- | ---: | ---: | ---: | ---: | --- | --- |")
@@ -101,13 +102,16 @@ for mode, what in (("online", "each pair right after it ran (history: the pairs 
                    ("end", f"each pair at the end (history: the other {2 * (k - 1)} runs)")):
     fp, ft, n, g, w = res[mode]
     print(f"A/A, {what}: {fp} of {k} pairs flagged significant ({ft} of {n} tests), "
-          f"{g} of {k} failed --fail-on-regression 5%, {w} tests within-run only")
+          f"{g} of {k} failed --fail-on-regression 5%, {w} tests without a measured run-to-run spread")
 print()
 found = {}
 for name, out, label in (("null", "null", "null engine, tg_us 10 -> 11 (10% slower), 3 runs a side"),
                          ("threads", "threads", f"real model, -t {t} -> -t {t1}, 1 run a side")):
     rs = rows(out)
-    found[name] = bool(rs) and all(r["sig"] == "yes" for r in rs)
+    # found: every test that is 10% slower or more is flagged (there must be one; at one thread
+    # generation of a small model can be faster than at two on 2 cores: that test is not a slowdown)
+    slow = [r for r in rs if float(r["change"].rstrip("%")) <= -9.09]
+    found[name] = bool(slow) and all(r["sig"] == "yes" for r in slow)
     print(f"{label}: " + ("; ".join(f"{r['test']} {r['change']} {r['ci']} significant {r['sig']} ({r['basis']})"
                                      for r in rs) or "no matched test") + f"; --fail-on-regression 5% exit {gate(out)}")
 fp, ft, n, g, w = res["online"]

@@ -52,7 +52,17 @@ struct llmb_cmp_params {
     double fail_pct;   /* >= 0: a significant change for the worse beyond it regresses; < 0: no gate */
     const char *ignore; /* NULL, or test parameters left out of the matching, comma-separated
                          * ("t": -t 1 against -t 2; "model": one model against another) */
+    double run_cv_pct;  /* the run-to-run spread assumed a priori (llmb_compare_spread_prior),
+                         * % of a run's median: 0 the default (LLMB_CMP_RUN_CV_PCT), < 0 none */
 };
+/* The prior on the run-to-run spread of a speed figure: 2% worth four runs'
+ * degrees of freedom (docs/metrics.md says why). */
+#define LLMB_CMP_RUN_CV_PCT 2.0
+#define LLMB_CMP_RUN_CV_DF 4
+/* What a result with n_within pairs says about them: the interval rests on
+ * within-run noise only (run_cv_pct < 0) or on an assumed run-to-run spread
+ * besides it, and what to do. */
+const char *llmb_cmp_within_note(const struct llmb_cmp_params *p);
 /* Checks an ignore list: each name a parameter of the instance key. */
 int llmb_cmp_ignore_check(const char *ignore, struct llmb_error *err);
 
@@ -90,7 +100,7 @@ struct llmb_cmp_result {
      * quality: counts of significant changes */
     double ratio, ratio_err;
     size_t n_worse, n_better, n_regressed;
-    size_t n_within; /* speed pairs whose interval reflects within-run noise only */
+    size_t n_within; /* speed pairs with no between-run spread measured (basis within-run or assumed) */
     int regression; /* fail_pct >= 0 and (n_regressed or n_broke), or no pair at all and n_broke */
     /* owned */
     struct llmb_store_record *recs[2];

@@ -37,8 +37,9 @@ enum llmb_compare_basis {
     LLMB_CB_SAMPLES = 0, /* the figures' own errors (Welch on samples, quality figures) */
     LLMB_CB_WITHIN_RUN,  /* runs compared, but no between-run spread known: within-run noise only */
     LLMB_CB_BETWEEN_RUN, /* run-to-run variation counted as noise */
+    LLMB_CB_PRIOR,       /* no between-run spread measured: an assumed one (the prior) counted */
 };
-/* "samples", "within-run", "between-run". */
+/* "samples", "within-run", "between-run", "assumed". */
 const char *llmb_compare_basis_name(int basis);
 
 /* How much a run's median varies from run to run of one configuration:
@@ -48,10 +49,18 @@ const char *llmb_compare_basis_name(int basis);
 struct llmb_compare_spread {
     double ss;
     size_t df;
-    size_t runs; /* runs added */
+    size_t runs;     /* runs added */
+    size_t prior_df; /* of df, those of the prior */
 };
 /* Adds a group of k runs' medians m[0..k) (rates, > 0; others are skipped). */
 void llmb_compare_spread_add(struct llmb_compare_spread *sp, const double *m, size_t k);
+/* Adds a prior: a run-to-run relative sd of cv (0.02: 2%) worth df degrees
+ * of freedom, as if df more runs had shown it (the conjugate scaled
+ * inverse-chi-square prior: the spread used is the pooled
+ * (ss + df cv'^2) / (df_data + df), cv' = log(1 + cv)). With no runs to go on
+ * the interval stands on the prior (basis assumed); with many, the data
+ * outweigh it. cv <= 0 or df 0: nothing is added. */
+void llmb_compare_spread_prior(struct llmb_compare_spread *sp, double cv, size_t df);
 
 /* Runs as the units: side A has ka runs, run i with samples a[i][0..na[i])
  * (rates, > 0; a run without one is left out), B likewise. Each side's
@@ -68,8 +77,10 @@ void llmb_compare_spread_add(struct llmb_compare_spread *sp, const double *m, si
  *    scaled median absolute deviation about the run's median, pooled over
  *    a side's runs: an outlier does not widen it), Welch's degrees of
  *    freedom.
- * ratio_err is the ratio times the standard error of the wider. Without a between-run spread (one run a side, no history) the interval is
- * the within-run one alone (basis within-run); with a single sample on a
+ * ratio_err is the ratio times the standard error of the wider. Without a
+ * between-run spread (one run a side, no history) the interval is the
+ * within-run one alone (basis within-run), or the wider of it and the
+ * prior's when hist holds one (basis assumed); with a single sample on a
  * side as well, none (NAN). hist may be NULL. Returns -1 (out zeroed) when
  * a side has no sample. */
 int llmb_compare_runs(const double *const *a, const size_t *na, size_t ka, const double *const *b, const size_t *nb,

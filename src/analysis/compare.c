@@ -49,6 +49,7 @@ struct priv {
     size_t n_hist;
     int64_t *runs; /* the run ids of both selections, sorted */
     size_t n_runs;
+    double prior_cv; /* llmb_compare_spread_prior's, a fraction (0: none) */
 };
 
 /* ---- matching keys ------------------------------------------------------- */
@@ -348,6 +349,7 @@ static int compare_speed(const struct priv *pv, const struct llmb_cmp_result *r,
     struct llmb_compare_spread sp;
     int rc = !xa || !na || history(pv, r, ga, gb, &sp, &p->hist_runs) ? -1 : 0;
     if (!rc) {
+        llmb_compare_spread_prior(&sp, pv->prior_cv, LLMB_CMP_RUN_CV_DF);
         for (size_t i = 0; i < ga->n_u; i++)
             xa[i] = ga->x + ga->u[i].off, na[i] = ga->u[i].n;
         for (size_t i = 0; i < gb->n_u; i++)
@@ -398,7 +400,7 @@ static int match(struct llmb_cmp_result *r, const struct priv *pv, double fail_p
         r->n_regressed += p->regressed;
         r->n_worse += p->c.significant && p->worse_pct > 0;
         r->n_better += p->c.significant && p->worse_pct < 0;
-        r->n_within += p->c.basis == LLMB_CB_WITHIN_RUN;
+        r->n_within += p->c.basis == LLMB_CB_WITHIN_RUN || p->c.basis == LLMB_CB_PRIOR;
         r->n_pairs++;
     }
     return 0;
@@ -437,6 +439,16 @@ static void summary(struct llmb_cmp_result *r)
     }
 }
 
+const char *llmb_cmp_within_note(const struct llmb_cmp_params *p)
+{
+    return p->run_cv_pct < 0 ? "no earlier runs of the configuration measure the run-to-run spread: the interval "
+                               "reflects within-run noise only: rerun with more runs per side or use `llmbench bench "
+                               "--interleave`"
+                             : "no earlier runs of the configuration measure the run-to-run spread: the interval "
+                               "assumes one (--run-cv) besides the within-run noise: rerun with more runs per side or "
+                               "use `llmbench bench --interleave`";
+}
+
 int llmb_cmp_run(struct llmb_store *s, const struct llmb_cmp_params *p, struct llmb_cmp_result *out,
                  struct llmb_error *err)
 {
@@ -451,6 +463,7 @@ int llmb_cmp_run(struct llmb_store *s, const struct llmb_cmp_params *p, struct l
     struct priv *pv = calloc(1, sizeof *pv);
     if (!(out->priv = pv))
         return llmb_error_set(err, LLMB_E_NOMEM, "out of memory");
+    pv->prior_cv = p->run_cv_pct < 0 ? 0 : (p->run_cv_pct > 0 ? p->run_cv_pct : LLMB_CMP_RUN_CV_PCT) / 100;
     struct side *a = &pv->side[0], *b = &pv->side[1];
     rc = load(s, p, out, 0, a, err);
     if (!rc)

@@ -18,7 +18,7 @@
 #include "output/table.h"
 #include "store_cli.h"
 
-enum { O_METRIC = 1, O_FAIL, O_IGNORE };
+enum { O_METRIC = 1, O_FAIL, O_IGNORE, O_RUN_CV };
 
 const struct llmb_opt llmb_compare_opts[] = {
     {O_METRIC, "--metric", "NAME", "ts",
@@ -33,6 +33,10 @@ const struct llmb_opt llmb_compare_opts[] = {
      "match tests that differ in these parameters, comma-separated (t: -t 1 against -t 2; model: one model against "
      "another)",
      LLMB_OPT_STR, 0, 0, 0, NULL},
+    {O_RUN_CV, "--run-cv", "PCT", "2%",
+     "run-to-run spread of a speed figure assumed until earlier runs of the configuration measure it (worth four "
+     "runs; 0: none, the within-run noise alone)",
+     LLMB_OPT_PCT, 0, 100, 0, NULL},
     LLMB_STORE_DB_OPTS,
     {0},
 };
@@ -61,6 +65,7 @@ static int on_opt(int id, const char *name, const char *v, void *user, struct ll
         return llmb_error_set(err, LLMB_E_INVAL, "%s: unknown metric '%s' (ts, pp, tg, ttft, ppl, kld, top1, suite)",
                               name, v);
     case O_FAIL: c->p.fail_pct = llmb_opt_value(v); return LLMB_OK;
+    case O_RUN_CV: c->p.run_cv_pct = llmb_opt_value(v) > 0 ? llmb_opt_value(v) : -1; return LLMB_OK;
     case O_IGNORE: {
         struct llmb_error e = {0};
         c->p.ignore = v;
@@ -171,9 +176,7 @@ static int report(const struct compare_cli *c, const struct llmb_cmp_result *r, 
     if (print_pairs(r))
         return llmb_error_set(err, LLMB_E_IO, "cannot write to stdout");
     if (r->n_within)
-        printf("\n%zu of %zu tests: interval reflects within-run noise only: rerun with more runs per side or use "
-               "`llmbench bench --interleave`\n",
-               r->n_within, r->n_pairs);
+        printf("\n%zu of %zu tests: %s\n", r->n_within, r->n_pairs, llmb_cmp_within_note(&c->p));
     if (r->only_a || r->only_b)
         printf("\n%zu tests only in A, %zu only in B (not compared)\n", r->only_a, r->only_b);
     if (r->n_broke)

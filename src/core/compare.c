@@ -114,7 +114,20 @@ void llmb_compare_summary(const struct llmb_compare *c, size_t n, double *ratio,
 
 const char *llmb_compare_basis_name(int basis)
 {
-    return basis == LLMB_CB_BETWEEN_RUN ? "between-run" : basis == LLMB_CB_WITHIN_RUN ? "within-run" : "samples";
+    return basis == LLMB_CB_BETWEEN_RUN  ? "between-run"
+           : basis == LLMB_CB_WITHIN_RUN ? "within-run"
+           : basis == LLMB_CB_PRIOR      ? "assumed"
+                                         : "samples";
+}
+
+void llmb_compare_spread_prior(struct llmb_compare_spread *sp, double cv, size_t df)
+{
+    if (!(cv > 0) || !isfinite(cv) || !df)
+        return;
+    double l = log1p(cv);
+    sp->ss += (double)df * l * l;
+    sp->df += df;
+    sp->prior_df += df;
 }
 
 void llmb_compare_spread_add(struct llmb_compare_spread *sp, const double *m, size_t k)
@@ -225,8 +238,8 @@ int llmb_compare_runs(const double *const *a, const size_t *na, size_t ka, const
     out->ratio = exp(d);
     out->change_pct = 100.0 * (out->ratio - 1);
     out->ci_lo_pct = out->ci_hi_pct = out->df = out->run_sd = NAN;
-    out->df_runs = sp.df;
-    out->basis = sp.df ? LLMB_CB_BETWEEN_RUN : LLMB_CB_WITHIN_RUN;
+    out->df_runs = sp.df - sp.prior_df;
+    out->basis = sp.df > sp.prior_df ? LLMB_CB_BETWEEN_RUN : sp.df ? LLMB_CB_PRIOR : LLMB_CB_WITHIN_RUN;
     double se = NAN, df = NAN, half = NAN;
     if (sp.df) {
         out->run_sd = sqrt(sp.ss / (double)sp.df);
@@ -234,6 +247,8 @@ int llmb_compare_runs(const double *const *a, const size_t *na, size_t ka, const
         df = (double)sp.df;
         half = llmb_stats_t95(sp.df) * se;
     }
+    if (out->basis == LLMB_CB_PRIOR) /* the assumed spread is no measurement */
+        out->run_sd = NAN;
     /* within runs: the medians' standard errors (sqrt(pi/2) s/sqrt(n), s the pooled robust
      * spread), Welch's df; the wider of the two intervals stands */
     if (sa.n > sa.k && sb.n > sb.k) {

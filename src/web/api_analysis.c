@@ -86,10 +86,7 @@ int llmb_web_api_compare(struct llmb_store *s, llmb_web_arg_fn arg, void *ctx, i
     json_object_set_new(o, "n_better", json_integer((json_int_t)r.n_better));
     json_object_set_new(o, "n_worse", json_integer((json_int_t)r.n_worse));
     json_object_set_new(o, "n_within_run", json_integer((json_int_t)r.n_within));
-    json_object_set_new(o, "note",
-                        r.n_within ? json_string("interval reflects within-run noise only: rerun with more "
-                                                 "runs per side or use `llmbench bench --interleave`")
-                                   : json_null());
+    json_object_set_new(o, "note", r.n_within ? json_string(llmb_cmp_within_note(&p)) : json_null());
     json_object_set_new(o, "only_a", json_integer((json_int_t)r.only_a));
     json_object_set_new(o, "only_b", json_integer((json_int_t)r.only_b));
     json_object_set_new(o, "broke", record_names(r.broke, r.n_broke));

@@ -51,7 +51,7 @@ PY
 rc=$?
 [ $rc -eq 0 ] && ok || bad "A/A gate: rc $rc $(cat "$tmp/err")"
 rows "A/A" "$tmp/aa" no
-! grep -q "within-run noise only" "$tmp/aa" && ok || bad "A/A note: $(cat "$tmp/aa")"
+! grep -q "measure the run-to-run spread" "$tmp/aa" && ok || bad "A/A note: $(cat "$tmp/aa")"
 
 "$bin" compare tag=A tag=C --ignore model --db "$db" >"$tmp/slow" 2>"$tmp/err" || bad "10% slower: $(cat "$tmp/err")"
 rows "10% slower" "$tmp/slow" yes
@@ -64,16 +64,22 @@ expect_fail "gate 5%" "^llmbench: error: regression: 1 of 1 tests significantly 
 expect_fail "no match" "no test of 'tag=A' matches a test of 'tag=C'" "$bin" compare tag=A tag=C --db "$db"
 expect_fail "bad --ignore" "--ignore: 'speed' is not a test parameter" "$bin" compare tag=A tag=C --ignore model,speed --db "$db"
 
-# one run a side, no other run of the test: within-run, said in the table and under it
+# one run a side, no other run of the test: the run-to-run spread assumed (--run-cv, 2%),
+# or with --run-cv 0 within-run only, said in the table and under it
 bench D 20
 bench E 20
 "$bin" compare tag=D tag=E --db "$db" >"$tmp/one" 2>"$tmp/err" || bad "one run a side: $(cat "$tmp/err")"
-[ "$(grep -c '| within-run (1+1 runs) |' "$tmp/one")" -eq 1 ] && ok || bad "within-run basis: $(cat "$tmp/one")"
-grep -q "^1 of 1 tests: interval reflects within-run noise only: rerun with more runs per side or use \`llmbench bench --interleave\`" \
-    "$tmp/one" && ok || bad "within-run note: $(cat "$tmp/one")"
+[ "$(grep -c '| assumed (1+1 runs) |' "$tmp/one")" -eq 1 ] && ok || bad "assumed basis: $(cat "$tmp/one")"
+grep -q "^1 of 1 tests: no earlier runs of the configuration measure the run-to-run spread: the interval assumes one (--run-cv) besides the within-run noise: rerun with more runs per side or use \`llmbench bench --interleave\`" \
+    "$tmp/one" && ok || bad "assumed note: $(cat "$tmp/one")"
+"$bin" compare tag=D tag=E --db "$db" --run-cv 0 >"$tmp/one0" 2>"$tmp/err" || bad "--run-cv 0: $(cat "$tmp/err")"
+[ "$(grep -c '| within-run (1+1 runs) |' "$tmp/one0")" -eq 1 ] && ok || bad "within-run basis: $(cat "$tmp/one0")"
+grep -q "^1 of 1 tests: .*the interval reflects within-run noise only: rerun with more runs per side or use \`llmbench bench --interleave\`" \
+    "$tmp/one0" && ok || bad "within-run note: $(cat "$tmp/one0")"
+expect_fail "bad --run-cv" "--run-cv" "$bin" compare tag=D tag=E --db "$db" --run-cv 200%
 # earlier runs of the test: between-run, from them
 bench H 20 20 20
 "$bin" compare tag=D tag=E --db "$db" >"$tmp/hist" 2>"$tmp/err" || bad "with history: $(cat "$tmp/err")"
 [ "$(grep -c '| between-run (1+1 runs, 3 earlier) |' "$tmp/hist")" -eq 1 ] && ok || bad "between-run from history: $(cat "$tmp/hist")"
-! grep -q "within-run noise only" "$tmp/hist" && ok || bad "history note: $(cat "$tmp/hist")"
+! grep -q "measure the run-to-run spread" "$tmp/hist" && ok || bad "history note: $(cat "$tmp/hist")"
 finish

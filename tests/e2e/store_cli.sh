@@ -123,7 +123,7 @@ run "compare slow" compare tag=baseline tag=slow
 # every test is 10% slower; it is significant where the noise allows (llama-bench's tg4 at one thread
 # varies by 12%, too much for 10 repetitions; pp16 and tg4 at t=2 were also run by the small imports,
 # whose spread between runs widens their intervals), and the verdict follows the interval; one run a
-# side: within-run, unless earlier runs of the test (the small ones, the roundtrip) give a spread
+# side: the run-to-run spread assumed (--run-cv), unless earlier runs of the test (the small ones, the roundtrip) measure it
 py "compare slow" '
 import re, sys
 rows = [l.split("|")[1:-1] for l in open(sys.argv[1]) if re.match(r"^\| (pp|tg)", l)]
@@ -135,12 +135,12 @@ for r in rows:
     lo, hi = [float(x.strip(" []%")) for x in ci.split(",")]
     assert lo < -10 < hi, ci
     assert sig == ("yes" if hi < 0 else "no"), (ci, sig)
-    assert re.match(r"(within|between)-run \(1\+1 runs(, [0-9]+ earlier)?\)$", r[7].strip()), r[7]
+    assert re.match(r"(assumed|between-run) \(1\+1 runs(, [0-9]+ earlier)?\)$", r[7].strip()), r[7]
     yes += sig == "yes"
 assert yes >= 3, yes
 ' "$tmp/out"
 grep -q "^A (tag=baseline) is 1.111 ± 0.0[0-9][0-9]x faster than B (tag=slow) over 6 matched tests" "$tmp/out" && ok || bad "compare summary: $(tail -1 "$tmp/out")"
-grep -q "^[0-9] of 6 tests: interval reflects within-run noise only: rerun with more runs per side or use \`llmbench bench --interleave\`" "$tmp/out" && ok || bad "compare within-run note: $(cat "$tmp/out")"
+grep -q "^[0-9] of 6 tests: no earlier runs of the configuration measure the run-to-run spread: the interval assumes one (--run-cv) besides the within-run noise: rerun with more runs per side or use \`llmbench bench --interleave\`" "$tmp/out" && ok || bad "compare assumed-spread note: $(cat "$tmp/out")"
 "$bin" compare tag=baseline tag=slow --fail-on-regression 5% >"$tmp/out" 2>"$tmp/err"
 rc=$?
 [ $rc -eq 1 ] && [ "$(wc -l < "$tmp/err")" -eq 1 ] && grep -q "regression: [3-6] of 6 tests significantly slower by more than 5%: pp16 -10.0%" "$tmp/err" && ok || bad "gate 5%: rc=$rc $(cat "$tmp/err")"

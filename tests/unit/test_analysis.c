@@ -193,12 +193,19 @@ static void run1(struct db *d, const char *tag, int t, double scale)
     run(d, tag, &f, 1);
 }
 
-static void cmp(struct db *d, const char *a, const char *b, const char *ignore, struct llmb_cmp_result *r)
+static void cmp_cv(struct db *d, const char *a, const char *b, const char *ignore, double run_cv_pct,
+                   struct llmb_cmp_result *r)
 {
-    struct llmb_cmp_params p = {.a = a, .b = b, .metric = LLMB_CM_TS, .fail_pct = 5, .ignore = ignore};
+    struct llmb_cmp_params p = {
+        .a = a, .b = b, .metric = LLMB_CM_TS, .fail_pct = 5, .ignore = ignore, .run_cv_pct = run_cv_pct};
     struct llmb_error e = {0};
     if (llmb_cmp_run(d->s, &p, r, &e))
         fail_msg("compare %s %s: %s", a, b, e.msg);
+}
+
+static void cmp(struct db *d, const char *a, const char *b, const char *ignore, struct llmb_cmp_result *r)
+{
+    cmp_cv(d, a, b, ignore, 0, r);
 }
 
 static void test_compare_runs(void **state)
@@ -258,14 +265,23 @@ static void test_compare_runs(void **state)
     assert_true(r.pairs[0].c.significant && r.regression);
     llmb_cmp_free(&r);
 
-    /* one run a side and no other run of the configuration (t=4): within-run only */
+    /* one run a side and no other run of the configuration (t=4): the assumed
+     * run-to-run spread (--run-cv 2%, the default) besides the within-run noise;
+     * without it (--run-cv 0), within-run only, and the interval narrower */
     run1(&d, "a4", 4, 1.0);
     run1(&d, "b4", 4, 1.03);
     cmp(&d, "tag=a4", "tag=b4", NULL, &r);
-    assert_int_equal(r.pairs[0].c.basis, LLMB_CB_WITHIN_RUN);
+    assert_int_equal(r.pairs[0].c.basis, LLMB_CB_PRIOR);
     assert_int_equal(r.pairs[0].hist_runs, 0);
     assert_int_equal(r.n_within, 1);
     assert_true(isnan(r.pairs[0].c.run_sd) && !isnan(r.pairs[0].c.ci_lo_pct));
+    double width = r.pairs[0].c.ci_hi_pct - r.pairs[0].c.ci_lo_pct;
+    assert_true(width > 2 * 2.776 * 100 * log(1.02) * sqrt(2) * 0.95); /* 2 t95(4) s sqrt(2), B ~3% slower */
+    llmb_cmp_free(&r);
+    cmp_cv(&d, "tag=a4", "tag=b4", NULL, -1, &r);
+    assert_int_equal(r.pairs[0].c.basis, LLMB_CB_WITHIN_RUN);
+    assert_int_equal(r.n_within, 1);
+    assert_true(r.pairs[0].c.ci_hi_pct - r.pairs[0].c.ci_lo_pct < width);
     llmb_cmp_free(&r);
 
     /* --ignore t: -t 2 against -t 4 */

@@ -250,7 +250,9 @@ static int flagged(double ma, double mb, size_t k, const struct llmb_compare_spr
         for (size_t i = 0; i < k; i++)
             a[i] = xa + 5 * i, b[i] = xb + 5 * i, n[i] = 5;
         assert_int_equal(llmb_compare_runs(a, n, k, b, n, k, hist, &c), 0);
-        assert_int_equal(c.basis, hist || k > 1 ? LLMB_CB_BETWEEN_RUN : LLMB_CB_WITHIN_RUN);
+        assert_int_equal(c.basis, k > 1 || (hist && hist->df > hist->prior_df) ? LLMB_CB_BETWEEN_RUN
+                                  : hist && hist->df                           ? LLMB_CB_PRIOR
+                                                                               : LLMB_CB_WITHIN_RUN);
     }
     if (change)
         *change = c.change_pct;
@@ -305,6 +307,58 @@ static void test_runs_history(void **state)
     assert_true(slow >= trials * 85 / 100);
 }
 
+/* One run a side and no history, with the prior (2% worth 4 runs): the
+ * interval assumes the run-to-run spread, so the run-level offsets rarely
+ * flag an A/A pair, and a 10% slowdown is still found most of the time;
+ * the prior's arithmetic; a prior and data pooled. */
+static void test_runs_prior(void **state)
+{
+    (void)state;
+    struct llmb_compare_spread pr = {0};
+    llmb_compare_spread_prior(&pr, 0.02, 4);
+    NEAR(pr.ss, 4 * log(1.02) * log(1.02), 1e-15);
+    assert_int_equal(pr.df, 4);
+    assert_int_equal(pr.prior_df, 4);
+    struct llmb_compare_spread none = {0};
+    llmb_compare_spread_prior(&none, 0, 4);
+    llmb_compare_spread_prior(&none, NAN, 4);
+    llmb_compare_spread_prior(&none, 0.02, 0);
+    assert_true(none.ss == 0 && none.df == 0 && none.prior_df == 0);
+    unsigned seed = 11;
+    int trials = 400, aa = 0, slow = 0;
+    for (int i = 0; i < trials; i++) {
+        double ch;
+        aa += flagged(100, 100, 1, &pr, &seed, 0, NULL);
+        slow += flagged(100, 90, 1, &pr, &seed, 0, &ch) && ch < 0;
+    }
+    print_message("one run a side, prior 2%% x 4: A/A flagged %d, 10%% slower found %d of %d\n", aa, slow, trials);
+    assert_true(aa <= trials * 4 / 100);
+    assert_true(slow >= trials * 70 / 100);
+    /* the basis and what is reported: assumed, no measured spread */
+    double x0[] = {100, 101, 99, 100, 100}, x1[] = {103, 104, 102, 103, 103};
+    const double *a[] = {x0}, *b[] = {x1};
+    size_t n[] = {5};
+    struct llmb_compare c;
+    assert_int_equal(llmb_compare_runs(a, n, 1, b, n, 1, &pr, &c), 0);
+    assert_int_equal(c.basis, LLMB_CB_PRIOR);
+    assert_string_equal(llmb_compare_basis_name(c.basis), "assumed");
+    assert_int_equal(c.df_runs, 0);
+    assert_true(isnan(c.run_sd));
+    NEAR(c.df, 4, 0);
+    double half = 2.776 * log(1.02) * sqrt(2); /* t95(4) s sqrt(1/1 + 1/1) */
+    NEAR(c.ci_hi_pct, 100 * (exp(log(1.03) + half) - 1), 0.05);
+    assert_int_equal(c.significant, 0); /* +3%: within the assumed spread */
+    assert_int_equal(llmb_compare_runs(a, n, 1, b, n, 1, NULL, &c), 0);
+    assert_int_equal(c.significant, 1); /* within-run noise alone: flagged */
+    /* data and prior pooled: df 4 + 1, the measured part reported */
+    struct llmb_compare_spread h = {.ss = 0.0004, .df = 1, .runs = 2};
+    llmb_compare_spread_prior(&h, 0.02, 4);
+    assert_int_equal(llmb_compare_runs(a, n, 1, b, n, 1, &h, &c), 0);
+    assert_int_equal(c.basis, LLMB_CB_BETWEEN_RUN);
+    assert_int_equal(c.df_runs, 1);
+    NEAR(c.run_sd, sqrt((0.0004 + 4 * log(1.02) * log(1.02)) / 5), 1e-12);
+}
+
 static void test_runs_degenerate(void **state)
 {
     (void)state;
@@ -340,6 +394,7 @@ int main(void)
         cmocka_unit_test(test_runs_hand_computed),
         cmocka_unit_test(test_runs_several),
         cmocka_unit_test(test_runs_history),
+        cmocka_unit_test(test_runs_prior),
         cmocka_unit_test(test_runs_degenerate),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -249,13 +249,13 @@ static void test_api(void **state)
     json_t *c = api(s, "/api/compare", &ab, 200);
     assert_int_equal(json_array_size(json_object_get(c, "rows")), 2);
     assert_true(json_real_value(json_object_get(c, "speed_ratio")) > 0);
-    /* one run a side and no other run of the tests: the intervals say within-run */
+    /* one run a side and no other run of the tests: the intervals assume the run-to-run spread */
     json_t *row = json_array_get(json_object_get(c, "rows"), 0);
-    assert_string_equal(json_string_value(json_object_get(row, "basis")), "within-run");
+    assert_string_equal(json_string_value(json_object_get(row, "basis")), "assumed");
     assert_int_equal(json_integer_value(json_object_get(row, "runs_a")), 1);
     assert_int_equal(json_integer_value(json_object_get(row, "history_runs")), 0);
     assert_int_equal(json_integer_value(json_object_get(c, "n_within_run")), 2);
-    assert_non_null(strstr(json_string_value(json_object_get(c, "note")), "within-run noise only"));
+    assert_non_null(strstr(json_string_value(json_object_get(c, "note")), "assumes one (--run-cv)"));
     json_decref(c);
     struct args ign = {{"a", "b", "ignore"}, {"1", "2", "bogus"}};
     json_decref(api(s, "/api/compare", &ign, 400));
