@@ -23,7 +23,7 @@ struct llmb_run_params {
     int auto_reps;        /* repeat until the 95% interval's half-width <= ci_target_pct of the figure */
     int ci_mean;          /* auto: the interval of the mean (Student t) instead of the median's (order statistics) */
     double ci_target_pct; /* default 2.0 */
-    int    min_reps;      /* auto: at least this many (default 3) */
+    int min_reps;         /* auto: at least this many (default LLMB_STATS_AUTO_MIN, 6) */
     int    max_reps;      /* auto: at most this many (default 50) */
     double max_time_s;    /* auto: stop starting new repetitions after this (default 60) */
     int warmup;           /* warm-up runs before the repetitions (default 1, llama-bench's; 0: none) */

@@ -32,8 +32,14 @@ const char *llmb_stop_reason_name(int reason)
 struct llmb_run_params llmb_run_default_params(void)
 {
     struct llmb_run_params p = {
-        .reps = 5, .auto_reps = 0, .ci_target_pct = 2.0, .min_reps = 3, .max_reps = 50,
-        .max_time_s = 60.0, .warmup = 1, .seed = 1234,
+        .reps = 5,
+        .auto_reps = 0,
+        .ci_target_pct = 2.0,
+        .min_reps = LLMB_STATS_AUTO_MIN,
+        .max_reps = 50,
+        .max_time_s = 60.0,
+        .warmup = 1,
+        .seed = 1234,
     };
     return p;
 }

@@ -30,6 +30,20 @@ int llmb_stats_within(const struct llmb_stats *s, double target_pct, int mean)
     return s->n > 0 && s->median > 0 && 100.0 * half / s->median <= target_pct;
 }
 
+int llmb_stats_converged(const double *x, size_t n, double target_pct, int mean)
+{
+    if (n < LLMB_STATS_AUTO_MIN)
+        return 0;
+    struct llmb_stats s;
+    llmb_stats_compute(x, n, &s);
+    if (!llmb_stats_within(&s, target_pct, mean))
+        return 0;
+    double fig = mean ? s.mean : s.median;
+    double half = mean ? s.ci95_half : fmax(s.median - s.median_lo, s.median_hi - s.median);
+    double first = llmb_stats_median(x, n / 2), second = llmb_stats_median(x + n - n / 2, n / 2);
+    return fig > 0 && fabs(second - first) <= half;
+}
+
 double llmb_stats_t95(size_t df)
 {
     if (df == 0)

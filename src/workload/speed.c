@@ -126,12 +126,13 @@ static void summarize(struct llmb_result *res, const struct llmb_instance *in, s
 }
 
 /* -r auto: 1 when the 95% interval of the tokens/s median (or mean) is
- * tight enough (llmb_stats_within). */
+ * tight enough and the speed has settled (llmb_stats_converged). */
 static int converged(const struct work *w, const struct llmb_instance *in, size_t n, double target_pct, int mean)
 {
-    struct llmb_stats s;
-    llmb_stats_rates(w->total_ns, n, in->n_prompt + in->n_gen, w->tmp, &s);
-    return llmb_stats_within(&s, target_pct, mean);
+    double tokens = in->n_prompt + in->n_gen;
+    for (size_t i = 0; i < n; i++)
+        w->tmp[i] = w->total_ns[i] ? 1e9 * tokens / (double)w->total_ns[i] : 0;
+    return llmb_stats_converged(w->tmp, n, target_pct, mean);
 }
 
 /* A speed test in steps, so a test can run alone (speed_run) or with its

@@ -106,6 +106,34 @@ static void test_within_preempted(void **state)
     assert_true(llmb_stats_within(&s, 5, 1) && llmb_stats_within(&s, 5, 0));
 }
 
+/* -r auto's stop rule: never before 6 repetitions (however steady), and not
+ * while the speed moves: a series that steps from 100 to 97 halfway has a
+ * tight interval by its ranks but halves 3% apart; once the step is a small
+ * part of a longer series (and its halves agree within the interval), it
+ * stops. The mean's rule likewise. */
+static void test_converged(void **state)
+{
+    (void)state;
+    double steady[8] = {100, 100.2, 99.9, 100.1, 100, 99.8, 100.1, 100};
+    assert_false(llmb_stats_converged(steady, 5, 2, 0));
+    assert_true(llmb_stats_converged(steady, 6, 2, 0));
+    assert_true(llmb_stats_converged(steady, 8, 2, 1));
+    assert_false(llmb_stats_converged(steady, 8, 0.01, 0)); /* interval wider than the target */
+    double step[12] = {100, 100.1, 99.9, 100, 100.1, 100, 97, 97.1, 96.9, 97, 97.1, 97};
+    struct llmb_stats s;
+    llmb_stats_compute(step, 12, &s);
+    assert_true(llmb_stats_within(&s, 5, 0)); /* the interval alone would stop */
+    assert_false(llmb_stats_converged(step, 12, 5, 0));
+    assert_false(llmb_stats_converged(step, 12, 5, 1));
+    /* the same step early in a longer steady series: the halves agree */
+    double late[40];
+    for (int i = 0; i < 40; i++)
+        late[i] = i < 3 ? 97 : 100 + (i % 3) * 0.1;
+    assert_true(llmb_stats_converged(late, 40, 2, 0));
+    double zero[6] = {0};
+    assert_false(llmb_stats_converged(zero, 6, 2, 0));
+}
+
 static void test_t95(void **state)
 {
     (void)state;
@@ -126,6 +154,7 @@ int main(void)
         cmocka_unit_test(test_basic),           cmocka_unit_test(test_even_median_and_outlier),
         cmocka_unit_test(test_small),           cmocka_unit_test(test_t95),
         cmocka_unit_test(test_median_interval), cmocka_unit_test(test_within_preempted),
+        cmocka_unit_test(test_converged),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
