@@ -81,6 +81,19 @@ static int in_range(const struct llmb_value *v, long long lo, long long hi)
 #define V struct llmb_value *v
 #define W struct llmb_result *r, const struct llmb_value *v, struct llmb_strings *st
 
+/* a string kept in a char array: g_NAME gives null while it is empty,
+ * s_NAME stores it (too long: an error) */
+#define STR_FIELD(name, arr)                                                                                           \
+    static void g_##name(R, V)                                                                                         \
+    {                                                                                                                  \
+        v_str(v, (arr)[0] ? (arr) : NULL);                                                                             \
+    }                                                                                                                  \
+    static int s_##name(W)                                                                                             \
+    {                                                                                                                  \
+        (void)st;                                                                                                      \
+        return set_chars((arr), sizeof(arr), v);                                                                       \
+    }
+
 static const char *or_default(const char *s, const char *def)
 {
     return s && *s ? s : def;
@@ -223,15 +236,7 @@ static void g_a_type_k(R, V) { v_str(v, applied(r) ? r->applied.type_k : NULL); 
 static void g_a_type_v(R, V) { v_str(v, applied(r) ? r->applied.type_v : NULL); }
 static void g_a_fa(R, V) { v_int(v, r->applied.flash_attn, applied(r)); }
 static void g_a_devices(R, V) { v_str(v, r->model.devices[0] ? r->model.devices : NULL); }
-static void g_dev_mem(R, V)
-{
-    v_str(v, r->applied.memory[0] ? r->applied.memory : NULL);
-}
-static int s_dev_mem(W)
-{
-    (void)st;
-    return set_chars(r->applied.memory, sizeof r->applied.memory, v);
-}
+STR_FIELD(dev_mem, r->applied.memory)
 static void g_load_ms(R, V) { v_num(v, r->model.load_ms, r->model.load_ms > 0); }
 static void g_peak_rss(R, V) { v_int(v, (long long)r->peak_rss, r->peak_rss > 0); }
 static void g_reps(R, V) { v_int(v, (long long)r->n_samples, 1); }
@@ -371,24 +376,8 @@ MACHINE_NUM(energy_w)
 MACHINE_NUM(energy_j)
 MACHINE_NUM(energy_j_per_token)
 MACHINE_NUM(energy_tokens_per_j)
-static void g_energy_source(R, V)
-{
-    v_str(v, r->machine.energy_source[0] ? r->machine.energy_source : NULL);
-}
-static int s_energy_source(W)
-{
-    (void)st;
-    return set_chars(r->machine.energy_source, sizeof r->machine.energy_source, v);
-}
-static void g_energy_note(R, V)
-{
-    v_str(v, r->machine.energy_note[0] ? r->machine.energy_note : NULL);
-}
-static int s_energy_note(W)
-{
-    (void)st;
-    return set_chars(r->machine.energy_note, sizeof r->machine.energy_note, v);
-}
+STR_FIELD(energy_source, r->machine.energy_source)
+STR_FIELD(energy_note, r->machine.energy_note)
 static void md_bw_pct(R, char *buf, size_t len)
 {
     snprintf(buf, len, "%.1f", r->machine.tg_bw_pct);
@@ -444,15 +433,7 @@ static int s_interference(W)
     r->cond.known |= LLMB_COND_CHECKED;
     return set_chars(r->cond.interference, sizeof r->cond.interference, v);
 }
-static void g_drift(R, V)
-{
-    v_str(v, r->cond.drift[0] ? r->cond.drift : NULL);
-}
-static int s_drift(W)
-{
-    (void)st;
-    return set_chars(r->cond.drift, sizeof r->cond.drift, v);
-}
+STR_FIELD(drift, r->cond.drift)
 
 /* where a stored result lives */
 static void g_run_id(R, V) { v_int(v, r->origin ? r->origin->run_id : 0, r->origin != NULL); }
