@@ -22,11 +22,24 @@ struct llmb_bw_params {
     int reps;        /* best of; 0: 5 */
 };
 
+/* A device's own memory (a GPU's; an RPC server's): the copy kernel there. */
+struct llmb_bw_device {
+    char name[64];   /* "CUDA0", "RPC0" */
+    double copy_gbs; /* NAN: not measured, note says why */
+    uint64_t array_bytes;
+    char note[128];
+};
+#define LLMB_BW_MAX_DEVICES 8
+
 struct llmb_bw_result {
     double read_gbs, copy_gbs, triad_gbs;
     int threads, reps;
     uint64_t array_bytes;
     char measured_at[32]; /* RFC 3339 UTC; "" until stored or measured */
+    /* every non-CPU device of the engine, measured each time (not stored:
+     * which devices are there changes with -rpc and drivers) */
+    struct llmb_bw_device dev[LLMB_BW_MAX_DEVICES];
+    int n_dev;
 };
 
 /* The array size params asks for on this machine (see array_bytes). */
@@ -35,6 +48,16 @@ uint64_t llmb_bw_default_bytes(void);
  * with LLMB_E_INTERRUPTED and nothing in *r. */
 int llmb_bw_measure(const struct llmb_bw_params *p, volatile int *stop, struct llmb_bw_result *r,
                     struct llmb_error *err);
+
+struct llmb_engine_ops;
+/* Fills bw->dev with the copy bandwidth of each of e's devices that is not
+ * the host's memory (GPUs; the RPC servers of rpc, a comma-separated list or
+ * NULL, registered first): bytes per array (fewer where a device has less
+ * than 4 x that free), best of reps. A device it cannot measure gets NAN
+ * and the reason in its note; an error only when the -rpc servers cannot be
+ * reached. */
+int llmb_bw_devices(const struct llmb_engine_ops *e, const char *rpc, uint64_t bytes, int reps,
+                    struct llmb_bw_result *bw, struct llmb_error *err);
 
 #ifdef __cplusplus
 }

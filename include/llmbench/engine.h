@@ -191,6 +191,10 @@ struct llmb_engine_ops {
     /* Optional: every device it can use, CPU included; returns how many it
      * wrote (at most max). */
     int (*devices)(struct llmb_engine_device *out, int max);
+    /* Optional: the copy bandwidth of a device's own memory (a GPU's, an RPC
+     * server's), GB/s, as hw --bandwidth reports it beside the host's: two
+     * arrays of bytes (fewer when the device has less free), best of reps. */
+    int (*copy_bandwidth)(const char *device, uint64_t bytes, int reps, double *gbs, struct llmb_error *err);
     /* Optional: the engine's own version line(s), as llama-bench --version. */
     void (*version)(FILE *out);
     /* Optional: the clock the speed test reads (ns); NULL: the monotonic
@@ -219,6 +223,10 @@ void llmb_engine_global_init(int quiet);
  * (rpc: a comma-separated list, or NULL) among them, as llama-bench lists
  * them ("(none)" for an engine without devices). */
 int llmb_engine_print_devices(const struct llmb_engine_ops *e, const char *rpc, FILE *out, struct llmb_error *err);
+/* Adds the devices of the -rpc servers (a comma-separated list; NULL or ""
+ * none) to e's, as its check does before a model loads; an error when one
+ * cannot be reached or e has no RPC backend. */
+int llmb_engine_use_rpc(const struct llmb_engine_ops *e, const char *rpc, struct llmb_error *err);
 
 /* preflight of engines whose models are GGUF files: each model sound
  * (llmb_model_check) and, unless force, about its tensors' size of memory

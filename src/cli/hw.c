@@ -12,18 +12,31 @@
 
 #include "cli.h"
 #include "llmbench/bandwidth.h"
+#include "llmbench/engine.h"
 #include "llmbench/hw.h"
 #include "signals.h"
 #include "store_cli.h"
 
-enum { O_JSON = 1, O_ROOT, O_NO_DEVICES, O_BANDWIDTH, O_REMEASURE, O_THREADS, O_SIZE, O_REPS, O_MATRIX, O_NO_DB };
+enum {
+    O_JSON = 1,
+    O_ROOT,
+    O_NO_DEVICES,
+    O_BANDWIDTH,
+    O_REMEASURE,
+    O_THREADS,
+    O_SIZE,
+    O_REPS,
+    O_MATRIX,
+    O_NO_DB,
+    O_RPC
+};
 
 struct hw_cli {
     struct llmb_cli_store st;
     double bw_size;
     int json, no_devices, bandwidth, remeasure, matrix, no_db;
     struct llmb_bw_params bw;
-    const char *root;
+    const char *root, *rpc;
 };
 
 const struct llmb_opt llmb_hw_opts[] = {
@@ -43,6 +56,9 @@ const struct llmb_opt llmb_hw_opts[] = {
      NULL},
     {O_NO_DEVICES, "--no-devices", NULL, NULL, "do not ask the engine or NVML for devices", LLMB_OPT_FLAG, 0, 0, 0,
      NULL},
+    {O_RPC, "-rpc,--rpc", "SERVERS", NULL,
+     "llama.cpp RPC servers (host:port,...): their devices are listed and, with --bandwidth, measured", LLMB_OPT_STR, 0,
+     0, 0, NULL},
     LLMB_STORE_DB_OPTS,
     {0},
 };
@@ -62,9 +78,9 @@ static int on_opt(int id, const char *name, const char *v, void *user, struct ll
     case O_REMEASURE: c->remeasure = c->bandwidth = 1; return LLMB_OK;
     case O_THREADS: c->bw.threads = (int)llmb_opt_value(v); return LLMB_OK;
     case O_REPS: c->bw.reps = (int)llmb_opt_value(v); return LLMB_OK;
-    case O_SIZE: c->bw.array_bytes = (uint64_t)c->bw_size; return LLMB_OK;
     case O_MATRIX: c->matrix = 1; return LLMB_OK;
     case O_NO_DB: c->no_db = 1; return LLMB_OK;
+    case O_RPC: c->rpc = v; return LLMB_OK;
     default: return llmb_error_set(err, LLMB_E_INVAL, "unhandled option '%s'", name);
     }
 }
@@ -88,6 +104,10 @@ static int bandwidth(const struct hw_cli *c, struct llmb_bw_result *bw, struct l
     }
     if (s)
         llmb_store_close(s);
+    /* each device's own memory, every time (which devices are there changes with -rpc and drivers) */
+    uint64_t bytes = c->bw.array_bytes ? c->bw.array_bytes : 256ull << 20;
+    if (!rc && !c->no_devices)
+        rc = llmb_bw_devices(llmb_engine_default(), c->rpc, bytes, c->bw.reps, bw, err);
     return rc;
 }
 
@@ -98,6 +118,7 @@ int llmb_cmd_hw(int argc, char **argv, struct llmb_error *err)
     struct hw_cli c = {0};
     llmb_cli_store_init(&c.st);
     int rc = llmb_opt_parse(llmb_hw_opts, argc, argv, on_opt, &c, err);
+    c.bw.array_bytes = (uint64_t)c.bw_size; /* stored by the table (at): no callback */
     if (!rc && c.root && access(c.root, R_OK) != 0)
         rc = llmb_error_set(err, LLMB_E_INVAL, "--root '%s' does not exist", c.root);
     if (!rc && c.matrix && c.bandwidth)
@@ -106,7 +127,9 @@ int llmb_cmd_hw(int argc, char **argv, struct llmb_error *err)
         return llmb_cli_input(rc);
     if (c.matrix)
         return llmb_cli_hw_matrix(&c.st, c.json, err);
-    struct llmb_bw_result bw;
+    if (c.rpc && !c.no_devices && (rc = llmb_engine_use_rpc(llmb_engine_default(), c.rpc, err)))
+        return llmb_cli_input(rc);
+    struct llmb_bw_result bw = {0};
     if (c.bandwidth && (rc = bandwidth(&c, &bw, err)))
         return rc == LLMB_E_INTERRUPTED ? llmb_cli_interrupted_say("%s; nothing kept", err->msg) : rc;
     static struct llmb_hw hw;

@@ -798,5 +798,6 @@ const struct llmb_engine_ops llmb_engine_llama = {
     .check = eng_check,
     .list_devices = eng_list_devices,
     .devices = eng_devices,
+    .copy_bandwidth = llmb_llama_copy_bandwidth,
     .version = eng_version,
 };

@@ -36,15 +36,20 @@ int llmb_engine_files_preflight(const char *const *models, size_t n, int force, 
     return LLMB_OK;
 }
 
+int llmb_engine_use_rpc(const struct llmb_engine_ops *e, const char *rpc, struct llmb_error *err)
+{
+    struct llmb_model_params mp = {.rpc = rpc};
+    struct llmb_context_params cp = {0};
+    return rpc && *rpc && e->check ? e->check(&mp, &cp, err) : LLMB_OK;
+}
+
 int llmb_engine_print_devices(const struct llmb_engine_ops *e, const char *rpc, FILE *out, struct llmb_error *err)
 {
     if (!e->list_devices) {
         fprintf(out, "Available devices:\n  (none)\n");
         return LLMB_OK;
     }
-    struct llmb_model_params mp = {.rpc = rpc}; /* the -rpc servers' devices too, as llama-bench lists them */
-    struct llmb_context_params cp = {0};
-    int rc = rpc && e->check ? e->check(&mp, &cp, err) : LLMB_OK;
+    int rc = llmb_engine_use_rpc(e, rpc, err); /* the -rpc servers' devices too, as llama-bench lists them */
     if (!rc)
         e->list_devices(out);
     return rc;

@@ -2,6 +2,7 @@
  * engine's devices, NVML) and its two forms: JSON (`llmbench hw --json`, the
  * store's hardware.details) and text for a person. */
 #include <jansson.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -140,12 +141,22 @@ char *llmb_hw_json(const struct llmb_hw *hw, const struct llmb_bw_result *bw, in
     json_object_set_new(nv, "gpus", gpus);
     json_object_set_new(nv, "note", str(hw->nvml_note));
     json_object_set_new(o, "nvml", nv);
-    if (bw)
-        json_object_set_new(o, "bandwidth",
-                            json_pack("{s:f,s:f,s:f,s:s,s:i,s:I,s:i,s:s}", "read_gbs", bw->read_gbs, "copy_gbs",
-                                      bw->copy_gbs, "triad_gbs", bw->triad_gbs, "unit", "GB/s (1e9 bytes/s)", "threads",
-                                      bw->threads, "array_bytes", (json_int_t)bw->array_bytes, "reps", bw->reps,
-                                      "measured_at", bw->measured_at));
+    if (bw) {
+        json_t *b =
+            json_pack("{s:f,s:f,s:f,s:s,s:i,s:I,s:i,s:s}", "read_gbs", bw->read_gbs, "copy_gbs", bw->copy_gbs,
+                      "triad_gbs", bw->triad_gbs, "unit", "GB/s (1e9 bytes/s)", "threads", bw->threads, "array_bytes",
+                      (json_int_t)bw->array_bytes, "reps", bw->reps, "measured_at", bw->measured_at);
+        json_t *devs = json_array();
+        for (int i = 0; i < bw->n_dev; i++) {
+            const struct llmb_bw_device *d = &bw->dev[i];
+            json_t *j = json_pack("{s:s,s:o,s:I,s:o}", "name", d->name, "copy_gbs",
+                                  isfinite(d->copy_gbs) ? json_real(d->copy_gbs) : json_null(), "array_bytes",
+                                  (json_int_t)d->array_bytes, "note", str(d->note));
+            json_array_append_new(devs, j);
+        }
+        json_object_set_new(b, "devices", devs);
+        json_object_set_new(o, "bandwidth", b);
+    }
     char *s = json_dumps(o, (pretty ? JSON_INDENT(2) : JSON_COMPACT) | JSON_PRESERVE_ORDER);
     json_decref(o);
     return s;
@@ -226,4 +237,12 @@ void llmb_hw_print(FILE *out, const struct llmb_hw *hw, const struct llmb_bw_res
             "Bandwidth:  read %.1f GB/s, copy %.1f GB/s, triad %.1f GB/s (%d threads, 3 x %.0f MiB, best of %d; %s)\n",
             bw->read_gbs, bw->copy_gbs, bw->triad_gbs, bw->threads, bw->array_bytes / 1048576.0, bw->reps,
             bw->measured_at);
+    for (int i = 0; bw && i < bw->n_dev; i++) {
+        const struct llmb_bw_device *d = &bw->dev[i];
+        if (isfinite(d->copy_gbs))
+            fprintf(out, "Bandwidth:  %s: copy %.1f GB/s (its own memory, 2 x %.0f MiB, best of %d)\n", d->name,
+                    d->copy_gbs, d->array_bytes / 1048576.0, bw->reps);
+        else
+            fprintf(out, "Bandwidth:  %s: not measured (%s)\n", d->name, d->note);
+    }
 }

@@ -36,7 +36,7 @@ grep -q '| null *| none *| ran ' "$tmp/m.txt" && ok || bad "matrix: $(cat "$tmp/
 
 # bandwidth: measured once, then read from the store with its date
 "$bin" hw --bandwidth --bw-size 16M --bw-reps 1 --no-devices --db "$tmp/r.db" --json >"$tmp/bw.json" 2>"$tmp/err" || bad "hw --bandwidth: $(cat "$tmp/err")"
-python3 -c 'import json,sys; b=json.load(open(sys.argv[1]))["bandwidth"]; assert b["read_gbs"] > 0 and b["triad_gbs"] > 0 and b["measured_at"], b' "$tmp/bw.json" && ok || bad "bandwidth json"
+python3 -c 'import json,sys; b=json.load(open(sys.argv[1]))["bandwidth"]; assert b["read_gbs"] > 0 and b["triad_gbs"] > 0 and b["measured_at"] and b["array_bytes"] == 16 << 20 and b["reps"] == 1 and b["devices"] == [], b' "$tmp/bw.json" && ok || bad "bandwidth json: $(cat "$tmp/bw.json")"
 [ "$(sqlite3 "$tmp/r.db" "SELECT count(*) FROM bandwidth")" = 1 ] && ok || bad "bandwidth not kept"
 "$bin" hw --bandwidth --no-devices --db "$tmp/r.db" >/dev/null 2>"$tmp/err" && ! grep -q measuring "$tmp/err" && ok || bad "bandwidth measured again instead of read from the store"
 

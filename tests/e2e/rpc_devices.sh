@@ -75,5 +75,17 @@ assert r0 > r1 > 0, three  # -ts 3/1: RPC0 holds more layers
 assert sum(v[0] for k, v in three.items() if k.startswith("CPU")) > 0, three  # the layers not offloaded
 print("device_memory split3:", ", ".join(f"{k} model {v[0] / 2**20:.2f} MiB" for k, v in three.items()))
 PY
+# each RPC server's own memory beside the host's: hw --bandwidth -rpc
+"$bin" hw --bandwidth --no-db --bw-size 16M --bw-reps 2 -rpc "$rpc_eps" --json >"$tmp/bw.json" 2>"$tmp/err" || bad "hw --bandwidth -rpc: $(cat "$tmp/err")"
+python3 - "$tmp/bw.json" <<'PY' && ok || bad "device bandwidth: $(cat "$tmp/bw.json" | head -c 800)"
+import json, sys
+hw = json.load(open(sys.argv[1]))
+b = hw["bandwidth"]
+assert [d["name"] for d in b["devices"]] == ["RPC0", "RPC1"], b["devices"]
+assert all(d["copy_gbs"] > 0 and d["array_bytes"] == 16 << 20 and d["note"] is None for d in b["devices"]), b["devices"]
+assert any(d.get("name") == "RPC1" for d in hw["devices"]), hw["devices"]
+print("copy GB/s: host %.1f, " % b["copy_gbs"] + ", ".join("%s %.1f" % (d["name"], d["copy_gbs"]) for d in b["devices"]))
+PY
+expect_fail "hw -rpc unreachable" "RPC" "$bin" hw -rpc 127.0.0.1:1
 expect_fail "unknown device" "Foo0" "$bin" bench -m "$tmp/m.gguf" -p 8 -n 0 -r 1 -dev Foo0 --no-db
 finish
