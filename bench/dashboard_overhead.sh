@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # dashboard_overhead.sh - does watching a benchmark slow it? `llmbench bench`
 # alone (A) against the same bench with --dashboard and a headless Chromium
-# showing its live view (B: page, event stream, charts), alternating
+# showing its live view (B: page, event stream, charts; no automation
+# attached while the bench runs: the page's latencies are read over the
+# debugging port afterwards), alternating
 # (A B, B A, ...) so a busy machine's drift hits both alike. Prints, per test,
 # the median over pairs of B t/s / A t/s, and the noise: the median spread
 # between consecutive A runs, with the 95% interval of the median ratio
@@ -30,32 +32,22 @@ done
 
 tmp="$(mktemp -d)"
 trap 'kill $(jobs -p) 2>/dev/null; rm -rf "$tmp"' EXIT
-cat > "$tmp/watch.cjs" <<'JS'
-// opens the live view, says when it is attached, and when the bench's event
-// stream ends writes the page's event latencies (ms) to a file. Nothing polls
-// the page: a waitForSelector would run in it every frame and cost CPU that
-// a user's browser does not.
+cat > "$tmp/latency.cjs" <<'JS'
+// after the bench: connects to the browser over its debugging port (nothing
+// was connected while the bench ran) and writes the page's event latencies
+// (ms) to a file
 const fs = require('fs');
 const { chromium } = require(process.argv[2]);
 (async () => {
-  const b = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu'] });
-  const page = await b.newPage();
-  const ended = new Promise((res) => {
-    const done = (r) => { if (r.url().includes('/api/events')) res(); };
-    page.on('requestfinished', done);
-    page.on('requestfailed', done);
-  });
-  await page.goto(process.argv[3] + '#live', { waitUntil: 'load' });
-  await page.waitForSelector('#conn.on', { timeout: 20000 });
-  fs.writeFileSync(process.argv[4], String(Date.now()));
-  await ended;
-  fs.writeFileSync(process.argv[5], JSON.stringify(await page.evaluate(() => window.llmbLatency || [])));
+  const b = await chromium.connectOverCDP('http://127.0.0.1:' + process.argv[3]);
+  const page = b.contexts().flatMap((c) => c.pages()).find((p) => p.url().includes('#live'));
+  fs.writeFileSync(process.argv[4], JSON.stringify(page ? await page.evaluate(() => window.llmbLatency || []) : []));
   await b.close();
 })().catch((e) => { console.error(e.message); process.exit(1); });
 JS
 # --delay: each test rests first (A alike), so the page has loaded and settled
 # before anything is timed: its start-up is not what is measured
-delay=6
+delay=8
 args=(bench -m "$model" -p "$p" -n "$n" -r "$r" --delay $delay -o json --no-db --quiet)
 echo "dashboard_overhead: $(basename "$model"), pp$p tg$n, -r $r, $k alternating pairs" >&2
 for i in $(seq 1 "$k"); do
@@ -64,7 +56,6 @@ for i in $(seq 1 "$k"); do
         if [ "$w" = a ]; then
             "$llmbench" "${args[@]}" > "$tmp/a$i.json"
         else
-            rm -f "$tmp/attached"
             t0=$(date +%s%3N)
             "$llmbench" "${args[@]}" --dashboard=0 > "$tmp/b$i.json" 2> "$tmp/b$i.err" &
             bench=$!
@@ -74,14 +65,30 @@ for i in $(seq 1 "$k"); do
                 [ -n "$url" ] && break
                 sleep 0.05
             done
-            node "$tmp/watch.cjs" "$pw" "$url" "$tmp/attached" "$tmp/lat$i.json" 2>"$tmp/w$i.err" &
-            watch=$!
+            # the browser alone, as a user runs it: no automation attached while the bench
+            # runs (a driver over the debugging protocol is woken by every event too)
+            cdp=$((20000 + (RANDOM % 20000)))
+            /usr/bin/chromium --headless=new --no-sandbox --disable-gpu --remote-debugging-port=$cdp \
+                --user-data-dir="$tmp/profile$i" "$url#live" >/dev/null 2>&1 &
+            chrome=$!
+            port=${url##*:}
+            port=${port%%/*}
+            attached=""
+            for _ in $(seq 1 200); do # the page's event stream open: a connection that stays
+                if [ "$(ss -Htn state established "( dport = :$port )" | wc -l)" -ge 1 ]; then
+                    attached=$(date +%s%3N)
+                    break
+                fi
+                sleep 0.05
+            done
             wait $bench
-            wait $watch 2>/dev/null || true
-            if [ ! -f "$tmp/attached" ]; then
-                echo "dashboard_overhead: pair $i: the browser did not attach: $(head -1 "$tmp/w$i.err")" >&2
-            elif [ $(($(cat "$tmp/attached") - t0)) -gt $(((delay - 2) * 1000)) ]; then
-                echo "dashboard_overhead: pair $i: the page took $(($(cat "$tmp/attached") - t0)) ms to attach (its start-up may be in the figures)" >&2
+            node "$tmp/latency.cjs" "$pw" "$cdp" "$tmp/lat$i.json" 2>"$tmp/w$i.err" || true
+            kill $chrome 2>/dev/null
+            wait $chrome 2>/dev/null || true
+            if [ -z "$attached" ]; then
+                echo "dashboard_overhead: pair $i: the browser did not attach" >&2
+            elif [ $((attached - t0)) -gt $(((delay - 2) * 1000)) ]; then
+                echo "dashboard_overhead: pair $i: the page took $((attached - t0)) ms to attach (its start-up may be in the figures)" >&2
             fi
         fi
     done
