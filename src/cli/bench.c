@@ -109,8 +109,11 @@ static int on_opt(int id, const char *name, const char *v, void *user, struct ll
     int rc = LLMB_OK;
     if (llmb_cli_run_opt(&c->run, id, name, v, &rc, err) || llmb_cli_bench_param_opt(p, &c->bf, id, name, v, &rc, err))
         return rc;
+    static const char *const exp_fmt[] = {"md", "csv", "json", "jsonl", "sql"};  /* O_EXP_MD ... O_EXP_SQL */
     if (id >= O_EXP_MD && id <= O_EXP_SQL && c->exports.n >= LLMB_SINKS_MAX - 2) /* stdout and stderr come too */
         return llmb_error_set(err, LLMB_E_INVAL, "%s: too many exports (at most %d)", name, LLMB_SINKS_MAX - 2);
+    if (id >= O_EXP_MD && id <= O_EXP_SQL)
+        return llmb_sinks_add(&c->exports, exp_fmt[id - O_EXP_MD], v, NULL, err);
     switch (id) {
     case -1: return llmb_error_set(err, LLMB_E_INVAL, "unexpected argument '%s' (models go after -m)", v);
     case O_REPS:
@@ -129,11 +132,6 @@ static int on_opt(int id, const char *name, const char *v, void *user, struct ll
     case O_WARMUP: c->rp.warmup = (int)llmb_opt_value(v); return LLMB_OK;
     case O_OUT: c->out_fmt = v; return LLMB_OK;
     case O_OUT_ERR: c->err_fmt = v; return LLMB_OK;
-    case O_EXP_MD: return llmb_sinks_add(&c->exports, "md", v, NULL, err);
-    case O_EXP_CSV: return llmb_sinks_add(&c->exports, "csv", v, NULL, err);
-    case O_EXP_JSON: return llmb_sinks_add(&c->exports, "json", v, NULL, err);
-    case O_EXP_JSONL: return llmb_sinks_add(&c->exports, "jsonl", v, NULL, err);
-    case O_EXP_SQL: return llmb_sinks_add(&c->exports, "sql", v, NULL, err);
     case O_LIST_DEVICES: c->list_devices = 1; return LLMB_OK;
     case O_VERSION: c->version = 1; return LLMB_OK;
     case O_ENGINE: c->engine = v; return LLMB_OK;
@@ -226,11 +224,7 @@ int llmb_cmd_bench(int argc, char **argv, struct llmb_error *err)
                             "-hf %s: llmbench does not download models (it never fetches anything while it runs); "
                             "download the file (llama-cli -hf, or huggingface-cli) and pass it with -m",
                             c.bf.hf);
-    c.rp.delay_s = c.bf.delay_s;
-    c.rp.interleave = c.bf.interleave;
-    c.rp.prio = c.bf.prio;
-    c.rp.numa = c.bf.numa;
-    c.rp.rpc = c.bf.rpc;
+    llmb_cli_bench_flags_to_run(&c.bf, &c.rp);
     c.rp.verbose = c.verbose;
     if (!rc && !(rc = check_format("-o", c.out_fmt, err)))
         rc = check_format("-oe", c.err_fmt, err);

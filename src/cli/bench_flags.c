@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "bench_flags.h"
+#include "llmbench/runner.h"
 
 /* -mmp 0/1 of older llama-bench: load mode none / mmap */
 static int parse_mmap(const char *v, struct llmb_int_list *out, struct llmb_error *err)
@@ -88,4 +89,13 @@ int llmb_cli_bench_param_opt(struct llmb_bench_params *p, struct llmb_bench_flag
     }
     *rc = r ? llmb_error_set(err, r, "%s: %s", name, e.msg) : LLMB_OK;
     return 1;
+}
+
+void llmb_cli_bench_flags_to_run(const struct llmb_bench_flags *f, struct llmb_run_params *rp)
+{
+    rp->delay_s = f->delay_s;
+    rp->interleave = f->interleave;
+    rp->prio = f->prio;
+    rp->numa = f->numa;
+    rp->rpc = f->rpc;
 }
