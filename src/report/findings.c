@@ -15,9 +15,14 @@
 #include "base/fmt.h"
 #include "report/sections.h"
 
-void llmb_report_config_label(const struct llmb_rctx *c, const struct llmb_rec_config *x, char *buf, size_t len)
+void llmb_report_config_label(const struct llmb_rctx *c, const struct llmb_rec_config *x, int full, char *buf,
+                              size_t len)
 {
-    const char *path = x->rec->r.model.path;
+    const char *path = x->rec->r.model.path, *set = strstr(x->label, ", t=");
+    if (full) { /* the file, then recommend's settings */
+        snprintf(buf, len, "%s%s", llmb_report_base(path), set ? set : "");
+        return;
+    }
     int shared = 0;
     for (size_t i = 0; i < c->rec.n_configs; i++)
         shared |= &c->rec.configs[i] != x && !strcmp(c->rec.configs[i].rec->r.model.path, path);
@@ -34,9 +39,12 @@ static void fastest(struct llmb_rctx *c, int fig, const char *what)
     for (size_t i = 0; i < c->rec.n_configs; i++)
         if (!isnan(c->rec.configs[i].fig[fig]) && (!best || c->rec.configs[i].fig[fig] > best->fig[fig]))
             best = &c->rec.configs[i];
-    if (best)
-        llmb_rdoc_item(c->doc, "Fastest %s: %s at %.2f tokens/s (mean over its %s tests).", what, best->label,
-                       best->fig[fig], fig == LLMB_RF_TG ? "generation" : "prompt");
+    char name[512];
+    if (!best)
+        return;
+    llmb_report_config_label(c, best, 1, name, sizeof name);
+    llmb_rdoc_item(c->doc, "Fastest %s: %s at %.2f tokens/s (mean over its %s tests).", what, name, best->fig[fig],
+                   fig == LLMB_RF_TG ? "generation" : "prompt");
 }
 
 static void smallest(struct llmb_rctx *c)
@@ -98,7 +106,8 @@ static void front(struct llmb_rctx *c)
                                     "pp t/s",        "peak RSS",      "KLD",  "PPL"};
     llmb_rdoc_table(d, 8, h, "llrrrrrr");
     for (size_t i = 0; i < r->n_front; i++) {
-        char budget[48], rank[16], f[LLMB_RF_COUNT][32];
+        char budget[48], rank[16], f[LLMB_RF_COUNT][32], name[512];
+        llmb_report_config_label(c, v[i], 1, name, sizeof name);
         for (int k = 0; k < LLMB_RF_COUNT; k++)
             llmb_rec_figure_text(k, v[i]->fig[k], f[k], sizeof f[k]);
         if (isnan(v[i]->fig[LLMB_RF_MEM]))
@@ -106,7 +115,7 @@ static void front(struct llmb_rctx *c)
         else
             snprintf(budget, sizeof budget, "from %s", f[LLMB_RF_MEM]);
         snprintf(rank, sizeof rank, "#%d", v[i]->rank);
-        const char *row[] = {budget,        v[i]->label,    rank,           f[LLMB_RF_TG],
+        const char *row[] = {budget,        name,           rank,           f[LLMB_RF_TG],
                              f[LLMB_RF_PP], f[LLMB_RF_MEM], f[LLMB_RF_KLD], f[LLMB_RF_PPL]};
         llmb_rdoc_row(d, row);
     }
@@ -114,9 +123,12 @@ static void front(struct llmb_rctx *c)
     if (r->n_front < r->n_configs) {
         llmb_rdoc_para(d, "Why each other configuration lost:");
         for (size_t i = 0; i < r->n_configs; i++)
-            if (!r->configs[i].rank)
-                llmb_rdoc_item(d, "%s: %s", r->configs[i].label,
+            if (!r->configs[i].rank) {
+                char name[512];
+                llmb_report_config_label(c, &r->configs[i], 1, name, sizeof name);
+                llmb_rdoc_item(d, "%s: %s", name,
                                r->configs[i].why[0] ? r->configs[i].why : "not comparable (no shared figure)");
+            }
     }
 }
 
@@ -150,7 +162,7 @@ static void bars(struct llmb_rctx *c, int tg)
         llmb_instance_test_name(&r->inst, test, sizeof test);
         snprintf(p[n].label, sizeof p[n].label, "%.60s %.30s", llmb_report_base(r->model.path), test);
         p[n].y = st->mean;
-        p[n].lo = st->n >= 2 ? st->mean - st->ci95_half : NAN;
+        p[n].lo = st->n >= 2 ? fmax(0, st->mean - st->ci95_half) : NAN;
         p[n].hi = st->n >= 2 ? st->mean + st->ci95_half : NAN;
         for (size_t k = 0; k < c->rec.n_front; k++)
             p[n].mark |= !strncmp(c->recs[i].instance_key, c->rec.front[k]->key, strlen(c->rec.front[k]->key));
@@ -182,7 +194,7 @@ static void memory_chart(struct llmb_rctx *c)
         const struct llmb_rec_config *x = &c->rec.configs[i];
         if (isnan(x->fig[LLMB_RF_MEM]) || isnan(x->fig[LLMB_RF_TG]))
             continue;
-        llmb_report_config_label(c, x, p[n].label, sizeof p[n].label);
+        llmb_report_config_label(c, x, 0, p[n].label, sizeof p[n].label);
         p[n].x = x->fig[LLMB_RF_MEM] / (1024.0 * 1024.0);
         p[n].y = x->fig[LLMB_RF_TG];
         p[n].mark = x->rank > 0;

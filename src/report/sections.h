@@ -34,9 +34,10 @@ struct llmb_rctx {
 
 /* The file name of a path. */
 const char *llmb_report_base(const char *path);
-/* A short label of a configuration for charts: its model file, with t= b=
- * when other configurations share the file. */
-void llmb_report_config_label(const struct llmb_rctx *c, const struct llmb_rec_config *x, char *buf, size_t len);
+/* A configuration's name: its model file and every setting (full), or for
+ * charts the file alone, with t= b= when other configurations share it. */
+void llmb_report_config_label(const struct llmb_rctx *c, const struct llmb_rec_config *x, int full, char *buf,
+                              size_t len);
 
 int llmb_report_models(struct llmb_rctx *c); /* fills c->models; -1 on no memory */
 /* The model perplexities are compared with: the KLD reference when it has

@@ -98,7 +98,7 @@ static void scatter(FILE *f, const struct llmb_rchart *c)
     }
     if (c->logx) {
         for (double t = pow(10, floor(log10(xl))); t <= xh; t *= 10)
-            for (int k = 1; k <= 5; k += 4) /* 1x and 5x each decade */
+            for (int k = 1; k <= 5; k += k == 1 ? 1 : 3) /* 1, 2 and 5 of each decade */
                 if (t * k >= xl && t * k <= xh) {
                     char v[32];
                     num(v, sizeof v, t * k);

@@ -27,7 +27,8 @@ int llmb_report_models(struct llmb_rctx *c)
         while (j < c->n_models && strcmp(c->models[j].rec->r.model.path, rec->r.model.path))
             j++;
         struct llmb_rmodel *m = &c->models[j];
-        if (j == c->n_models++) {
+        if (j == c->n_models) { /* a model not seen yet */
+            c->n_models++;
             m->rec = rec;
             snprintf(m->label, sizeof m->label, "%s", llmb_report_base(rec->r.model.path));
             m->ref = "";
