@@ -81,8 +81,10 @@ static void cell(const struct llmb_result *r, size_t k, char *buf, size_t len)
         cols[k].stats ? (const struct llmb_stats *)((const char *)r + cols[k].stats - 1) : NULL;
     if (st && st->n >= 2)
         snprintf(buf, len, "%.2f \xc2\xb1 %.2f", x, st->ci95_half);
+    else if (fabs(x) < 1 && x != 0) /* joules per token, small shares */
+        snprintf(buf, len, "%.4f", x);
     else
-        snprintf(buf, len, fabs(x) < 0.1 && x != 0 ? "%.4f" : "%.2f", x);
+        snprintf(buf, len, "%.2f", x);
 }
 
 /* The test's engine settings as compare describes them, less the model. */
