@@ -15,6 +15,8 @@
 #include "base/fmt.h"
 #include "report/sections.h"
 
+#define LLMB_REPORT_MAX_BARS 48
+
 void llmb_report_config_label(const struct llmb_rctx *c, const struct llmb_rec_config *x, int full, char *buf,
                               size_t len)
 {
@@ -152,12 +154,16 @@ void llmb_report_findings(struct llmb_rctx *c)
 static void bars(struct llmb_rctx *c, int tg)
 {
     struct llmb_rpoint *p = calloc(c->n_recs ? c->n_recs : 1, sizeof *p);
-    size_t n = 0;
-    for (size_t i = 0; p && i < c->n_recs && n < 48; i++) {
+    size_t n = 0, more = 0;
+    for (size_t i = 0; p && i < c->n_recs; i++) {
         const struct llmb_result *r = &c->recs[i].r;
         const struct llmb_stats *st = tg ? &r->tg_ts : &r->pp_ts;
         if (r->error || r->inst.kind != LLMB_WL_SPEED || st->n == 0 || (tg ? r->inst.n_gen : r->inst.n_prompt) <= 0)
             continue;
+        if (n == LLMB_REPORT_MAX_BARS) { /* a chart stays readable: the table has them all */
+            more++;
+            continue;
+        }
         char test[64];
         llmb_instance_test_name(&r->inst, test, sizeof test);
         snprintf(p[n].label, sizeof p[n].label, "%.60s %.30s", llmb_report_base(r->model.path), test);
@@ -173,10 +179,15 @@ static void bars(struct llmb_rctx *c, int tg)
         c->doc->oom |= p == NULL;
         return;
     }
-    llmb_rdoc_chart(c->doc, LLMB_RC_BARS,
-                    tg ? "Generation speed per test (bars: mean, whiskers: 95% interval; blue: on the Pareto front)"
-                       : "Prompt processing speed per test (bars: mean, whiskers: 95% interval)",
-                    tg ? "tg tokens/s" : "pp tokens/s", NULL, 0, p, n);
+    char title[160];
+    size_t len = (size_t)snprintf(title, sizeof title,
+                                  "%s speed per test (bars: mean, whiskers: 95%% interval; "
+                                  "blue: on the Pareto front)",
+                                  tg ? "Generation" : "Prompt processing");
+    if (more)
+        snprintf(title + len, sizeof title - len, "; the first %d of %zu", LLMB_REPORT_MAX_BARS,
+                 (size_t)LLMB_REPORT_MAX_BARS + more);
+    llmb_rdoc_chart(c->doc, LLMB_RC_BARS, title, tg ? "tg tokens/s" : "pp tokens/s", NULL, 0, p, n);
 }
 
 static int by_x(const void *a, const void *b)
