@@ -101,7 +101,7 @@ int llmb_report_html(const struct llmb_report *r, FILE *f)
         const struct llmb_rblock *b = &r->b[i];
         switch (b->kind) {
         case LLMB_RB_HEADING:
-            fprintf(f, "<h%d", b->level + 0);
+            fprintf(f, "<h%d", b->level);
             if (b->id[0]) {
                 fputs(" id=\"", f);
                 llmb_report_html_text(f, b->id);
