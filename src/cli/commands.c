@@ -68,6 +68,15 @@ const struct llmb_cli_command llmb_cli_commands[] = {
      "meet the constraints and that no other beats on every figure (tg and pp speed, peak memory,\n"
      "KLD and perplexity where measured), best first, and why each other one lost.",
      1, llmb_recommend_opts},
+    {"report", llmb_cmd_report, "one report (HTML or Markdown) of stored runs: matrix, speed, quality, findings",
+     "llmbench report [RUN|FILTERS] -o report.html|report.md [options]",
+     "Writes one document from the results store: what ran where (machines, llama.cpp build,\n"
+     "conditions), the status matrix of model x backend/devices, speed and quality tables with\n"
+     "their intervals, key findings (fastest, smallest that keeps quality, the Pareto front per\n"
+     "memory budget and why each other configuration lost) and charts. RUN is a run id; FILTERS\n"
+     "are key=value selections as compare takes them (tag=baseline,model=7b). The HTML report is\n"
+     "one self-contained file (inline CSS and SVG, no script, nothing fetched).",
+     0, llmb_report_opts},
     {"serve", llmb_cmd_serve, "the live dashboard: page, JSON API over the store, a run's events (SSE)",
      "llmbench serve [--port N] [--bind ADDR] [--follow EVENTS.jsonl] [--db PATH]",
      "The live dashboard: the page, a read-only JSON API over the results store and the events\n"
