@@ -47,9 +47,11 @@ int llmb_pipe_dry(const struct llmb_pipe_dry_params *p, struct llmb_error *err)
     int rc = LLMB_OK;
     if (p->shape) {
         params = llmb_shape_params(p->shape);
-        rc = llmb_synth_default_path(p->shape, 0, 1, (uint64_t)p->seed, ref, sizeof ref, err);
-        if (!rc && !p->outdir)
-            rc = llmb_path_data_dir("models", outdir, sizeof outdir, err);
+        /* llmb_synth_default_path's name, without making the data folder */
+        rc = llmb_path_data_name("models", 0, outdir, sizeof outdir, err);
+        if (!rc &&
+            snprintf(ref, sizeof ref, "%s/synth-%s-s%d-F16.gguf", outdir, p->shape->name, p->seed) >= (int)sizeof ref)
+            rc = llmb_error_set(err, LLMB_E_INVAL, "path too long");
     } else {
         struct llmb_gguf_facts f;
         snprintf(ref, sizeof ref, "%s", p->model);

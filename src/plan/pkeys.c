@@ -221,6 +221,8 @@ static int value_text(const struct llmb_pctx *c, const struct pkey *k, int kind,
             if ((word && n > 1) || (!word && llmb_ftype_from_name(e->s) < 0))
                 rc = llmb_perr(c, k->name, e, exp, err);
             rc = rc ? rc : join(&buf, &len, e->s);
+        } else if (k->type == V_MODELS && c->names) {
+            rc = join(&buf, &len, e->s);
         } else if (k->type == V_MODELS) {
             if (resolve(c, e->s, tmp, sizeof tmp))
                 rc = llmb_perr(c, k->name, e, "a path shorter than 4096 bytes", err);
@@ -323,7 +325,7 @@ static int keep_str(char **dst, const char *s)
     return (*dst = strdup(s)) ? LLMB_OK : LLMB_E_NOMEM;
 }
 
-int llmb_pkeys_section(const struct llmb_pctx *c, const struct llmb_pnode *sec, const struct llmb_pnode *defs,
+int llmb_pkeys_section(struct llmb_pctx *c, const struct llmb_pnode *sec, const struct llmb_pnode *defs,
                        struct llmb_plan_step *step, struct llmb_error *err)
 {
     const struct llmb_pnode *maps[2] = {defs, sec};
@@ -349,6 +351,8 @@ int llmb_pkeys_section(const struct llmb_pctx *c, const struct llmb_pnode *sec, 
         if (kind == LLMB_PK_COUNT)
             return llmb_perr(c, "kind", v, "speed, quality or ladder", err);
     }
+    const struct llmb_pnode *eng = map_get(sec, "engine") ? map_get(sec, "engine") : map_get(defs, "engine");
+    c->names = eng && eng->type == LLMB_PN_SCALAR && !strcmp(eng->s, "null"); /* its models are names */
     if ((v = map_get(sec, "name"))) {
         if (v->type != LLMB_PN_SCALAR || !v->s[0])
             return llmb_perr(c, "name", v, "a name", err);

@@ -14,6 +14,7 @@ enum { LLMB_PK_SPEED, LLMB_PK_QUALITY, LLMB_PK_LADDER, LLMB_PK_COUNT };
 struct llmb_pctx {
     const char *file;     /* the name errors give */
     const char *base_dir; /* NULL: keep paths, touch no file */
+    int names;            /* the section's models are names, not files (engine "null") */
 };
 
 /* Appends one argument (copied) to step->argv. */
@@ -24,7 +25,7 @@ extern const char *const llmb_pkey_names[];
 
 /* Checks section (a map; defaults may be NULL) and fills step: the kind,
  * then every key of the section or else of defaults, as its command's flags. */
-int llmb_pkeys_section(const struct llmb_pctx *c, const struct llmb_pnode *section, const struct llmb_pnode *defaults,
+int llmb_pkeys_section(struct llmb_pctx *c, const struct llmb_pnode *section, const struct llmb_pnode *defaults,
                        struct llmb_plan_step *step, struct llmb_error *err);
 
 /* Errors at a node: "KEY: MSG, got X at FILE:L:C". */

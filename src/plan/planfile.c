@@ -162,7 +162,7 @@ int llmb_planfile_parse(const char *name, const char *text, size_t len, const ch
 {
     *out = NULL;
     struct llmb_pnode *root = NULL;
-    struct llmb_pctx c = {.file = name, .base_dir = base_dir};
+    struct llmb_pctx c = {.file = name, .base_dir = base_dir, .names = 0};
     int rc = llmb_ptree_parse(name, text, len, &root, err);
     const struct llmb_pnode *defs = NULL, *runs = NULL;
     if (!rc)
