@@ -31,7 +31,7 @@ static int fwd(struct run_cli *c, const char *a)
 {
     if (c->n_fwd >= 64)
         return LLMB_E_INVAL;
-    c->fwd[c->n_fwd++] = (char *)a;
+    c->fwd[c->n_fwd++] = (char *)a; /* malloc'ed by the caller, freed at the end */
     return LLMB_OK;
 }
 
@@ -49,18 +49,21 @@ static int on_opt(int id, const char *name, const char *v, void *user, struct ll
         return v && strcmp(v, "quiet") ? llmb_error_set(err, LLMB_E_INVAL, "--dry-run=%s: only quiet", v) : LLMB_OK;
     }
     c->one_run_only |= id == LLMB_ROPT_EVENTS || id == LLMB_ROPT_DASHBOARD;
-    int rc = fwd(c, name);
-    if (!rc && v && id == LLMB_ROPT_DASHBOARD) { /* an optional value: only as --name=value */
-        char *s = malloc(strlen(name) + strlen(v) + 2);
-        if (!s)
-            return llmb_error_set(err, LLMB_E_NOMEM, "out of memory");
-        sprintf(s, "%s=%s", name, v);
-        c->fwd[c->n_fwd - 1] = s;
-        c->one_run_only |= 4; /* s is ours */
-    } else if (!rc && v) {
-        rc = fwd(c, v);
+    /* as --long or --long=value: every form the user wrote means one thing */
+    const char *longname = name;
+    for (const struct llmb_opt *o = llmb_run_opts; o->id; o++)
+        if (o->id == id)
+            longname = strrchr(o->names, ',') ? strrchr(o->names, ',') + 1 : o->names;
+    size_t n = strlen(longname) + (v ? strlen(v) + 2 : 1);
+    char *s = malloc(n);
+    if (!s)
+        return llmb_error_set(err, LLMB_E_NOMEM, "out of memory");
+    snprintf(s, n, v ? "%s=%s" : "%s", longname, v);
+    if (fwd(c, s)) {
+        free(s);
+        return llmb_error_set(err, LLMB_E_INVAL, "too many options");
     }
-    return rc ? llmb_error_set(err, LLMB_E_INVAL, "too many options") : LLMB_OK;
+    return LLMB_OK;
 }
 
 /* Runs one section's command with the run options and extra (NULL or a --dry-run). */
@@ -108,7 +111,7 @@ int llmb_cmd_run(int argc, char **argv, struct llmb_error *err)
         rc = llmb_error_set(err, LLMB_E_INVAL, "no plan given (llmbench run PLAN; docs/plans.md)");
     if (!rc)
         rc = llmb_planfile_load(c.plan, &pf, err);
-    if (!rc && (c.one_run_only & 3) && pf->n_steps > 1)
+    if (!rc && c.one_run_only && pf->n_steps > 1)
         rc = llmb_error_set(err, LLMB_E_INVAL,
                             "--events and --dashboard follow one run; the plan has %zu (run them "
                             "one by one, or leave the flag out)",
@@ -128,10 +131,8 @@ int llmb_cmd_run(int argc, char **argv, struct llmb_error *err)
         fflush(stdout);
         rc = step_run(&c, &pf->steps[i], NULL, err);
     }
-    if (c.one_run_only & 4)
-        for (int i = 0; i < c.n_fwd; i++)
-            if (!strncmp(c.fwd[i], "--dashboard=", 12))
-                free(c.fwd[i]);
+    for (int i = 0; i < c.n_fwd; i++)
+        free(c.fwd[i]);
     llmb_planfile_free(pf);
     return rc;
 }

@@ -67,6 +67,14 @@ printf 'version: 1\nruns:\n  - {engine: "null", models: ["null:pp_us=1", "null:p
 "$bin" bench --engine null -m "null:pp_us=1,null:pp_us=2" -t 1,2 -p 16 -n 4 -r 1 --quiet --db "$tmp/eq.db" --resume > /dev/null 2> "$tmp/err"
 grep -q "run 1 already holds all 8 tests" "$tmp/err" && ok || bad "eq: the flags' plan is not the plan's: $(cat "$tmp/err")"
 
+# the run options reach the command in any form: --db=PATH, --events (one run only)
+"$bin" run "$tmp/eq2.yaml" --quiet --db="$tmp/eq3.db" --events "$tmp/ev.jsonl" > /dev/null 2> "$tmp/err" || bad "eq: $(cat "$tmp/err")"
+[ -s "$tmp/ev.jsonl" ] && [ "$(sqlite3 "$tmp/eq3.db" 'SELECT count(*) FROM test_instances')" -eq 8 ] && ok || bad "eq: --db= / --events"
+printf 'version: 1\nruns:\n  - {engine: "null", models: "null"}\n  - {engine: "null", models: "null"}\n' > "$tmp/two.yaml"
+expect_fail two-runs-events '^llmbench: error: --events and --dashboard follow one run; the plan has 2' \
+    "$bin" run "$tmp/two.yaml" --events "$tmp/ev2.jsonl"
+[ ! -e "$tmp/ev2.jsonl" ] && ok || bad "two-runs-events: wrote the log"
+
 # 3. hostile plans: one located error line, exit 2, nothing run or written
 h="$tmp/h.yaml"
 hostile() { # NAME PATTERN (the plan is $h)
