@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "llmbench/model.h"
 #include "llmbench/quant.h"
@@ -361,11 +362,20 @@ int llmb_pkeys_section(struct llmb_pctx *c, const struct llmb_pnode *sec, const 
     }
     if (keep_str(&step->cmd, kind_cmds[kind]) || llmb_pstep_arg(step, kind_cmds[kind]))
         return llmb_error_set(err, LLMB_E_NOMEM, "out of memory");
+    /* a ladder with both: the model where its file is there, else the shape stands in */
+    const char *skip = NULL;
+    const struct llmb_pnode *mv = map_get(sec, "model") ? map_get(sec, "model") : map_get(defs, "model");
+    if (kind == LLMB_PK_LADDER && mv && (map_get(sec, "shape") || map_get(defs, "shape"))) {
+        char path[4096];
+        int there = mv->type == LLMB_PN_SCALAR && c->base_dir && !resolve(c, mv->s, path, sizeof path) &&
+                    access(path, R_OK) == 0;
+        skip = there ? "shape" : "model";
+    }
     for (size_t i = 0; i < N_KEYS; i++) {
         const struct pkey *k = &keys[i];
         const struct llmb_pnode *own = map_get(sec, k->name);
         v = own ? own : map_get(defs, k->name);
-        if (!v)
+        if (!v || (skip && !strcmp(k->name, skip)))
             continue;
         if (!k->flag[kind]) {
             if (!own) /* a default that this kind has no use for */
@@ -405,7 +415,7 @@ int llmb_pkeys_section(struct llmb_pctx *c, const struct llmb_pnode *sec, const 
         return llmb_error_set(err, LLMB_E_INVAL, "models: a %s run needs models (paths or patterns) at %s:%d:%d",
                               kind_names[kind], c->file, sec->line, sec->col);
     if (kind == LLMB_PK_LADDER && !!step->shape == !!step->source)
-        return llmb_error_set(err, LLMB_E_INVAL, "shape: a ladder run needs one of shape or model at %s:%d:%d", c->file,
+        return llmb_error_set(err, LLMB_E_INVAL, "shape: a ladder run needs a shape or a model at %s:%d:%d", c->file,
                               sec->line, sec->col);
     if (kind == LLMB_PK_LADDER && !step->quants && keep_str(&step->quants, "default"))
         return llmb_error_set(err, LLMB_E_NOMEM, "out of memory");

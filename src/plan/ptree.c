@@ -14,7 +14,7 @@ void llmb_ptree_free(struct llmb_pnode *n)
 {
     if (!n)
         return;
-    /* iterative: a deep tree frees without deep recursion (depth is bounded anyway) */
+    /* recursion as deep as the tree: LLMB_PTREE_MAX_DEPTH at most */
     for (size_t i = 0; i < n->n; i++)
         llmb_ptree_free(n->kids[i]);
     free(n->kids);

@@ -101,6 +101,24 @@ static void quality_and_ladder(void **state)
                "no_ref: no 'no_ref' in a quality run (see docs/plans.md) at p.yaml:3:32");
 }
 
+/* A ladder with a model and a shape: the model where its file is, else the shape. */
+static void model_or_shape(void **state)
+{
+    (void)state;
+    const char *text = "version: 1\nruns:\n  - {kind: ladder, model: CMakeLists.txt, shape: tiny, quants: Q8_0}\n";
+    struct llmb_planfile *pf = parse_ok(text, LLMB_SOURCE_DIR);
+    char buf[4096];
+    join_argv(&pf->steps[0], buf, sizeof buf);
+    assert_string_equal(buf, "pipeline -m " LLMB_SOURCE_DIR "/CMakeLists.txt -q Q8_0");
+    assert_null(pf->steps[0].shape);
+    llmb_planfile_free(pf);
+    pf = parse_ok(text, LLMB_SOURCE_DIR "/no-such-folder");
+    join_argv(&pf->steps[0], buf, sizeof buf);
+    assert_string_equal(buf, "pipeline --shape tiny -q Q8_0");
+    assert_null(pf->steps[0].source);
+    llmb_planfile_free(pf);
+}
+
 static void json_is_yaml(void **state)
 {
     (void)state;
@@ -138,7 +156,7 @@ static void located_errors(void **state)
     expect_err("version: 1\nruns:\n  - models: [\"a,b\"]\n",
                "models: expected a model file or pattern, or a list of them, got \"a,b\" at p.yaml:3:14");
     expect_err("version: 1\nruns:\n  - kind: ladder\n    quants: [Q8_0]\n",
-               "shape: a ladder run needs one of shape or model at p.yaml:3:5");
+               "shape: a ladder run needs a shape or a model at p.yaml:3:5");
     expect_err("version: 1\nruns:\n  - threads: 1\n", "models: a speed run needs models (paths or patterns) at "
                                                       "p.yaml:3:5");
     expect_err("version: 1\nruns:\n  - kind: fast\n", "kind: expected speed, quality or ladder, got \"fast\" at "
@@ -170,6 +188,7 @@ int main(void)
         cmocka_unit_test(json_is_yaml),
         cmocka_unit_test(located_errors),
         cmocka_unit_test(suggestions),
+        cmocka_unit_test(model_or_shape),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
