@@ -226,16 +226,11 @@ int llmb_cmd_bench(int argc, char **argv, struct llmb_error *err)
                             c.bf.hf);
     llmb_cli_bench_flags_to_run(&c.bf, &c.rp);
     c.rp.verbose = c.verbose;
-    if (!rc && !(rc = check_format("-o", c.out_fmt, err)))
-        rc = check_format("-oe", c.err_fmt, err);
-    if (!rc) /* engine logs off (unless -v) before anything reads a model file */
-        llmb_engine_global_init(!c.verbose);
-    if (!rc)
-        rc = llmb_bench_params_defaults(&c.bp, llmb_probe_cpu_physical_cores());
-    if (!rc)
-        rc = llmb_bench_params_validate(&c.bp, err);
-    if (!rc)
-        rc = llmb_plan_expand(&c.bp, &inst, &n_inst, err);
+    if (!rc && !(rc = check_format("-o", c.out_fmt, err)) && !(rc = check_format("-oe", c.err_fmt, err)))
+        llmb_engine_global_init(!c.verbose); /* engine logs off (unless -v) before anything reads a model file */
+    rc = rc ? rc : llmb_bench_params_defaults(&c.bp, llmb_probe_cpu_physical_cores());
+    rc = rc ? rc : llmb_bench_params_validate(&c.bp, err);
+    rc = rc ? rc : llmb_plan_expand(&c.bp, &inst, &n_inst, err);
     if (!rc && c.rp.interleave)
         rc = llmb_runner_interleave_check(inst, n_inst, &c.rp, err);
     for (size_t i = 0; !rc && engine->check && i < n_inst; i++) { /* devices, buffer types, masks, KV types */
@@ -256,6 +251,7 @@ int llmb_cmd_bench(int argc, char **argv, struct llmb_error *err)
     char extra[256];
     plan_extra(&c, extra, sizeof extra);
     int stage = 0; /* 0 checking input (exit 2), 1 opening the run, 2 running */
+    c.run.runs_per_test = (c.rp.auto_reps ? c.rp.max_reps : c.rp.reps) + c.rp.warmup;
     if (!rc && (stage = 1))
         rc = llmb_cli_run_open(&c.run, "bench", argc, argv, inst, n_inst, extra, done, err);
     size_t planned = n_inst, k = 0;

@@ -36,6 +36,12 @@ const struct llmb_cli_command llmb_cli_commands[] = {
      "Perplexity as llama-perplexity computes it, KL divergence against a reference, and a graded\n"
      "prompt suite. With several models the first (or --ref-model) is the reference.",
      0, llmb_quality_opts},
+    {"run", llmb_cmd_run, "run a plan file: models, engine settings and workloads as one campaign",
+     "llmbench run [--dry-run] PLAN [options]",
+     "Runs the plan file PLAN (YAML or JSON, docs/plans.md): each of its runs is the bench,\n"
+     "quality or pipeline command its keys stand for, checked before the first one starts.\n"
+     "--dry-run prints each run's command line, its test matrix and an estimate instead.",
+     0, llmb_run_opts},
     {"results", llmb_cmd_results, "list stored runs and test instances (filters: model, quant, device, date, tag)",
      "llmbench results [filters] [options]",
      "Lists the runs in the results database (with -i, their test instances); filters narrow\n"

@@ -131,9 +131,11 @@ int llmb_pipe_shape_reference(const char *shape, int seed, int quiet, char *path
 int llmb_pipe_quality_checks(const struct llmb_shape *shape, const char *model, int seed,
                              const struct llmb_quality_cli *q, struct llmb_error *err)
 {
-    char path[4096], sha[65];
-    int rc = LLMB_OK;
-    if (shape && !(rc = llmb_synth_default_path(shape, 0, 1, (uint64_t)seed, path, sizeof path, err))) {
+    char path[4096], dir[4096], sha[65];
+    int rc = shape ? llmb_path_data_name("models", 0, dir, sizeof dir, err) : LLMB_OK; /* makes nothing */
+    if (shape && !rc && snprintf(path, sizeof path, "%s/synth-%s-s%d-F16.gguf", dir, shape->name, seed) >= 4096)
+        rc = llmb_error_set(err, LLMB_E_INVAL, "path too long");
+    if (shape && !rc) {
         if (!q->force) /* synthetic by nature */
             rc = llmb_family_synthetic(path, err);
         else if (q->ppl && shape->n_ctx_train > 0 && q->ctx > shape->n_ctx_train)

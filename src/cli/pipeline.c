@@ -115,7 +115,8 @@ int llmb_cmd_pipeline(int argc, char **argv, struct llmb_error *err)
         rc = llmb_shape_find(c.shape, &shape, err);
     if (!rc && c.model)
         rc = llmb_model_check(c.model, NULL, err);
-    if (!rc && c.outdir && (rc = llmb_path_mkdirs(c.outdir, err)) == LLMB_OK && access(c.outdir, W_OK) != 0)
+    if (!rc && c.outdir && !c.run.dry_run && (rc = llmb_path_mkdirs(c.outdir, err)) == LLMB_OK &&
+        access(c.outdir, W_OK) != 0)
         rc = llmb_error_set(err, LLMB_E_INVAL, "--outdir '%s' is not a writable folder", c.outdir);
     int quality = c.q.ppl || c.q.suite;
     if (!rc && quality)
@@ -123,6 +124,13 @@ int llmb_cmd_pipeline(int argc, char **argv, struct llmb_error *err)
     if (!rc) { /* --events overwrites no input */
         const char *in[] = {c.model, c.q.ppl, c.q.suite && strcmp(c.q.suite, "default") ? c.q.suite : NULL};
         rc = llmb_cli_run_check_outputs(&c.run, in, 3, NULL, NULL, 0, err);
+    }
+    if (!rc && c.run.dry_run) {
+        struct llmb_pipe_dry_params d = {
+            c.shape ? &shape : NULL, c.model, c.outdir, c.seed, nq, c.p, c.n, c.reps, c.no_ref, quality,
+            c.run.dry_run,           ftypes};
+        rc = llmb_pipe_dry(&d, err);
+        goto out;
     }
     if (rc)
         goto out;

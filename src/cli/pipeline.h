@@ -33,4 +33,14 @@ int llmb_pipe_shape_reference(const char *shape, int seed, int quiet, char *path
 int llmb_pipe_quality_checks(const struct llmb_shape *shape, const char *model, int seed,
                              const struct llmb_quality_cli *q, struct llmb_error *err);
 
+/* pipeline --dry-run (pipe_dry.c): prints what it would make and run (dry
+ * 2: only checks) and refuses a ladder the disk or memory cannot hold. */
+struct llmb_pipe_dry_params {
+    const struct llmb_shape *shape; /* or model */
+    const char *model, *outdir;
+    int seed, nq, n_prompt, n_gen, reps, no_ref, quality, dry;
+    const int *ftypes;
+};
+int llmb_pipe_dry(const struct llmb_pipe_dry_params *p, struct llmb_error *err);
+
 #endif

@@ -214,7 +214,7 @@ int llmb_cmd_quality(int argc, char **argv, struct llmb_error *err)
             fprintf(stderr, "llmbench: warning: %s\n", qr.suite.warnings[i]);
         llmb_engine_global_init(!c->verbose);
         int threads = c->threads > 0 ? (int)c->threads : llmb_probe_cpu_physical_cores();
-        rc = llmb_qrun_build(&qr, c, threads, !q.run.no_db, err);
+        rc = llmb_qrun_build(&qr, c, threads, !q.run.no_db && !q.run.dry_run, err);
     }
     size_t n_inst = qr.fam.n;
     if (!rc && !(done = calloc(n_inst ? n_inst : 1, 1)))
@@ -239,7 +239,7 @@ int llmb_cmd_quality(int argc, char **argv, struct llmb_error *err)
         struct llmb_run_params rp = llmb_run_default_params();
         rc = llmb_cli_run_execute(&q.run, engine, inst, left, &rp, 1, err);
     }
-    if (!rc && (rc = print(&q, &qr)))
+    if (!rc && !q.run.dry_run && (rc = print(&q, &qr)))
         llmb_error_set(err, rc, "cannot write the results to standard output");
     struct llmb_error e3 = {0};
     int rc3 = llmb_cli_run_close(&q.run, &e3);

@@ -32,6 +32,11 @@ int llmb_cli_run_opt(struct llmb_cli_run *r, int id, const char *name, const cha
     case LLMB_ROPT_EVENTS: r->events_path = val; return 1;
     case LLMB_ROPT_QUIET: r->quiet = 1; return 1;
     case LLMB_ROPT_TIMEOUT: r->timeout_s = llmb_opt_value(val); return 1;
+    case LLMB_ROPT_DRY_RUN:
+        r->dry_run = val && !strcmp(val, "quiet") ? 2 : 1;
+        if (val && strcmp(val, "quiet"))
+            *rc = llmb_error_set(err, LLMB_E_INVAL, "--dry-run=%s: only --dry-run=quiet takes a value", val);
+        return 1;
     case LLMB_ROPT_DASHBOARD: r->dashboard_port = val ? (int)llmb_opt_value(val) : LLMB_WEB_DEFAULT_PORT; return 1;
     default: return 0;
     }
@@ -146,6 +151,10 @@ int llmb_cli_run_open(struct llmb_cli_run *r, const char *cmd, int argc, char **
     memset(done, 0, n);
     r->n_planned = n;
     int rc = LLMB_OK;
+    if (r->dry_run) { /* nothing opened: every test counts as done */
+        memset(done, 1, n);
+        return llmb_cli_run_dry(r, inst, n, err);
+    }
     if (r->events_path && (rc = llmb_event_log_open(r->events_path, &r->log, err)))
         return rc;
     char db[4096]; /* the page comes first: a port in use stops the run before anything is stored */
@@ -284,6 +293,8 @@ int llmb_cli_run_result(int stage, int rc, size_t n_failed)
 
 int llmb_cli_run_nothing_left(struct llmb_cli_run *r, size_t n, struct llmb_error *err)
 {
+    if (r->dry_run)
+        return LLMB_OK;
     fprintf(stderr, "llmbench: run %lld already holds all %zu tests: nothing to run\n", (long long)r->run_id, n);
     return r->complete ? LLMB_OK : llmb_store_end_run(r->store, r->run_id, LLMB_RUN_COMPLETE, err);
 }

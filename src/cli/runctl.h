@@ -22,6 +22,7 @@ enum {
     LLMB_ROPT_QUIET,
     LLMB_ROPT_TIMEOUT,
     LLMB_ROPT_DASHBOARD,
+    LLMB_ROPT_DRY_RUN,
 };
 
 #define LLMB_RUN_OPTS                                                                                                  \
@@ -52,6 +53,16 @@ enum {
          65535,                                                                                                        \
          0,                                                                                                            \
          NULL},                                                                                                        \
+        {LLMB_ROPT_DRY_RUN,                                                                                            \
+         "--dry-run",                                                                                                  \
+         "[=quiet]",                                                                                                   \
+         NULL,                                                                                                         \
+         "print the test matrix and an estimate of duration, memory and disk; run and write nothing",                  \
+         LLMB_OPT_STR,                                                                                                 \
+         0,                                                                                                            \
+         0,                                                                                                            \
+         0,                                                                                                            \
+         NULL},                                                                                                        \
     {                                                                                                                  \
         LLMB_ROPT_TIMEOUT, "--timeout", "SEC", "none",                                                                 \
             "a test running longer (from its start) is stopped and recorded as failed", LLMB_OPT_DOUBLE, 0.001, 1e7,   \
@@ -65,6 +76,8 @@ struct llmb_cli_run {
     const char *tags, *events_path;
     double      timeout_s;
     int dashboard_port; /* --dashboard: its port, -1 when not asked */
+    int dry_run;        /* --dry-run: 1 print the matrix, 2 (=quiet) only check; nothing opened */
+    int runs_per_test;  /* for the dry run's estimate: repetitions + warm-up (0: 1) */
     /* the command's own listeners */
     llmb_result_cb on_result;
     llmb_event_cb  on_event;
@@ -105,6 +118,11 @@ int  llmb_cli_run_open(struct llmb_cli_run *r, const char *cmd, int argc, char *
 int  llmb_cli_run_execute(struct llmb_cli_run *r, const struct llmb_engine_ops *engine,
                           const struct llmb_instance *inst, size_t n, const struct llmb_run_params *rp,
                           int isolate, struct llmb_error *err);
+/* --dry-run: prints inst[0..n) and the estimate to stdout (unless quiet)
+ * and refuses a plan that needs more memory than is available. */
+int llmb_cli_run_dry(const struct llmb_cli_run *r, const struct llmb_instance *inst, size_t n, struct llmb_error *err);
+/* MemAvailable in bytes (LLMBENCH_PROCFS_ROOT's meminfo in tests), 0 when unknown. */
+unsigned long long llmb_cli_mem_available(void);
 /* --resume found every test stored: says so (and ends an interrupted run
  * that held them all). */
 int  llmb_cli_run_nothing_left(struct llmb_cli_run *r, size_t n, struct llmb_error *err);
