@@ -336,7 +336,7 @@ static void test_migrate_from_v3(void **state)
 
     struct llmb_store *s = open_ok(t.db, 0);
     assert_int_equal(llmb_store_schema_version(s), 7);
-    assert_int_equal(llmb_store_schema_latest(), 7);
+    assert_int_equal(llmb_store_schema_latest(), 8);
     llmb_store_close(s);
     assert_int_equal(sql_int(t.db, "PRAGMA user_version"), 7);
     assert_int_equal(sql_int(t.db, "SELECT count(*) FROM schema_version"), 7);
