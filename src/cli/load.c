@@ -79,7 +79,7 @@ const struct llmb_opt llmb_load_opts[] = {
     {O_SLO, "--slo", "SPEC", NULL, "goodput's goals: ttft=200ms,tpot=50ms,e2el=2s", LLMB_OPT_STR, 0, 0, 0, NULL},
     {O_TIMEOUT, "--timeout", "SEC", "300", "longest time of one request (0: none)", LLMB_OPT_DOUBLE, 0, 1e6,
      AT(p.timeout_s), NULL},
-    {O_IDLE, "--idle-timeout", "SEC", "30", "a request that receives nothing this long ends (whole seconds; 0: none)",
+    {O_IDLE, "--idle-timeout", "SEC", "30", "a request that receives nothing this long ends (a stall; 0: none)",
      LLMB_OPT_DOUBLE, 0, 1e6, AT(p.idle_s), NULL},
     {O_MAXT, "--max-time", "SEC", NULL, "the run's bound: requests still in flight are cancelled", LLMB_OPT_DOUBLE,
      0.001, 1e7, AT(p.max_time_s), NULL},

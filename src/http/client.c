@@ -21,6 +21,7 @@ struct req {
     CURL *h;
     struct llmb_http_lines lines; /* streamed lines, or the whole body when not streamed */
     uint64_t t_now;               /* the current write's stamp */
+    uint64_t t_last;              /* the last byte's arrival (idle timeout) */
     int fail;                     /* a reason the callbacks found (0: none) */
     size_t slot;                  /* index in c->active */
     char url[2048];
@@ -34,6 +35,7 @@ struct llmb_http_client {
     char base[1024];
     struct req **active;
     size_t n_active, cap_active;
+    uint64_t last_scan; /* the idle timeout's last look */
 };
 
 static const char *const reason_names[LLMB_HTTP_REASONS] = {"ok",           "http",      "connect",   "timeout",
@@ -194,7 +196,7 @@ static size_t on_write(char *p, size_t size, size_t nmemb, void *user)
     struct req *q = user;
     struct llmb_http_record *r = q->rec;
     size_t n = size * nmemb;
-    q->t_now = llmb_http_now_ns(); /* the bytes' arrival */
+    q->t_now = q->t_last = llmb_http_now_ns(); /* the bytes' arrival */
     if (!r->status)
         curl_easy_getinfo(q->h, CURLINFO_RESPONSE_CODE, &r->status);
     if (r->status >= 400) {
@@ -218,6 +220,7 @@ static size_t on_header(char *p, size_t size, size_t nmemb, void *user)
 {
     struct req *q = user;
     size_t n = size * nmemb;
+    q->t_last = llmb_http_now_ns();
     if (n > 12 && !strncasecmp(p, "Retry-After:", 12)) {
         char tmp[32];
         size_t k = n - 12 < sizeof tmp - 1 ? n - 12 : sizeof tmp - 1;
@@ -274,14 +277,9 @@ int llmb_http_client_start(struct llmb_http_client *c, struct llmb_http_record *
                      c->p.http2 ? (long)CURL_HTTP_VERSION_2_PRIOR_KNOWLEDGE : (long)CURL_HTTP_VERSION_1_1);
     if (c->p.timeout_s > 0)
         curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, (long)(c->p.timeout_s * 1000.0));
-    if (c->p.idle_s > 0) {
-        long s = (long)c->p.idle_s;
-        curl_easy_setopt(h, CURLOPT_LOW_SPEED_LIMIT, 1L);
-        curl_easy_setopt(h, CURLOPT_LOW_SPEED_TIME, s < 1 ? 1L : s);
-    }
     q->slot = c->n_active;
     c->active[c->n_active++] = q;
-    rec->t_send = llmb_http_now_ns();
+    rec->t_send = q->t_last = llmb_http_now_ns();
     if (curl_multi_add_handle(c->m, h) != CURLM_OK) {
         c->n_active--;
         curl_easy_cleanup(h);
@@ -370,6 +368,26 @@ static void finish(struct llmb_http_client *c, struct req *q, llmb_http_done_fn 
         on_done(r, user);
 }
 
+/* Ends the requests that received nothing for idle_s (a stalled server). */
+static void end_idle(struct llmb_http_client *c, llmb_http_done_fn on_done, void *user)
+{
+    uint64_t now = llmb_http_now_ns(), idle = (uint64_t)(c->p.idle_s * 1e9);
+    if (c->p.idle_s <= 0 || now - c->last_scan < 10000000ull)
+        return;
+    c->last_scan = now;
+    for (size_t i = c->n_active; i-- > 0;) {
+        struct req *q = c->active[i];
+        if (now - q->t_last < idle)
+            continue;
+        q->rec->t_end = now;
+        q->fail = LLMB_HTTP_TIMEOUT;
+        snprintf(q->rec->detail, sizeof q->rec->detail, "no byte for %g s (--idle-timeout): the server stalled",
+                 c->p.idle_s);
+        conclude(q, CURLE_OK);
+        finish(c, q, on_done, user);
+    }
+}
+
 int llmb_http_client_poll(struct llmb_http_client *c, int timeout_ms, llmb_http_done_fn on_done, void *user,
                           struct llmb_error *err)
 {
@@ -392,6 +410,7 @@ int llmb_http_client_poll(struct llmb_http_client *c, int timeout_ms, llmb_http_
         conclude(q, cc);
         finish(c, q, on_done, user);
     }
+    end_idle(c, on_done, user);
     return (int)c->n_active;
 }
 

@@ -46,7 +46,7 @@ struct llmb_http_client_params {
     const char *base_url; /* "http://127.0.0.1:8080" (a trailing "/v1" is kept) */
     const char *api_key;  /* NULL: none; sent as "Authorization: Bearer" */
     double timeout_s;     /* whole request; 0: none */
-    double idle_s;        /* no byte for this long ends a request; 0: none (whole seconds, >= 1) */
+    double idle_s;        /* no byte for this long ends a request (timeout); 0: none */
     size_t max_line;      /* bound of one line / non-streamed body; 0: LLMB_HTTP_LINE_MAX */
     int max_conns;        /* connections kept alive (0: 64) */
     int http2;            /* 1: HTTP/2 (prior knowledge over http://, ALPN over https://) */
