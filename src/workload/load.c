@@ -71,10 +71,12 @@ int llmb_load_parse_slo(const char *s, struct llmb_load_params *p, struct llmb_e
 {
     const char *at = s;
     p->slo_ttft_ms = p->slo_tpot_ms = p->slo_e2el_ms = 0;
-    while (at && *at) {
+    while (at) {
         const char *comma = strchr(at, ','), *end = comma ? comma : at + strlen(at),
                    *eq = memchr(at, '=', (size_t)(end - at));
         double *dst = NULL;
+        if (!*at)
+            return llmb_error_set(err, LLMB_E_INVAL, "--slo '%.100s': an empty goal (ttft=200ms,tpot=50ms)", s);
         if (eq && eq - at == 4 && !strncmp(at, "ttft", 4))
             dst = &p->slo_ttft_ms;
         else if (eq && eq - at == 4 && !strncmp(at, "tpot", 4))

@@ -144,6 +144,7 @@ static void texts(const struct llmb_load_params *p, struct llmb_load_figures *f)
 int llmb_load_summarize(const struct llmb_load_params *p, const struct llmb_load_reqs *q, double cpu_s,
                         struct llmb_load_summary *s, struct llmb_error *err)
 {
+    memset(s, 0, sizeof *s);
     struct llmb_load_figures *f = &s->fig;
     size_t n = q->n, n_itl = 0;
     for (size_t i = 0; i < n; i++)
