@@ -1,5 +1,6 @@
 /* client.c - the HTTP client core (client.h) on libcurl's multi interface:
- * one multi handle, an easy handle per request (connections are the multi's
+ * one multi handle driven through its socket interface on epoll (a wait
+ * costs the sockets that are ready, not all of them), an easy handle per request (connections are the multi's
  * and kept alive between requests), the bytes of a response read in the
  * write callback where they are stamped, split into lines (sse.c) and read
  * (chunk.c). Every request ends with a reason, whatever the server does:
@@ -11,6 +12,9 @@
 #include <string.h>
 
 #include <curl/curl.h>
+#include <errno.h>
+#include <sys/epoll.h>
+#include <unistd.h>
 
 #include "http/client.h"
 #include "http/sse.h"
@@ -36,6 +40,8 @@ struct llmb_http_client {
     struct req **active;
     size_t n_active, cap_active;
     uint64_t last_scan; /* the idle timeout's last look */
+    int epfd;           /* the sockets curl waits on (epoll: a wait costs the ready ones, not all) */
+    uint64_t timer_at;  /* when curl wants its timeout action; 0: never */
 };
 
 static const char *const reason_names[LLMB_HTTP_REASONS] = {"ok",           "http",      "connect",   "timeout",
@@ -65,6 +71,32 @@ int llmb_http_url_check(const char *url, struct llmb_error *err)
     return LLMB_OK;
 }
 
+/* curl says which sockets to wait on, and for what (the socket interface). */
+static int on_socket(CURL *e, curl_socket_t fd, int what, void *user, void *sockp)
+{
+    (void)e;
+    (void)sockp;
+    struct llmb_http_client *c = user;
+    if (what == CURL_POLL_REMOVE) {
+        epoll_ctl(c->epfd, EPOLL_CTL_DEL, fd, NULL);
+        return 0;
+    }
+    struct epoll_event ev = {.events = (what & CURL_POLL_IN ? EPOLLIN : 0u) | (what & CURL_POLL_OUT ? EPOLLOUT : 0u),
+                             .data.fd = fd};
+    if (epoll_ctl(c->epfd, EPOLL_CTL_MOD, fd, &ev) && errno == ENOENT)
+        epoll_ctl(c->epfd, EPOLL_CTL_ADD, fd, &ev);
+    return 0;
+}
+
+/* ... and when to call it back without a socket event (-1: no timer). */
+static int on_timer(CURLM *m, long timeout_ms, void *user)
+{
+    (void)m;
+    struct llmb_http_client *c = user;
+    c->timer_at = timeout_ms < 0 ? 0 : llmb_http_now_ns() + (uint64_t)timeout_ms * 1000000ull + 1;
+    return 0;
+}
+
 int llmb_http_client_new(const struct llmb_http_client_params *p, struct llmb_http_client **out, struct llmb_error *err)
 {
     *out = NULL;
@@ -76,6 +108,7 @@ int llmb_http_client_new(const struct llmb_http_client_params *p, struct llmb_ht
     struct llmb_http_client *c = calloc(1, sizeof *c);
     if (!c)
         return llmb_error_set(err, LLMB_E_NOMEM, "out of memory");
+    c->epfd = -1;
     c->p = *p;
     c->p.api_key = NULL; /* only the header holds it */
     snprintf(c->base, sizeof c->base, "%s", p->base_url);
@@ -105,6 +138,15 @@ int llmb_http_client_new(const struct llmb_http_client_params *p, struct llmb_ht
         return llmb_error_set(err, LLMB_E_NOMEM, "out of memory starting the HTTP client");
     }
     curl_multi_setopt(c->m, CURLMOPT_MAXCONNECTS, (long)(p->max_conns > 0 ? p->max_conns : 64));
+    if ((c->epfd = epoll_create1(EPOLL_CLOEXEC)) < 0) {
+        int e = errno;
+        llmb_http_client_free(c);
+        return llmb_error_set(err, LLMB_E_IO, "epoll: %s", llmb_errno_text(e));
+    }
+    curl_multi_setopt(c->m, CURLMOPT_SOCKETFUNCTION, on_socket);
+    curl_multi_setopt(c->m, CURLMOPT_SOCKETDATA, c);
+    curl_multi_setopt(c->m, CURLMOPT_TIMERFUNCTION, on_timer);
+    curl_multi_setopt(c->m, CURLMOPT_TIMERDATA, c);
     *out = c;
     return LLMB_OK;
 }
@@ -114,7 +156,7 @@ int llmb_http_client_active(const struct llmb_http_client *c)
     return c ? (int)c->n_active : 0;
 }
 
-/* ---- callbacks: run inside curl_multi_perform, as the bytes arrive ---------- */
+/* ---- callbacks: run inside curl_multi_socket_action, as the bytes arrive ---- */
 
 static void add_token(struct req *q)
 {
@@ -392,9 +434,26 @@ int llmb_http_client_poll(struct llmb_http_client *c, int timeout_ms, llmb_http_
                           struct llmb_error *err)
 {
     int running = 0, left = 0;
-    CURLMcode mc = curl_multi_poll(c->m, NULL, 0, timeout_ms < 0 ? 0 : timeout_ms, NULL);
-    if (mc == CURLM_OK)
-        mc = curl_multi_perform(c->m, &running);
+    uint64_t now = llmb_http_now_ns();
+    int wait = timeout_ms < 0 ? 0 : timeout_ms;
+    if (c->timer_at) {
+        uint64_t due = c->timer_at > now ? (c->timer_at - now + 999999) / 1000000 : 0;
+        wait = due < (uint64_t)wait ? (int)due : wait;
+    }
+    struct epoll_event ev[256];
+    int n = epoll_wait(c->epfd, ev, 256, wait);
+    CURLMcode mc = CURLM_OK;
+    for (int i = 0; i < n && mc == CURLM_OK; i++) {
+        int what = (ev[i].events & EPOLLIN ? CURL_CSELECT_IN : 0) | (ev[i].events & EPOLLOUT ? CURL_CSELECT_OUT : 0) |
+                   (ev[i].events & (EPOLLERR | EPOLLHUP) ? CURL_CSELECT_ERR : 0);
+        mc = curl_multi_socket_action(c->m, ev[i].data.fd, what, &running);
+    }
+    if (mc == CURLM_OK && c->timer_at && llmb_http_now_ns() >= c->timer_at) {
+        c->timer_at = 0;
+        mc = curl_multi_socket_action(c->m, CURL_SOCKET_TIMEOUT, 0, &running);
+    }
+    if (n < 0 && errno != EINTR)
+        return llmb_error_set(err, LLMB_E_IO, "the HTTP event loop failed: epoll: %s", llmb_errno_text(errno)), -1;
     if (mc != CURLM_OK) {
         llmb_error_set(err, LLMB_E_IO, "the HTTP event loop failed: %s", curl_multi_strerror(mc));
         return -1;
@@ -441,5 +500,7 @@ void llmb_http_client_free(struct llmb_http_client *c)
     }
     if (c->m)
         curl_multi_cleanup(c->m);
+    if (c->epfd >= 0)
+        close(c->epfd);
     free(c);
 }

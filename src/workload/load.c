@@ -34,7 +34,7 @@ void llmb_load_profile_text(const struct llmb_load_params *p, char *buf, size_t 
 {
     char rate[32] = "inf", conc[16] = "inf";
     if (p->rate > 0)
-        snprintf(rate, sizeof rate, "%g%s", p->rate, p->burstiness != 1.0 ? "" : "");
+        snprintf(rate, sizeof rate, "%g", p->rate);
     if (p->concurrency > 0)
         snprintf(conc, sizeof conc, "%d", p->concurrency);
     const char *data = p->dataset ? strrchr(p->dataset, '/') : NULL;
@@ -174,8 +174,11 @@ static int warm_up(struct run *R, struct llmb_error *err)
     for (int i = 0; i < R->p->warmup; i++) {
         struct llmb_http_record rec;
         int rc = start(R, &rec, (uint64_t)1 << 40 | (uint64_t)i, err);
-        while (!rc && llmb_http_client_active(R->c) > 0)
+        while (!rc && llmb_http_client_active(R->c) > 0) {
             rc = llmb_http_client_poll(R->c, 100, on_done, NULL, err) < 0 ? LLMB_E_IO : LLMB_OK;
+            if (R->p->stop && *R->p->stop)
+                llmb_http_client_cancel_all(R->c, on_done, NULL);
+        }
         free(rec.tok_ns);
         if (rc)
             return rc;

@@ -104,6 +104,8 @@ static void tally_errors(const struct llmb_load_reqs *q, struct llmb_load_summar
             snprintf(k, sizeof k, "%s", llmb_http_reason_name(r->reason));
         if (!s->first_error[0]) {
             snprintf(s->first_error, sizeof s->first_error, "%s: %s", k, r->detail);
+            for (char *c = s->first_error; *c; c++) /* one line, whatever the server sent */
+                *c = (unsigned char)*c < 0x20 || *c == 0x7f ? ' ' : *c;
             s->first_reason_connect = r->reason == LLMB_HTTP_CONNECT;
         }
         size_t j = 0;
