@@ -75,7 +75,7 @@ const struct llmb_opt llmb_load_opts[] = {
      AT(p.output_len), NULL},
     {O_DATA, "--dataset", "FILE", NULL, "JSONL prompts: \"prompt\", \"messages\" or ShareGPT \"conversations\"",
      LLMB_OPT_STR, 0, 0, 0, NULL},
-    {O_SEED, "--seed", "N", "42", "random prompts and arrival times", LLMB_OPT_U64, 0, 0, AT(p.seed), NULL},
+    {O_SEED, "--seed", "N", "42", "random prompts and arrival times", LLMB_OPT_U64, 0, 4294967295.0, AT(p.seed), NULL},
     {O_SLO, "--slo", "SPEC", NULL, "goodput's goals: ttft=200ms,tpot=50ms,e2el=2s", LLMB_OPT_STR, 0, 0, 0, NULL},
     {O_TIMEOUT, "--timeout", "SEC", "300", "longest time of one request (0: none)", LLMB_OPT_DOUBLE, 0, 1e6,
      AT(p.timeout_s), NULL},
