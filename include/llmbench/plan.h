@@ -91,9 +91,10 @@ enum llmb_workload_kind {
     LLMB_WL_PPL,       /* perplexity over a text (optionally saving a KLD reference) */
     LLMB_WL_KLD,       /* perplexity and KL divergence against a saved reference */
     LLMB_WL_SUITE,     /* a graded prompt suite */
+    LLMB_WL_LOAD,      /* serving load against an OpenAI-compatible server (load.h) */
     LLMB_WL_COUNT
 };
-/* "speed", "ppl", "kld", "suite"; llmb_workload_kind_parse: -1 when unknown. */
+/* "speed", "ppl", "kld", "suite", "load"; llmb_workload_kind_parse: -1 when unknown. */
 const char *llmb_workload_kind_name(int kind);
 int         llmb_workload_kind_parse(const char *name);
 
@@ -158,6 +159,7 @@ struct llmb_instance {
      * instance's worker starts (NULL, or *ref_answers NULL: no similarity) */
     struct llmb_suite_answer *const *ref_answers;
     int         group;       /* the caller's: which of its models / rows this belongs to */
+    const char *load_profile; /* load: llmb_load_profile_text (the test's name and key) */
 };
 
 /* A speed instance with llama-bench's defaults (p 512, b 2048, ub 512,

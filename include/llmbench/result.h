@@ -13,6 +13,7 @@
 #include <stdint.h>
 #include "conditions.h"
 #include "engine.h"
+#include "load.h"
 #include "plan.h"
 #include "quality.h"
 #include "roofline.h"
@@ -96,6 +97,7 @@ struct llmb_result {
     struct llmb_result_machine machine;      /* roofline and energy (roofline.h) */
     struct llmb_conditions cond;             /* interference, drift, warm-up (conditions.h) */
     struct llmb_result_paired paired;        /* interleaved comparisons */
+    struct llmb_load_figures load;           /* serving load (inst.kind load) */
     const struct llmb_result_origin *origin; /* NULL unless read from a store */
 };
 

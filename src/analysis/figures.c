@@ -57,7 +57,7 @@ int llmb_fig_kind_has(int kind, int metric)
     case LLMB_CM_KLD:
     case LLMB_CM_TOP1: return kind == LLMB_WL_KLD;
     case LLMB_CM_SUITE: return kind == LLMB_WL_SUITE;
-    default: return kind == LLMB_WL_SPEED;
+    default: return kind == LLMB_WL_SPEED || kind == LLMB_WL_LOAD; /* load: per-request samples */
     }
 }
 

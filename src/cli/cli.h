@@ -24,12 +24,14 @@ int llmb_cmd_serve(int argc, char **argv, struct llmb_error *err);
 int llmb_cmd_hw(int argc, char **argv, struct llmb_error *err);
 int llmb_cmd_report(int argc, char **argv, struct llmb_error *err);
 int llmb_cmd_run(int argc, char **argv, struct llmb_error *err);
+int llmb_cmd_load(int argc, char **argv, struct llmb_error *err);
 
 /* Each command's option table (the registry in commands.c lists them). */
 #include "opt.h"
 extern const struct llmb_opt llmb_bench_opts[], llmb_synth_opts[], llmb_quantize_opts[], llmb_pipeline_opts[],
     llmb_quality_opts[], llmb_results_opts[], llmb_export_opts[], llmb_import_opts[], llmb_compare_opts[],
-    llmb_recommend_opts[], llmb_serve_opts[], llmb_hw_opts[], llmb_report_opts[], llmb_run_opts[];
+    llmb_recommend_opts[], llmb_serve_opts[], llmb_hw_opts[], llmb_report_opts[], llmb_run_opts[],
+    llmb_load_opts[];
 
 struct llmb_shape;
 struct llmb_error;

@@ -93,6 +93,13 @@ const struct llmb_cli_command llmb_cli_commands[] = {
      "Prints the machine: CPU, instruction sets, topology, caches, NUMA, memory, OS, frequencies,\n"
      "devices and NVIDIA GPUs (NVML). A fact that cannot be read is absent, with the reason.",
      1, llmb_hw_opts},
+    {"load", llmb_cmd_load, "serving load on an OpenAI-compatible server: TTFT, TPOT, ITL, throughput, goodput",
+     "llmbench load --url URL --model NAME [options]",
+     "Sends many concurrent requests to /v1/completions or /v1/chat/completions of a server\n"
+     "(llama-server, vLLM, SGLang, TGI, Ollama...): a fixed concurrency (-c) or a request rate\n"
+     "(--rate, Poisson or gamma), a number of requests (-N) or a --duration. Reports vLLM's\n"
+     "bench serve figures (docs/metrics.md, Serving load) and stores the run (kind load).",
+     0, llmb_load_opts},
 };
 
 const size_t llmb_cli_n_commands = sizeof llmb_cli_commands / sizeof llmb_cli_commands[0];

@@ -1,6 +1,7 @@
 /* export.c - `llmbench export`: any selection of stored results as CSV,
  * JSON, JSON Lines, Markdown or SQL (src/output/records.c), to stdout or to
  * a file written atomically. */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -102,9 +103,13 @@ int llmb_cmd_export(int argc, char **argv, struct llmb_error *err)
     FILE *f = stdout;
     if (!rc && c.out && !(rc = llmb_atomic_open(&af, c.out, err)))
         f = af.f;
+    errno = 0;
     if (!rc &&
-        (rc = c.timeline ? llmb_timeline_write(f, c.format, v, n, &rows) : llmb_records_write(f, c.format, v, n)))
-        llmb_error_set(err, rc, "cannot write %s output%s%s", c.format, c.out ? " to " : "", c.out ? c.out : "");
+        (rc = c.timeline ? llmb_timeline_write(f, c.format, v, n, &rows) : llmb_records_write(f, c.format, v, n))) {
+        int e = ferror(f) ? errno : 0; /* a full disk says so */
+        llmb_error_set(err, rc, "cannot write %s output%s%s%s%s", c.format, c.out ? " to " : "", c.out ? c.out : "",
+                       e ? ": " : "", e ? llmb_errno_text(e) : "");
+    }
     if (llmb_cli_interrupted()) { /* before the file takes its name */
         llmb_atomic_abort(&af);
         llmb_store_records_free(v, n);

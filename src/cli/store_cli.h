@@ -37,8 +37,8 @@ enum {
         {LLMB_SOPT_BUILD, "--build", "COMMIT", NULL, "llama.cpp build commit starts with COMMIT",                      \
          LLMB_OPT_STR,    0,         0,        0,    NULL},                                                            \
     {                                                                                                                  \
-        LLMB_SOPT_KIND, "--kind", "KIND", NULL, "only tests of this kind: speed, ppl, kld or suite", LLMB_OPT_STR, 0,  \
-            0, 0, NULL                                                                                                 \
+        LLMB_SOPT_KIND, "--kind", "KIND", NULL, "only tests of this kind: speed, ppl, kld, suite or load",             \
+            LLMB_OPT_STR, 0, 0, 0, NULL                                                                                \
     }
 
 struct llmb_cli_store {

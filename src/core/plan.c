@@ -369,7 +369,7 @@ int llmb_instance_same_model(const struct llmb_instance *a, const struct llmb_in
            !a->fit_target && !a->fit_min_ctx && !b->fit_target && !b->fit_min_ctx;
 }
 
-static const char *const kind_names[LLMB_WL_COUNT] = {"speed", "ppl", "kld", "suite"};
+static const char *const kind_names[LLMB_WL_COUNT] = {"speed", "ppl", "kld", "suite", "load"};
 
 const char *llmb_workload_kind_name(int kind)
 {
@@ -389,6 +389,10 @@ void llmb_instance_test_name(const struct llmb_instance *in, char *buf, size_t l
     int w;
     if (in->kind == LLMB_WL_PPL || in->kind == LLMB_WL_KLD) {
         snprintf(buf, len, "%s c%d", llmb_workload_kind_name(in->kind), in->q ? in->q->n_ctx : 0);
+        return;
+    }
+    if (in->kind == LLMB_WL_LOAD) {
+        snprintf(buf, len, "load %s", in->load_profile ? in->load_profile : "");
         return;
     }
     if (in->kind == LLMB_WL_SUITE) {

@@ -435,6 +435,65 @@ static int s_interference(W)
 }
 STR_FIELD(drift, r->cond.drift)
 
+/* serving load (load.h): figures known by bit, texts known when set; null
+ * for other kinds; stored by name (EXTRA) */
+static int is_load(R)
+{
+    return r->inst.kind == LLMB_WL_LOAD;
+}
+static void load_get(R, V, int k, int type)
+{
+    int known = is_load(r) && (r->load.known >> k & 1);
+    if (type == 'I')
+        v_int(v, llround(r->load.v[k]), known);
+    else
+        v_num(v, r->load.v[k], known);
+}
+static int load_set(struct llmb_result *r, const struct llmb_value *v, int k, int type)
+{
+    double d = type == 'I' ? (double)v->i : v->d;
+    if (!isfinite(d) || d < 0)
+        return -1;
+    r->load.v[k] = d;
+    r->load.known |= 1ull << k;
+    return 0;
+}
+#define LOAD_FIG(id, name, type, unit, doc)                                                                            \
+    static void g_lf_##id(R, V)                                                                                        \
+    {                                                                                                                  \
+        load_get(r, v, LLMB_LOADF_##id, type);                                                                         \
+    }                                                                                                                  \
+    static int s_lf_##id(W)                                                                                            \
+    {                                                                                                                  \
+        (void)st;                                                                                                      \
+        return load_set(r, v, LLMB_LOADF_##id, type);                                                                  \
+    }
+LLMB_LOAD_FIGURES(LOAD_FIG)
+#undef LOAD_FIG
+#define LOAD_TEXT(m)                                                                                                   \
+    static void g_lt_##m(R, V)                                                                                         \
+    {                                                                                                                  \
+        v_str(v, is_load(r) && r->load.m[0] ? r->load.m : NULL);                                                       \
+    }                                                                                                                  \
+    static int s_lt_##m(W)                                                                                             \
+    {                                                                                                                  \
+        (void)st;                                                                                                      \
+        return set_chars(r->load.m, sizeof r->load.m, v);                                                              \
+    }
+LOAD_TEXT(url)
+LOAD_TEXT(endpoint)
+LOAD_TEXT(errors)
+LOAD_TEXT(slo)
+LOAD_TEXT(counts)
+static void g_load_profile(R, V)
+{
+    v_str(v, is_load(r) ? r->inst.load_profile : NULL);
+}
+static int s_load_profile(W)
+{
+    return set_kept(&r->inst.load_profile, v, st);
+}
+
 /* where a stored result lives */
 static void g_run_id(R, V) { v_int(v, r->origin ? r->origin->run_id : 0, r->origin != NULL); }
 static void g_key(R, V) { v_str(v, r->origin ? r->origin->instance_key : NULL); }
@@ -737,6 +796,27 @@ static const struct llmb_field fields[] = {
      g_warmup_slow_pct, s_warmup_slow_pct, NULL, 0, LLMB_MD_NEVER, 0, NULL},
     {"warmup_runs", I, NULL, NULL, EXTRA, NULL, "warm-up runs before the repetitions (--warmup)", g_warmup_runs,
      s_warmup_runs, NULL, 0, LLMB_MD_NEVER, 0, NULL},
+    /* serving load (docs/metrics.md, Serving load) */
+    {"load_profile", S, NULL, NULL, EXTRA, NULL,
+     "load: endpoint, concurrency (c), request rate, burstiness, input/output lengths, dataset", g_load_profile,
+     s_load_profile, NULL, 0, LLMB_MD_NEVER, 0, NULL},
+    {"load_url", S, NULL, NULL, EXTRA, NULL, "load: the server (no user or password; never the API key)", g_lt_url,
+     s_lt_url, NULL, 0, LLMB_MD_NEVER, 0, NULL},
+    {"load_endpoint", S, NULL, NULL, EXTRA, NULL, "load: completions or chat", g_lt_endpoint, s_lt_endpoint, NULL, 0,
+     LLMB_MD_NEVER, 0, NULL},
+    {"load_errors", S, NULL, NULL, EXTRA, NULL,
+     "load: failed requests by kind (http_429:3,dropped:2...); null when none failed", g_lt_errors, s_lt_errors, NULL,
+     0, LLMB_MD_NEVER, 0, NULL},
+    {"load_slo", S, NULL, NULL, EXTRA, NULL, "load: the goals goodput counts against (--slo)", g_lt_slo, s_lt_slo, NULL,
+     0, LLMB_MD_NEVER, 0, NULL},
+    {"load_token_counts", S, NULL, NULL, EXTRA, NULL,
+     "load: where token counts come from: usage (the server's), counted (chunks with text), mixed", g_lt_counts,
+     s_lt_counts, NULL, 0, LLMB_MD_NEVER, 0, NULL},
+#define LOAD_ROW(id, name, type, unit, doc)                                                                            \
+    {name,      type == 'I' ? I : F, unit, NULL, EXTRA,         NULL, "load: " doc,                                    \
+     g_lf_##id, s_lf_##id,           NULL, 0,    LLMB_MD_NEVER, 0,    NULL},
+    LLMB_LOAD_FIGURES(LOAD_ROW)
+#undef LOAD_ROW
     /* where a stored result lives (export) */
     OWN("run_id", I, NULL, ORIG, "the stored run", g_run_id, NULL, 0, LLMB_MD_NEVER, 0, NULL),
     OWN("instance_key", S, NULL, ORIG, "the test's canonical key in the store (compare matches on it)", g_key, NULL, 0,

@@ -12,7 +12,7 @@
 
 json_t *llmb_result_json(const struct llmb_result *r, int origin)
 {
-    if (r->inst.kind != LLMB_WL_SPEED)
+    if (r->inst.kind != LLMB_WL_SPEED && r->inst.kind != LLMB_WL_LOAD) /* load: the field table's figures */
         return llmb_quality_result_json(r);
     size_t n;
     const struct llmb_field *f = llmb_result_fields(&n);

@@ -69,7 +69,8 @@ int llmb_store_filter_set(struct llmb_store_filter *f, const char *key, const ch
     }
     if (!strcmp(key, "kind")) {
         if (llmb_workload_kind_parse(v) < 0)
-            return llmb_error_set(err, LLMB_E_INVAL, "kind: '%s' is not a workload kind (speed, ppl, kld, suite)", v);
+            return llmb_error_set(err, LLMB_E_INVAL, "kind: '%s' is not a workload kind (speed, ppl, kld, suite, load)",
+                                  v);
         return copy(f->kind, sizeof f->kind, key, v, err);
     }
     const struct { const char *name; char *dst; size_t len; } fields[] = {

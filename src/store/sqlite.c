@@ -656,7 +656,8 @@ static int config_id(struct llmb_sqlite *s, const struct llmb_result *r, int64_t
 {
     struct llmb_instance in = r->inst;
     const struct llmb_context_info *a = &r->applied;
-    if (in.kind != LLMB_WL_SPEED) { /* a quality test has no prompt/gen shape; its batch is the spec's */
+    if (in.kind != LLMB_WL_SPEED &&
+        in.kind != LLMB_WL_LOAD) { /* a quality test has no prompt/gen shape; its batch is the spec's */
         in.n_prompt = in.n_gen = in.n_depth = 0;
         if (in.q && in.q->n_batch > 0)
             in.n_batch = in.q->n_batch;
@@ -816,6 +817,7 @@ static int put_one(struct llmb_sqlite *s, int64_t run_id, const struct llmb_resu
 {
     char key[LLMB_STORE_KEY_MAX], test[96];
     int kind = r->inst.kind >= 0 && r->inst.kind < LLMB_WL_COUNT ? r->inst.kind : LLMB_WL_SPEED;
+    int timed = kind == LLMB_WL_SPEED || kind == LLMB_WL_LOAD; /* samples, metrics and extra fields */
     llmb_instance_key_ref(&r->inst, sha, ref_sha, key, sizeof key);
     llmb_store_test_name(r, test, sizeof test);
     int64_t mid, cid, iid, ref = 0;
@@ -830,7 +832,7 @@ static int put_one(struct llmb_sqlite *s, int64_t run_id, const struct llmb_resu
                                        " AND status = 'failed'", "Is", run_id, key);
     /* what the other columns do not hold, by field name (speed tests) */
     char *extra = NULL;
-    if (rc == SQLITE_OK && kind == LLMB_WL_SPEED) {
+    if (rc == SQLITE_OK && timed) {
         json_t *x = llmb_fields_json(r, LLMB_FIELD_EXTRA);
         extra = x ? json_dumps(x, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
         json_decref(x);
@@ -845,9 +847,9 @@ static int put_one(struct llmb_sqlite *s, int64_t run_id, const struct llmb_resu
                       " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,nullif(?, 0),?)"
                       " ON CONFLICT (run_id, instance_key) DO NOTHING RETURNING id",
                       "IIIsssIsddIsssIs", run_id, mid, cid, key, test, r->test_time,
-                      (int64_t)(kind == LLMB_WL_SPEED ? r->n_samples : 0), llmb_stop_reason_name(r->stop_reason),
-                      r->ci_target_pct, r->model.load_ms, (int64_t)r->peak_rss, r->error ? "failed" : "complete",
-                      r->error, llmb_workload_kind_name(kind), ref, extra ? extra : "{}");
+                      (int64_t)(timed ? r->n_samples : 0), llmb_stop_reason_name(r->stop_reason), r->ci_target_pct,
+                      r->model.load_ms, (int64_t)r->peak_rss, r->error ? "failed" : "complete", r->error,
+                      llmb_workload_kind_name(kind), ref, extra ? extra : "{}");
     free(extra);
     if (rc == SQLITE_OK && r->error)
         return rc; /* no samples, no metrics, no figures */

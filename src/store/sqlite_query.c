@@ -331,7 +331,7 @@ static void fill_record(sqlite3_stmt *st, struct llmb_store_record *rec)
     }
     rec->temperature = NAN;
     rec->seed = -1;
-    if (in->kind == LLMB_WL_SPEED)
+    if (in->kind == LLMB_WL_SPEED || in->kind == LLMB_WL_LOAD)
         return;
     struct llmb_ppl_result *p = &r->ppl; /* unknown until a quality row says */
     p->ppl = p->ppl_err = p->seconds = p->seconds_per_pass = p->tokens_per_s = NAN;
@@ -639,7 +639,7 @@ int llmb_store_sqlite_query(void *state, const struct llmb_store_filter *f, stru
         }
         struct llmb_store_record *rec = &v[k++];
         fill_record(st, rec);
-        rc = rec->r.inst.kind == LLMB_WL_SPEED ? fill_extra(st, rec) : SQLITE_OK;
+        rc = rec->r.inst.kind == LLMB_WL_SPEED || rec->r.inst.kind == LLMB_WL_LOAD ? fill_extra(st, rec) : SQLITE_OK;
         if (rc == SQLITE_OK)
             rc = fill_details(ss, ms, rec);
         if (rc == SQLITE_OK && (rec->r.inst.kind == LLMB_WL_PPL || rec->r.inst.kind == LLMB_WL_KLD))

@@ -145,6 +145,11 @@ void llmb_instance_key_ref(const struct llmb_instance *in, const char *sha, cons
         free(r);
         return;
     }
+    if (in->kind == LLMB_WL_LOAD) { /* the server's model name and the load's profile */
+        snprintf(buf, len, "kind=load;model=%s;profile=%s", in->model ? in->model : "",
+                 in->load_profile ? in->load_profile : "");
+        return;
+    }
     static const struct llmb_quality_spec none = {.n_chunks = -1};
     const struct llmb_quality_spec *q = in->q ? in->q : &none;
     identity(ref, sizeof ref, ref_sha, in->ref_model);

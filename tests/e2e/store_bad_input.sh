@@ -162,7 +162,7 @@ untouched "bad imports" "$db" "$before"
 expect "unknown flag" "unknown option '--frobnicate'" "$bin" results --db "$db" --frobnicate
 expect "bad since" "--since: 'yesterday' is not a date" "$bin" results --db "$db" --since yesterday
 expect "bad run" "--run: 'x' is not a run id" "$bin" export --db "$db" --run x
-expect "bad kind" "--kind: 'bench' is not a workload kind \(speed, ppl, kld, suite\)" "$bin" results --db "$db" --kind bench
+expect "bad kind" "--kind: 'bench' is not a workload kind \(speed, ppl, kld, suite, load\)" "$bin" results --db "$db" --kind bench
 expect "bad format" "unknown format 'xml'" "$bin" export --db "$db" -f xml
 expect "nothing to export" "no results match the selection; nothing written" "$bin" export --db "$db" --tag nope -o "$tmp/out.json"
 [ -e "$tmp/out.json" ] && bad "export of nothing wrote a file" || ok

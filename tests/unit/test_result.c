@@ -316,9 +316,9 @@ static void test_every_format_and_the_store(void **state)
     }
 
     /* CSV: a column per scalar field, its value the JSON's as llama-bench writes it */
-    char *p = s.text[2], header[128][64];
+    char *p = s.text[2], header[256][64];
     int ncol = 0;
-    for (char *c; *p != '\n' && ncol < 128;) {
+    for (char *c; *p != '\n' && ncol < 256;) {
         c = csv_cell(&p);
         snprintf(header[ncol++], sizeof header[0], "%s", c);
     }

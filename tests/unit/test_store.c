@@ -332,14 +332,17 @@ static void test_migrate_from_v3(void **state)
         snprintf(q, sizeof q, "SELECT instance_key FROM test_instances WHERE id = %d", i + 1);
         sql_text(t.db, q, keys_before[i], sizeof keys_before[i]);
     }
-    open_fails(t.db, LLMB_STORE_READONLY, 1, "needs an upgrade to 7");
+    open_fails(t.db, LLMB_STORE_READONLY, 1, "needs an upgrade to 8");
 
     struct llmb_store *s = open_ok(t.db, 0);
-    assert_int_equal(llmb_store_schema_version(s), 7);
-    assert_int_equal(llmb_store_schema_latest(), 7);
+    assert_int_equal(llmb_store_schema_version(s), 8);
+    assert_int_equal(llmb_store_schema_latest(), 8);
     llmb_store_close(s);
-    assert_int_equal(sql_int(t.db, "PRAGMA user_version"), 7);
-    assert_int_equal(sql_int(t.db, "SELECT count(*) FROM schema_version"), 7);
+    assert_int_equal(sql_int(t.db, "PRAGMA user_version"), 8);
+    assert_int_equal(sql_int(t.db, "SELECT count(*) FROM schema_version"), 8);
+    assert_int_equal(sql_int(t.db, "SELECT count(*) FROM sqlite_schema WHERE name = 'test_instances'"
+                                   " AND sql LIKE '%''suite'',''load'')%'"),
+                     1); /* schema 8: a load test may be stored */
     assert_int_equal(sql_int(t.db, "SELECT count(*) FROM test_instances WHERE extra = '{}'"), 4); /* schema 5 */
     assert_int_equal(sql_int(t.db, "SELECT count(*) FROM samples WHERE token_ns IS NOT NULL"), 0); /* schema 7 */
     assert_true(integrity_ok(t.db));

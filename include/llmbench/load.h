@@ -1,0 +1,125 @@
+/* load.h - serving load: many concurrent requests to an OpenAI-compatible
+ * server (llama-server, vLLM, SGLang, TGI, Ollama...) at a fixed concurrency
+ * or a fixed request rate (Poisson, or gamma with a burstiness), a number of
+ * requests or a duration, prompts random or from a JSONL file; the figures
+ * of vLLM's `bench serve` (docs/metrics.md, Serving load) and the client's
+ * own cost. A load run is a workload, not an engine: the engine seam is one
+ * model's synchronous steps, while load is an open loop of many requests in
+ * flight; its HTTP core (src/http) is what an HTTP engine would use. */
+#ifndef LLMBENCH_LOAD_H
+#define LLMBENCH_LOAD_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "llmbench.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+enum llmb_load_endpoint { LLMB_LOAD_COMPLETIONS = 0, LLMB_LOAD_CHAT };
+
+struct llmb_load_params {
+    const char *url;     /* the server: http://HOST:PORT (a trailing /v1 is fine) */
+    const char *model;   /* "model" of each request */
+    const char *api_key; /* NULL: none (never printed, never stored) */
+    int endpoint;        /* enum llmb_load_endpoint */
+    int stream;          /* 1: SSE (default); 0: whole responses (TTFT = E2E) */
+    int concurrency;     /* most requests in flight; 0: no limit (rate only) */
+    double rate;         /* requests/s; 0: as fast as concurrency allows */
+    double burstiness;   /* gamma shape of the gaps (1: Poisson) */
+    int n_requests;      /* 0: until duration_s */
+    double duration_s;   /* 0: until n_requests */
+    int warmup;          /* requests sent one by one first, not counted */
+    int input_len;       /* random prompts: words (about tokens) */
+    int output_len;      /* max_tokens (random prompts, and file prompts without one) */
+    const char *dataset; /* NULL: random prompts; else a JSONL file */
+    uint64_t seed;
+    double timeout_s;                             /* one request, whole; 0: none */
+    double idle_s;                                /* one request, no byte for this long; 0: none */
+    double max_time_s;                            /* the run: requests still in flight are cancelled then; 0: none */
+    size_t max_line;                              /* bound of one response line; 0: 1 MiB */
+    double slo_ttft_ms, slo_tpot_ms, slo_e2el_ms; /* goodput's goals; 0: none */
+    int http2;
+    const volatile int *stop; /* set (Ctrl-C): requests in flight are cancelled, the run ends */
+};
+struct llmb_load_params llmb_load_default_params(void);
+
+/* Parses "--slo ttft=200ms,tpot=50ms,e2el=2s" (ms or s; a bare number is ms). */
+int llmb_load_parse_slo(const char *s, struct llmb_load_params *p, struct llmb_error *err);
+
+/* The figures of a load run (a result's, stored by name): X(ID, name, type
+ * 'I' or 'F', unit, meaning). */
+#define LLMB_LOAD_DIST(X, ID, name, what)                                                                              \
+    X(ID##_MEAN, name "_mean_ms", 'F', "ms", "mean " what)                                                             \
+    X(ID##_P50, name "_p50_ms", 'F', "ms", "median " what)                                                             \
+    X(ID##_P90, name "_p90_ms", 'F', "ms", "90th percentile " what)                                                    \
+    X(ID##_P95, name "_p95_ms", 'F', "ms", "95th percentile " what)                                                    \
+    X(ID##_P99, name "_p99_ms", 'F', "ms", "99th percentile " what)                                                    \
+    X(ID##_MAX, name "_max_ms", 'F', "ms", "largest " what)
+#define LLMB_LOAD_FIGURES(X)                                                                                           \
+    X(OK, "load_requests_ok", 'I', NULL, "requests that completed (warm-up left out)")                                 \
+    X(FAILED, "load_requests_failed", 'I', NULL, "requests that failed, any reason (load_errors says which)")          \
+    X(DURATION, "load_duration_s", 'F', "s", "first request sent to last one ended")                                   \
+    X(IN_TOKENS, "load_input_tokens", 'I', "tokens", "prompt tokens of completed requests (the server's usage)")       \
+    X(OUT_TOKENS, "load_output_tokens", 'I', "tokens", "generated tokens of completed requests")                       \
+    X(REQ_S, "load_req_per_s", 'F', "requests/s", "completed requests / load_duration_s")                              \
+    X(OUT_TS, "load_out_tok_per_s", 'F', "tokens/s", "generated tokens / load_duration_s")                             \
+    X(TOTAL_TS, "load_total_tok_per_s", 'F', "tokens/s", "prompt + generated tokens / load_duration_s")                \
+    X(GOOD, "load_good_requests", 'I', NULL, "completed requests that met every SLO")                                  \
+    X(GOODPUT, "load_goodput_req_per_s", 'F', "requests/s", "load_good_requests / load_duration_s")                    \
+    LLMB_LOAD_DIST(X, TTFT, "load_ttft", "time to first token: request sent to first token's bytes")                   \
+    LLMB_LOAD_DIST(X, TPOT, "load_tpot", "time per output token: (E2E - TTFT) / (output tokens - 1), per request")     \
+    LLMB_LOAD_DIST(X, ITL, "load_itl", "inter-token latency: gaps between token arrivals, all requests pooled")        \
+    LLMB_LOAD_DIST(X, E2EL, "load_e2el", "end-to-end latency: request sent to its last byte")                          \
+    X(CPU_REQ, "load_client_cpu_ms_per_req", 'F', "ms", "the client's CPU time (user + system) per request")           \
+    X(CPU_TOK, "load_client_cpu_us_per_token", 'F', "us", "the client's CPU time per received token")                  \
+    X(STAMP_MEAN, "load_stamp_delay_mean_ms", 'F', "ms",                                                               \
+      "server's send stamp to the client's arrival stamp, mean (servers that send one: the mock)")                     \
+    X(STAMP_MAX, "load_stamp_delay_max_ms", 'F', "ms", "... largest")                                                  \
+    X(SRV_PROMPT, "load_server_prompt_ms_mean", 'F', "ms",                                                             \
+      "the server's own prompt time (llama-server timings), mean")                                                     \
+    X(SRV_TG, "load_server_tg_ts", 'F', "tokens/s", "the server's own generation speed (timings: predicted_n / ms)")   \
+    X(CLI_TG, "load_client_tg_ts", 'F', "tokens/s", "generation speed seen by the client: (tokens - 1) / first-to-last")
+
+enum llmb_load_fig {
+#define LLMB_LOAD_ENUM(id, name, type, unit, doc) LLMB_LOADF_##id,
+    LLMB_LOAD_FIGURES(LLMB_LOAD_ENUM) LLMB_LOADF_COUNT
+#undef LLMB_LOAD_ENUM
+};
+
+/* A load result's figures: v[k] known when bit k of known is set. */
+struct llmb_load_figures {
+    double v[LLMB_LOADF_COUNT];
+    uint64_t known;
+    char url[256];     /* the server (no user or password) */
+    char endpoint[16]; /* "completions" or "chat" */
+    char errors[256];  /* failures by kind: "http_429:3,dropped:2"; "" none */
+    char slo[96];      /* "ttft=200ms,tpot=50ms"; "" none */
+    char counts[16];   /* where token counts came from: "usage", "counted", "mixed" */
+};
+
+/* A finished load run. Per completed request (n_ok): end-to-end and TTFT in ns. */
+struct llmb_load_summary {
+    struct llmb_load_figures fig;
+    size_t n_ok, n_sent;
+    uint64_t *e2e_ns, *ttft_ns, *tg_ns; /* malloc'd, n_ok each */
+    long *out_tokens;
+    char first_error[256];    /* the first failure's reason and detail ("" none) */
+    int first_reason_connect; /* it was a connection failure */
+};
+
+/* Runs the load p describes. A run in which no request completed fails
+ * (err names the first failure) and *out holds nothing. */
+int llmb_load_run(const struct llmb_load_params *p, struct llmb_load_summary *out, struct llmb_error *err);
+void llmb_load_summary_free(struct llmb_load_summary *s);
+/* The profile's canonical text ("chat c=8 rate=inf in=128 out=32 data=random"):
+ * the test's name and part of its key. */
+void llmb_load_profile_text(const struct llmb_load_params *p, char *buf, size_t len);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif
