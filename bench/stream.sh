@@ -2,7 +2,8 @@
 # stream.sh - llmbench's memory bandwidth (hw --bandwidth) beside an
 # independent STREAM-style build on the same machine: likwid-bench (Debian's
 # likwid package; its hand-written assembly kernels load_avx, copy_avx and
-# stream_avx = triad), same array size and thread count, alternating K
+# stream_avx = triad; the best of 5 runs, as llmbench's best of 5), same
+# array size and thread count, alternating K
 # times (A B A B ...) so a shared machine's drift hits both alike. Prints
 # per kernel the median GB/s of each and their ratio; the target is a ratio
 # within 0.85-1.15.
@@ -35,8 +36,14 @@ for i in $(seq 1 "$k"); do
     for kern in load_avx:1 copy_avx:2 stream_avx:3; do
         name=${kern%%:*} streams=${kern##*:}
         # likwid-bench's working set is every stream together; its MByte/s are 10^6 bytes/s
-        mbs=$(likwid-bench -t "$name" -w "N:$((mib * streams))MB:$t" 2>/dev/null | awk '/^MByte\/s:/ {print $2}')
-        [ -n "$mbs" ] || { echo "stream: likwid-bench -t $name gave no figure" >&2; exit 1; }
+        # best of 5 runs, as llmbench (and STREAM) report the best repetition; likwid-bench
+        # reports one run's mean over its iterations
+        mbs=""
+        for _ in 1 2 3 4 5; do
+            m=$(likwid-bench -t "$name" -w "N:$((mib * streams))MB:$t" 2>/dev/null | awk '/^MByte\/s:/ {print $2}')
+            [ -n "$m" ] || { echo "stream: likwid-bench -t $name gave no figure" >&2; exit 1; }
+            mbs=$(awk -v a="$mbs" -v b="$m" 'BEGIN {print (a == "" || b > a) ? b : a}')
+        done
         line="$line $(awk -v m="$mbs" 'BEGIN {printf "%.3f", m / 1000}')"
     done
     echo "$line" >>"$tmp/likwid"
