@@ -51,19 +51,27 @@ static void push_cell(struct llmb_report *r, struct llmb_rblock *b, char *s)
     b->cells[b->n_cells++] = s;
 }
 
+/* A block of kind holding the text s (taken); NULL, s freed, when either is missing. */
+static struct llmb_rblock *text_block(struct llmb_report *r, int kind, char *s)
+{
+    struct llmb_rblock *b = s ? add(r, kind) : NULL;
+    if (!b) {
+        free(s);
+        return NULL;
+    }
+    b->text = s;
+    return b;
+}
+
 void llmb_rdoc_heading(struct llmb_report *r, int level, const char *id, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    char *s = vtext(r, fmt, ap);
+    struct llmb_rblock *b = text_block(r, LLMB_RB_HEADING, vtext(r, fmt, ap));
     va_end(ap);
-    struct llmb_rblock *b = s ? add(r, LLMB_RB_HEADING) : NULL;
-    if (!b) {
-        free(s);
+    if (!b)
         return;
-    }
     b->level = level;
-    b->text = s;
     snprintf(b->id, sizeof b->id, "%s", id ? id : "");
 }
 
@@ -71,14 +79,8 @@ void llmb_rdoc_para(struct llmb_report *r, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    char *s = vtext(r, fmt, ap);
+    text_block(r, LLMB_RB_PARA, vtext(r, fmt, ap));
     va_end(ap);
-    struct llmb_rblock *b = s ? add(r, LLMB_RB_PARA) : NULL;
-    if (!b) {
-        free(s);
-        return;
-    }
-    b->text = s;
 }
 
 void llmb_rdoc_item(struct llmb_report *r, const char *fmt, ...)
