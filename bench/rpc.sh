@@ -2,7 +2,8 @@
 # rpc.sh - llmbench vs llama-bench through llama.cpp's RPC backend: two
 # rpc servers on 127.0.0.1 (scripts/rpc_servers.sh), then CPU alone, RPC alone
 # (-ngl 99), a split (-ngl half) and three devices (-ngl 6 -ts 3/1 over
-# RPC0/RPC1, the rest on the CPU), each run by both tools alternately K times;
+# RPC0/RPC1, the rest on the CPU), each run by both tools alternately K times
+# (which goes first alternating);
 # prints per configuration and test the median t/s of each and their ratio
 # (target >= 0.98, as bench/parity.sh).
 #
@@ -29,10 +30,17 @@ cfgs=("cpu|-dev none -ngl 0" "rpc|-rpc $ep -dev $dev -ngl 99" "split|-rpc $ep -d
 for i in $(seq 1 "$k"); do
     for c in "${cfgs[@]}"; do
         name=${c%%|*} args=${c#*|}
-        # shellcheck disable=SC2086
-        "$llmbench" bench -m "$model" -p 128 -n 32 -r 3 -t "$t" $args -o json --no-db --quiet >"$tmp/$name.us.$i.json"
-        # shellcheck disable=SC2086
-        "$bindir/llama-bench" -m "$model" -p 128 -n 32 -r 3 -t "$t" $args -o json 2>/dev/null >"$tmp/$name.lb.$i.json"
+        # which tool goes first alternates from pair to pair (A B, B A, ...)
+        if [ $((i % 2)) -eq 1 ]; then order="us lb"; else order="lb us"; fi
+        for w in $order; do
+            if [ "$w" = us ]; then
+                # shellcheck disable=SC2086
+                "$llmbench" bench -m "$model" -p 128 -n 32 -r 3 -t "$t" $args -o json --no-db --quiet >"$tmp/$name.us.$i.json"
+            else
+                # shellcheck disable=SC2086
+                "$bindir/llama-bench" -m "$model" -p 128 -n 32 -r 3 -t "$t" $args -o json 2>/dev/null >"$tmp/$name.lb.$i.json"
+            fi
+        done
     done
 done
 python3 - "$tmp" "$k" <<'PY'
