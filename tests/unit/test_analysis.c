@@ -21,93 +21,7 @@
 
 #include "llmbench/analysis.h"
 #include "llmbench/stats.h"
-
-struct fake {
-    struct llmb_result r;
-    uint64_t total[16], pp[16], tg[16], ttft[16];
-};
-
-/* A pp+tg test of model m at threads t: reps samples of ns ns (scaled by 1
- * + i/100), half prompt, half generation. */
-static void fake(struct fake *f, const char *m, int t, size_t reps, double ns)
-{
-    memset(f, 0, sizeof *f);
-    struct llmb_result *r = &f->r;
-    r->inst = (struct llmb_instance){.model = m,
-                                     .n_gpu_layers = -1,
-                                     .n_batch = 2048,
-                                     .n_ubatch = 512,
-                                     .type_k = "f16",
-                                     .type_v = "f16",
-                                     .flash_attn = -1,
-                                     .n_threads = t,
-                                     .n_prompt = 64,
-                                     .n_gen = 16};
-    snprintf(r->model.path, sizeof r->model.path, "%s", m);
-    snprintf(r->model.desc, sizeof r->model.desc, "llama 1M Q4_0");
-    r->applied = (struct llmb_context_info){.n_ctx = 80,
-                                            .n_batch = 2048,
-                                            .n_ubatch = 512,
-                                            .n_threads = t,
-                                            .type_k = "f16",
-                                            .type_v = "f16",
-                                            .flash_attn = -1};
-    r->n_samples = reps;
-    r->total_ns = f->total, r->pp_ns = f->pp, r->tg_ns = f->tg, r->ttft_ns = f->ttft;
-    double ts[16], pp[16], tg[16];
-    for (size_t i = 0; i < reps; i++) {
-        f->total[i] = (uint64_t)(ns * (1.0 + (double)i / 100));
-        f->pp[i] = f->total[i] / 2;
-        f->tg[i] = f->total[i] - f->pp[i];
-        f->ttft[i] = f->pp[i] + 1000;
-        ts[i] = 1e9 * 80 / (double)f->total[i];
-        pp[i] = 1e9 * 64 / (double)f->pp[i];
-        tg[i] = 1e9 * 16 / (double)f->tg[i];
-    }
-    llmb_stats_compute(ts, reps, &r->ts);
-    llmb_stats_compute(pp, reps, &r->pp_ts);
-    llmb_stats_compute(tg, reps, &r->tg_ts);
-    r->peak_rss = 100000000;
-}
-
-struct db {
-    char dir[64], path[128];
-    struct llmb_store *s;
-};
-
-static void db_open(struct db *d)
-{
-    snprintf(d->dir, sizeof d->dir, "/tmp/llmb_analysis_XXXXXX");
-    assert_non_null(mkdtemp(d->dir));
-    snprintf(d->path, sizeof d->path, "%s/results.db", d->dir);
-    struct llmb_store_params p = llmb_store_default_params();
-    struct llmb_error e = {0};
-    if (llmb_store_open(d->path, &p, &d->s, &e))
-        fail_msg("open: %s", e.msg);
-}
-
-static void db_close(struct db *d)
-{
-    llmb_store_close(d->s);
-    char cmd[128];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", d->dir);
-    assert_int_equal(system(cmd), 0);
-}
-
-/* A complete run tagged tag holding r[0..n). */
-static void run(struct db *d, const char *tag, struct fake *r, size_t n)
-{
-    struct llmb_run_info ri = {.command = "llmbench bench", .tags = tag, .plan_hash = tag, .n_planned = n};
-    struct llmb_error e = {0};
-    int64_t id = 0;
-    if (llmb_store_begin_run(d->s, &ri, &id, &e))
-        fail_msg("begin: %s", e.msg);
-    for (size_t i = 0; i < n; i++)
-        if (llmb_store_put_result(d->s, id, &r[i].r, &e))
-            fail_msg("put: %s", e.msg);
-    if (llmb_store_end_run(d->s, id, LLMB_RUN_COMPLETE, &e))
-        fail_msg("end: %s", e.msg);
-}
+#include "store_fixture.h"
 
 static void test_metrics(void **state)
 {
@@ -123,17 +37,17 @@ static void test_metrics(void **state)
 static void test_compare(void **state)
 {
     (void)state;
-    struct db d;
-    db_open(&d);
-    struct fake a[3], b[2];
-    fake(&a[0], "m.gguf", 1, 8, 1e6); /* matched: B is 10% slower */
-    fake(&a[1], "m.gguf", 2, 8, 5e5); /* B fails it */
-    fake(&a[2], "m.gguf", 4, 8, 3e5); /* only in A */
-    fake(&b[0], "m.gguf", 1, 8, 1.1e6);
-    fake(&b[1], "m.gguf", 2, 0, 0);
+    struct fixture_db d;
+    fixture_db_open(&d, "/tmp/llmb_analysis_XXXXXX");
+    struct fixture a[3], b[2];
+    fixture_speed(&a[0], "m.gguf", 1, 8, 1e6); /* matched: B is 10% slower */
+    fixture_speed(&a[1], "m.gguf", 2, 8, 5e5); /* B fails it */
+    fixture_speed(&a[2], "m.gguf", 4, 8, 3e5); /* only in A */
+    fixture_speed(&b[0], "m.gguf", 1, 8, 1.1e6);
+    fixture_speed(&b[1], "m.gguf", 2, 0, 0);
     b[1].r.error = "worker killed by SIGSEGV";
-    run(&d, "a", a, 3);
-    run(&d, "b", b, 2);
+    fixture_run(&d, "a", a, 3);
+    fixture_run(&d, "b", b, 2);
 
     struct llmb_cmp_params p = {.a = "tag=a", .b = "tag=b", .metric = LLMB_CM_TS, .fail_pct = 5};
     struct llmb_cmp_result r;
@@ -181,19 +95,19 @@ static void test_compare(void **state)
     assert_int_equal(llmb_cmp_run(d.s, &p, &r, &e), LLMB_E_INVAL);
     assert_non_null(strstr(e.msg, "tag=nope"));
     llmb_cmp_free(&r);
-    db_close(&d);
+    fixture_db_close(&d);
 }
 
 /* A run tagged tag of one test: m.gguf at t threads, 3 repetitions around
  * scale ms (spread 0..2%). */
-static void run1(struct db *d, const char *tag, int t, double scale)
+static void run1(struct fixture_db *d, const char *tag, int t, double scale)
 {
-    struct fake f;
-    fake(&f, "m.gguf", t, 3, 1e6 * scale);
-    run(d, tag, &f, 1);
+    struct fixture f;
+    fixture_speed(&f, "m.gguf", t, 3, 1e6 * scale);
+    fixture_run(d, tag, &f, 1);
 }
 
-static void cmp_cv(struct db *d, const char *a, const char *b, const char *ignore, double run_cv_pct,
+static void cmp_cv(struct fixture_db *d, const char *a, const char *b, const char *ignore, double run_cv_pct,
                    struct llmb_cmp_result *r)
 {
     struct llmb_cmp_params p = {
@@ -203,7 +117,7 @@ static void cmp_cv(struct db *d, const char *a, const char *b, const char *ignor
         fail_msg("compare %s %s: %s", a, b, e.msg);
 }
 
-static void cmp(struct db *d, const char *a, const char *b, const char *ignore, struct llmb_cmp_result *r)
+static void cmp(struct fixture_db *d, const char *a, const char *b, const char *ignore, struct llmb_cmp_result *r)
 {
     cmp_cv(d, a, b, ignore, 0, r);
 }
@@ -211,8 +125,8 @@ static void cmp(struct db *d, const char *a, const char *b, const char *ignore, 
 static void test_compare_runs(void **state)
 {
     (void)state;
-    struct db d;
-    db_open(&d);
+    struct fixture_db d;
+    fixture_db_open(&d, "/tmp/llmb_analysis_XXXXXX");
     /* several runs a side: the runs 1-5% apart, the same configuration; pooled as
      * independent samples, A would be 3% faster "significantly" */
     const double sa[] = {1.00, 1.05, 1.02}, sb[] = {0.98, 1.01, 0.99}, sc[] = {1.10, 1.12, 1.09};
@@ -298,20 +212,20 @@ static void test_compare_runs(void **state)
     assert_int_equal(llmb_cmp_ignore_check("t,model,ctk", &e), LLMB_OK);
     assert_int_equal(llmb_cmp_ignore_check("t,bogus", &e), LLMB_E_INVAL);
     assert_non_null(strstr(e.msg, "'bogus'"));
-    db_close(&d);
+    fixture_db_close(&d);
 }
 
 static void test_recommend(void **state)
 {
     (void)state;
-    struct db d;
-    db_open(&d);
-    struct fake c[3];
-    fake(&c[0], "m.gguf", 1, 4, 1e6);
-    fake(&c[1], "m.gguf", 2, 4, 6e5); /* faster at the same memory: dominates t=1 */
-    fake(&c[2], "m.gguf", 4, 4, 4e5);
+    struct fixture_db d;
+    fixture_db_open(&d, "/tmp/llmb_analysis_XXXXXX");
+    struct fixture c[3];
+    fixture_speed(&c[0], "m.gguf", 1, 4, 1e6);
+    fixture_speed(&c[1], "m.gguf", 2, 4, 6e5); /* faster at the same memory: dominates t=1 */
+    fixture_speed(&c[2], "m.gguf", 4, 4, 4e5);
     c[2].r.peak_rss = 300000000; /* fastest, but more memory: also on the front */
-    run(&d, "r", c, 3);
+    fixture_run(&d, "r", c, 3);
 
     struct llmb_rec_params p;
     llmb_rec_params_init(&p);
@@ -351,7 +265,7 @@ static void test_recommend(void **state)
     for (size_t i = 0; i < r.n_configs; i++)
         assert_non_null(strstr(r.configs[i].why, "--min-tg"));
     llmb_rec_free(&r);
-    db_close(&d);
+    fixture_db_close(&d);
 }
 
 int main(void)

@@ -22,6 +22,7 @@
 #include "llmbench/report.h"
 #include "llmbench/stats.h"
 #include "report/doc.h"
+#include "store_fixture.h"
 
 static char *render(void (*fn)(FILE *, const char *), const char *s)
 {
@@ -49,63 +50,25 @@ static void test_escape(void **state)
     assert_int_equal(llmb_report_format_of("-"), -1);
 }
 
-struct fake {
-    struct llmb_result r;
-    uint64_t total[4], pp[4], tg[4], ttft[4];
-    struct llmb_quality_spec q;
-};
-
 /* A pp64+tg16 test of model m (file size bytes, t threads): 3 repetitions of
- * about ns ns, half prompt, half generation. */
-static void fake(struct fake *f, const char *m, uint64_t size, int t, double ns)
+ * about ns ns, half prompt, half generation (fixture_speed), its quantization,
+ * backend, TTFT and load time too. */
+static void fake(struct fixture *f, const char *m, uint64_t size, int t, double ns)
 {
-    memset(f, 0, sizeof *f);
+    fixture_speed(f, m, t, 3, ns);
     struct llmb_result *r = &f->r;
-    r->inst = (struct llmb_instance){.model = m,
-                                     .n_gpu_layers = -1,
-                                     .n_batch = 2048,
-                                     .n_ubatch = 512,
-                                     .type_k = "f16",
-                                     .type_v = "f16",
-                                     .flash_attn = -1,
-                                     .n_threads = t,
-                                     .n_prompt = 64,
-                                     .n_gen = 16};
-    snprintf(r->model.path, sizeof r->model.path, "%s", m);
-    snprintf(r->model.desc, sizeof r->model.desc, "llama 1M Q4_0");
     snprintf(r->model.quant, sizeof r->model.quant, "Q4_0");
     snprintf(r->model.backends, sizeof r->model.backends, "CPU");
     r->model.file_size = size;
-    r->applied = (struct llmb_context_info){.n_ctx = 80,
-                                            .n_batch = 2048,
-                                            .n_ubatch = 512,
-                                            .n_threads = t,
-                                            .type_k = "f16",
-                                            .type_v = "f16",
-                                            .flash_attn = -1};
-    r->n_samples = 3;
-    r->total_ns = f->total, r->pp_ns = f->pp, r->tg_ns = f->tg, r->ttft_ns = f->ttft;
-    double ts[4], pp[4], tg[4], ttft[4];
-    for (size_t i = 0; i < 3; i++) {
-        f->total[i] = (uint64_t)(ns * (1.0 + (double)i / 100));
-        f->pp[i] = f->total[i] / 2;
-        f->tg[i] = f->total[i] - f->pp[i];
-        f->ttft[i] = f->pp[i] + 1000;
-        ts[i] = 1e9 * 80 / (double)f->total[i];
-        pp[i] = 1e9 * 64 / (double)f->pp[i];
-        tg[i] = 1e9 * 16 / (double)f->tg[i];
+    double ttft[3];
+    for (size_t i = 0; i < 3; i++)
         ttft[i] = (double)f->ttft[i] / 1e6;
-    }
-    llmb_stats_compute(ts, 3, &r->ts);
-    llmb_stats_compute(pp, 3, &r->pp_ts);
-    llmb_stats_compute(tg, 3, &r->tg_ts);
     llmb_stats_compute(ttft, 3, &r->ttft_ms);
-    r->peak_rss = 100000000;
     r->model.load_ms = 12.5;
 }
 
 /* A perplexity (ref NULL) or KLD test of model m against ref. */
-static void qfake(struct fake *f, const char *m, uint64_t size, const char *ref, double ppl, double kld)
+static void qfake(struct fixture *f, const char *m, uint64_t size, const char *ref, double ppl, double kld)
 {
     fake(f, m, size, 2, 1e6);
     struct llmb_result *r = &f->r;
@@ -129,28 +92,8 @@ static void qfake(struct fake *f, const char *m, uint64_t size, const char *ref,
     }
 }
 
-struct db {
-    char dir[64], path[128];
-    struct llmb_store *s;
-};
-
-static int64_t run(struct db *d, const char *tag, struct fake *r, size_t n)
-{
-    struct llmb_run_info ri = {.command = "llmbench bench", .tags = tag, .plan_hash = tag, .n_planned = n};
-    struct llmb_error e = {0};
-    int64_t id = 0;
-    if (llmb_store_begin_run(d->s, &ri, &id, &e))
-        fail_msg("begin: %s", e.msg);
-    for (size_t i = 0; i < n; i++)
-        if (llmb_store_put_result(d->s, id, &r[i].r, &e))
-            fail_msg("put: %s", e.msg);
-    if (llmb_store_end_run(d->s, id, LLMB_RUN_COMPLETE, &e))
-        fail_msg("end: %s", e.msg);
-    return id;
-}
-
 /* The report of selection expr ("" all) as text in format; NULL and err on an error. */
-static char *report(struct db *d, const char *expr, int format, struct llmb_error *err)
+static char *report(struct fixture_db *d, const char *expr, int format, struct llmb_error *err)
 {
     struct llmb_report_params p;
     llmb_report_default_params(&p);
@@ -186,16 +129,11 @@ static const char *line_with(const char *text, const char *a, const char *b)
 static void test_report(void **state)
 {
     (void)state;
-    struct db d;
-    snprintf(d.dir, sizeof d.dir, "/tmp/llmb_report_XXXXXX");
-    assert_non_null(mkdtemp(d.dir));
-    snprintf(d.path, sizeof d.path, "%s/results.db", d.dir);
-    struct llmb_store_params sp = llmb_store_default_params();
+    struct fixture_db d;
+    fixture_db_open(&d, "/tmp/llmb_report_XXXXXX");
     struct llmb_error e = {0};
-    if (llmb_store_open(d.path, &sp, &d.s, &e))
-        fail_msg("open: %s", e.msg);
 
-    struct fake s[4];
+    struct fixture s[4];
     fake(&s[0], "/m/slow-F16.gguf", 4000000, 1, 2e6);
     fake(&s[1], "/m/fast-Q4_0.gguf", 1000000, 1, 1e6); /* faster at the same memory: dominates slow */
     s[1].r.machine.energy_j_per_token = 0.125;
@@ -205,13 +143,13 @@ static void test_report(void **state)
     fake(&s[3], "/m/crash.gguf", 1000, 1, 1e6);
     s[3].r.error = "worker killed by SIGSEGV <b>";
     s[3].r.n_samples = 0;
-    run(&d, "<script>window.x=1</script>", s, 4);
-    struct fake q[4];
+    fixture_run(&d, "<script>window.x=1</script>", s, 4);
+    struct fixture q[4];
     qfake(&q[0], "/m/ref-F16.gguf", 8000000, NULL, 10.0, 0);
     qfake(&q[1], "/m/q8.gguf", 4000000, "/m/ref-F16.gguf", 10.05, 0.001);
     qfake(&q[2], "/m/q4.gguf", 2000000, "/m/ref-F16.gguf", 10.08, 0.01);
     qfake(&q[3], "/m/q3.gguf", 1500000, "/m/ref-F16.gguf", 10.5, 0.05); /* +5%: beyond 1% */
-    int64_t qr = run(&d, "ladder", q, 4);
+    int64_t qr = fixture_run(&d, "ladder", q, 4);
 
     char *md = report(&d, "", LLMB_REPORT_MD, &e);
     if (!md)
@@ -274,10 +212,7 @@ static void test_report(void **state)
     assert_null(report(&d, "tag=nope", LLMB_REPORT_MD, &e));
     assert_non_null(strstr(e.msg, "no run matches the selection (tag=nope)"));
 
-    llmb_store_close(d.s);
-    char cmd[128];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", d.dir);
-    assert_int_equal(system(cmd), 0);
+    fixture_db_close(&d);
 }
 
 int main(void)
