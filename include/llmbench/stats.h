@@ -31,22 +31,22 @@ struct llmb_stats {
 void llmb_stats_compute(const double *x, size_t n, struct llmb_stats *out);
 
 /* Summarises the rates tokens / ns[i] (in tokens/s; 0 for a zero time) of
- * n timed repetitions; tmp holds n doubles (scratch). */
+ * n timed repetitions; tmp (n doubles) receives those rates. */
 void llmb_stats_rates(const uint64_t *ns, size_t n, double tokens, double *tmp, struct llmb_stats *out);
 
 /* 1 when the 95% interval of the median (mean: of the mean) has its wider
  * half within target_pct % of the figure. */
 int llmb_stats_within(const struct llmb_stats *s, double target_pct, int mean);
 
-/* -r auto's stop rule on rates x[0..n) in the order they were measured: 1
- * when n >= LLMB_STATS_AUTO_MIN (from 6 the median's order-statistic
+/* -r auto's stop rule on rates x[0..s->n) in the order they were measured,
+ * s their summary (llmb_stats_compute): 1 when n >= LLMB_STATS_AUTO_MIN (from 6 the median's order-statistic
  * interval holds 95%), the interval is within target_pct
  * (llmb_stats_within), and the series has settled: the medians of its first
  * and second halves differ by no more than that interval's wider half (a
  * speed still moving has not been measured yet: -r auto goes on, so its
  * interval spans more of the machine's drift). */
 #define LLMB_STATS_AUTO_MIN 6
-int llmb_stats_converged(const double *x, size_t n, double target_pct, int mean);
+int llmb_stats_converged(const struct llmb_stats *s, const double *x, double target_pct, int mean);
 
 /* Two-sided 95% quantile of Student's t with df degrees of freedom (df >= 1). */
 double llmb_stats_t95(size_t df);

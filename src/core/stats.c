@@ -22,26 +22,25 @@ void llmb_stats_rates(const uint64_t *ns, size_t n, double tokens, double *tmp, 
     llmb_stats_compute(tmp, n, out);
 }
 
-int llmb_stats_within(const struct llmb_stats *s, double target_pct, int mean)
+/* the interval's wider half: the mean's, or the median's (its ends need not be symmetric) */
+static double half_width(const struct llmb_stats *s, int mean)
 {
-    if (mean)
-        return s->n >= 2 && s->mean > 0 && 100.0 * s->ci95_half / s->mean <= target_pct;
-    double half = fmax(s->median - s->median_lo, s->median_hi - s->median);
-    return s->n > 0 && s->median > 0 && 100.0 * half / s->median <= target_pct;
+    return mean ? s->ci95_half : fmax(s->median - s->median_lo, s->median_hi - s->median);
 }
 
-int llmb_stats_converged(const double *x, size_t n, double target_pct, int mean)
+int llmb_stats_within(const struct llmb_stats *s, double target_pct, int mean)
 {
-    if (n < LLMB_STATS_AUTO_MIN)
+    double fig = mean ? s->mean : s->median;
+    return s->n >= (mean ? 2u : 1u) && fig > 0 && 100.0 * half_width(s, mean) / fig <= target_pct;
+}
+
+int llmb_stats_converged(const struct llmb_stats *s, const double *x, double target_pct, int mean)
+{
+    size_t n = s->n;
+    if (n < LLMB_STATS_AUTO_MIN || !llmb_stats_within(s, target_pct, mean))
         return 0;
-    struct llmb_stats s;
-    llmb_stats_compute(x, n, &s);
-    if (!llmb_stats_within(&s, target_pct, mean))
-        return 0;
-    double fig = mean ? s.mean : s.median;
-    double half = mean ? s.ci95_half : fmax(s.median - s.median_lo, s.median_hi - s.median);
     double first = llmb_stats_median(x, n / 2), second = llmb_stats_median(x + n - n / 2, n / 2);
-    return fig > 0 && fabs(second - first) <= half;
+    return fabs(second - first) <= half_width(s, mean);
 }
 
 double llmb_stats_t95(size_t df)

@@ -129,10 +129,9 @@ static void summarize(struct llmb_result *res, const struct llmb_instance *in, s
  * tight enough and the speed has settled (llmb_stats_converged). */
 static int converged(const struct work *w, const struct llmb_instance *in, size_t n, double target_pct, int mean)
 {
-    double tokens = in->n_prompt + in->n_gen;
-    for (size_t i = 0; i < n; i++)
-        w->tmp[i] = w->total_ns[i] ? 1e9 * tokens / (double)w->total_ns[i] : 0;
-    return llmb_stats_converged(w->tmp, n, target_pct, mean);
+    struct llmb_stats s;
+    llmb_stats_rates(w->total_ns, n, in->n_prompt + in->n_gen, w->tmp, &s); /* w->tmp holds the rates */
+    return llmb_stats_converged(&s, w->tmp, target_pct, mean);
 }
 
 /* A speed test in steps, so a test can run alone (speed_run) or with its
