@@ -51,13 +51,11 @@ int llmb_bw_measure(const struct llmb_bw_params *p, volatile int *stop, struct l
 
 struct llmb_engine_ops;
 /* Fills bw->dev with the copy bandwidth of each of e's devices that is not
- * the host's memory (GPUs; the RPC servers of rpc, a comma-separated list or
- * NULL, registered first): bytes per array (fewer where a device has less
- * than 4 x that free), best of reps. A device it cannot measure gets NAN
- * and the reason in its note; an error only when the -rpc servers cannot be
- * reached. */
-int llmb_bw_devices(const struct llmb_engine_ops *e, const char *rpc, uint64_t bytes, int reps,
-                    struct llmb_bw_result *bw, struct llmb_error *err);
+ * the host's memory (GPUs; RPC servers, registered before:
+ * llmb_engine_use_rpc): bytes per array (each device's array_bytes says
+ * what it used: fewer where it has less than 4 x that free), best of reps.
+ * A device it cannot measure gets NAN and the reason in its note. */
+void llmb_bw_devices(const struct llmb_engine_ops *e, uint64_t bytes, int reps, struct llmb_bw_result *bw);
 
 #ifdef __cplusplus
 }

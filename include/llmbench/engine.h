@@ -193,8 +193,9 @@ struct llmb_engine_ops {
     int (*devices)(struct llmb_engine_device *out, int max);
     /* Optional: the copy bandwidth of a device's own memory (a GPU's, an RPC
      * server's), GB/s, as hw --bandwidth reports it beside the host's: two
-     * arrays of bytes (fewer when the device has less free), best of reps. */
-    int (*copy_bandwidth)(const char *device, uint64_t bytes, int reps, double *gbs, struct llmb_error *err);
+     * arrays of *bytes each (made fewer when the device has less free: *bytes
+     * says what was used), best of reps. */
+    int (*copy_bandwidth)(const char *device, uint64_t *bytes, int reps, double *gbs, struct llmb_error *err);
     /* Optional: the engine's own version line(s), as llama-bench --version. */
     void (*version)(FILE *out);
     /* Optional: the clock the speed test reads (ns); NULL: the monotonic

@@ -106,8 +106,8 @@ static int bandwidth(const struct hw_cli *c, struct llmb_bw_result *bw, struct l
         llmb_store_close(s);
     /* each device's own memory, every time (which devices are there changes with -rpc and drivers) */
     uint64_t bytes = c->bw.array_bytes ? c->bw.array_bytes : 256ull << 20;
-    if (!rc && !c->no_devices)
-        rc = llmb_bw_devices(llmb_engine_default(), c->rpc, bytes, c->bw.reps, bw, err);
+    if (!rc && !c->no_devices) /* -rpc's servers were registered by llmb_cmd_hw */
+        llmb_bw_devices(llmb_engine_default(), bytes, c->bw.reps, bw);
     return rc;
 }
 

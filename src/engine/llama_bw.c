@@ -14,7 +14,7 @@
 #include "base/clock.h"
 #include "engine/llama_params.h"
 
-int llmb_llama_copy_bandwidth(const char *device, uint64_t bytes, int reps, double *gbs, struct llmb_error *err)
+int llmb_llama_copy_bandwidth(const char *device, uint64_t *bytes_io, int reps, double *gbs, struct llmb_error *err)
 {
     *gbs = NAN;
     ggml_backend_dev_t dev = ggml_backend_dev_by_name(device);
@@ -22,9 +22,11 @@ int llmb_llama_copy_bandwidth(const char *device, uint64_t bytes, int reps, doub
         return llmb_error_set(err, LLMB_E_INVAL, "no device '%s'", device);
     size_t free_b = 0, total = 0;
     ggml_backend_dev_memory(dev, &free_b, &total);
+    uint64_t bytes = *bytes_io;
     if (free_b && bytes > free_b / 4) /* two arrays, with room to spare */
         bytes = free_b / 4;
     bytes &= ~(uint64_t)4095;
+    *bytes_io = bytes;
     if (bytes < 4096)
         return llmb_error_set(err, LLMB_E_UNSUPPORTED, "%s: too little free memory to measure", device);
     struct ggml_init_params ip = {.mem_size = 2 * ggml_tensor_overhead(), .mem_buffer = NULL, .no_alloc = true};

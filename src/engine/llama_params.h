@@ -31,9 +31,10 @@ void llmb_llama_modes(const struct llmb_model_params *mp, struct llama_model_par
 /* -rpc: registers the servers' devices, once per process. */
 int  llmb_llama_register_rpc(const char *servers, struct llmb_error *err);
 /* A device's copy bandwidth within its own memory, GB/s (llama_bw.c): two
- * arrays of bytes (at most a quarter of its free memory each), best of reps
- * after a warm-up; the host's memory (CPU) is refused. */
-int llmb_llama_copy_bandwidth(const char *device, uint64_t bytes, int reps, double *gbs, struct llmb_error *err);
+ * arrays of *bytes (made at most a quarter of its free memory each, whole
+ * pages; *bytes says what was used), best of reps after a warm-up; the
+ * host's memory (CPU) is refused. */
+int llmb_llama_copy_bandwidth(const char *device, uint64_t *bytes, int reps, double *gbs, struct llmb_error *err);
 /* common's parse_cpu_mask: hex digits (0x optional), lowest bit = CPU 0, into
  * cpus[GGML_MAX_N_THREADS]; -1 when malformed. */
 int  llmb_llama_cpu_mask(const char *mask, bool *cpus);

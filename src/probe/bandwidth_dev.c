@@ -1,6 +1,6 @@
 /* bandwidth_dev.c - the copy bandwidth of each device's own memory beside
  * the host's (hw --bandwidth): every device of the engine that is not the
- * CPU (a GPU, an RPC server given by -rpc), through the engine's
+ * CPU (a GPU, an RPC server the caller registered), through the engine's
  * copy_bandwidth. A device that cannot be measured gets its reason. */
 #include <math.h>
 #include <stdio.h>
@@ -9,15 +9,11 @@
 #include "llmbench/bandwidth.h"
 #include "llmbench/engine.h"
 
-int llmb_bw_devices(const struct llmb_engine_ops *e, const char *rpc, uint64_t bytes, int reps,
-                    struct llmb_bw_result *bw, struct llmb_error *err)
+void llmb_bw_devices(const struct llmb_engine_ops *e, uint64_t bytes, int reps, struct llmb_bw_result *bw)
 {
     bw->n_dev = 0;
     if (!e || !e->devices || !e->copy_bandwidth)
-        return LLMB_OK;
-    int rc = llmb_engine_use_rpc(e, rpc, err);
-    if (rc)
-        return rc;
+        return;
     struct llmb_engine_device devs[LLMB_BW_MAX_DEVICES * 2];
     int n = e->devices(devs, (int)(sizeof devs / sizeof *devs));
     for (int i = 0; i < n && bw->n_dev < LLMB_BW_MAX_DEVICES; i++) {
@@ -27,13 +23,10 @@ int llmb_bw_devices(const struct llmb_engine_ops *e, const char *rpc, uint64_t b
         memset(d, 0, sizeof *d);
         snprintf(d->name, sizeof d->name, "%.63s", devs[i].name);
         d->array_bytes = bytes;
-        if (devs[i].mem_free && d->array_bytes > devs[i].mem_free / 4)
-            d->array_bytes = devs[i].mem_free / 4;
         struct llmb_error e2 = {0};
-        if (e->copy_bandwidth(d->name, bytes, reps > 0 ? reps : 5, &d->copy_gbs, &e2)) {
+        if (e->copy_bandwidth(d->name, &d->array_bytes, reps > 0 ? reps : 5, &d->copy_gbs, &e2)) {
             d->copy_gbs = NAN;
             snprintf(d->note, sizeof d->note, "%.127s", e2.msg);
         }
     }
-    return LLMB_OK;
 }
