@@ -1,6 +1,6 @@
 // dashboard.cjs - drives the dashboard in headless Chromium (Debian's
 // /usr/bin/chromium through playwright-core) for tests/e2e/dashboard.sh.
-// Usage: node dashboard.cjs PLAYWRIGHT_DIR live|store URL IMG_DIR
+// Usage: node dashboard.cjs PLAYWRIGHT_DIR live|store URL|@URLFILE IMG_DIR
 //   live:  a run with --dashboard is going on: a token streams into the
 //          answer, a finished row appears; screenshot of the live view.
 //   store: `llmbench serve --follow` over the finished runs: the hostile
@@ -8,7 +8,18 @@
 //          a suite row expands, the charts are drawn; screenshots.
 // Prints "ok NAME" or "FAIL NAME: why" per check; exits 0 when it could run.
 'use strict';
-const [pwdir, mode, url, imgdir] = process.argv.slice(2);
+const [pwdir, mode, urlArg, imgdir] = process.argv.slice(2);
+const fs = require('fs');
+/* URL, or @FILE: print "browser ready", then wait (at most 300 s) for FILE to hold the URL */
+async function targetUrl() {
+  if (!urlArg.startsWith('@')) return urlArg;
+  console.log('browser ready');
+  for (let i = 0; i < 3000; i++) {
+    try { const u = fs.readFileSync(urlArg.slice(1), 'utf8').trim(); if (u) return u; } catch (e) { /* not yet */ }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error('no URL in ' + urlArg.slice(1));
+}
 const { chromium } = require(pwdir);
 
 const results = [];
@@ -28,6 +39,7 @@ async function check(name, fn) {
   page.on('dialog', (d) => { errors.push('a dialog opened: ' + d.message()); d.dismiss(); });
   const netErr = (t) => /ERR_CONNECTION_REFUSED|ERR_EMPTY_RESPONSE|Failed to load resource|EventSource/.test(t);
   try {
+    const url = await targetUrl();
     if (mode === 'live') {
       await page.goto(url + '#live', { waitUntil: 'load' });
       await check('live: event stream connected', () => page.waitForSelector('#conn.on', { timeout: 30000 }));
@@ -40,6 +52,7 @@ async function check(name, fn) {
         await page.waitForFunction(() => ['m-pp', 'm-tg', 'm-mem'].some((id) => document.getElementById(id).textContent !== '-'),
           null, { timeout: 300000 });
       });
+      await page.waitForFunction(() => window.llmbLatency.length >= 5, null, { timeout: 120000 }).catch(() => {});
       const lat = await page.evaluate(() => window.llmbLatency.slice());
       // how late events reached the page is a timing, printed, not asserted (shared machines are noisy,
       // sanitizers slow the server): bench/dashboard_overhead.sh measures it against the 100 ms target

@@ -41,6 +41,9 @@ url_of() {
 }
 driver() { # mode url: the browser's checks, counted here
     node "$here/dashboard.cjs" "$pw" "$1" "$2" "$img" > "$tmp/driver-$1.out" 2>&1
+    count_driver "$1"
+}
+count_driver() { # mode: counts the driver's ok/FAIL lines
     cat "$tmp/driver-$1.out"
     local n_ok n_bad
     n_ok=$(grep -c '^ok ' "$tmp/driver-$1.out")
@@ -51,14 +54,27 @@ driver() { # mode url: the browser's checks, counted here
 }
 
 # --- 1. a real ladder run with quality, watched live through --dashboard -------------------
+# The browser starts first and waits for the URL in a file, so the page opens within a moment of
+# the run's start and sees its events as they happen (launching chromium can take longer than the
+# whole run on a loaded machine under the sanitizers).
+node "$here/dashboard.cjs" "$pw" live "@$tmp/url" "$img" > "$tmp/driver-live.out" 2>&1 &
+drv=$!
+for _ in $(seq 1 1200); do
+    grep -q '^browser ready' "$tmp/driver-live.out" 2>/dev/null && break
+    kill -0 $drv 2>/dev/null || break
+    sleep 0.1
+done
 "$bin" pipeline -m "$tmp/wikillama-3M.gguf" -q Q8_0,Q6_K,Q4_K_M -p 64 -n 16 -r 3 --ppl "$tmp/wikitext-2-heldout.txt" \
     -c 128 --chunks 6 --suite default --max-tokens 48 --db "$db" --dashboard=0 --quiet -o json >"$tmp/pipe.json" 2>"$tmp/pipe.err" &
 pipe=$!
 if url=$(url_of "$tmp/pipe.err"); then
     ok
-    driver live "$url"
+    echo "$url" > "$tmp/url.part" && mv "$tmp/url.part" "$tmp/url"
+    wait $drv
+    count_driver live
 else
     bad "pipeline printed no dashboard URL: $(cat "$tmp/pipe.err")"
+    kill $drv 2>/dev/null; wait $drv
 fi
 wait $pipe && ok || bad "pipeline failed: $(cat "$tmp/pipe.err")"
 
