@@ -127,6 +127,20 @@ void llmb_cmp_regressed_text(const struct llmb_cmp_result *r, char *buf, size_t 
 void llmb_cmp_test_name(const struct llmb_store_record *rec, char *buf, size_t len);
 void llmb_cmp_describe(const struct llmb_store_record *rec, char *buf, size_t len);
 
+/* ---- a run's interval across runs ---------------------------------------- */
+
+/* Fills r->runs for a speed result r of run run_id (st NULL: no store, the
+ * prior alone): the run-to-run spread of its configuration's (instance
+ * key's) earlier complete runs on this run's host and llama.cpp build
+ * (their medians' log sd, as compare pools it), pooled with the prior
+ * prior_cv_pct % worth LLMB_CMP_RUN_CV_DF runs (<= 0: none); the interval
+ * is r's median x exp(+-t95(df) s), widened to the median's own interval
+ * when that is wider. Other kinds, failed results and a spread with no
+ * degrees of freedom leave r->runs unknown. Errors: the store's (r->runs
+ * unknown). */
+int llmb_run_interval(struct llmb_store *st, int64_t run_id, double prior_cv_pct, struct llmb_result *r,
+                      struct llmb_error *err);
+
 /* ---- recommend ----------------------------------------------------------- */
 
 /* The figures of a configuration: maximised (tg, pp) or minimised. */

@@ -67,6 +67,18 @@ struct llmb_result_paired {
 /* One finished test instance. Arrays hold n_samples values each. Unknown:
  * model sizes 0, applied.n_ctx 0 (nothing of applied is known then),
  * load_ms <= 0, peak_rss 0, a statistic with n == 0. */
+/* This run's median t/s as an estimate of its configuration's speed on this
+ * host and build across runs (docs/metrics.md, Between runs): a run's
+ * median moves from run to run more than its own samples' interval says.
+ * Filled where a speed result is stored or printed (llmb_run_interval);
+ * known 0 when not computed (other kinds, imported results). */
+struct llmb_result_runs {
+    int known;
+    double lo, hi; /* 95% interval: the wider of the median's own and median x exp(+-t s) */
+    double cv_pct; /* s as a %: the run-to-run relative sd used (earlier runs pooled with the prior) */
+    size_t runs;   /* earlier runs of the configuration it drew on (0: the prior alone) */
+};
+
 struct llmb_result {
     struct llmb_instance     inst;
     struct llmb_model_info   model;
@@ -97,6 +109,7 @@ struct llmb_result {
     struct llmb_result_machine machine;      /* roofline and energy (roofline.h) */
     struct llmb_conditions cond;             /* interference, drift, warm-up (conditions.h) */
     struct llmb_result_paired paired;        /* interleaved comparisons */
+    struct llmb_result_runs runs;            /* the interval across runs (speed) */
     struct llmb_load_figures load;           /* serving load (inst.kind load) */
     const struct llmb_result_origin *origin; /* NULL unless read from a store */
 };

@@ -209,10 +209,11 @@ struct llmb_store_filter {
     char    build[64];   /* llama.cpp build commit prefix */
     char    plan[65];    /* the run's plan hash, exactly (imports: the file's sha256) */
     char    kind[16];    /* workload kind: "speed", "ppl", "kld", "suite"; "": every kind */
+    char key[LLMB_STORE_KEY_MAX]; /* the instance key, exactly (one configuration's history) */
     int     complete_only; /* 1: leave out failed tests (0: they come with r.error set) */
 };
 /* Sets one field by name (run, model, quant, device, since, until, tag, host,
- * build, plan, kind); checks the value. */
+ * build, plan, kind, key); checks the value. */
 int llmb_store_filter_set(struct llmb_store_filter *f, const char *key, const char *value, struct llmb_error *err);
 /* "12" (a run id) or "key=value[,key=value...]" ("tag=baseline,model=7b"). */
 int llmb_store_filter_parse(struct llmb_store_filter *f, const char *expr, struct llmb_error *err);

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "figures.h"
+#include "history.h"
 #include "llmbench/analysis.h"
 #include "llmbench/stats.h"
 
@@ -128,18 +129,6 @@ static struct group *find(const struct side *s, const char *key)
     return NULL;
 }
 
-static int push(double **x, size_t *n, size_t *cap, double v)
-{
-    if (*n == *cap) {
-        double *p = realloc(*x, (*cap = *cap ? 2 * *cap : 16) * sizeof *p);
-        if (!p)
-            return -1;
-        *x = p;
-    }
-    (*x)[(*n)++] = v;
-    return 0;
-}
-
 /* rec's samples of the metric into g, as a unit of its run: with the
  * previous unit when that is the same run's. */
 static int add_samples(struct group *g, const struct llmb_store_record *rec, int metric)
@@ -155,7 +144,7 @@ static int add_samples(struct group *g, const struct llmb_store_record *rec, int
     }
     for (size_t k = 0; k < rec->r.n_samples; k++) {
         double v = llmb_fig_sample(&rec->r, metric, k);
-        if (!isnan(v) && push(&g->x, &g->n, &g->cap, v))
+        if (!isnan(v) && llmb_history_push(&g->x, &g->n, &g->cap, v))
             return -1;
         last->n += !isnan(v);
     }
@@ -225,80 +214,6 @@ static int load(struct llmb_store *st, const struct llmb_cmp_params *p, struct l
 
 /* ---- the history: other runs of the same configurations ----------------- */
 
-static int cmp_id(const void *a, const void *b)
-{
-    int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
-    return (x > y) - (x < y);
-}
-
-static int in_runs(const struct priv *pv, int64_t run_id)
-{
-    return bsearch(&run_id, pv->runs, pv->n_runs, sizeof *pv->runs, cmp_id) != NULL;
-}
-
-/* Adds to sp the runs of the store that ran rec's configuration (its
- * instance key: model identity and every parameter) on rec's host and are
- * in neither selection, grouped by llama.cpp build; counts them in *runs. */
-static int history_of(const struct priv *pv, const struct llmb_store_record *rec, int metric,
-                      struct llmb_compare_spread *sp, size_t *runs)
-{
-    size_t cap = 0, n_run = 0;
-    struct hrun {
-        int64_t id;
-        const char *build;
-        double *x;
-        size_t n, cap;
-        double med;
-    } *hr = NULL;
-    int rc = 0;
-    for (size_t i = 0; !rc && i < pv->n_hist; i++) {
-        const struct llmb_store_record *h = &pv->hist[i];
-        if (h->r.error || strcmp(h->instance_key, rec->instance_key) || strcmp(h->host, rec->host) ||
-            in_runs(pv, h->run_id))
-            continue;
-        size_t j = 0;
-        while (j < n_run && hr[j].id != h->run_id)
-            j++;
-        if (j == n_run) {
-            if (n_run == cap) {
-                struct hrun *t = realloc(hr, (cap = cap ? 2 * cap : 8) * sizeof *t);
-                if (!t) {
-                    rc = -1;
-                    break;
-                }
-                hr = t;
-            }
-            hr[n_run++] = (struct hrun){.id = h->run_id, .build = h->r.model.build_commit};
-        }
-        for (size_t k = 0; !rc && k < h->r.n_samples; k++) {
-            double v = llmb_fig_sample(&h->r, metric, k);
-            if (!isnan(v))
-                rc = push(&hr[j].x, &hr[j].n, &hr[j].cap, v);
-        }
-    }
-    double *m = malloc((n_run ? n_run : 1) * sizeof *m);
-    rc = rc || !m;
-    for (size_t j = 0; !rc && j < n_run; j++)
-        hr[j].med = hr[j].n ? llmb_stats_median(hr[j].x, hr[j].n) : NAN;
-    for (size_t j = 0; !rc && j < n_run; j++) { /* one group per build, at its first run */
-        size_t k = 0, first = 1;
-        for (size_t i = 0; i < j && first; i++)
-            first = strcmp(hr[i].build, hr[j].build) != 0;
-        if (!first)
-            continue;
-        for (size_t i = j; i < n_run; i++)
-            if (!strcmp(hr[i].build, hr[j].build) && isfinite(hr[i].med) && hr[i].med > 0)
-                m[k++] = hr[i].med;
-        llmb_compare_spread_add(sp, m, k);
-        *runs += k;
-    }
-    for (size_t j = 0; j < n_run; j++)
-        free(hr[j].x);
-    free(hr);
-    free(m);
-    return rc ? -1 : 0;
-}
-
 /* The between-run spread of the configurations of ga's and gb's runs. */
 static int history(const struct priv *pv, const struct llmb_cmp_result *r, const struct group *ga,
                    const struct group *gb, struct llmb_compare_spread *sp, size_t *runs)
@@ -316,7 +231,8 @@ static int history(const struct priv *pv, const struct llmb_cmp_result *r, const
                     seen =
                         !strcmp(o->u[j].rec->instance_key, rec->instance_key) && !strcmp(o->u[j].rec->host, rec->host);
             }
-            if (!seen && history_of(pv, rec, r->metric, sp, runs))
+            if (!seen && llmb_history_spread(pv->hist, pv->n_hist, rec->instance_key, rec->host, r->metric, pv->runs,
+                                             pv->n_runs, sp, runs))
                 return -1;
         }
     }
@@ -330,7 +246,7 @@ static int load_history(struct llmb_store *st, struct priv *pv, const struct llm
     for (int i = 0; i < 2; i++)
         for (size_t j = 0; j < r->n_recs[i]; j++)
             pv->runs[pv->n_runs++] = r->recs[i][j].run_id;
-    qsort(pv->runs, pv->n_runs, sizeof *pv->runs, cmp_id);
+    qsort(pv->runs, pv->n_runs, sizeof *pv->runs, llmb_history_cmp_id);
     struct llmb_store_filter f;
     memset(&f, 0, sizeof f);
     snprintf(f.kind, sizeof f.kind, "speed");

@@ -186,6 +186,16 @@ void llmb_progress_note(struct llmb_progress *p, const char *text)
     fflush(out);
 }
 
+void llmb_progress_conditions(struct llmb_progress *p, const struct llmb_result *res)
+{
+    char msg[1024], line[1100];
+    for (int what = 0; what < 2; what++)
+        if (llmb_cond_warning(res, what, msg, sizeof msg)) {
+            snprintf(line, sizeof line, "llmbench: warning: %s", msg);
+            llmb_progress_note(p, line);
+        }
+}
+
 void llmb_progress_free(struct llmb_progress *p)
 {
     if (!p)

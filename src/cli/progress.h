@@ -7,6 +7,7 @@
 #include <stdio.h>
 
 #include "llmbench/events.h"
+#include "llmbench/result.h"
 
 enum { LLMB_PROGRESS_NONE = 0, LLMB_PROGRESS_LINES, LLMB_PROGRESS_BAR, LLMB_PROGRESS_AUTO };
 
@@ -17,6 +18,10 @@ void llmb_progress_event(struct llmb_progress *p, const struct llmb_event *ev);
 /* Prints one whole line (a warning) to stderr, clearing the bar first; the
  * bar comes back at its next redraw. p may be NULL (no progress shown). */
 void llmb_progress_note(struct llmb_progress *p, const char *line);
+/* One warning line per finding about a test's conditions (interference;
+ * drift, warm-up), --quiet or not (p NULL): a figure measured under
+ * interference is wrong, and nobody would see it otherwise. */
+void llmb_progress_conditions(struct llmb_progress *p, const struct llmb_result *res);
 /* Ends an unfinished bar line (after an interruption) and frees. */
 void llmb_progress_free(struct llmb_progress *p);
 

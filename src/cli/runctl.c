@@ -8,6 +8,7 @@
 #include "base/atomic_file.h"
 #include "llmbench/bandwidth.h"
 #include "cli.h"
+#include "llmbench/analysis.h"
 #include "runctl.h"
 #include "signals.h"
 
@@ -173,23 +174,11 @@ int llmb_cli_run_open(struct llmb_cli_run *r, const char *cmd, int argc, char **
     return rc ? rc : begin(r, cmd, argc, argv, n, extra, done, err);
 }
 
-/* One line per finding about a test's conditions (interference; drift and
- * warm-up), on stderr as every warning, --quiet or not: a figure measured
- * under interference is wrong, and a quiet run is where nobody would see it
- * otherwise. */
-static void warn_conditions(struct llmb_cli_run *r, const struct llmb_result *res)
-{
-    char msg[1024], line[1100];
-    for (int what = 0; what < 2; what++)
-        if (llmb_cond_warning(res, what, msg, sizeof msg)) {
-            snprintf(line, sizeof line, "llmbench: warning: %s", msg);
-            llmb_progress_note(r->progress, line);
-        }
-}
-
-static int run_result(const struct llmb_result *res, void *user)
+static int run_result(const struct llmb_result *in, void *user)
 {
     struct llmb_cli_run *r = user;
+    struct llmb_result x = *in, *res = &x; /* a speed test's interval across runs: unknown when the store cannot say */
+    llmb_run_interval(r->store, r->run_id, LLMB_CMP_RUN_CV_PCT, res, &(struct llmb_error){0});
     int rc = r->on_result ? r->on_result(res, r->user) : LLMB_OK;
     if (!rc && r->store && llmb_store_put_result(r->store, r->run_id, res, &r->store_err))
         rc = r->store_err.code ? r->store_err.code : LLMB_E_IO;
@@ -204,7 +193,7 @@ static int run_result(const struct llmb_result *res, void *user)
         }
     } else {
         r->n_done++;
-        warn_conditions(r, res);
+        llmb_progress_conditions(r->progress, res);
     }
     return LLMB_OK;
 }

@@ -422,6 +422,41 @@ COND_NUM(drift_rho, LLMB_COND_DRIFT)
 COND_INT(warmup_reps, LLMB_COND_WARMUP)
 COND_NUM(warmup_slow_pct, LLMB_COND_WARMUP)
 COND_INT(warmup_runs, LLMB_COND_WARMUPS)
+/* the interval across runs (analysis.h, llmb_run_interval); stored by name (EXTRA) */
+#define RUNS_NUM(name, m)                                                                                              \
+    static void g_##name(R, V)                                                                                         \
+    {                                                                                                                  \
+        v_num(v, r->runs.m, r->runs.known);                                                                            \
+    }                                                                                                                  \
+    static int s_##name(W)                                                                                             \
+    {                                                                                                                  \
+        (void)st;                                                                                                      \
+        r->runs.m = v->d;                                                                                              \
+        r->runs.known = 1;                                                                                             \
+        return isfinite(v->d) && v->d >= 0 ? 0 : -1;                                                                   \
+    }
+RUNS_NUM(run_lo, lo)
+RUNS_NUM(run_hi, hi)
+RUNS_NUM(run_cv, cv_pct)
+static void g_run_n(R, V)
+{
+    v_int(v, (long long)r->runs.runs, r->runs.known);
+}
+static int s_run_n(W)
+{
+    (void)st;
+    r->runs.runs = (size_t)v->i;
+    r->runs.known = 1;
+    return in_range(v, 0, 1LL << 40) - 1;
+}
+static void md_run_ci(R, char *buf, size_t len)
+{
+    if (r->runs.known)
+        snprintf(buf, len, "%.2f-%.2f", r->runs.lo, r->runs.hi);
+    else
+        snprintf(buf, len, "-");
+}
+
 /* flags: null when none was raised (or nothing was looked at) */
 static void g_interference(R, V)
 {
@@ -523,9 +558,12 @@ static void md_params(R, char *buf, size_t len)
 static void md_ts(R, char *buf, size_t len) { snprintf(buf, len, "%.2f \xc2\xb1 %.2f", r->ts.mean, r->ts.stddev); }
 static void md_ms(R, char *buf, size_t len) { snprintf(buf, len, "%.2f", r->ttft_ms.mean); }
 static void md_rss(R, char *buf, size_t len) { fmt_bytes(buf, len, (double)r->peak_rss); }
-static void md_ci(R, char *buf, size_t len)
+static void md_ci(R, char *buf, size_t len) /* the interval -r auto aimed at: the median's, or the mean's */
 {
-    snprintf(buf, len, "%.2f-%.2f", r->ts.mean - r->ts.ci95_half, r->ts.mean + r->ts.ci95_half);
+    if (r->ci_mean)
+        snprintf(buf, len, "%.2f-%.2f", r->ts.mean - r->ts.ci95_half, r->ts.mean + r->ts.ci95_half);
+    else
+        snprintf(buf, len, "%.2f-%.2f", r->ts.median_lo, r->ts.median_hi);
 }
 
 #undef R
@@ -686,6 +724,17 @@ static const struct llmb_field fields[] = {
     OWN("median_ci_hi_ts", F, "tokens/s", 0, "... high end", g_med_hi, NULL, 0, LLMB_MD_NEVER, 0, NULL),
     OWN("median_ci_half_pct", F, "%", 0, "the interval's wider half in % of median_ts", g_med_pct, NULL, 0,
         LLMB_MD_NEVER, 0, NULL),
+    {"run_ci_lo_ts", F, "tokens/s", NULL, EXTRA, NULL,
+     "95% interval of the configuration's median t/s across runs on this host and build (docs/metrics.md, Between "
+     "runs), low end",
+     g_run_lo, s_run_lo, "runs 95% t/s", 20, LLMB_MD_AUTO_REPS, 335, md_run_ci},
+    {"run_ci_hi_ts", F, "tokens/s", NULL, EXTRA, NULL, "... high end", g_run_hi, s_run_hi, NULL, 0, LLMB_MD_NEVER, 0,
+     NULL},
+    {"run_cv_pct", F, "%", NULL, EXTRA, NULL,
+     "the run-to-run relative sd that interval used: earlier runs' medians pooled with the prior (2% worth 4 runs)",
+     g_run_cv, s_run_cv, NULL, 0, LLMB_MD_NEVER, 0, NULL},
+    {"run_cv_runs", I, NULL, NULL, EXTRA, NULL, "earlier runs of the configuration it drew on (0: the prior alone)",
+     g_run_n, s_run_n, NULL, 0, LLMB_MD_NEVER, 0, NULL},
     OWN("ci_target_pct", F, "%", 0, "-r auto's target half-width", g_ci_target, NULL, 0, LLMB_MD_NEVER, 0, NULL),
     {"ci_stat", S, NULL, NULL, EXTRA, NULL, "-r auto's interval: median (order statistics) or mean (Student t)",
      g_ci_stat, s_ci_stat, NULL, 0, LLMB_MD_NEVER, 0, NULL},

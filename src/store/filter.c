@@ -73,18 +73,22 @@ int llmb_store_filter_set(struct llmb_store_filter *f, const char *key, const ch
                                   v);
         return copy(f->kind, sizeof f->kind, key, v, err);
     }
-    const struct { const char *name; char *dst; size_t len; } fields[] = {
-        {"model", f->model, sizeof f->model}, {"quant", f->quant, sizeof f->quant},
+    const struct {
+        const char *name;
+        char *dst;
+        size_t len;
+    } fields[] = {
+        {"model", f->model, sizeof f->model},    {"quant", f->quant, sizeof f->quant},
         {"device", f->device, sizeof f->device}, {"tag", f->tag, sizeof f->tag},
-        {"host", f->host, sizeof f->host},    {"build", f->build, sizeof f->build},
-        {"plan", f->plan, sizeof f->plan},
+        {"host", f->host, sizeof f->host},       {"build", f->build, sizeof f->build},
+        {"plan", f->plan, sizeof f->plan},       {"key", f->key, sizeof f->key},
     };
     for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++)
         if (!strcmp(key, fields[i].name))
             return copy(fields[i].dst, fields[i].len, key, v, err);
-    return llmb_error_set(err, LLMB_E_INVAL,
-                          "unknown filter '%s' (run, model, quant, device, since, until, tag, host, build, plan, kind)",
-                          key);
+    return llmb_error_set(
+        err, LLMB_E_INVAL,
+        "unknown filter '%s' (run, model, quant, device, since, until, tag, host, build, plan, kind, key)", key);
 }
 
 int llmb_store_filter_parse(struct llmb_store_filter *f, const char *expr, struct llmb_error *err)

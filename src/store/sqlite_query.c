@@ -46,6 +46,8 @@ static void build_where(const struct llmb_store_filter *f, struct where *w)
         add(w->inst, sizeof w->inst, "instr(lower(m.quant), lower(:quant)) > 0");
     if (f->kind[0])
         add(w->inst, sizeof w->inst, "ti.kind = :kind");
+    if (f->key[0])
+        add(w->inst, sizeof w->inst, "ti.instance_key = :key");
     if (f->device[0])
         add(w->inst, sizeof w->inst,
             "instr(lower(c.backends || ' ' || c.devices || ' ' || coalesce(h.gpu_info, '') || ' ' ||"
@@ -62,10 +64,12 @@ static int bind_filter(sqlite3_stmt *st, const struct llmb_store_filter *f)
 {
     int i = sqlite3_bind_parameter_index(st, ":run");
     int rc = i ? sqlite3_bind_int64(st, i, f->run_id) : SQLITE_OK;
-    const struct { const char *name, *v; } t[] = {
+    const struct {
+        const char *name, *v;
+    } t[] = {
         {":tag", f->tag},     {":host", f->host},   {":build", f->build}, {":since", f->since},
         {":until", f->until}, {":model", f->model}, {":quant", f->quant}, {":device", f->device},
-        {":plan", f->plan},   {":kind", f->kind},
+        {":plan", f->plan},   {":kind", f->kind},   {":key", f->key},
     };
     for (size_t k = 0; k < sizeof t / sizeof t[0] && rc == SQLITE_OK; k++)
         rc = bind_name(st, t[k].name, t[k].v);

@@ -13,7 +13,7 @@ int llmb_web_reply(int code, json_t *v, int *status, char **body);
 /* {"error": msg} with code. */
 int llmb_web_fail(int code, const char *msg, int *status, char **body);
 /* The selection the query string names (run, model, quant, device, since,
- * until, tag, host, build, plan, kind); LLMB_E_INVAL with err on a bad one. */
+ * until, tag, host, build, plan, kind, key); LLMB_E_INVAL with err on a bad one. */
 int llmb_web_filter(struct llmb_store_filter *f, llmb_web_arg_fn arg, void *ctx, struct llmb_error *err);
 /* A stored record as the page reads it: every field, its samples, and a
  * suite's answers (items from the record). NULL on no memory. */

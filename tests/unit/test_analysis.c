@@ -7,7 +7,8 @@
  * draws the spread from earlier runs of its configuration (and says
  * within-run without them), --ignore t matches -t 1 with -t 4; recommend's Pareto front ranks configurations and
  * says why the others lost, and limits that nothing meets leave the front
- * empty with every reason stated. */
+ * empty with every reason stated; a run's interval across runs from the
+ * prior and the configuration's earlier runs. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -215,6 +216,76 @@ static void test_compare_runs(void **state)
     fixture_db_close(&d);
 }
 
+/* A run's interval across runs (llmb_run_interval): the prior alone without
+ * a store or history; with earlier runs of the same configuration on this
+ * host, their medians' spread pooled with it; other configurations, failed
+ * results and other kinds are left out or unknown. */
+static void test_run_interval(void **state)
+{
+    (void)state;
+    struct llmb_error e = {0};
+    struct fixture f;
+    fixture_speed(&f, "m.gguf", 2, 10, 1e6);
+    double m = f.r.ts.median;
+    assert_int_equal(llmb_run_interval(NULL, 0, 2.0, &f.r, &e), LLMB_OK);
+    assert_true(f.r.runs.known);
+    assert_int_equal(f.r.runs.runs, 0);
+    assert_float_equal(f.r.runs.cv_pct, 2.0, 1e-9);
+    double h = llmb_stats_t95(4) * log(1.02); /* +-5.5%: wider than the median's own interval here */
+    assert_true(h > log(f.r.ts.median_hi / m) && h > log(m / f.r.ts.median_lo));
+    assert_float_equal(f.r.runs.lo, m * exp(-h), 1e-6 * m);
+    assert_float_equal(f.r.runs.hi, m * exp(h), 1e-6 * m);
+    assert_int_equal(llmb_run_interval(NULL, 0, 0, &f.r, &e), LLMB_OK); /* no prior, no store: nothing to go on */
+    assert_false(f.r.runs.known);
+    f.r.error = "crashed";
+    assert_int_equal(llmb_run_interval(NULL, 0, 2.0, &f.r, &e), LLMB_OK);
+    assert_false(f.r.runs.known);
+    f.r.error = NULL;
+    f.r.inst.kind = LLMB_WL_PPL;
+    assert_int_equal(llmb_run_interval(NULL, 0, 2.0, &f.r, &e), LLMB_OK);
+    assert_false(f.r.runs.known);
+
+    struct fixture_db d;
+    fixture_db_open(&d, "/tmp/llmb_runint_XXXXXX");
+    const double scale[] = {1.00, 1.10, 0.90};
+    double lm[3], mean = 0;
+    for (int i = 0; i < 3; i++) {
+        fixture_speed(&f, "m.gguf", 2, 5, 1e6 * scale[i]);
+        lm[i] = log(f.r.ts.median);
+        mean += lm[i] / 3;
+        fixture_run(&d, "h", &f, 1);
+    }
+    run1(&d, "other", 1, 3.0); /* -t 1: another configuration, not its history */
+    struct llmb_run_info ri = {.command = "llmbench bench", .plan_hash = "now", .n_planned = 1};
+    int64_t id = 0;
+    assert_int_equal(llmb_store_begin_run(d.s, &ri, &id, &e), LLMB_OK);
+    fixture_speed(&f, "m.gguf", 2, 10, 1e6);
+    assert_int_equal(llmb_run_interval(d.s, id, 2.0, &f.r, &e), LLMB_OK);
+    double ss = 4 * log(1.02) * log(1.02);
+    for (int i = 0; i < 3; i++)
+        ss += (lm[i] - mean) * (lm[i] - mean);
+    double sd = sqrt(ss / 6); /* 2 degrees of freedom from the runs, 4 from the prior */
+    assert_true(f.r.runs.known);
+    assert_int_equal(f.r.runs.runs, 3);
+    assert_float_equal(f.r.runs.cv_pct, 100 * (exp(sd) - 1), 1e-9);
+    assert_true(f.r.runs.cv_pct > 5); /* the runs' 10% steps outweigh the prior's 2% */
+    assert_float_equal(f.r.runs.hi, f.r.ts.median * exp(llmb_stats_t95(6) * sd), 1e-6 * f.r.ts.median);
+    /* stored and read back by name, like every field */
+    assert_int_equal(llmb_store_put_result(d.s, id, &f.r, &e), LLMB_OK);
+    struct llmb_store_filter flt;
+    memset(&flt, 0, sizeof flt);
+    flt.run_id = id;
+    struct llmb_store_record *recs = NULL;
+    size_t n = 0;
+    assert_int_equal(llmb_store_query(d.s, &flt, &recs, &n, &e), LLMB_OK);
+    assert_int_equal(n, 1);
+    assert_true(recs[0].r.runs.known);
+    assert_int_equal(recs[0].r.runs.runs, 3);
+    assert_float_equal(recs[0].r.runs.lo, f.r.runs.lo, 1e-6 * f.r.runs.lo);
+    llmb_store_records_free(recs, n);
+    fixture_db_close(&d);
+}
+
 static void test_recommend(void **state)
 {
     (void)state;
@@ -271,10 +342,8 @@ static void test_recommend(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_metrics),
-        cmocka_unit_test(test_compare),
-        cmocka_unit_test(test_compare_runs),
-        cmocka_unit_test(test_recommend),
+        cmocka_unit_test(test_metrics),      cmocka_unit_test(test_compare),   cmocka_unit_test(test_compare_runs),
+        cmocka_unit_test(test_run_interval), cmocka_unit_test(test_recommend),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
