@@ -11,7 +11,7 @@ setup:
 	bash scripts/setup.sh
 
 build:
-	@test -e deps/llama-build/bin/libllama.so -a -e deps/web-npm/node_modules/uplot || bash scripts/setup.sh
+	@test -e deps/llama-build/bin/libllama.so -a -e deps/llama-build-blas/bin/libggml-blas.so -a -e deps/web-npm/node_modules/uplot || bash scripts/setup.sh
 	cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 	cmake --build build -j $(JOBS)
 
@@ -19,7 +19,7 @@ test: build
 	cd build && ctest --output-on-failure -j $(JOBS)
 
 asan:
-	@test -e deps/llama-build/bin/libllama.so -a -e deps/web-npm/node_modules/uplot || bash scripts/setup.sh
+	@test -e deps/llama-build/bin/libllama.so -a -e deps/llama-build-blas/bin/libggml-blas.so -a -e deps/web-npm/node_modules/uplot || bash scripts/setup.sh
 	cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DLLMB_SANITIZE=ON >/dev/null
 	cmake --build build-asan -j $(JOBS)
 	cd build-asan && ctest --output-on-failure -j $(JOBS)

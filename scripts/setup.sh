@@ -25,7 +25,7 @@ NPM_PKG="node-llama-cpp@3.22.1"
 LLAMA_RELEASE="v0.5.0"
 LLAMA_COMMIT="de3ff815ea7d559ee917f063901b8986f038abc6"
 WEB_NPM_PKGS="uplot@1.6.32 playwright-core@1.65.1"
-APT_PKGS="chromium build-essential cmake git pkg-config libjansson-dev libsqlite3-dev libyaml-dev sqlite3 libcmocka-dev libcurl4-openssl-dev libmicrohttpd-dev libhwloc-dev libssl-dev python3 python3-jsonschema python3-git python3-tabulate clang-format likwid"
+APT_PKGS="chromium build-essential cmake git pkg-config libjansson-dev libsqlite3-dev libyaml-dev sqlite3 libcmocka-dev libcurl4-openssl-dev libmicrohttpd-dev libhwloc-dev libssl-dev python3 python3-jsonschema python3-git python3-tabulate clang-format likwid libopenblas-dev"
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cache="${XDG_CACHE_HOME:-$HOME/.cache}/llmbench"
@@ -100,10 +100,27 @@ for t in llama-bench llama-perplexity llama-quantize llama-server ggml-rpc-serve
     [ -x "$bld/bin/$t" ] || die "missing $bld/bin/$t (delete $bld and rerun)"
 done
 
+# --- 3b. the same llama.cpp with the BLAS backend on Debian's OpenBLAS (cached) --
+# A second CPU backend to compare: build/llmbench-blas and this build's llama-bench
+# (bench/blas.sh). Only the libraries and llama-bench: the rest is the same code.
+blas_flags="$flags -DGGML_BLAS=ON -DGGML_BLAS_VENDOR=OpenBLAS"
+blas_key="$(printf '%s %s %s' "$LLAMA_RELEASE" "$LLAMA_COMMIT" "$blas_flags" | sha256sum | cut -c1-12)"
+blas_bld="$cache/llama.cpp-$LLAMA_RELEASE-build-$blas_key"
+if [ ! -f "$blas_bld/.llmbench-built" ]; then
+    say "building llama.cpp $LLAMA_RELEASE with OpenBLAS in $blas_bld (takes ~5 min on 2 cores, once)"
+    # shellcheck disable=SC2086
+    cmake -S "$src" -B "$blas_bld" $blas_flags >"$cache/cmake-$blas_key.log" 2>&1 || die "cmake configure (BLAS) failed, see $cache/cmake-$blas_key.log"
+    cmake --build "$blas_bld" -j "$jobs" --target llama ggml llama-common llama-bench >>"$cache/cmake-$blas_key.log" 2>&1 \
+        || die "llama.cpp build (BLAS) failed, see $cache/cmake-$blas_key.log"
+    printf '%s\n' "$blas_flags" > "$blas_bld/.llmbench-built"
+fi
+[ -e "$blas_bld/bin/libggml-blas.so" ] || die "missing $blas_bld/bin/libggml-blas.so (delete $blas_bld and rerun)"
+
 # --- 4. links in the clone -----------------------------------------------------
 mkdir -p "$root/deps"
 ln -sfn "$src" "$root/deps/llama.cpp"
 ln -sfn "$bld" "$root/deps/llama-build"
+ln -sfn "$blas_bld" "$root/deps/llama-build-blas"
 say "llama.cpp $LLAMA_RELEASE ($(echo "$LLAMA_COMMIT" | cut -c1-8)) ready: deps/llama.cpp, deps/llama-build (cuda=$cuda)"
 
 # --- 5. the dashboard's npm packages (pinned) --------------------------------------
