@@ -69,24 +69,33 @@ int llmb_load_live_open(struct llmb_load_live *lv, const struct llmb_load_params
     return LLMB_OK;
 }
 
-/* The progress so far, and the sample of the window when it is whole (or last). */
-static void tick(struct llmb_load_live *lv, uint64_t now, int sample)
+/* The progress so far (progress 1), and the sample of the window when it
+ * is whole (sample 1) or the last (sample 2): then only when it is half a
+ * window at least, or the step's only one (the requests that end together
+ * at the end would make a rate of a sliver of time). */
+static void tick(struct llmb_load_live *lv, uint64_t now, int progress, int sample)
 {
-    double el = now > lv->t0 ? (double)(now - lv->t0) / 1e9 : 0;
-    struct llmb_event ev = event(lv, LLMB_EV_PROGRESS);
-    ev.phase = "request";
-    ev.i = (int)lv->n_done;
-    ev.of = lv->of;
-    ev.value = el > 0 ? (double)lv->tokens / el : NAN;
-    llmb_cli_live_emit(&lv->out, &ev);
-    lv->last_progress = now;
+    struct llmb_event ev;
+    if (progress) {
+        double el = now > lv->t0 ? (double)(now - lv->t0) / 1e9 : 0;
+        ev = event(lv, LLMB_EV_PROGRESS);
+        ev.phase = "request";
+        ev.i = (int)lv->n_done;
+        ev.of = lv->of;
+        ev.value = el > 0 ? (double)lv->tokens / el : NAN;
+        llmb_cli_live_emit(&lv->out, &ev);
+        lv->last_progress = now;
+    }
     double win = now > lv->win_start ? (double)(now - lv->win_start) / 1e9 : 0;
+    if (sample == 2 && lv->n_samples && win < SAMPLE_NS / 2e9)
+        sample = 0;
     if (sample && lv->win_n && win > 0) {
         ev = event(lv, LLMB_EV_SAMPLE);
         ev.value = (double)lv->win_tokens / win;
         ev.unit = "t/s";
         llmb_cli_live_emit(&lv->out, &ev);
         lv->win_start = now;
+        lv->n_samples++;
         lv->win_tokens = 0;
         lv->win_n = 0;
     }
@@ -109,9 +118,9 @@ static void on_request(void *ctx, const struct llmb_http_record *r)
         lv->win_tokens += r->n_out > 0 ? r->n_out : 0;
         lv->win_n++;
     }
-    int sample = now - lv->win_start >= SAMPLE_NS;
-    if (sample || now - lv->last_progress >= PROGRESS_NS)
-        tick(lv, now, sample);
+    int progress = now - lv->last_progress >= PROGRESS_NS, sample = now - lv->win_start >= SAMPLE_NS;
+    if (progress || sample)
+        tick(lv, now, progress, sample);
 }
 
 void llmb_load_live_step(struct llmb_load_live *lv, struct llmb_load_params *p, const char *profile, size_t index)
@@ -130,7 +139,7 @@ void llmb_load_live_step(struct llmb_load_live *lv, struct llmb_load_params *p, 
     lv->inst.n_gpu_layers = -1;
     lv->index = index;
     lv->of = p->n_requests;
-    lv->n_done = lv->win_n = 0;
+    lv->n_done = lv->win_n = lv->n_samples = 0;
     lv->tokens = lv->win_tokens = 0;
     lv->t0 = lv->win_start = lv->last_progress = lv->last_done = 0;
     lv->in_step = 1;
@@ -146,7 +155,7 @@ void llmb_load_live_step_end(struct llmb_load_live *lv, const struct llmb_result
         return;
     lv->in_step = 0;
     if (lv->n_done)
-        tick(lv, lv->last_done, 1);
+        tick(lv, lv->last_done, 1, 2);
     struct llmb_event ev = event(lv, r ? LLMB_EV_INSTANCE_FINISHED : LLMB_EV_INSTANCE_FAILED);
     ev.result = r;
     ev.text = why && *why ? why : "the load run ended without a result";
