@@ -194,7 +194,7 @@ static int store(const struct load_cli *c, int argc, char **argv, const struct l
     int rc = r && tmp ? llmb_cli_store_open(&c->st, 0, &db, err) : llmb_error_set(err, LLMB_E_NOMEM, "out of memory");
     if (!rc) {
         char cmd[1024];
-        llmb_cli_command_line("load", argc, argv, cmd, sizeof cmd);
+        llmb_load_command_line(argc, argv, cmd, sizeof cmd);
         struct llmb_run_info ri = {.command = cmd, .tags = c->tags, .n_planned = 1, .source = "load"};
         to_result(c, s, profile, r, tmp);
         if (!(rc = llmb_store_begin_run(db, &ri, &run, err)) && !(rc = llmb_store_put_result(db, run, r, err)))

@@ -13,6 +13,9 @@
 /* vLLM's "Serving Benchmark Result" layout, with llmbench's additions. */
 void llmb_load_print(FILE *out, const char *profile, const struct llmb_load_summary *s);
 
+/* "llmbench load ARGS" as the run records it: --url without its credentials. */
+void llmb_load_command_line(int argc, char **argv, char *buf, size_t len);
+
 /* ---- events (load_live.c) ------------------------------------------------ */
 
 struct llmb_load_live {

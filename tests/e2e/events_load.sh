@@ -6,10 +6,11 @@
 # its credentials; progress (phase request) counts every request up to -N,
 # at most every ~100 ms, its last value the run's output tokens/s; samples
 # are output t/s; instance_finished carries the stored result, run_finished
-# the stored run. --duration leaves `of` open. A run that reaches no server
-# ends with instance_failed and a failed run_finished; --dashboard=0 prints
-# its URL; a bad --events path or a port in use: one error line, non-zero,
-# nothing stored.
+# the stored run; neither the events nor the store (its recorded command
+# line) keep the URL's password. --duration leaves `of` open. A run that
+# reaches no server ends with instance_failed and a failed run_finished;
+# --dashboard=0 prints its URL; a bad --events path or a port in use: one
+# error line, non-zero, nothing stored.
 # Usage: events_load.sh LLMBENCH [DATA_DIR]
 set -u
 bin="$(cd "$(dirname "$1")" && pwd)/$(basename "$1")"
@@ -64,6 +65,9 @@ assert 1 <= len(samples) <= 3 and all(0.5 < s["value"] / res["load_out_tok_per_s
 fin = ev[-1]
 assert fin["status"] == "complete" and fin["done"] == 1 and fin["failed"] == 0 and fin["run_id"] == run and fin["error"] is None, fin
 PY
+sqlite3 "$db" "SELECT command FROM runs" >"$tmp/cmd"
+grep -q "load --url http://127.0.0.1:$port --model mock" "$tmp/cmd" && ! grep -q secret "$tmp/cmd" && ok || bad "stored command: $(cat "$tmp/cmd")"
+grep -aq 'secret' "$db" "$db"-wal 2>/dev/null && bad "the URL's password was stored" || ok
 "$bin" results -i --db "$db" --kind load >"$tmp/res" 2>&1 && grep -q 'completions c=4' "$tmp/res" && ok || bad "results: $(cat "$tmp/res")"
 
 # ---- a duration: no count to reach -------------------------------------------------------
