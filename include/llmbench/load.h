@@ -20,6 +20,8 @@ extern "C" {
 
 enum llmb_load_endpoint { LLMB_LOAD_COMPLETIONS = 0, LLMB_LOAD_CHAT };
 
+struct llmb_http_record; /* one request and what happened to it (src/http/client.h) */
+
 struct llmb_load_params {
     const char *url;     /* the server: http://HOST:PORT (a trailing /v1 is fine) */
     const char *model;   /* "model" of each request */
@@ -43,6 +45,10 @@ struct llmb_load_params {
     double slo_ttft_ms, slo_tpot_ms, slo_e2el_ms; /* goodput's goals; 0: none */
     int http2;
     const volatile int *stop; /* set (Ctrl-C): requests in flight are cancelled, the run ends */
+    /* NULL, or called as each measured request ends (warm-up not), from
+     * the open loop between network polls: keep it cheap */
+    void (*on_done)(void *ctx, const struct llmb_http_record *r);
+    void *on_done_ctx;
 };
 struct llmb_load_params llmb_load_default_params(void);
 
@@ -117,6 +123,8 @@ void llmb_load_summary_free(struct llmb_load_summary *s);
 /* The profile's canonical text ("chat c=8 rate=inf in=128 out=32 data=random"):
  * the test's name and part of its key. */
 void llmb_load_profile_text(const struct llmb_load_params *p, char *buf, size_t len);
+/* The server's URL without a user or password (what is shown and stored). */
+void llmb_load_url_safe(const char *url, char *buf, size_t len);
 
 #ifdef __cplusplus
 }

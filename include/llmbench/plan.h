@@ -160,6 +160,7 @@ struct llmb_instance {
     struct llmb_suite_answer *const *ref_answers;
     int         group;       /* the caller's: which of its models / rows this belongs to */
     const char *load_profile; /* load: llmb_load_profile_text (the test's name and key) */
+    const char *load_url;     /* load: the server (events; the stored result keeps it in its figures) */
 };
 
 /* A speed instance with llama-bench's defaults (p 512, b 2048, ub 512,

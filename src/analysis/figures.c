@@ -113,6 +113,10 @@ void llmb_cmp_describe(const struct llmb_store_record *rec, char *buf, size_t le
     const struct llmb_result *r = &rec->r;
     const struct llmb_instance *in = &r->inst;
     const char *model = r->model.desc[0] ? r->model.desc : in->kind == LLMB_WL_SPEED ? in->model : r->model.path;
+    if (in->kind == LLMB_WL_LOAD) { /* "MODEL at URL": a server's settings are its own, not the request's */
+        snprintf(buf, len, "%s", model);
+        return;
+    }
     size_t n = (size_t)snprintf(buf, len, "%s t=%d", model, in->n_threads);
     if (in->kind == LLMB_WL_SPEED && in->n_batch != 2048 && n < len)
         n += (size_t)snprintf(buf + n, len - n, " b=%d", in->n_batch);

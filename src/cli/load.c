@@ -46,6 +46,7 @@ enum {
 struct load_cli {
     struct llmb_load_params p;
     struct llmb_cli_store st;
+    struct llmb_load_live lv; /* --events, --dashboard */
     int conc_given;
     double max_line;
     const char *key_src, *tags;
@@ -92,6 +93,8 @@ const struct llmb_opt llmb_load_opts[] = {
      0, NULL},
     {O_TAG, "--tag", "TAGS", NULL, "comma-separated tags for the stored run", LLMB_OPT_STR, 0, 0, 0, NULL},
     LLMB_STORE_DB_OPTS,
+    LLMB_LIVE_OPT_EVENTS,
+    LLMB_LIVE_OPT_DASHBOARD,
     {0},
 };
 
@@ -101,6 +104,8 @@ static int on_opt(int id, const char *name, const char *v, void *user, struct ll
     int rc;
     if (llmb_cli_store_opt(&c->st, id, name, v, &rc, err))
         return rc;
+    if (llmb_cli_live_opt(&c->lv.out, id, v))
+        return LLMB_OK;
     switch (id) {
     case O_URL: c->p.url = v; return LLMB_OK;
     case O_MODEL: c->p.model = v; return LLMB_OK;
@@ -180,7 +185,7 @@ static void to_result(const struct load_cli *c, const struct llmb_load_summary *
 }
 
 static int store(const struct load_cli *c, int argc, char **argv, const struct llmb_load_summary *s,
-                 const char *profile, struct llmb_error *err)
+                 const char *profile, struct llmb_load_live *lv, int64_t *stored, struct llmb_error *err)
 {
     struct llmb_store *db = NULL;
     struct llmb_result *r = malloc(sizeof *r);
@@ -189,16 +194,18 @@ static int store(const struct load_cli *c, int argc, char **argv, const struct l
     int rc = r && tmp ? llmb_cli_store_open(&c->st, 0, &db, err) : llmb_error_set(err, LLMB_E_NOMEM, "out of memory");
     if (!rc) {
         char cmd[1024];
-        llmb_cli_command_line("load", argc, argv, cmd, sizeof cmd);
+        llmb_load_command_line(argc, argv, cmd, sizeof cmd);
         struct llmb_run_info ri = {.command = cmd, .tags = c->tags, .n_planned = 1, .source = "load"};
         to_result(c, s, profile, r, tmp);
         if (!(rc = llmb_store_begin_run(db, &ri, &run, err)) && !(rc = llmb_store_put_result(db, run, r, err)))
             rc = llmb_store_end_run(db, run, LLMB_RUN_COMPLETE, err);
         else if (run)
             llmb_store_end_run(db, run, LLMB_RUN_FAILED, NULL);
+        llmb_load_live_step_end(lv, r, NULL);
     }
     if (!rc)
         printf("stored as run %lld\n", (long long)run);
+    *stored = rc ? 0 : run;
     llmb_store_close(db);
     free(r);
     free(tmp);
@@ -211,6 +218,7 @@ int llmb_cmd_load(int argc, char **argv, struct llmb_error *err)
     memset(&c, 0, sizeof c);
     c.p = llmb_load_default_params();
     llmb_cli_store_init(&c.st);
+    llmb_load_live_init(&c.lv);
     llmb_opt_defaults(llmb_load_opts, &c);
     int rc = llmb_opt_parse(llmb_load_opts, argc, argv, on_opt, &c, err);
     if (!rc && !c.p.url)
@@ -234,22 +242,31 @@ int llmb_cmd_load(int argc, char **argv, struct llmb_error *err)
     c.p.api_key = key;
     c.p.stop = llmb_cli_signals_catch();
     struct llmb_load_summary s;
+    memset(&s, 0, sizeof s);
     char profile[256];
     llmb_load_profile_text(&c.p, profile, sizeof profile);
-    rc = llmb_load_run(&c.p, &s, err);
+    if (!(rc = llmb_load_live_open(&c.lv, &c.p, &c.st, 1, err))) {
+        llmb_load_live_step(&c.lv, &c.p, profile, 0);
+        rc = llmb_load_run(&c.p, &s, err);
+    }
     if (key) {
         memset(key, 0, strlen(key));
         free(key);
     }
     c.p.api_key = NULL;
     if (llmb_cli_interrupted()) {
+        llmb_load_live_close(&c.lv, 0, LLMB_E_INTERRUPTED, NULL, NULL);
         llmb_load_summary_free(&s);
         return llmb_cli_interrupted_say("the load run was not stored");
     }
-    if (rc)
+    if (rc) {
+        llmb_load_live_close(&c.lv, 0, rc, err->msg, NULL);
         return rc;
+    }
     llmb_load_print(stdout, profile, &s);
-    rc = store(&c, argc, argv, &s, profile, err);
+    int64_t run = 0;
+    rc = store(&c, argc, argv, &s, profile, &c.lv, &run, err);
+    int lrc = llmb_load_live_close(&c.lv, run, rc, err->msg, rc ? NULL : err);
     llmb_load_summary_free(&s);
-    return rc;
+    return rc ? rc : lrc;
 }

@@ -17,20 +17,22 @@ void llmb_cli_run_init(struct llmb_cli_run *r)
     memset(r, 0, sizeof *r);
     llmb_cli_store_init(&r->store_opts);
     r->progress_mode = LLMB_PROGRESS_AUTO;
-    r->dashboard_port = -1;
+    llmb_cli_live_init(&r->live);
 }
 
 int llmb_cli_run_opt(struct llmb_cli_run *r, int id, const char *name, const char *val, int *rc,
                      struct llmb_error *err)
 {
-    if (llmb_cli_store_opt(&r->store_opts, id, name, val, rc, err))
-        return 1;
     *rc = LLMB_OK;
+    if (llmb_cli_store_opt(&r->store_opts, id, name, val, rc, err) || llmb_cli_live_opt(&r->live, id, val))
+        return 1;
     switch (id) {
     case LLMB_ROPT_NO_DB: r->no_db = 1; return 1;
     case LLMB_ROPT_RESUME: r->resume = 1; return 1;
-    case LLMB_ROPT_TAG: r->tags = val; *rc = llmb_store_tags_check(val, err); return 1;
-    case LLMB_ROPT_EVENTS: r->events_path = val; return 1;
+    case LLMB_ROPT_TAG:
+        r->tags = val;
+        *rc = llmb_store_tags_check(val, err);
+        return 1;
     case LLMB_ROPT_QUIET: r->quiet = 1; return 1;
     case LLMB_ROPT_TIMEOUT: r->timeout_s = llmb_opt_value(val); return 1;
     case LLMB_ROPT_DRY_RUN:
@@ -38,7 +40,6 @@ int llmb_cli_run_opt(struct llmb_cli_run *r, int id, const char *name, const cha
         if (val && strcmp(val, "quiet"))
             *rc = llmb_error_set(err, LLMB_E_INVAL, "--dry-run=%s: only --dry-run=quiet takes a value", val);
         return 1;
-    case LLMB_ROPT_DASHBOARD: r->dashboard_port = val ? (int)llmb_opt_value(val) : LLMB_WEB_DEFAULT_PORT; return 1;
     default: return 0;
     }
 }
@@ -59,9 +60,9 @@ int llmb_cli_run_check_outputs(const struct llmb_cli_run *r, const char *const *
     if (!r->no_db && llmb_cli_store_path(&r->store_opts, db, sizeof db, NULL) == LLMB_OK)
         in[n++] = db;
     int rc = LLMB_OK;
-    if (r->events_path && strcmp(r->events_path, "-") && !(rc = llmb_output_check(r->events_path, "--events", in, n,
-                                                                                   err)))
-        in[n++] = r->events_path;
+    const char *ev = r->live.events_path;
+    if (ev && strcmp(ev, "-") && !(rc = llmb_output_check(ev, "--events", in, n, err)))
+        in[n++] = ev;
     for (size_t i = 0; !rc && i < n_out; i++)
         if (paths[i] && !(rc = llmb_output_check(paths[i], what[i], in, n, err)))
             in[n++] = paths[i];
@@ -127,24 +128,6 @@ static int begin(struct llmb_cli_run *r, const char *cmd, int argc, char **argv,
     return rc ? rc : llmb_store_begin_run(r->store, &ri, &r->run_id, err);
 }
 
-/* --dashboard: the page for this run, its store read by the server's own
- * connection (db NULL: --no-db, only the live view). */
-static int dashboard_start(struct llmb_cli_run *r, const char *db, struct llmb_error *err)
-{
-    if (r->dashboard_port < 0)
-        return LLMB_OK;
-    struct llmb_web_params wp = llmb_web_default_params();
-    wp.port = r->dashboard_port;
-    wp.db_path = db;
-    wp.lock_wait_s = r->store_opts.lock_wait_s;
-    int rc = llmb_web_start(&wp, &r->web, err);
-    if (!rc) {
-        fprintf(stderr, "llmbench: dashboard at %s\n", llmb_web_url(r->web));
-        fflush(stderr);
-    }
-    return rc;
-}
-
 int llmb_cli_run_open(struct llmb_cli_run *r, const char *cmd, int argc, char **argv,
                       const struct llmb_instance *inst, size_t n, const char *extra, unsigned char *done,
                       struct llmb_error *err)
@@ -156,12 +139,10 @@ int llmb_cli_run_open(struct llmb_cli_run *r, const char *cmd, int argc, char **
         memset(done, 1, n);
         return llmb_cli_run_dry(r, inst, n, err);
     }
-    if (r->events_path && (rc = llmb_event_log_open(r->events_path, &r->log, err)))
-        return rc;
     char db[4096]; /* the page comes first: a port in use stops the run before anything is stored */
     if (!r->no_db && (rc = llmb_cli_store_path(&r->store_opts, db, sizeof db, err)))
         return rc;
-    if ((rc = dashboard_start(r, r->no_db ? NULL : db, err)))
+    if ((rc = llmb_cli_live_open(&r->live, r->no_db ? NULL : db, r->store_opts.lock_wait_s, err)))
         return rc;
     if (r->no_db)
         return LLMB_OK;
@@ -202,8 +183,7 @@ static void run_event(const struct llmb_event *ev, void *user)
 {
     struct llmb_cli_run *r = user;
     llmb_progress_event(r->progress, ev);
-    llmb_event_log_write(r->log, ev);
-    llmb_web_publish(r->web, ev);
+    llmb_cli_live_emit(&r->live, ev);
     if (r->on_event)
         r->on_event(ev, r->user);
 }
@@ -260,10 +240,7 @@ int llmb_cli_run_execute(struct llmb_cli_run *r, const struct llmb_engine_ops *e
 
 int llmb_cli_run_close(struct llmb_cli_run *r, struct llmb_error *err)
 {
-    int rc = llmb_event_log_close(r->log, err);
-    r->log = NULL;
-    llmb_web_stop(r->web, 1.0); /* the pages get the run's last events first */
-    r->web = NULL;
+    int rc = llmb_cli_live_close(&r->live, err);
     llmb_store_close(r->store);
     r->store = NULL;
     free(r->keys);

@@ -11,6 +11,7 @@
 #include "llmbench/runner.h"
 #include "llmbench/store.h"
 #include "llmbench/web.h"
+#include "live.h"
 #include "progress.h"
 #include "store_cli.h"
 
@@ -18,11 +19,9 @@ enum {
     LLMB_ROPT_NO_DB = 950,
     LLMB_ROPT_RESUME,
     LLMB_ROPT_TAG,
-    LLMB_ROPT_EVENTS,
     LLMB_ROPT_QUIET,
     LLMB_ROPT_TIMEOUT,
-    LLMB_ROPT_DASHBOARD,
-    LLMB_ROPT_DRY_RUN,
+    LLMB_ROPT_DRY_RUN, /* --events and --dashboard: live.h */
 };
 
 #define LLMB_RUN_OPTS                                                                                                  \
@@ -40,19 +39,9 @@ enum {
          NULL},                                                                                                        \
         {LLMB_ROPT_TAG, "--tag", "TAG[,TAG]", NULL, "label the stored run (compare and results filter by it)",         \
          LLMB_OPT_STR,  0,       0,           0,    NULL},                                                             \
-        {LLMB_ROPT_EVENTS, "--events", "FILE|-", NULL, "write the run's events as JSON Lines (docs/events.md)",        \
-         LLMB_OPT_STR,     0,          0,        0,    NULL},                                                          \
+        LLMB_LIVE_OPT_EVENTS,                                                                                          \
         {LLMB_ROPT_QUIET, "--quiet", NULL, NULL, "no progress on stderr", LLMB_OPT_FLAG, 0, 0, 0, NULL},               \
-        {LLMB_ROPT_DASHBOARD,                                                                                          \
-         "--dashboard",                                                                                                \
-         "[=PORT]",                                                                                                    \
-         "8090",                                                                                                       \
-         "serve the live dashboard on 127.0.0.1 during the run (PORT 0: any free one); prints its URL",                \
-         LLMB_OPT_INT,                                                                                                 \
-         0,                                                                                                            \
-         65535,                                                                                                        \
-         0,                                                                                                            \
-         NULL},                                                                                                        \
+        LLMB_LIVE_OPT_DASHBOARD,                                                                                       \
         {LLMB_ROPT_DRY_RUN,                                                                                            \
          "--dry-run",                                                                                                  \
          "[=quiet]",                                                                                                   \
@@ -73,9 +62,8 @@ struct llmb_cli_run {
     /* settings (flags) */
     struct llmb_cli_store store_opts;
     int         no_db, resume, quiet, progress_mode; /* progress_mode: LLMB_PROGRESS_* when not quiet */
-    const char *tags, *events_path;
-    double      timeout_s;
-    int dashboard_port; /* --dashboard: its port, -1 when not asked */
+    const char *tags;
+    double timeout_s;
     int dry_run;        /* --dry-run: 1 print the matrix, 2 (=quiet) only check; nothing opened */
     int runs_per_test;  /* for the dry run's estimate: repetitions + warm-up (0: 1) */
     /* the command's own listeners */
@@ -87,8 +75,7 @@ struct llmb_cli_run {
     int64_t                run_id;
     int                    complete; /* --resume found the plan's run complete */
     size_t                 n_planned, n_done, n_failed;
-    struct llmb_event_log *log;
-    struct llmb_web *web; /* --dashboard */
+    struct llmb_cli_live live; /* --events, --dashboard */
     struct llmb_progress  *progress;
     struct llmb_error      store_err;
     char                   (*keys)[LLMB_STORE_KEY_MAX]; /* per planned instance */

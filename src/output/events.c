@@ -47,6 +47,10 @@ static json_t *instance_json(const struct llmb_instance *in)
         json_object_set_new(o, "n_ubatch", json_integer(in->n_ubatch));
         json_object_set_new(o, "n_gpu_layers", json_integer(in->n_gpu_layers));
         json_object_set_new(o, "occurrence", json_integer(in->occurrence + 1));
+    } else if (in->kind == LLMB_WL_LOAD) {
+        json_object_set_new(o, "url", llmb_jstr(in->load_url ? in->load_url : ""));
+        json_object_set_new(o, "n_prompt", json_integer(in->n_prompt));
+        json_object_set_new(o, "n_gen", json_integer(in->n_gen));
     } else {
         json_object_set_new(o, "ref_model", llmb_jstr(in->ref_model));
     }

@@ -97,13 +97,14 @@ json_t *llmb_web_record_json(const struct llmb_store_record *rec)
 {
     const struct llmb_result *r = &rec->r;
     json_t *o;
-    if (r->inst.kind == LLMB_WL_SPEED) {
+    if (r->inst.kind == LLMB_WL_SPEED || r->inst.kind == LLMB_WL_LOAD) { /* load: its figures, per-request samples */
         o = llmb_result_json(r, 0);
         if (!o)
             return NULL;
-        /* each repetition's t/s, as the live chart shows them */
-        json_object_set_new(o, "pp_samples_ts", samples_ts(r, r->pp_ns, r->inst.n_prompt));
-        json_object_set_new(o, "tg_samples_ts", samples_ts(r, r->tg_ns, r->inst.n_gen));
+        if (r->inst.kind == LLMB_WL_SPEED) { /* each repetition's t/s, as the live chart shows them */
+            json_object_set_new(o, "pp_samples_ts", samples_ts(r, r->pp_ns, r->inst.n_prompt));
+            json_object_set_new(o, "tg_samples_ts", samples_ts(r, r->tg_ns, r->inst.n_gen));
+        }
     } else {
         if (!(o = llmb_quality_result_json(r)))
             return NULL;

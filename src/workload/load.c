@@ -139,9 +139,11 @@ struct run {
 
 static void on_done(struct llmb_http_record *r, void *user)
 {
-    (void)user;
+    const struct llmb_load_params *p = user; /* NULL: a warm-up request */
     free((char *)r->body);
     r->body = NULL;
+    if (p && p->on_done)
+        p->on_done(p->on_done_ctx, r);
 }
 
 /* Starts request i into rec. */
@@ -182,8 +184,11 @@ static int warm_up(struct run *R, struct llmb_error *err)
         free(rec.tok_ns);
         if (rc)
             return rc;
-        if (rec.reason == LLMB_HTTP_CONNECT)
-            return llmb_error_set(err, LLMB_E_IO, "cannot reach --url %s: %s", R->p->url, rec.detail);
+        if (rec.reason == LLMB_HTTP_CONNECT) {
+            char url[256]; /* no user or password: the message may go to an events log */
+            llmb_load_url_safe(R->p->url, url, sizeof url);
+            return llmb_error_set(err, LLMB_E_IO, "cannot reach --url %s: %s", url, rec.detail);
+        }
     }
     return LLMB_OK;
 }
@@ -211,7 +216,7 @@ static int open_loop(struct run *R, struct llmb_error *err)
         if (stop && active == 0)
             break;
         if ((p->max_time_s > 0 && el >= p->max_time_s) || (p->stop && *p->stop)) {
-            llmb_http_client_cancel_all(R->c, on_done, NULL);
+            llmb_http_client_cancel_all(R->c, on_done, (void *)p);
             break;
         }
         int wait = 50;
@@ -219,7 +224,7 @@ static int open_loop(struct run *R, struct llmb_error *err)
             wait = next > now ? (int)((next - now) / 1000000) : 0;
         if (wait > 50)
             wait = 50;
-        if (llmb_http_client_poll(R->c, wait, on_done, NULL, err) < 0)
+        if (llmb_http_client_poll(R->c, wait, on_done, (void *)p, err) < 0)
             return LLMB_E_IO;
     }
     R->reqs.t0 = t0;

@@ -126,13 +126,7 @@ static void tally_errors(const struct llmb_load_reqs *q, struct llmb_load_summar
 
 static void texts(const struct llmb_load_params *p, struct llmb_load_figures *f)
 {
-    /* the URL without a user or password */
-    const char *u = p->url, *sep = strstr(u, "://"), *host = sep ? sep + 3 : u, *at = strchr(host, '@'),
-               *slash = strchr(host, '/');
-    if (at && (!slash || at < slash))
-        snprintf(f->url, sizeof f->url, "%.*s%s", (int)(host - u), u, at + 1);
-    else
-        snprintf(f->url, sizeof f->url, "%s", u);
+    llmb_load_url_safe(p->url, f->url, sizeof f->url);
     snprintf(f->endpoint, sizeof f->endpoint, "%s", p->endpoint == LLMB_LOAD_CHAT ? "chat" : "completions");
     size_t w = 0;
     if (p->slo_ttft_ms > 0)

@@ -1,8 +1,12 @@
 // dashboard.cjs - drives the dashboard in headless Chromium (Debian's
 // /usr/bin/chromium through playwright-core) for tests/e2e/dashboard.sh.
-// Usage: node dashboard.cjs PLAYWRIGHT_DIR live|store URL|@URLFILE IMG_DIR
+// Usage: node dashboard.cjs PLAYWRIGHT_DIR live|load|store URL|@URLFILE IMG_DIR
 //   live:  a run with --dashboard is going on: a token streams into the
 //          answer, a finished row appears; screenshot of the live view.
+//   load:  `llmbench load --dashboard` is going on: the load cards replace
+//          the engine's, fill while requests end and hold the result's
+//          figures at the end; a finished row says its req/s and TTFT;
+//          screenshot of the live view.
 //   store: `llmbench serve --follow` over the finished runs: the hostile
 //          answer (replayed from the events log, and stored) shows as text,
 //          a suite row expands, the charts are drawn; screenshots.
@@ -64,6 +68,32 @@ async function check(name, fn) {
       });
       const bad = errors.filter((t) => !netErr(t));
       await check('live: no console errors', () => { if (bad.length) throw new Error(bad.join(' | ')); });
+    } else if (mode === 'load') {
+      await page.goto(url + '#live', { waitUntil: 'load' });
+      await check('load: event stream connected', () => page.waitForSelector('#conn.on', { timeout: 30000 }));
+      await check('load: the load cards replace the engine cards', async () => {
+        await page.waitForSelector('#m-req', { state: 'visible', timeout: 120000 });
+        if (await page.isVisible('#m-pp')) throw new Error('the pp t/s card is still shown');
+      });
+      await check('load: progress counts requests', () => page.waitForFunction(
+        () => /\d+ of 60 requests/.test(document.getElementById('live-progress').textContent), null, { timeout: 120000 }));
+      await check('load: a finished results row with req/s and TTFT', async () => {
+        await page.waitForSelector('#live-done tbody tr', { timeout: 120000 });
+        const t = await page.textContent('#live-done tbody tr');
+        if (!/[0-9.]+ req\/s, TTFT p50 [0-9.]+ ms/.test(t)) throw new Error('row: ' + t);
+      });
+      await check('load: every load card filled', async () => {
+        await page.waitForFunction(() => ['m-reqs', 'm-req', 'm-otps', 'm-lttft', 'm-tpot'].every(
+          (id) => document.getElementById(id).textContent !== '-'), null, { timeout: 30000 });
+        const v = await page.evaluate(() => Object.fromEntries(['m-reqs', 'm-req', 'm-otps', 'm-lttft', 'm-tpot'].map(
+          (id) => [id, document.getElementById(id).textContent])));
+        if (v['m-reqs'] !== '60' || !(parseFloat(v['m-req']) > 0) || !(parseFloat(v['m-otps']) > 0) ||
+          !/^[0-9.]+ ms$/.test(v['m-lttft']) || !(parseFloat(v['m-tpot']) >= 5)) throw new Error(JSON.stringify(v));
+      });
+      await check('load: samples chart drawn', () => page.waitForSelector('#live-chart canvas', { timeout: 30000 }));
+      await page.screenshot({ path: imgdir + '/dashboard-load.png', fullPage: false });
+      const bad = errors.filter((t) => !netErr(t));
+      await check('load: no console errors', () => { if (bad.length) throw new Error(bad.join(' | ')); });
     } else {
       await page.goto(url + '#live', { waitUntil: 'load' });
       // the hostile answer, replayed from the followed events log into the live view
@@ -94,6 +124,16 @@ async function check(name, fn) {
         if (n < 5) throw new Error(n + ' answers shown');
       });
       await page.screenshot({ path: imgdir + '/dashboard-results.png', fullPage: false });
+      await check('results: a load row expands into its figures', async () => {
+        await page.fill('#filter', 'load completions');
+        await page.click('#tests tbody tr.item[data-kind=load]'); // the newest: the watched run
+        const t = await page.textContent('#tests tbody tr.item[data-kind=load]');
+        if (!/[0-9.]+ req\/s, TTFT p50 [0-9.]+ ms/.test(t)) throw new Error('row: ' + t);
+        await page.waitForSelector('#tests tr.detail .loadfig table');
+        const d = await page.textContent('#tests tr.detail .loadfig');
+        if (!/60 requests completed, 0 failed/.test(d) || !/TPOT/.test(d) || !/E2EL/.test(d)) throw new Error('detail: ' + d.slice(0, 300));
+        await page.click('#tests tbody tr.item[data-kind=load]'); // fold it again
+      });
       await check('results: sorting by a column', async () => {
         await page.fill('#filter', '');
         await page.click('#tests thead th[data-k=test]');
@@ -124,6 +164,18 @@ async function check(name, fn) {
         await page.waitForSelector('#cmp-a option', { state: 'attached' });
         await page.click('#cmp-go');
         await page.waitForFunction(() => document.getElementById('cmp-summary').textContent.length > 0);
+      });
+      await check('compare: two load runs, TTFT', async () => {
+        const ids = await page.evaluate(async () => (await (await fetch('/api/runs' + location.search)).json())
+          .filter((r) => / load /.test(' ' + r.command + ' ')).map((r) => String(r.id)));
+        if (ids.length !== 2) throw new Error('load runs: ' + JSON.stringify(ids));
+        await page.selectOption('#cmp-a', ids[1]);
+        await page.selectOption('#cmp-b', ids[0]);
+        await page.selectOption('#cmp-metric', 'ttft');
+        await page.click('#cmp-go');
+        await page.waitForSelector('#cmp-table tbody tr', { timeout: 30000 });
+        const row = await page.textContent('#cmp-table tbody tr');
+        if (!/^load completions c=4/.test(row) || !/ttft ms/.test(row)) throw new Error('row: ' + row);
       });
       await page.click('#tabs button[data-view=hardware]');
       await check('hardware: snapshot per run', () => page.waitForSelector('#hw tbody tr'));

@@ -6,8 +6,12 @@
 # events timed on arrival: the latency is printed, and
 # bench/dashboard_overhead.sh holds it to 100 ms); then a null-engine suite
 # whose answers carry <script> and <img onerror> is followed by
-# `llmbench serve --follow` and must show as text, live and stored; the
-# results view expands a suite row,
+# `llmbench serve --follow` and must show as text, live and stored; a
+# serving load against the mock server (tests/fixtures/mock_openai.py) is
+# watched with --dashboard: its cards (requests, req/s, output tok/s, TTFT
+# and TPOT p50) fill and its row finishes; the results view lists the load
+# rows and expands one into its figures, compare takes the two load runs;
+# the results view expands a suite row,
 # the charts (uPlot) are drawn, the Pareto front names a recommendation.
 # Screenshots go to docs/img/ (LLMB_SCREENSHOTS=DIR elsewhere) for the README.
 # Skipped (77) without the data, chromium or playwright-core.
@@ -78,7 +82,46 @@ else
 fi
 wait $pipe && ok || bad "pipeline failed: $(cat "$tmp/pipe.err")"
 
-# --- 2. hostile answers (the null engine answers a prompt with itself), followed from another process
+# --- 2. a serving load against the mock server, watched live through --dashboard ---------------
+# One run unwatched, then one watched (60 requests of 20 tokens 10 ms apart, 4 at a time: about
+# 3 s), so the store holds two load runs to compare.
+python3 "$root/tests/fixtures/mock_openai.py" --tok-ms 10 >"$tmp/mock.out" 2>"$tmp/mock.err" &
+mock=$!
+mport=""
+for _ in $(seq 100); do
+    mport=$(awk '/^PORT/ {print $2}' "$tmp/mock.out" 2>/dev/null)
+    [ -n "$mport" ] && break
+    sleep 0.05
+done
+if [ -z "$mport" ]; then
+    bad "the mock server did not start: $(cat "$tmp/mock.err")"
+else
+    "$bin" load --url "http://127.0.0.1:$mport" --model mock -c 4 -N 8 --output-len 20 --db "$db" >"$tmp/load1.out" 2>&1 &&
+        ok || bad "load: $(cat "$tmp/load1.out")"
+    node "$here/dashboard.cjs" "$pw" load "@$tmp/lurl" "$img" > "$tmp/driver-load.out" 2>&1 &
+    drv=$!
+    for _ in $(seq 1 1200); do
+        grep -q '^browser ready' "$tmp/driver-load.out" 2>/dev/null && break
+        kill -0 $drv 2>/dev/null || break
+        sleep 0.1
+    done
+    "$bin" load --url "http://127.0.0.1:$mport" --model mock -c 4 -N 60 --output-len 20 --db "$db" --dashboard=0 \
+        >"$tmp/load2.out" 2>"$tmp/load2.err" &
+    lrun=$!
+    if url=$(url_of "$tmp/load2.err"); then
+        ok
+        echo "$url" > "$tmp/lurl.part" && mv "$tmp/lurl.part" "$tmp/lurl"
+        wait $drv
+        count_driver load
+    else
+        bad "load printed no dashboard URL: $(cat "$tmp/load2.err")"
+        kill $drv 2>/dev/null; wait $drv
+    fi
+    wait $lrun && grep -q '^Successful requests: *60$' "$tmp/load2.out" && ok || bad "load --dashboard: $(cat "$tmp/load2.err" "$tmp/load2.out")"
+    kill $mock 2>/dev/null
+fi
+
+# --- 3. hostile answers (the null engine answers a prompt with itself), followed from another process
 cat > "$tmp/hostile.json" <<'JSON'
 {"name": "hostile", "version": 1, "prompts": [
   {"id": "script", "category": "hostile", "prompt": "<script>window.__pwned=1</script> and <img src=x onerror=\"window.__pwned=2\">"}]}
@@ -97,7 +140,7 @@ kill $srv 2>/dev/null # SIGTERM, as Ctrl-C: serve stops at once and exits 0
 for _ in $(seq 1 50); do kill -0 $srv 2>/dev/null || break; sleep 0.1; done
 if kill -0 $srv 2>/dev/null; then bad "serve did not stop on SIGTERM"; kill -9 $srv; else ok; fi
 wait $srv && ok || bad "serve's exit status after SIGTERM: $?"
-for f in dashboard-live.png dashboard-results.png dashboard-pareto.png; do
+for f in dashboard-live.png dashboard-load.png dashboard-results.png dashboard-pareto.png; do
     [ -s "$img/$f" ] && ok || bad "no screenshot $img/$f"
 done
 finish

@@ -12,6 +12,7 @@
 #include <cmocka.h>
 #include <arpa/inet.h>
 #include <jansson.h>
+#include <math.h>
 #include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,6 +24,8 @@
 
 #include "llmbench/engine.h"
 #include "llmbench/events.h"
+#include "llmbench/load.h"
+#include "llmbench/stats.h"
 #include "llmbench/runner.h"
 #include "llmbench/store.h"
 #include "llmbench/web.h"
@@ -267,6 +270,82 @@ static void test_api(void **state)
     json_t *suite = api(NULL, "/api/suite", NULL, 200);
     assert_true(json_array_size(json_object_get(suite, "items")) >= 5);
     json_decref(suite);
+    llmb_store_close(s);
+}
+
+/* ---- load results: their figures in /api/results, two load runs compared ---------------- */
+
+/* A run holding one load test of 4 requests, TTFT ttft_ms each (+ 0.1 ms per request). */
+static void put_load_run(struct llmb_store *s, double ttft_ms)
+{
+    struct llmb_result r;
+    memset(&r, 0, sizeof r);
+    r.inst.kind = LLMB_WL_LOAD;
+    r.inst.model = "mock";
+    r.inst.load_profile = "completions c=4 rate=inf in=8 out=10 data=random";
+    r.inst.n_prompt = 8;
+    r.inst.n_gen = 10;
+    r.inst.n_gpu_layers = -1;
+    snprintf(r.model.path, sizeof r.model.path, "mock");
+    snprintf(r.model.desc, sizeof r.model.desc, "mock at http://127.0.0.1:9");
+    snprintf(r.test_time, sizeof r.test_time, "2026-01-01T00:00:00Z");
+    uint64_t e2e[4], ttft[4], tg[4];
+    for (int i = 0; i < 4; i++) {
+        ttft[i] = (uint64_t)((ttft_ms + 0.1 * i) * 1e6);
+        tg[i] = 9000000;
+        e2e[i] = ttft[i] + tg[i];
+    }
+    r.n_samples = 4, r.total_ns = e2e, r.ttft_ns = ttft, r.tg_ns = tg;
+    double ms[4];
+    for (int i = 0; i < 4; i++)
+        ms[i] = (double)ttft[i] / 1e6;
+    llmb_stats_compute(ms, 4, &r.ttft_ms);
+    r.load.v[LLMB_LOADF_REQ_S] = 12.5;
+    r.load.v[LLMB_LOADF_TTFT_P50] = ttft_ms + 0.15;
+    r.load.known = 1ull << LLMB_LOADF_REQ_S | 1ull << LLMB_LOADF_TTFT_P50;
+    snprintf(r.load.url, sizeof r.load.url, "http://127.0.0.1:9");
+    struct llmb_run_info ri = {.command = "llmbench load", .n_planned = 1, .source = "load"};
+    struct llmb_error e = {0};
+    int64_t run = 0;
+    if (llmb_store_begin_run(s, &ri, &run, &e) || llmb_store_put_result(s, run, &r, &e) ||
+        llmb_store_end_run(s, run, LLMB_RUN_COMPLETE, &e))
+        fail_msg("a load run: %s", e.msg);
+}
+
+static void test_api_load(void **state)
+{
+    (void)state;
+    char path[160];
+    snprintf(path, sizeof path, "%s/load.db", dir);
+    struct llmb_store_params sp = llmb_store_default_params();
+    struct llmb_store *s = NULL;
+    struct llmb_error e = {0};
+    if (llmb_store_open(path, &sp, &s, &e))
+        fail_msg("open: %s", e.msg);
+    put_load_run(s, 20.0);
+    put_load_run(s, 40.0);
+    json_t *res = api(s, "/api/results", NULL, 200);
+    assert_int_equal(json_array_size(res), 2);
+    json_t *r0 = json_array_get(res, 0);
+    assert_string_equal(json_string_value(json_object_get(r0, "kind")), "load");
+    assert_string_equal(json_string_value(json_object_get(r0, "test")),
+                        "load completions c=4 rate=inf in=8 out=10 data=random");
+    assert_true(json_real_value(json_object_get(r0, "load_req_per_s")) == 12.5);
+    assert_true(json_is_null(json_object_get(r0, "load_tpot_p50_ms"))); /* unknown is null */
+    assert_string_equal(json_string_value(json_object_get(r0, "load_url")), "http://127.0.0.1:9");
+    assert_int_equal(json_array_size(json_object_get(r0, "samples_ttft_ms")), 4);
+    json_decref(res);
+    struct args ab = {{"a", "b", "metric"}, {"1", "2", "ttft"}};
+    json_t *c = api(s, "/api/compare", &ab, 200);
+    json_t *rows = json_object_get(c, "rows");
+    assert_int_equal(json_array_size(rows), 1);
+    json_t *row = json_array_get(rows, 0);
+    assert_string_equal(json_string_value(json_object_get(row, "model")), "mock at http://127.0.0.1:9");
+    assert_true(fabs(json_real_value(json_object_get(row, "a")) - 20.15) < 1e-3);
+    assert_true(fabs(json_real_value(json_object_get(row, "b")) - 40.15) < 1e-3);
+    assert_true(json_real_value(json_object_get(row, "change_pct")) > 90);
+    assert_true(json_is_true(json_object_get(row, "significant")));
+    json_decref(c);
     llmb_store_close(s);
 }
 
@@ -518,11 +597,8 @@ static void test_bind_and_token(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_sse_frame),
-        cmocka_unit_test(test_hub),
-        cmocka_unit_test(test_api),
-        cmocka_unit_test(test_server),
-        cmocka_unit_test(test_bind_and_token),
+        cmocka_unit_test(test_sse_frame), cmocka_unit_test(test_hub),    cmocka_unit_test(test_api),
+        cmocka_unit_test(test_api_load),  cmocka_unit_test(test_server), cmocka_unit_test(test_bind_and_token),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -103,13 +103,16 @@
     if (!haveCharts) return;
     later('chart', () => {
       const data = [live.samples.map((_, i) => i + 1), live.samples.slice()];
-      const box = $('live-chart');
+      const box = $('live-chart'), load = (live.instance || {}).kind === 'load';
+      if (live.chart && live.chartLoad !== load) { live.chart.destroy(); live.chart = null; box.replaceChildren(); }
       if (!live.chart) {
+        live.chartLoad = load;
         live.chart = new uPlot({
           width: Math.max(280, box.clientWidth - 4), height: 220,
           scales: { x: { time: false } },
-          axes: [{ label: 'repetition' }, { label: 't/s' }],
-          series: [{}, { label: 't/s', stroke: '#2f6fdd', width: 0, points: { show: true, size: 8, fill: '#2f6fdd' } }],
+          /* a load test's samples: the output t/s of each second of the run */
+          axes: [{ label: load ? 'second' : 'repetition' }, { label: load ? 'output t/s' : 't/s' }],
+          series: [{}, { label: load ? 'output t/s' : 't/s', stroke: '#2f6fdd', width: 0, points: { show: true, size: 8, fill: '#2f6fdd' } }],
         }, data, box);
       } else live.chart.setData(data);
     });
@@ -139,10 +142,25 @@
     if (r.kind === 'ppl') return 'PPL ' + fmt(r.ppl, 4);
     if (r.kind === 'kld') return 'KLD ' + fmt(r.kld_mean, 5) + ' (PPL ' + fmt(r.ppl, 3) + ')';
     if (r.kind === 'suite') return 'pass ' + (r.suite_passed ?? '-') + '/' + (r.suite_checked ?? '-') + ', similarity ' + fmt(r.suite_similarity, 3);
+    if (r.kind === 'load') return fmt(r.load_req_per_s, 2) + ' req/s, TTFT p50 ' + fmt(r.load_ttft_p50_ms, 1) + ' ms';
     return fmt(r.avg_ts, 2) + ' t/s';
+  }
+  /* the cards of a kind: a server under load has no pp, tg or memory of ours, but requests and latencies */
+  function cardsFor(kind) {
+    later('cards', () => {
+      for (const c of document.querySelectorAll('#cards .card')) c.hidden = c.classList.contains('load') !== (kind === 'load');
+    });
   }
   function setCards(r) {
     if (!r) return;
+    if (r.kind === 'load') {
+      setText('m-reqs', (r.load_requests_ok ?? '-') + (r.load_requests_failed ? ' + ' + r.load_requests_failed + ' failed' : ''));
+      setText('m-req', fmt(r.load_req_per_s, 2));
+      setText('m-otps', fmt(r.load_out_tok_per_s, 1));
+      setText('m-lttft', fmt(r.load_ttft_p50_ms, 1) + ' ms');
+      setText('m-tpot', fmt(r.load_tpot_p50_ms, 2) + ' ms');
+      return;
+    }
     if (r.kind === 'speed' || r.kind === undefined) {
       if (r.n_prompt > 0 && r.n_gen === 0) setText('m-pp', fmt(r.avg_ts, 1));
       if (r.n_gen > 0 && r.n_prompt === 0) setText('m-tg', fmt(r.avg_ts, 1));
@@ -183,16 +201,29 @@
       case 'instance_started': {
         const i = ev.instance || {};
         live.instance = i; live.samples = []; live.prompt = -1; live.answer = ''; liveChart(); answer();
+        live.startedAt = Date.parse(ev.time) || Date.now();
+        cardsFor(i.kind);
+        if (i.kind === 'load') for (const id of ['m-reqs', 'm-req', 'm-otps', 'm-lttft', 'm-tpot']) setText(id, '-');
         setText('live-model', i.model || '-');
         const name = (i.test || '').startsWith(i.kind || '\u0000') ? i.test : (i.kind || '') + ' ' + (i.test || '');
         setText('live-test', name + ' (' + (ev.index + 1) + ' of ' + ev.n + ')');
         setText('live-prompt', '-');
         progress('test ' + (ev.index + 1) + ' of ' + ev.n + eta(), ev.index / Math.max(1, ev.n));
-        log('started ' + (i.test || '') + ' on ' + base(i.model));
+        log('started ' + (i.test || '') + ' on ' + base(i.model) + (i.url ? ' at ' + i.url : ''));
         break;
       }
       case 'progress':
         timing((ev.instance || live.instance || {}).kind === 'speed' && (ev.phase === 'warmup' || ev.phase === 'rep'));
+        if (ev.phase === 'request') { /* serving load: requests ended so far, the output t/s so far */
+          const el_s = ((Date.parse(ev.time) || Date.now()) - (live.startedAt || Date.now())) / 1000;
+          setText('m-reqs', ev.i + (ev.of ? ' of ' + ev.of : ''));
+          if (el_s > 0) setText('m-req', fmt(ev.i / el_s, 2));
+          if (ev.value !== null && ev.value !== undefined) setText('m-otps', fmt(ev.value, 1));
+          progress('test ' + (ev.index + 1) + ' of ' + ev.n + ': ' + ev.i + (ev.of ? ' of ' + ev.of : '') + ' requests' +
+            (ev.value !== null && ev.value !== undefined ? ', ' + fmt(ev.value, 1) + ' output t/s' : '') + eta(),
+            (ev.index + (ev.of ? ev.i / ev.of : 0)) / Math.max(1, ev.n));
+          break;
+        }
         progress('test ' + (ev.index + 1) + ' of ' + ev.n + ': ' + ev.phase + ' ' + ev.i + (ev.of ? '/' + ev.of : '') +
           (ev.value !== null && ev.value !== undefined ? ' (' + fmt(ev.value, 3) + ')' : '') + eta(),
           (ev.index + (ev.of ? ev.i / ev.of : 0)) / Math.max(1, ev.n));
@@ -207,13 +238,14 @@
         break;
       case 'sample':
         live.samples.push(ev.value); liveChart();
+        if ((live.instance || {}).kind === 'load') break; /* its cards follow the progress events */
         if (live.instance && live.instance.n_gen > 0 && !live.instance.n_prompt) setText('m-tg', fmt(ev.value, 1));
         else if (live.instance && live.instance.n_prompt > 0 && !live.instance.n_gen) setText('m-pp', fmt(ev.value, 1));
         break;
       case 'instance_finished': {
         timing(false);
         live.done = ev.index + 1;
-        const r = ev.result || {};
+        const r = Object.assign({ kind: (ev.instance || {}).kind }, ev.result || {});
         setCards(r);
         addRow(el('tr', { class: 'done' }, el('td', { text: ev.index + 1 }), el('td', { text: r.test || (ev.instance || {}).test || '' }),
           el('td', { text: base(r.model_filename) }), el('td', { text: resultFigure(r) })));
@@ -266,7 +298,8 @@
   }
   function testRow(r) {
     return { run_id: r.run_id, kind: r.kind, test: r.test, model: base(r.model_filename), quant: r.quant_type || quantOf(r.model_type),
-      figure: r.kind === 'speed' ? (r.avg_ts ?? -1) : (r.kind === 'kld' ? r.kld_mean : r.kind === 'ppl' ? r.ppl : r.suite_pass_rate),
+      figure: r.kind === 'speed' ? (r.avg_ts ?? -1) : r.kind === 'load' ? (r.load_req_per_s ?? -1)
+        : (r.kind === 'kld' ? r.kld_mean : r.kind === 'ppl' ? r.ppl : r.suite_pass_rate),
       figureText: resultFigure(r), time: r.test_time || '', rec: r };
   }
   const sortState = { runs: { k: 'id', dir: -1 }, tests: { k: 'run_id', dir: -1 } };
@@ -290,6 +323,8 @@
       box.append(el('div', { text: 'samples (t/s): ' + (r.samples_ts || []).map((v) => fmt(v, 2)).join(', ') }));
       box.append(el('div', { class: 'muted', text: 'threads ' + r.n_threads + ', batch ' + r.n_batch + '/' + r.n_ubatch +
         ', KV ' + r.type_k + '/' + r.type_v + ', peak memory ' + bytes(r.peak_rss_bytes) + ', TTFT ' + fmt(r.ttft_avg_ms, 2) + ' ms' }));
+    } else if (r.kind === 'load') {
+      box.append(loadDetail(r));
     } else if (r.kind === 'suite') {
       for (const a of r.answers || []) {
         const cls = 'qa ' + (a.pass === true ? 'pass' : a.pass === false ? 'fail' : '');
@@ -304,6 +339,25 @@
       box.append(el('div', { text: 'PPL ' + fmt(r.ppl, 4) + ' ± ' + fmt(r.ppl_err, 4) + (r.kld_mean !== null ? ', KLD ' + fmt(r.kld_mean, 6) + ' ± ' + fmt(r.kld_err, 6) + ', top-1 ' + fmt(r.top1_agreement, 4) : '') }));
       box.append(el('div', { class: 'muted', text: 'dataset ' + (r.dataset || '-') + ', context ' + (r.n_ctx ?? '-') + ', chunks ' + (r.chunks ?? '-') + (r.ref_model ? ', reference ' + base(r.ref_model) : '') }));
     }
+    return box;
+  }
+  /* a load test's figures: throughput, then each latency at its percentiles, then what the client cost */
+  function loadDetail(r) {
+    const box = el('div', { class: 'loadfig' });
+    box.append(el('div', { text: r.load_requests_ok + ' requests completed, ' + (r.load_requests_failed || 0) + ' failed' +
+      (r.load_errors ? ' (' + r.load_errors + ')' : '') + ' in ' + fmt(r.load_duration_s, 2) + ' s: ' + fmt(r.load_req_per_s, 2) +
+      ' req/s, ' + fmt(r.load_out_tok_per_s, 1) + ' output t/s, ' + fmt(r.load_total_tok_per_s, 1) + ' total t/s' +
+      (r.load_slo ? ', goodput ' + fmt(r.load_goodput_req_per_s, 2) + ' req/s (' + r.load_good_requests + ' met ' + r.load_slo + ')' : '') }));
+    const cols = ['mean', 'p50', 'p90', 'p95', 'p99', 'max'];
+    box.append(el('table', { class: 'grid' },
+      el('thead', {}, el('tr', {}, el('th', { text: '(ms)' }), ...cols.map((c) => el('th', { text: c })))),
+      el('tbody', {}, ...[['TTFT', 'ttft'], ['TPOT', 'tpot'], ['ITL', 'itl'], ['E2EL', 'e2el']].map(([label, k]) =>
+        el('tr', {}, el('td', { text: label }), ...cols.map((c) => el('td', { text: fmt(r['load_' + k + '_' + c + '_ms'], 2) })))))));
+    box.append(el('div', { class: 'muted', text: (r.load_endpoint || '') + ' at ' + (r.load_url || '-') + ', tokens by ' +
+      (r.load_token_counts || '-') + ', client CPU ' + fmt(r.load_client_cpu_ms_per_req, 3) + ' ms/request, ' +
+      fmt(r.load_client_cpu_us_per_token, 2) + ' us/token' +
+      (r.load_stamp_delay_mean_ms !== null && r.load_stamp_delay_mean_ms !== undefined ? ', send stamp to client ' + fmt(r.load_stamp_delay_mean_ms, 3) + ' ms mean' : '') +
+      (r.load_server_tg_ts ? ', server\'s own generation ' + fmt(r.load_server_tg_ts, 1) + ' t/s' : '') }));
     return box;
   }
   function drawRuns() {
