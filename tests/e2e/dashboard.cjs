@@ -124,6 +124,14 @@ async function check(name, fn) {
         if (n < 5) throw new Error(n + ' answers shown');
       });
       await page.screenshot({ path: imgdir + '/dashboard-results.png', fullPage: false });
+      await check('results: a speed row shows its median, its interval across runs and conditions', async () => {
+        await page.fill('#filter', 'pp64');
+        await page.click('#tests tbody tr.item[data-kind=speed]');
+        await page.waitForSelector('#tests tr.detail .median');
+        const d = await page.textContent('#tests tr.detail .median');
+        if (!/median [0-9.]+ t\/s, 95% interval [0-9.]+-[0-9.]+; across runs [0-9.]+-[0-9.]+ \(run-to-run sd [0-9.]+%/.test(d)) throw new Error('detail: ' + d);
+        await page.click('#tests tbody tr.item[data-kind=speed]'); // fold it again
+      });
       await check('results: a load row expands into its figures', async () => {
         await page.fill('#filter', 'load completions');
         await page.click('#tests tbody tr.item[data-kind=load]'); // the newest: the watched run

@@ -143,7 +143,7 @@
     if (r.kind === 'kld') return 'KLD ' + fmt(r.kld_mean, 5) + ' (PPL ' + fmt(r.ppl, 3) + ')';
     if (r.kind === 'suite') return 'pass ' + (r.suite_passed ?? '-') + '/' + (r.suite_checked ?? '-') + ', similarity ' + fmt(r.suite_similarity, 3);
     if (r.kind === 'load') return fmt(r.load_req_per_s, 2) + ' req/s, TTFT p50 ' + fmt(r.load_ttft_p50_ms, 1) + ' ms';
-    return fmt(r.avg_ts, 2) + ' t/s';
+    return fmt(r.avg_ts, 2) + ' t/s' + (r.interference ? ' (unreliable: ' + r.interference + ')' : '');
   }
   /* the cards of a kind: a server under load has no pp, tg or memory of ours, but requests and latencies */
   function cardsFor(kind) {
@@ -321,6 +321,14 @@
     if (r.kind === 'speed') {
       box.append(el('div', { text: 'samples (ns): ' + (r.samples_ns || []).join(', ') }));
       box.append(el('div', { text: 'samples (t/s): ' + (r.samples_ts || []).map((v) => fmt(v, 2)).join(', ') }));
+      box.append(el('div', { class: 'median', text: 'median ' + fmt(r.median_ts, 2) + ' t/s, 95% interval ' + fmt(r.median_ci_lo_ts, 2) +
+        '-' + fmt(r.median_ci_hi_ts, 2) + (r.run_ci_lo_ts !== null && r.run_ci_lo_ts !== undefined
+          ? '; across runs ' + fmt(r.run_ci_lo_ts, 2) + '-' + fmt(r.run_ci_hi_ts, 2) + ' (run-to-run sd ' + fmt(r.run_cv_pct, 1) + '%, ' +
+            (r.run_cv_runs ? 'from ' + r.run_cv_runs + ' earlier runs and the prior' : 'the prior alone') + ')' : '') }));
+      if (r.interference || r.drift)
+        box.append(el('div', { class: 'cond', text: 'conditions: ' + [r.interference, r.drift].filter(Boolean).join(', ') +
+          (r.others_cpu_cores ? '; other processes used ' + fmt(r.others_cpu_cores, 2) + ' cores' : '') +
+          (r.spread_pct ? '; spread ' + fmt(r.spread_pct, 1) + '%' : '') }));
       box.append(el('div', { class: 'muted', text: 'threads ' + r.n_threads + ', batch ' + r.n_batch + '/' + r.n_ubatch +
         ', KV ' + r.type_k + '/' + r.type_v + ', peak memory ' + bytes(r.peak_rss_bytes) + ', TTFT ' + fmt(r.ttft_avg_ms, 2) + ' ms' }));
     } else if (r.kind === 'load') {
