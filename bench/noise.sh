@@ -13,17 +13,18 @@
 #     are honest), beside the within-run intervals' count, the repetitions
 #     and wall time each answer took, and why they stopped.
 #
-# usage: bench/noise.sh [-m MODEL] [-p N] [-n N] [-t N] [-k RUNS]
-#   defaults: ../shared/data/wikillama-3M.gguf, -p 512 -n 128, -t 2, 10 runs
+# usage: bench/noise.sh [-m MODEL] [-p N] [-n N] [-t N] [-k RUNS] [-d DIR]
+#   defaults: ../shared/data/wikillama-3M.gguf, -p 512 -n 128, -t 2, 10 runs;
+#   -d DIR keeps every run's JSON there (a*.json llmbench, b*.json llama-bench, auto*.json)
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 llmbench="${LLMBENCH:-$root/build/llmbench}"
 llamabench="${LLAMA_BENCH:-$root/deps/llama-build/bin/llama-bench}"
-model="$root/../shared/data/wikillama-3M.gguf" p=512 n=128 t=2 k=10
-while getopts "m:p:n:t:k:" o; do
+model="$root/../shared/data/wikillama-3M.gguf" p=512 n=128 t=2 k=10 keep=""
+while getopts "m:p:n:t:k:d:" o; do
     case $o in
-        m) model=$OPTARG ;; p) p=$OPTARG ;; n) n=$OPTARG ;; t) t=$OPTARG ;; k) k=$OPTARG ;;
-        *) sed -n '2,17p' "$0" >&2; exit 2 ;;
+        m) model=$OPTARG ;; p) p=$OPTARG ;; n) n=$OPTARG ;; t) t=$OPTARG ;; k) k=$OPTARG ;; d) keep=$OPTARG ;;
+        *) sed -n '2,19p' "$0" >&2; exit 2 ;;
     esac
 done
 [ -f "$model" ] || { echo "noise: no model '$model' (use -m FILE)" >&2; exit 2; }
@@ -32,6 +33,7 @@ done
 
 tmp="$(mktemp -d)"
 trap 'rm -rf "$tmp"' EXIT
+if [ -n "$keep" ]; then mkdir -p "$keep" && trap 'cp "$tmp"/*.json "$keep"/ 2>/dev/null; rm -rf "$tmp"' EXIT; fi
 echo "noise: $(basename "$model"), pp$p tg$n, -t $t: $k alternating runs of each tool at -r 5, then $k of llmbench -r auto" >&2
 for i in $(seq 1 "$k"); do
     if [ $((i % 2)) -eq 1 ]; then order="a b"; else order="b a"; fi
