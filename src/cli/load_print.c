@@ -93,7 +93,7 @@ static void cell(FILE *out, const struct llmb_load_figures *f, int k, int width,
 
 void llmb_load_print_sweep(FILE *out, const struct llmb_load_step *steps, size_t n, int knee, double capacity)
 {
-    fprintf(out, "============ Serving load sweep: %zu steps ============\n", n);
+    fprintf(out, "============ Serving load sweep: %zu step%s ============\n", n, n == 1 ? "" : "s");
     if (capacity > 0)
         fprintf(out, "%-40s%.2f req/s\n", "Capacity at concurrency 1:", capacity);
     fprintf(out, "%9s %9s %9s %9s %10s %9s %9s %9s %9s %6s %7s\n", "rate", "offered", "ended/s", "req/s", "out tok/s",
