@@ -17,6 +17,8 @@
 #include "llmbench/stats.h"
 #include "workload/load_int.h"
 
+_Static_assert(LLMB_LOADF_COUNT <= 64, "a load figure's known bit must fit struct llmb_load_figures.known");
+
 struct llmb_http_record *llmb_load_reqs_add(struct llmb_load_reqs *q)
 {
     if (q->n == q->cap) {

@@ -131,7 +131,8 @@ int llmb_load_sweep_run(const struct llmb_load_params *p, const struct llmb_load
         struct llmb_error step_err = {0};
         int step_rc = llmb_load_run(&q, &s, &step_err);
         if (step_rc && i == 0) {
-            *err = step_err;
+            if (err)
+                *err = step_err;
             return step_rc;
         }
         if (p->stop && *p->stop) {
