@@ -174,7 +174,8 @@ assert steps[2]["load_end_rate_req_per_s"] < 0.8 * steps[2]["load_offered_req_pe
 assert steps[2]["load_ttft_p50_ms"] > 2 * steps[0]["load_ttft_p50_ms"], steps[2]                 # the queue
 PY
 "$bin" results -i --db "$db" --kind load 2>&1 | grep -c 'rate=60 burst=100' | grep -q 1 && ok || bad "sweep: results"
-# auto: the capacity at -c 1 is ~10 req/s: 5, 10, 20 follow, 40 does not
+# auto: the capacity at -c 1 is ~10 req/s (less on a busy machine: the mock is Python): from half of
+# it, doubling; 5 and 10 follow, 20 does on a quiet machine (2/3 of the slots), 40 cannot (30 req/s)
 "$bin" load --url "http://127.0.0.1:$port" --model mock -N 20 --sweep auto --burstiness 100 --input-len 8 --output-len 8 \
     --db "$db" >"$tmp/out" 2>"$tmp/err" || bad "sweep auto: $(cat "$tmp/err")"
 python3 - "$tmp/out" <<'PY' && ok || bad "sweep auto: $(cat "$tmp/out")"
@@ -183,12 +184,14 @@ out = open(sys.argv[1]).read()
 cap = float(re.search(r"Capacity at concurrency 1: +([0-9.]+) req/s", out).group(1))
 rows = [l.split() for l in out.splitlines() if re.match(r"^ +[0-9.]+ +[0-9.]+ ", l)]
 rates = [float(r[0]) for r in rows]
-assert 8 < cap < 10.5, cap                                    # 1 / (20 ms + 8 x 10 ms)
-assert len(rows) == 4 and all(abs(rates[i + 1] - 2 * rates[i]) < 1e-9 for i in range(3)), rates
+assert 5 < cap < 10.5, cap                                     # 1 / (20 ms + 8 x 10 ms) at best
+assert len(rows) in (3, 4), rows                               # stops at the first step that does not follow
+assert all(abs(rates[i + 1] - 2 * rates[i]) < 1e-9 for i in range(len(rows) - 1)), rates
 assert abs(rates[0] - cap / 2) <= 0.05 * cap, (rates, cap)    # half the capacity, two digits
-assert [r[-1] for r in rows] == ["yes", "yes", "yes", "no"], rows
-knee = float(re.search(r"^Knee: +([0-9.]+) req/s \(step 3\)$", out, re.M).group(1))
-assert knee == rates[2], (knee, rates)
+assert [r[-1] for r in rows] == ["yes"] * (len(rows) - 1) + ["no"], rows
+m = re.search(r"^Knee: +([0-9.]+) req/s \(step ([0-9]+)\)$", out, re.M)
+assert float(m.group(1)) == rates[-2] and int(m.group(2)) == len(rows) - 1, (m.group(0), rates)
+assert rates[-2] >= 0.9 * cap, (rates, cap)                    # 3 slots keep up with one request at a time
 PY
 # the sweep's bound: --max-time over all its steps
 start=$(date +%s)
