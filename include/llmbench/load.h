@@ -35,8 +35,9 @@ struct llmb_load_params {
     double duration_s;   /* 0: until n_requests */
     int warmup;          /* requests sent one by one first, not counted */
     int input_len;       /* random prompts: words (about tokens) */
+    double prefix_share; /* random prompts: the fraction of input_len words every request shares, first (0..1) */
     int output_len;      /* max_tokens (random prompts, and file prompts without one) */
-    const char *dataset; /* NULL: random prompts; else a JSONL file */
+    const char *dataset; /* NULL: random prompts; "suite", "suite:FILE" (a prompt suite); else a JSONL file */
     uint64_t seed;
     double timeout_s;                             /* one request, whole; 0: none */
     double idle_s;                                /* one request, no byte for this long; 0: none */
@@ -87,7 +88,17 @@ int llmb_load_parse_slo(const char *s, struct llmb_load_params *p, struct llmb_e
     X(SRV_PROMPT, "load_server_prompt_ms_mean", 'F', "ms",                                                             \
       "the server's own prompt time (llama-server timings), mean")                                                     \
     X(SRV_TG, "load_server_tg_ts", 'F', "tokens/s", "the server's own generation speed (timings: predicted_n / ms)")   \
-    X(CLI_TG, "load_client_tg_ts", 'F', "tokens/s", "generation speed seen by the client: (tokens - 1) / first-to-last")
+    X(CLI_TG, "load_client_tg_ts", 'F', "tokens/s",                                                                    \
+      "generation speed seen by the client: (tokens - 1) / first-to-last")                                             \
+    X(CACHED, "load_cached_tokens", 'I', "tokens",                                                                     \
+      "prompt tokens the server took from its prefix cache (completed requests whose server says)")                    \
+    X(HIT_RATE, "load_cache_hit_rate", 'F', NULL, "load_cached_tokens / their requests' prompt tokens")                \
+    X(OFFERED, "load_offered_req_per_s", 'F', "requests/s",                                                            \
+      "rate profiles: the arrival schedule's own rate, (requests sent - 1) / first to last scheduled arrival")         \
+    X(END_RATE, "load_end_rate_req_per_s", 'F', "requests/s",                                                          \
+      "(completed requests - 1) / first to last completion: the rate requests ended at")                               \
+    X(KNEE, "load_sweep_knee_req_per_s", 'F', "requests/s",                                                            \
+      "a --sweep's knee: the highest offered rate the server followed (every step of the sweep carries it)")
 
 enum llmb_load_fig {
 #define LLMB_LOAD_ENUM(id, name, type, unit, doc) LLMB_LOADF_##id,
@@ -125,6 +136,55 @@ void llmb_load_summary_free(struct llmb_load_summary *s);
 void llmb_load_profile_text(const struct llmb_load_params *p, char *buf, size_t len);
 /* The server's URL without a user or password (what is shown and stored). */
 void llmb_load_url_safe(const char *url, char *buf, size_t len);
+/* 1 when a dataset names a prompt suite: "suite" (the built-in one; *file
+ * NULL) or "suite:FILE" (*file FILE, "" when none given); file may be NULL. */
+int llmb_load_is_suite(const char *dataset, const char **file);
+
+/* ---- a sweep of request rates up to saturation (load_sweep.c) ---------------- */
+
+#define LLMB_LOAD_SWEEP_MAX 32
+struct llmb_load_sweep {
+    int is_auto;                       /* rates found by doubling (max_steps at most) */
+    double rates[LLMB_LOAD_SWEEP_MAX]; /* explicit rates (req/s), increasing */
+    int n_rates;
+    int max_steps; /* auto: most steps (0: 8) */
+};
+/* Reads "--sweep 1,2,4,8" (increasing positive rates) or "--sweep auto". */
+int llmb_load_parse_sweep(const char *s, struct llmb_load_sweep *sw, struct llmb_error *err);
+
+/* The knee rule (docs/metrics.md, Serving load): a step follows its offered
+ * load when the rate its requests ended at is at least 90% of the rate they
+ * were scheduled at (load_end_rate_req_per_s >= 0.9 load_offered_req_per_s)
+ * and its median TTFT is at most twice the first step's (or 10 ms more,
+ * whichever is larger). */
+#define LLMB_LOAD_KNEE_FOLLOW 0.9
+#define LLMB_LOAD_KNEE_TTFT 2.0
+#define LLMB_LOAD_KNEE_TTFT_MS 10.0
+int llmb_load_step_follows(const struct llmb_load_figures *step, const struct llmb_load_figures *first);
+/* The knee of n steps in increasing rate: the last step of the leading run
+ * of steps that follow; -1 when the first does not. */
+int llmb_load_sweep_knee(const struct llmb_load_figures *const *steps, size_t n);
+
+/* One step of a sweep, in order: the rate asked and, when requests
+ * completed, the step's summary (s; the callback takes what it holds, a
+ * struct copy freed with llmb_load_summary_free), else s NULL and why (the sweep ends there).
+ * Returns an llmb code; non-zero ends the sweep with it. */
+typedef int (*llmb_load_step_fn)(int step, double rate, struct llmb_load_summary *s, const char *why, void *user,
+                                 struct llmb_error *err);
+/* A step is about to start at rate with the parameters q (which the callback
+ * may adjust: its on_done hook). */
+typedef void (*llmb_load_step_start_fn)(int step, double rate, struct llmb_load_params *q, void *user);
+/* Runs p's profile at each rate of sw (p->rate is ignored): the warm-up
+ * before the first measured run only; p->max_time_s bounds the whole sweep.
+ * auto: first a probe at concurrency 1 (at most 10 requests, or 5 s of a
+ * duration) whose request throughput is *capacity (req/s; 0 for explicit
+ * rates), then rates from capacity / 2, doubling until a step does not
+ * follow (llmb_load_step_follows) or max_steps. Fails when the probe or the
+ * first step completes nothing. on_start (may be NULL) is called before each
+ * step, on_step after it; the probe's requests reach no on_done hook. */
+int llmb_load_sweep_run(const struct llmb_load_params *p, const struct llmb_load_sweep *sw,
+                        llmb_load_step_start_fn on_start, llmb_load_step_fn on_step, void *user, double *capacity,
+                        struct llmb_error *err);
 
 #ifdef __cplusplus
 }

@@ -98,7 +98,10 @@ const struct llmb_cli_command llmb_cli_commands[] = {
      "Sends many concurrent requests to /v1/completions or /v1/chat/completions of a server\n"
      "(llama-server, vLLM, SGLang, TGI, Ollama...): a fixed concurrency (-c) or a request rate\n"
      "(--rate, Poisson or gamma), a number of requests (-N) or a --duration. Reports vLLM's\n"
-     "bench serve figures (docs/metrics.md, Serving load) and stores the run (kind load).",
+     "bench serve figures (docs/metrics.md, Serving load) and stores the run (kind load).\n"
+     "--sweep runs one load per rate and finds the knee: the highest rate of the leading steps\n"
+     "whose requests end at >= 90% of the offered rate with median TTFT <= 2x the first step's\n"
+     "(or +10 ms); every step is stored in one run with the knee (load_sweep_knee_req_per_s).",
      0, llmb_load_opts},
 };
 

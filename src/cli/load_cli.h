@@ -1,5 +1,6 @@
-/* load_cli.h - what the files of `llmbench load` share: the report and the
- * run's events (--events, --dashboard). */
+/* load_cli.h - what the files of `llmbench load` share: the parsed command,
+ * the report, the stored run, the rate sweep and the run's events
+ * (--events, --dashboard). */
 #ifndef LLMB_CLI_LOAD_CLI_H
 #define LLMB_CLI_LOAD_CLI_H
 
@@ -8,13 +9,8 @@
 
 #include "live.h"
 #include "llmbench/load.h"
+#include "llmbench/result.h"
 #include "store_cli.h"
-
-/* vLLM's "Serving Benchmark Result" layout, with llmbench's additions. */
-void llmb_load_print(FILE *out, const char *profile, const struct llmb_load_summary *s);
-
-/* "llmbench load ARGS" as the run records it: --url without its credentials. */
-void llmb_load_command_line(int argc, char **argv, char *buf, size_t len);
 
 /* ---- events (load_live.c) ------------------------------------------------ */
 
@@ -45,5 +41,47 @@ void llmb_load_live_step_end(struct llmb_load_live *lv, const struct llmb_result
  * with it): run_finished naming the stored run_id (0: none), then closes the
  * listeners; returns a failed write of the events log (err set). */
 int llmb_load_live_close(struct llmb_load_live *lv, long long run_id, int rc, const char *why, struct llmb_error *err);
+
+/* ---- the command ------------------------------------------------------------ */
+
+struct llmb_load_cli {
+    struct llmb_load_params p;
+    struct llmb_cli_store st;
+    struct llmb_load_live lv; /* --events, --dashboard */
+    int conc_given, steps_given;
+    double max_line;
+    const char *key_src, *tags;
+    const char *sweep_arg; /* --sweep as given; NULL: one run */
+    struct llmb_load_sweep sweep;
+};
+
+/* One measured run of the command: one, or a sweep's step. */
+struct llmb_load_step {
+    double rate;                /* asked (a sweep's step) */
+    struct llmb_load_summary s; /* when ok */
+    int ok;                     /* requests completed */
+    char profile[256];          /* the test's name and key */
+    char why[256];              /* !ok: why the step ended the sweep */
+};
+
+/* vLLM's "Serving Benchmark Result" layout, with llmbench's additions. */
+void llmb_load_print(FILE *out, const char *profile, const struct llmb_load_summary *s);
+/* A sweep's steps as a table and its knee (index, -1 none); capacity: the
+ * auto sweep's probe (req/s at concurrency 1), 0 none. */
+void llmb_load_print_sweep(FILE *out, const struct llmb_load_step *steps, size_t n, int knee, double capacity);
+/* The result of a step that completed requests (r's arrays point into the
+ * step's summary; tmp: st->s.n_ok + 1 doubles). */
+void llmb_load_step_result(const struct llmb_load_cli *c, const struct llmb_load_step *st, struct llmb_result *r,
+                           double *tmp);
+/* Stores the steps that completed (one result of kind load each) as one run;
+ * its id in *run_id (0 when nothing was stored). */
+int llmb_load_store(const struct llmb_load_cli *c, int argc, char **argv, const struct llmb_load_step *steps, size_t n,
+                    int64_t *run_id, struct llmb_error *err);
+/* --sweep: every step (each announced to c's listeners), the table, the knee
+ * on every step's result, the run (its id in *run_id). */
+int llmb_load_sweep_cmd(struct llmb_load_cli *c, int argc, char **argv, int64_t *run_id, struct llmb_error *err);
+
+/* "llmbench load ARGS" as the run records it: --url without its credentials. */
+void llmb_load_command_line(int argc, char **argv, char *buf, size_t len);
 
 #endif

@@ -1,7 +1,8 @@
 /* chunk.c - what one line (or one whole body) of an OpenAI-compatible
  * response says (sse.h): generated text of choices[0] (completions: "text";
  * chat: delta/message "content", or "reasoning_content"), the finish reason,
- * the server's usage and llama-server's timings, an "error" object, and
+ * the server's usage (with the prompt tokens its prefix cache held) and
+ * llama-server's timings (cache_n too), an "error" object, and
  * "[DONE]". Anything else on a data: line is malformed. */
 #include <stdio.h>
 #include <string.h>
@@ -66,6 +67,11 @@ static void read_json(json_t *root, struct llmb_http_chunk *out)
         out->prompt_tokens = (long)num(u, "prompt_tokens", &ok);
         out->completion_tokens = (long)num(u, "completion_tokens", &ok);
         out->has_usage = ok && out->prompt_tokens >= 0 && out->completion_tokens >= 0;
+        json_t *det = json_object_get(u, "prompt_tokens_details");
+        int ok_c = json_is_object(det);
+        double c = ok_c ? num(det, "cached_tokens", &ok_c) : 0;
+        out->has_cached = out->has_usage && ok_c && c >= 0 && c <= (double)out->prompt_tokens;
+        out->cached_tokens = out->has_cached ? (long)c : 0;
     }
     json_t *t = json_object_get(root, "timings");
     if (json_is_object(t)) {
@@ -75,6 +81,11 @@ static void read_json(json_t *root, struct llmb_http_chunk *out)
         out->prompt_n = num(t, "prompt_n", &ok);
         out->predicted_n = num(t, "predicted_n", &ok);
         out->has_timings = ok;
+        ok = 1;
+        out->cache_n = num(t, "cache_n", &ok);
+        out->cache_prompt_n = num(t, "prompt_n", &ok);
+        out->has_cache_n =
+            ok && out->cache_n >= 0 && out->cache_prompt_n >= 0 && out->cache_n < 1e12 && out->cache_prompt_n < 1e12;
     }
     json_t *ts = json_object_get(root, "t_send_ns");
     if (json_is_integer(ts))

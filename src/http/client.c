@@ -184,6 +184,15 @@ static void read_chunk(struct req *q, const struct llmb_http_chunk *ch)
         r->n_out = ch->completion_tokens;
         r->usage_known = 1;
     }
+    if (ch->has_cached) { /* usage first: the API's own field */
+        r->cache_known = 1;
+        r->n_cached = ch->cached_tokens;
+        r->n_cached_of = ch->prompt_tokens;
+    } else if (ch->has_cache_n && r->cache_known != 1) {
+        r->cache_known = 2;
+        r->n_cached = (long)ch->cache_n;
+        r->n_cached_of = (long)(ch->cache_n + ch->cache_prompt_n);
+    }
     if (ch->has_timings) {
         r->has_timings = 1;
         r->srv_prompt_ms = ch->prompt_ms;

@@ -71,6 +71,8 @@ struct llmb_http_record {
     double retry_after_s; /* Retry-After of a refused request, 0: none */
     int has_timings;      /* llama-server's own timings of the request */
     double srv_prompt_ms, srv_predicted_ms, srv_prompt_n, srv_predicted_n;
+    int cache_known;            /* the server said how many prompt tokens its prefix cache held: 1 usage, 2 timings */
+    long n_cached, n_cached_of; /* those tokens, of the request's prompt tokens */
     uint64_t stamp_delay_sum_ns, stamp_delay_max_ns; /* client stamp - server send stamp */
     uint32_t n_stamps;
     void *priv; /* the client's */

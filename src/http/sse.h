@@ -51,6 +51,10 @@ struct llmb_http_chunk {
     long prompt_tokens, completion_tokens; /* usage (has_usage) */
     int has_timings;                       /* llama-server's "timings" */
     double prompt_ms, predicted_ms, prompt_n, predicted_n;
+    int has_cached;     /* usage.prompt_tokens_details.cached_tokens (vLLM, OpenAI, llama-server) */
+    long cached_tokens; /* of prompt_tokens */
+    int has_cache_n;    /* llama-server's timings.cache_n and prompt_n (tokens taken from the cache / computed) */
+    double cache_n, cache_prompt_n;
     int64_t t_send_ns; /* the mock server's own send time (CLOCK_MONOTONIC), 0: none */
     char error[160];   /* ERROR / MALFORMED: why */
 };

@@ -37,15 +37,23 @@ void llmb_load_profile_text(const struct llmb_load_params *p, char *buf, size_t 
         snprintf(rate, sizeof rate, "%g", p->rate);
     if (p->concurrency > 0)
         snprintf(conc, sizeof conc, "%d", p->concurrency);
-    const char *data = p->dataset ? strrchr(p->dataset, '/') : NULL;
-    data = data ? data + 1 : p->dataset ? p->dataset : "random";
+    const char *suite_file, *data = p->dataset ? strrchr(p->dataset, '/') : NULL;
+    int suite = llmb_load_is_suite(p->dataset, &suite_file);
+    if (suite && !suite_file)
+        data = "default";
+    else if (suite)
+        data = strrchr(suite_file, '/') ? strrchr(suite_file, '/') + 1 : suite_file;
+    else
+        data = data ? data + 1 : p->dataset ? p->dataset : "random";
     int w = snprintf(buf, len, "%s c=%s rate=%s", p->endpoint == LLMB_LOAD_CHAT ? "chat" : "completions", conc, rate);
     if (w > 0 && (size_t)w < len && p->rate > 0 && p->burstiness != 1.0)
         w += snprintf(buf + w, len - (size_t)w, " burst=%g", p->burstiness);
     if (w > 0 && (size_t)w < len && !p->dataset)
         w += snprintf(buf + w, len - (size_t)w, " in=%d", p->input_len);
+    if (w > 0 && (size_t)w < len && !p->dataset && p->prefix_share > 0)
+        w += snprintf(buf + w, len - (size_t)w, " share=%g", p->prefix_share);
     if (w > 0 && (size_t)w < len)
-        w += snprintf(buf + w, len - (size_t)w, " out=%d data=%.60s%s", p->output_len, data,
+        w += snprintf(buf + w, len - (size_t)w, " out=%d data=%s%.60s%s", p->output_len, suite ? "suite:" : "", data,
                       p->stream ? "" : " stream=0");
 }
 
@@ -209,8 +217,11 @@ static int open_loop(struct run *R, struct llmb_error *err)
                 return rec ? rc : llmb_error_set(err, LLMB_E_NOMEM, "out of memory");
             i++;
             active++;
-            if (p->rate > 0)
+            if (p->rate > 0) {
+                R->reqs.sched_first = i == 1 ? next : R->reqs.sched_first;
+                R->reqs.sched_last = next;
                 next += (uint64_t)(gap_s(p, &rng) * 1e9);
+            }
             stop = p->n_requests && i >= (uint64_t)p->n_requests;
         }
         if (stop && active == 0)

@@ -1,14 +1,19 @@
 /* load_data.c - prompts and request bodies of a load run (load_data.h).
  * A random prompt is "request <seed>-<i>:" then input_len words drawn from a
  * fixed list by a generator seeded per request, so a run is reproducible and
- * no two prompts share a prefix beyond a few tokens. */
+ * no two prompts share a prefix beyond a few tokens; with a prefix share F,
+ * the first F of its words come from one generator for the whole run, before
+ * that marker (the part a prefix cache can reuse). A prompt suite (the
+ * built-in one or a file as `quality --suite` reads) gives its prompts. */
 #include <errno.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <jansson.h>
 
+#include "llmbench/quality.h"
 #include "workload/load_data.h"
 
 static const char *const words[] = {
@@ -27,18 +32,34 @@ static uint64_t mix(uint64_t x) /* splitmix64 */
     return x ^ (x >> 31);
 }
 
+/* words from the generator at *st, each after a space (the first too when lead) */
+static size_t add_words(char *s, size_t at, size_t cap, uint64_t *st, int n, int lead)
+{
+    size_t nw = sizeof words / sizeof words[0];
+    for (int k = 0; k < n; k++) {
+        *st = mix(*st);
+        at += (size_t)snprintf(s + at, cap - at, "%s%s", k || lead ? " " : "", words[*st % nw]);
+    }
+    return at;
+}
+
+/* prefix_share of the words first, the same for every request (one
+ * generator seeded by the run's seed), then the request's own marker and
+ * the rest of its words, its own too */
 static char *random_prompt(const struct llmb_load_params *p, uint64_t i)
 {
-    size_t nw = sizeof words / sizeof words[0], cap = 48 + (size_t)p->input_len * 9;
+    size_t cap = 64 + (size_t)p->input_len * 9;
     char *s = malloc(cap);
     if (!s)
         return NULL;
-    size_t at = (size_t)snprintf(s, cap, "request %llu-%llu:", (unsigned long long)p->seed, (unsigned long long)i);
-    uint64_t st = mix(p->seed ^ mix(i + 1));
-    for (int k = 0; k < p->input_len; k++) {
-        st = mix(st);
-        at += (size_t)snprintf(s + at, cap - at, " %s", words[st % nw]);
-    }
+    int shared = (int)lround(p->prefix_share * p->input_len);
+    shared = shared < 0 ? 0 : shared > p->input_len ? p->input_len : shared;
+    uint64_t st = mix(p->seed ^ 0x5ea4edc0ffeeull);
+    size_t at = add_words(s, 0, cap, &st, shared, 0);
+    at += (size_t)snprintf(s + at, cap - at, "%srequest %llu-%llu:", shared ? " " : "", (unsigned long long)p->seed,
+                           (unsigned long long)i);
+    st = mix(p->seed ^ mix(i + 1));
+    add_words(s, at, cap, &st, p->input_len - shared, 1);
     return s;
 }
 
@@ -82,11 +103,46 @@ static const char *read_prompt(json_t *o, int *max_tokens)
     return NULL;
 }
 
+int llmb_load_is_suite(const char *dataset, const char **file)
+{
+    int is = dataset && (!strcmp(dataset, "suite") || !strncmp(dataset, "suite:", 6));
+    if (file)
+        *file = is && dataset[5] == ':' ? dataset + 6 : NULL;
+    return is;
+}
+
+/* Each prompt of the suite, in its order (malformed entries left out: the
+ * CLI has said which). */
+static int suite_open(const char *path, struct llmb_load_data *d, struct llmb_error *err)
+{
+    struct llmb_suite su;
+    int rc = llmb_suite_load(path, &su, err);
+    if (rc)
+        return rc;
+    if (!(d->v = calloc(su.n, sizeof *d->v)))
+        rc = llmb_error_set(err, LLMB_E_NOMEM, "out of memory reading --dataset");
+    for (size_t i = 0; !rc && i < su.n; i++) {
+        if (!(d->v[i].text = strdup(su.items[i].prompt)))
+            rc = llmb_error_set(err, LLMB_E_NOMEM, "out of memory reading --dataset");
+        d->n = i + 1;
+    }
+    llmb_suite_free(&su);
+    if (rc)
+        llmb_load_data_free(d);
+    return rc;
+}
+
 int llmb_load_data_open(const struct llmb_load_params *p, struct llmb_load_data *d, struct llmb_error *err)
 {
     memset(d, 0, sizeof d[0]);
     if (!p->dataset)
         return LLMB_OK;
+    const char *suite_file;
+    if (llmb_load_is_suite(p->dataset, &suite_file)) {
+        if (suite_file && !*suite_file)
+            return llmb_error_set(err, LLMB_E_INVAL, "--dataset suite: names no file (suite, or suite:FILE)");
+        return suite_open(suite_file, d, err);
+    }
     FILE *f = fopen(p->dataset, "r");
     if (!f)
         return llmb_error_set(err, LLMB_E_IO, "cannot read --dataset '%s': %s", p->dataset, llmb_errno_text(errno));

@@ -1,6 +1,7 @@
 /* load_data.h - the prompts of a load run and the request bodies made of
  * them: random prompts of a configured length, each behind a prefix no other
- * request shares (no prefix-cache hits), or prompts from a JSONL file. */
+ * request shares (no prefix-cache hits unless a share of them is asked
+ * for), the prompts of a prompt suite, or prompts from a JSONL file. */
 #ifndef LLMB_WORKLOAD_LOAD_DATA_H
 #define LLMB_WORKLOAD_LOAD_DATA_H
 
@@ -16,7 +17,8 @@ struct llmb_load_data {
     size_t n;
 };
 
-/* Reads p->dataset (when set): one JSON object per line with "prompt",
+/* Reads p->dataset (when set): a prompt suite (llmb_load_is_suite), or a
+ * JSONL file with one JSON object per line with "prompt",
  * "messages" (the first user message) or ShareGPT "conversations" (the first
  * human turn; the reply's words give max_tokens); optional "max_tokens". */
 int llmb_load_data_open(const struct llmb_load_params *p, struct llmb_load_data *d, struct llmb_error *err);

@@ -10,6 +10,7 @@ struct llmb_load_reqs {
     struct llmb_http_record **v;
     size_t n, cap;
     uint64_t t0; /* the open loop's start */
+    uint64_t sched_first, sched_last; /* rate profiles: the first and last sent request's scheduled arrival */
 };
 /* A new zeroed record at the end (NULL: no memory). */
 struct llmb_http_record *llmb_load_reqs_add(struct llmb_load_reqs *q);

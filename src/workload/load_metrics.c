@@ -5,6 +5,9 @@
  * with more than one token; ITL pools every gap between token arrivals of
  * every request; throughputs divide by the run's duration; a request is
  * good when it meets every SLO given (TPOT 0 for a one-token answer);
+ * the prefix cache's hit rate pools the requests whose server said how many
+ * prompt tokens it held (usage's cached_tokens, else llama-server's
+ * timings.cache_n); the offered and end rates feed a sweep's knee rule;
  * percentiles by linear interpolation (numpy's). */
 #include <math.h>
 #include <stdio.h>
@@ -13,6 +16,8 @@
 
 #include "llmbench/stats.h"
 #include "workload/load_int.h"
+
+_Static_assert(LLMB_LOADF_COUNT <= 64, "a load figure's known bit must fit struct llmb_load_figures.known");
 
 struct llmb_http_record *llmb_load_reqs_add(struct llmb_load_reqs *q)
 {
@@ -159,7 +164,9 @@ int llmb_load_summarize(const struct llmb_load_params *p, const struct llmb_load
     size_t n_ok = 0, n_tpot = 0, k_itl = 0, n_good = 0, usage = 0, counted = 0, n_srv = 0, n_cli = 0, n_st = 0;
     long in_tok = 0, out_tok = 0, recv_tok = 0;
     double srv_prompt = 0, srv_pn = 0, srv_pms = 0, cli_tg = 0 /* ms */, st_sum = 0, st_max = 0;
-    uint64_t t_last = q->t0;
+    uint64_t t_last = q->t0, end_first = UINT64_MAX, end_last = 0;
+    long cached = 0, cached_of = 0;
+    size_t n_cache = 0;
     for (size_t i = 0; i < n; i++) {
         const struct llmb_http_record *r = q->v[i];
         t_last = r->t_end > t_last ? r->t_end : t_last;
@@ -184,6 +191,13 @@ int llmb_load_summarize(const struct llmb_load_params *p, const struct llmb_load
         }
         n_good += (!p->slo_ttft_ms || t <= p->slo_ttft_ms) && (!p->slo_tpot_ms || tp <= p->slo_tpot_ms) &&
                   (!p->slo_e2el_ms || e <= p->slo_e2el_ms);
+        end_first = r->t_end < end_first ? r->t_end : end_first;
+        end_last = r->t_end > end_last ? r->t_end : end_last;
+        if (r->cache_known) {
+            cached += r->n_cached;
+            cached_of += r->n_cached_of;
+            n_cache++;
+        }
         usage += r->usage_known;
         counted += !r->usage_known;
         in_tok += r->n_in > 0 ? r->n_in : 0;
@@ -241,6 +255,15 @@ int llmb_load_summarize(const struct llmb_load_params *p, const struct llmb_load
         }
         if (n_cli)
             set(f, LLMB_LOADF_CLI_TG, (double)n_cli / (cli_tg / 1e3));
+        if (n_cache) {
+            set(f, LLMB_LOADF_CACHED, (double)cached);
+            if (cached_of > 0)
+                set(f, LLMB_LOADF_HIT_RATE, (double)cached / (double)cached_of);
+        }
+        if (p->rate > 0 && n > 1 && q->sched_last > q->sched_first)
+            set(f, LLMB_LOADF_OFFERED, (double)(n - 1) / ((double)(q->sched_last - q->sched_first) / 1e9));
+        if (n_ok > 1 && end_last > end_first)
+            set(f, LLMB_LOADF_END_RATE, (double)(n_ok - 1) / ((double)(end_last - end_first) / 1e9));
         snprintf(f->counts, sizeof f->counts, "%s", !counted ? "usage" : !usage ? "counted" : "mixed");
         texts(p, f);
     }

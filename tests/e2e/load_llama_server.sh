@@ -10,8 +10,9 @@
 # tokenizing, handing the task to the server's loop, the first chunk; on a
 # busy machine several ms of scheduling). The best of three tries counts: the
 # test machine is shared; when TTFT misses in all three on a machine busier
-# than its cores, that part is skipped (exit 77 unless a check failed). A short rate sweep must complete every request, and the
-# run is stored as kind load. The same model in process (llmbench bench)
+# than its cores, that part is skipped (exit 77 unless a check failed). A short rate sweep (--sweep) must complete
+# every request of each step, stored as kind load in one run. A second server that keeps its prefix cache
+# reports a hit rate above 0.5 with --prefix-share 0.9 and near 0 without. The same model in process (llmbench bench)
 # is printed beside it: the serving overhead.
 # Usage: load_llama_server.sh LLMBENCH [DATA_DIR]
 set -u
@@ -72,13 +73,42 @@ elif [ "$busy" = 1 ]; then skip_part "TTFT vs the server's prompt time: the mach
 else bad "TTFT off the server's prompt time + hop by more than 5% in three tries"; fi
 grep -q "Server's own timings" "$tmp/out" && ok || bad "no server timings line: $(cat "$tmp/out")"
 
-# a short sweep of rates: every request completes, each stored
-for rate in 5 20; do
-    "$bin" load --url "http://127.0.0.1:$port/v1" --model wikillama --endpoint chat --rate "$rate" -N 8 --input-len 10 \
-        --output-len 16 --db "$db" >"$tmp/out" 2>"$tmp/err" && grep -q '^Successful requests: *8$' "$tmp/out" && ok ||
-        bad "rate $rate: $(cat "$tmp/err" "$tmp/out")"
-done
+# a short sweep of rates: every request of each step completes, each step stored in one run with the knee
+"$bin" load --url "http://127.0.0.1:$port/v1" --model wikillama --endpoint chat --sweep 5,20 -N 8 --input-len 10 \
+    --output-len 16 --db "$db" >"$tmp/out" 2>"$tmp/err" && grep -qE '^Knee: ' "$tmp/out" && ok || bad "sweep: $(cat "$tmp/err" "$tmp/out")"
+"$bin" export --db "$db" -f json >"$tmp/e.json" 2>/dev/null
+python3 - "$tmp/e.json" <<'PY' && ok || bad "sweep: stored steps: $(cat "$tmp/out")"
+import json, sys
+rows = json.load(open(sys.argv[1]))
+steps = [r for r in rows if r["run_id"] == rows[-1]["run_id"]]
+assert [r["load_profile"].split()[2] for r in steps] == ["rate=5", "rate=20"], steps
+assert all(r["load_requests_ok"] == 8 for r in steps), steps
+PY
 [ "$(sqlite3 "$db" "SELECT count(*) FROM test_instances WHERE kind = 'load'")" -ge 3 ] && ok || bad "load runs not stored"
+
+# the prefix cache: a second server that keeps it (the first does not, for the timings above);
+# with 90% of each prompt shared most prompt tokens come from the cache, with none only the few
+# tokens of "request SEED-" do (the unique prefix defeats it); llama-server says it both in usage
+# (cached_tokens) and in its timings (cache_n)
+port2=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+"$server" -m "$tmp/model.gguf" --host 127.0.0.1 --port "$port2" -c 256 -np 1 -t 1 --no-warmup >"$tmp/server2.log" 2>&1 &
+spid2=$!
+for _ in $(seq 200); do
+    curl -s --noproxy '*' "http://127.0.0.1:$port2/health" 2>/dev/null | grep -q ok && break
+    sleep 0.1
+done
+hit() { # SHARE: the stored hit rate of a run at that prefix share
+    "$bin" load --url "http://127.0.0.1:$port2" --model wikillama -c 1 -N 6 --input-len 40 --prefix-share "$1" --output-len 8 \
+        --db "$db" >"$tmp/out" 2>"$tmp/err" || { echo "load: $(cat "$tmp/err")" >&2; echo -1; return; }
+    "$bin" export --db "$db" -f json 2>/dev/null | python3 -c 'import json,sys; print(json.load(sys.stdin)[-1]["load_cache_hit_rate"])'
+}
+h=$(hit 0.9)
+python3 -c "import sys; sys.exit(0 if float(sys.argv[1]) > 0.5 else 1)" "$h" && ok || bad "--prefix-share 0.9: hit rate $h"
+grep -q '^Prefix cache hit rate: ' "$tmp/out" && ok || bad "no hit rate line: $(cat "$tmp/out")"
+h0=$(hit 0)
+python3 -c "import sys; sys.exit(0 if 0 <= float(sys.argv[1]) < 0.15 else 1)" "$h0" && ok || bad "--prefix-share 0: hit rate $h0"
+echo "prefix cache hit rate: $h at --prefix-share 0.9, $h0 at 0"
+kill $spid2 2>/dev/null
 # the same model in process, for the serving overhead (printed, not checked)
 "$bin" bench -m "$tmp/model.gguf" -p 0 -n 48 -r 3 -t 1 --db "$db" 2>/dev/null | grep -E '^\|.*tg48' | sed 's/^/in process: /'
 kill $spid 2>/dev/null

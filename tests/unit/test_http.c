@@ -2,7 +2,7 @@
  * the same lines however the bytes are cut, drops "\r", keeps the last line
  * without a newline, and refuses a line past its bound without growing past
  * it (a 10 MB line); the chunk reader (chunk.c) reads completions and chat
- * chunks, usage, llama-server's timings, the mock's send stamp, [DONE],
+ * chunks, usage (its cached_tokens too), llama-server's timings (cache_n), the mock's send stamp, [DONE],
  * comments, error objects and malformed lines, and whole bodies. */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -117,6 +117,26 @@ static void test_chunks(void **state)
     assert_int_equal(c.completion_tokens, 34);
     assert_true(c.has_timings);
     assert_true(c.prompt_ms == 1.5 && c.predicted_ms == 20.25 && c.predicted_n == 34);
+    assert_false(c.has_cached); /* no cache figures: unknown, not 0 */
+    assert_false(c.has_cache_n);
+    /* the prefix cache as vLLM/OpenAI say it, and as llama-server's timings do */
+    chunk("data: {\"choices\":[],\"usage\":{\"prompt_tokens\":40,\"completion_tokens\":3,"
+          "\"prompt_tokens_details\":{\"cached_tokens\":32}},\"timings\":{\"cache_n\":30,\"prompt_n\":10}}",
+          &c);
+    assert_true(c.has_cached && c.cached_tokens == 32);
+    assert_true(c.has_cache_n && c.cache_n == 30 && c.cache_prompt_n == 10);
+    assert_false(c.has_timings); /* timings without their times */
+    chunk("data: {\"choices\":[],\"usage\":{\"prompt_tokens\":4,\"completion_tokens\":3,"
+          "\"prompt_tokens_details\":null}}",
+          &c);
+    assert_true(c.has_usage);
+    assert_false(c.has_cached); /* vLLM without prefix-caching stats */
+    chunk("data: {\"choices\":[],\"usage\":{\"prompt_tokens\":4,\"completion_tokens\":3,"
+          "\"prompt_tokens_details\":{\"cached_tokens\":5}}}",
+          &c);
+    assert_false(c.has_cached); /* more cached than the prompt: not believed */
+    chunk("data: {\"choices\":[],\"timings\":{\"cache_n\":-1,\"prompt_n\":10}}", &c);
+    assert_false(c.has_cache_n);
     chunk("data: [DONE]", &c);
     assert_int_equal(c.kind, LLMB_CHUNK_DONE);
     chunk("data:  [DONE]  ", &c);
