@@ -82,6 +82,24 @@ assert prog and all(e["of"] is None for e in prog) and prog[-1]["i"] == ev[-2]["
 assert ev[0]["estimate_s"] == 0.4, ev[0]
 PY
 
+# ---- a sweep: each step an instance, started before it and finished with its result ----------
+"$bin" load --url "http://127.0.0.1:$port" --model mock --sweep 20,40 -N 10 --output-len 4 --events "$tmp/sweep.jsonl" \
+    --db "$db" >"$tmp/out" 2>"$tmp/err" && ok || bad "sweep: $(cat "$tmp/err")"
+python3 "$here/check_events.py" "$root/docs/events.md" "$tmp/sweep.jsonl" load=2 >"$tmp/check" && ok || bad "sweep: $(cat "$tmp/check")"
+python3 - "$tmp/sweep.jsonl" <<'PY' && ok || bad "sweep: events"
+import json, sys
+ev = [json.loads(l) for l in open(sys.argv[1])]
+main = [(e["type"], e.get("index")) for e in ev if e["type"] not in ("progress", "sample")]
+assert [t for t, _ in main] == ["run_started", "instance_started", "instance_finished", "instance_started",
+                               "instance_finished", "run_finished"], main
+assert [i for t, i in main[1:5]] == [0, 0, 1, 1], main
+tests = [e["instance"]["test"] for e in ev if e["type"] == "instance_started"]
+assert [("rate=20" in tests[0]), ("rate=40" in tests[1])] == [True, True], tests
+assert ev[-1]["status"] == "complete" and ev[-1]["run_id"] and ev[-1]["done"] == 2, ev[-1]
+prog = [e for e in ev if e["type"] == "progress"]
+assert prog and max(e["i"] for e in prog) <= 10, prog[-1:]  # the steps' own requests, not the warm-up's or a probe's
+PY
+
 # ---- failures: no server, a bad --events, a port in use -------------------------------------
 free_port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 n0=$(sqlite3 "$db" "SELECT count(*) FROM runs")
