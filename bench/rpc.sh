@@ -4,8 +4,12 @@
 # (-ngl 99), a split (-ngl half) and three devices (-ngl 6 -ts 3/1 over
 # RPC0/RPC1, the rest on the CPU), each run by both tools alternately K times
 # (which goes first alternating);
-# prints per configuration and test the median t/s of each and their ratio
-# (target >= 0.98, as bench/parity.sh).
+# prints per configuration and test the median t/s of each, the median of
+# the pairs' ratios and their spread (target: ratio 1, as bench/parity.sh).
+# The servers compute on this machine too: the client's threads default to
+# half the physical cores (1 on 2 cores), so that client and servers do not
+# fight for the same cores (ggml's threads spin while they wait: with -t 2 on
+# 2 cores, consecutive RPC tg runs of either tool vary from 580 to 1030 t/s).
 #
 # usage: bench/rpc.sh [-m MODEL] [-k PAIRS] [-t THREADS]
 set -euo pipefail
@@ -19,7 +23,7 @@ done
 [ -f "$model" ] || { echo "rpc: no model $model (use -m)" >&2; exit 2; }
 . "$root/scripts/rpc_servers.sh"
 srv=$(rpc_server_bin "$bindir") || { echo "rpc: no rpc server in $bindir (scripts/setup.sh builds it)" >&2; exit 2; }
-[ -n "$t" ] || t=$(lscpu -p=core | grep -v '^#' | sort -u | wc -l)
+if [ -z "$t" ]; then t=$(($(lscpu -p=core | grep -v '^#' | sort -u | wc -l) / 2)); [ "$t" -ge 1 ] || t=1; fi
 tmp="$(mktemp -d)"
 trap 'rpc_stop; rm -rf "$tmp"' EXIT
 rpc_start "$srv" 2 "$tmp" || { echo "rpc: the rpc servers did not listen: $(cat "$tmp"/rpc*.log)" >&2; exit 1; }
@@ -46,14 +50,16 @@ done
 python3 - "$tmp" "$k" <<'PY'
 import json, statistics, sys
 d, k = sys.argv[1], int(sys.argv[2])
-print("| config | test | llmbench t/s | llama-bench t/s | ratio | devices |")
-print("| --- | --- | ---: | ---: | ---: | --- |")
+print("| config | test | llmbench t/s | llama-bench t/s | ratio (median of pairs) | pairs' ratios p25…p75 | devices |")
+print("| --- | --- | ---: | ---: | ---: | ---: | --- |")
 for name in ["cpu", "rpc", "split", "split3"]:
     us = [json.load(open(f"{d}/{name}.us.{i}.json")) for i in range(1, k + 1)]
     lb = [json.load(open(f"{d}/{name}.lb.{i}.json")) for i in range(1, k + 1)]
     for j, r in enumerate(us[0]):
         a = statistics.median(u[j]["avg_ts"] for u in us)
         b = statistics.median(l[j]["avg_ts"] for l in lb)
+        ratios = sorted(us[i][j]["avg_ts"] / lb[i][j]["avg_ts"] for i in range(k))
+        q = statistics.quantiles(ratios, n=4) if k >= 2 else [ratios[0]] * 3
         test = f'pp{r["n_prompt"]}' if r["n_prompt"] else f'tg{r["n_gen"]}'
-        print(f'| {name} | {test} | {a:.2f} | {b:.2f} | {a / b:.3f} | {r.get("applied_devices")} |')
+        print(f'| {name} | {test} | {a:.2f} | {b:.2f} | {statistics.median(ratios):.3f} | {q[0]:.2f}…{q[2]:.2f} | {r.get("applied_devices")} |')
 PY

@@ -176,7 +176,10 @@ int llmb_cond_warning(const struct llmb_result *r, int what, char *buf, size_t l
             SAY("%sthe repetitions of %s spread by %.0f%% (MAD/median)", n ? "; " : "", test, c->spread_pct);
         if (has_flag(f, "bimodal"))
             SAY("%sthe repetitions of %s fall into two groups", n ? "; " : "", test);
-        if (has_flag(f, "others_cpu"))
+        if (has_flag(f, "others_cpu") && strstr(r->model.devices, "RPC"))
+            SAY(" (an RPC server on this machine is another process: its work counts too); with a loopback server, "
+                "leave it cores of its own (fewer threads)");
+        else if (has_flag(f, "others_cpu"))
             SAY(": results unreliable; stop it or run with fewer threads");
         else if (has_flag(f, "steal"))
             SAY(": results unreliable; use a dedicated machine or run again when the host is quieter");

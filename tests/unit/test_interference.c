@@ -107,6 +107,10 @@ static void test_busy(void **state)
     assert_int_equal(llmb_cond_warning(&r, 0, msg, sizeof msg), 1);
     assert_string_equal(msg, "another process used 0.9 cores during pp512: results unreliable; stop it or run with "
                              "fewer threads");
+    snprintf(r.model.devices, sizeof r.model.devices, "RPC0"); /* a loopback RPC server is that process */
+    assert_int_equal(llmb_cond_warning(&r, 0, msg, sizeof msg), 1);
+    assert_non_null(strstr(msg, "another process used 0.9 cores during pp512 (an RPC server on this machine"));
+    r.model.devices[0] = 0;
     /* the field table says it */
     struct llmb_value v = {0};
     llmb_result_field("interference")->get(&r, &v);
