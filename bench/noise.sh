@@ -7,8 +7,10 @@
 #     median t/s (median_ts) and llama-bench's mean (avg_ts). The target:
 #     llmbench's CV at most half of llama-bench's.
 #  2. K runs of llmbench -r auto (the 95% interval of the median within
-#     --ci-target) into one fresh store: how many of the K intervals across
-#     runs (run_ci_lo_ts..run_ci_hi_ts, docs/metrics.md) hold the median of
+#     --ci-target) into the store that holds part 1's llmbench runs (as a
+#     user's store holds earlier runs of a configuration): how many of the K
+#     intervals across runs (run_ci_lo_ts..run_ci_hi_ts, docs/metrics.md,
+#     from the store's history and the prior) hold the median of
 #     all their samples pooled (the target: at least 9 of 10: the intervals
 #     are honest), beside the within-run intervals' count, the repetitions
 #     and wall time each answer took, and why they stopped.
@@ -39,7 +41,7 @@ for i in $(seq 1 "$k"); do
     if [ $((i % 2)) -eq 1 ]; then order="a b"; else order="b a"; fi
     for w in $order; do
         if [ "$w" = a ]; then
-            "$llmbench" bench -m "$model" -p "$p" -n "$n" -t "$t" -r 5 -o json --no-db --quiet > "$tmp/a$i.json"
+            "$llmbench" bench -m "$model" -p "$p" -n "$n" -t "$t" -r 5 -o json --db "$tmp/auto.db" --quiet > "$tmp/a$i.json"
         else
             "$llamabench" -m "$model" -p "$p" -n "$n" -t "$t" -r 5 -o json > "$tmp/b$i.json" 2>/dev/null
         fi
@@ -70,7 +72,7 @@ for t in a[0]:
     print(f"| {t} | {statistics.median(x):.2f} | {cv(x):.2f}% | {statistics.median(y):.2f} | {cv(y):.2f}% | {ratio:.2f} |")
 print("\nllmbench's CV is at most half of llama-bench's on every test" if ok1 else
       "\nllmbench's CV is NOT at most half of llama-bench's on some test (target: ratio <= 0.50)")
-print(f"\n## 2. -r auto: {k} runs (one store, so each run's interval across runs draws on the runs before it), "
+print(f"\n## 2. -r auto: {k} runs (into the store of part 1's runs: each run's interval across runs draws on the runs before it), "
       "the 95% intervals against the median of all samples pooled\n")
 print("| test | across runs (run_ci) holding the pooled median | within the run (median_ci) holding it | pooled median t/s | repetitions (min…max) | stopped | mean half-width within / across |")
 print("| --- | ---: | ---: | ---: | ---: | --- | ---: |")
