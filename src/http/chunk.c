@@ -27,6 +27,17 @@ static double num(json_t *o, const char *key, int *ok)
     return json_number_value(v);
 }
 
+/* A token count: a number from 0 to 1e15 (a server's 4e58 is no count, and
+ * would not fit a long); else *ok is cleared and -1 returned. */
+static long count(json_t *o, const char *key, int *ok)
+{
+    double v = num(o, key, ok);
+    if (*ok && v >= 0 && v <= 1e15)
+        return (long)v;
+    *ok = 0;
+    return -1;
+}
+
 /* Fills out from a parsed chunk or body. */
 static void read_json(json_t *root, struct llmb_http_chunk *out)
 {
@@ -64,14 +75,14 @@ static void read_json(json_t *root, struct llmb_http_chunk *out)
     json_t *u = json_object_get(root, "usage");
     if (json_is_object(u)) {
         int ok = 1;
-        out->prompt_tokens = (long)num(u, "prompt_tokens", &ok);
-        out->completion_tokens = (long)num(u, "completion_tokens", &ok);
-        out->has_usage = ok && out->prompt_tokens >= 0 && out->completion_tokens >= 0;
+        out->prompt_tokens = count(u, "prompt_tokens", &ok);
+        out->completion_tokens = count(u, "completion_tokens", &ok);
+        out->has_usage = ok;
         json_t *det = json_object_get(u, "prompt_tokens_details");
         int ok_c = json_is_object(det);
-        double c = ok_c ? num(det, "cached_tokens", &ok_c) : 0;
-        out->has_cached = out->has_usage && ok_c && c >= 0 && c <= (double)out->prompt_tokens;
-        out->cached_tokens = out->has_cached ? (long)c : 0;
+        long c = ok_c ? count(det, "cached_tokens", &ok_c) : 0;
+        out->has_cached = out->has_usage && ok_c && c <= out->prompt_tokens;
+        out->cached_tokens = out->has_cached ? c : 0;
     }
     json_t *t = json_object_get(root, "timings");
     if (json_is_object(t)) {

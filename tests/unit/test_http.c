@@ -137,6 +137,18 @@ static void test_chunks(void **state)
     assert_false(c.has_cached); /* more cached than the prompt: not believed */
     chunk("data: {\"choices\":[],\"timings\":{\"cache_n\":-1,\"prompt_n\":10}}", &c);
     assert_false(c.has_cache_n);
+    /* counts no long holds (fuzz_sse found 4e58 cast to long): no usage, no cache */
+    chunk("data: {\"choices\":[],\"usage\":{\"prompt_tokens\":4e58,\"completion_tokens\":3,"
+          "\"prompt_tokens_details\":{\"cached_tokens\":1e300}}}",
+          &c);
+    assert_false(c.has_usage || c.has_cached);
+    chunk("data: {\"choices\":[],\"usage\":{\"prompt_tokens\":4E0,\"completion_tokens\":-2}}", &c);
+    assert_false(c.has_usage);
+    chunk("data: {\"choices\":[],\"usage\":{\"prompt_tokens\":4E0,\"completion_tokens\":2,"
+          "\"prompt_tokens_details\":{\"cached_tokens\":9e99}}}",
+          &c);
+    assert_true(c.has_usage && c.prompt_tokens == 4 && c.completion_tokens == 2);
+    assert_false(c.has_cached);
     chunk("data: [DONE]", &c);
     assert_int_equal(c.kind, LLMB_CHUNK_DONE);
     chunk("data:  [DONE]  ", &c);
