@@ -25,7 +25,7 @@ NPM_PKG="node-llama-cpp@3.22.1"
 LLAMA_RELEASE="v0.5.0"
 LLAMA_COMMIT="de3ff815ea7d559ee917f063901b8986f038abc6"
 WEB_NPM_PKGS="uplot@1.6.32 playwright-core@1.65.1"
-APT_PKGS="chromium build-essential cmake git pkg-config libjansson-dev libsqlite3-dev libyaml-dev sqlite3 libcmocka-dev libcurl4-openssl-dev libmicrohttpd-dev libhwloc-dev libssl-dev python3 python3-jsonschema python3-git python3-tabulate python3-aiohttp clang-format likwid libopenblas-dev"
+APT_PKGS="chromium build-essential cmake git pkg-config libjansson-dev libsqlite3-dev libyaml-dev sqlite3 libcmocka-dev libcurl4-openssl-dev libmicrohttpd-dev libhwloc-dev libssl-dev python3 python3-jsonschema python3-git python3-tabulate python3-aiohttp python3-hypercorn clang-format likwid libopenblas-dev"
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cache="${XDG_CACHE_HOME:-$HOME/.cache}/llmbench"

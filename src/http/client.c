@@ -42,7 +42,18 @@ struct llmb_http_client {
     uint64_t last_scan; /* the idle timeout's last look */
     int epfd;           /* the sockets curl waits on (epoll: a wait costs the ready ones, not all) */
     uint64_t timer_at;  /* when curl wants its timeout action; 0: never */
+    int h2c_no_reuse;   /* HTTP/2 prior knowledge on a libcurl that cannot reuse its connections */
 };
+
+/* libcurl 7.87 to 7.88 (its connection filters, before 8.0.0) stacks a second HTTP/2 layer on a
+ * reused prior-knowledge (h2c) connection, whose next request then fails with "Error in the
+ * HTTP2 framing layer" (curl issue 10634, fixed in 8.0.0): there each request over http:// gets
+ * a connection of its own, HTTP/2 still but none reused or shared. */
+static int h2c_reuse_broken(void)
+{
+    const curl_version_info_data *v = curl_version_info(CURLVERSION_NOW);
+    return v && v->version_num >= 0x075700 && v->version_num < 0x080000;
+}
 
 static const char *const reason_names[LLMB_HTTP_REASONS] = {"ok",           "http",      "connect",   "timeout",
                                                             "dropped",      "no_done",   "malformed", "line_too_long",
@@ -115,6 +126,7 @@ int llmb_http_client_new(const struct llmb_http_client_params *p, struct llmb_ht
     size_t n = strlen(c->base);
     while (n && c->base[n - 1] == '/')
         c->base[--n] = 0;
+    c->h2c_no_reuse = p->http2 && !strncasecmp(c->base, "http://", 7) && h2c_reuse_broken();
     c->m = curl_multi_init();
     c->hdrs = curl_slist_append(NULL, "Content-Type: application/json");
     if (c->hdrs)
@@ -326,6 +338,10 @@ int llmb_http_client_start(struct llmb_http_client *c, struct llmb_http_record *
     curl_easy_setopt(h, CURLOPT_TCP_NODELAY, 1L);
     curl_easy_setopt(h, CURLOPT_HTTP_VERSION,
                      c->p.http2 ? (long)CURL_HTTP_VERSION_2_PRIOR_KNOWLEDGE : (long)CURL_HTTP_VERSION_1_1);
+    if (c->h2c_no_reuse) { /* each request on its own connection: see h2c_reuse_broken */
+        curl_easy_setopt(h, CURLOPT_FRESH_CONNECT, 1L);
+        curl_easy_setopt(h, CURLOPT_FORBID_REUSE, 1L);
+    }
     if (c->p.timeout_s > 0)
         curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, (long)(c->p.timeout_s * 1000.0));
     q->slot = c->n_active;
