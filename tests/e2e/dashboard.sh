@@ -85,14 +85,8 @@ wait $pipe && ok || bad "pipeline failed: $(cat "$tmp/pipe.err")"
 # --- 2. a serving load against the mock server, watched live through --dashboard ---------------
 # One run unwatched, then one watched (60 requests of 20 tokens 10 ms apart, 4 at a time: about
 # 3 s), so the store holds two load runs to compare.
-python3 "$root/tests/fixtures/mock_openai.py" --tok-ms 10 >"$tmp/mock.out" 2>"$tmp/mock.err" &
-mock=$!
-mport=""
-for _ in $(seq 100); do
-    mport=$(awk '/^PORT/ {print $2}' "$tmp/mock.out" 2>/dev/null)
-    [ -n "$mport" ] && break
-    sleep 0.05
-done
+mock_start python3 "$root/tests/fixtures/mock_openai.py" --tok-ms 10
+mock=$mock_pid mport=$port
 if [ -z "$mport" ]; then
     bad "the mock server did not start: $(cat "$tmp/mock.err")"
 else

@@ -20,14 +20,7 @@ root="$(cd "$here/../.." && pwd)"
 command -v python3 >/dev/null || { echo "SKIPPED: no python3 for the mock server"; exit 77; }
 python3 -c 'import jsonschema' 2>/dev/null || { echo "SKIPPED: python3-jsonschema missing (scripts/setup.sh)"; exit 77; }
 db="$tmp/r.db"
-python3 "$root/tests/fixtures/mock_openai.py" --tok-ms 5 >"$tmp/mock.out" 2>"$tmp/mock.err" &
-port=""
-for _ in $(seq 100); do
-    port=$(awk '/^PORT/ {print $2}' "$tmp/mock.out" 2>/dev/null)
-    [ -n "$port" ] && break
-    sleep 0.05
-done
-[ -n "$port" ] || { echo "the mock server did not start: $(cat "$tmp/mock.err")"; exit 1; }
+mock_start python3 "$root/tests/fixtures/mock_openai.py" --tok-ms 5 || { echo "the mock server did not start: $(cat "$tmp/mock.err")"; exit 1; }
 
 # ---- a clean run: 120 requests of 10 tokens 5 ms apart, 4 at a time (about 1.6 s) ----------
 "$bin" load --url "http://user:secret@127.0.0.1:$port" --model mock -c 4 -N 120 --input-len 8 --output-len 10 \

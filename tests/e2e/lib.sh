@@ -91,3 +91,21 @@ PY
     then ok; else bad "$name: resumed run differs from the whole one"; fi
     [ "$(sqlite3 "$pre-cut.db" "SELECT count(*) || status FROM runs")" = "1complete" ] && ok || bad "$name: run status"
 }
+# mock_start PYTHON SCRIPT ARGS...: a mock server (tests/fixtures/mock_*.py) in the
+# background on a free loopback port, the one before it stopped: sets $mock_pid and
+# $port; returns 1 when it prints no "PORT n" within 5 s (its stderr: $tmp/mock.err).
+mock_start() {
+    local py="$1"
+    shift
+    [ -n "${mock_pid:-}" ] && kill "$mock_pid" 2>/dev/null && wait "$mock_pid" 2>/dev/null
+    rm -f "$tmp/mock.out"
+    "$py" "$@" >"$tmp/mock.out" 2>"$tmp/mock.err" &
+    mock_pid=$!
+    port=""
+    for _ in $(seq 100); do
+        port=$(awk '/^PORT/ {print $2}' "$tmp/mock.out" 2>/dev/null)
+        [ -n "$port" ] && return 0
+        sleep 0.05
+    done
+    return 1
+}

@@ -24,16 +24,7 @@ mock_pid=""
 
 # start_mock ARGS...: the mock on a free loopback port ($port)
 start_mock() {
-    [ -n "$mock_pid" ] && kill "$mock_pid" 2>/dev/null && wait "$mock_pid" 2>/dev/null
-    rm -f "$tmp/mock.out"
-    python3 "$mock" "$@" >"$tmp/mock.out" 2>"$tmp/mock.err" &
-    mock_pid=$!
-    port=""
-    for _ in $(seq 100); do
-        port=$(awk '/^PORT/ {print $2}' "$tmp/mock.out" 2>/dev/null)
-        [ -n "$port" ] && return 0
-        sleep 0.05
-    done
+    mock_start python3 "$mock" "$@" && return 0
     echo "the mock server did not start: $(cat "$tmp/mock.err")"
     exit 1
 }

@@ -20,15 +20,7 @@ done
 [ -n "$py" ] || { echo "SKIPPED: no python3 with hypercorn (apt-get install python3-hypercorn)"; exit 77; }
 db="$tmp/r.db"
 
-"$py" "$mock" >"$tmp/mock.out" 2>"$tmp/mock.err" &
-mock_pid=$!
-port=""
-for _ in $(seq 100); do
-    port=$(awk '/^PORT/ {print $2}' "$tmp/mock.out" 2>/dev/null)
-    [ -n "$port" ] && break
-    sleep 0.05
-done
-[ -n "$port" ] || { echo "the mock server did not start: $(cat "$tmp/mock.err")"; exit 1; }
+mock_start "$py" "$mock" || { echo "the mock server did not start: $(cat "$tmp/mock.err")"; exit 1; }
 url="http://127.0.0.1:$port"
 
 # stats: the mock's requests per HTTP version so far, as "H2 H11"
