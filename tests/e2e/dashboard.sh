@@ -57,30 +57,43 @@ count_driver() { # mode: counts the driver's ok/FAIL lines
     [ "$n_ok" -gt 0 ] || bad "$1: the browser driver ran no check"
 }
 
+# watched MODE OUTFILE ERRFILE CMD...: CMD (with --dashboard=0; stdout, stderr to the files) watched by the
+# browser's MODE checks. The browser starts first and waits for the URL in a file, so the page
+# opens within a moment of the run's start and sees its events as they happen (launching chromium
+# can take longer than the whole run on a loaded machine under the sanitizers). CMD's exit
+# status: $run_rc.
+watched() {
+    local mode="$1" outf="$2" errf="$3" drv cmd url
+    shift 3
+    rm -f "$tmp/url-$mode"
+    node "$here/dashboard.cjs" "$pw" "$mode" "@$tmp/url-$mode" "$img" >"$tmp/driver-$mode.out" 2>&1 &
+    drv=$!
+    for _ in $(seq 1 1200); do
+        grep -q '^browser ready' "$tmp/driver-$mode.out" 2>/dev/null && break
+        kill -0 $drv 2>/dev/null || break
+        sleep 0.1
+    done
+    "$@" >"$outf" 2>"$errf" &
+    cmd=$!
+    if url=$(url_of "$errf"); then
+        ok
+        echo "$url" >"$tmp/url-$mode.part" && mv "$tmp/url-$mode.part" "$tmp/url-$mode"
+        wait $drv
+        count_driver "$mode"
+    else
+        bad "$mode: no dashboard URL printed: $(cat "$errf")"
+        kill $drv 2>/dev/null
+        wait $drv
+    fi
+    wait $cmd
+    run_rc=$?
+}
+
 # --- 1. a real ladder run with quality, watched live through --dashboard -------------------
-# The browser starts first and waits for the URL in a file, so the page opens within a moment of
-# the run's start and sees its events as they happen (launching chromium can take longer than the
-# whole run on a loaded machine under the sanitizers).
-node "$here/dashboard.cjs" "$pw" live "@$tmp/url" "$img" > "$tmp/driver-live.out" 2>&1 &
-drv=$!
-for _ in $(seq 1 1200); do
-    grep -q '^browser ready' "$tmp/driver-live.out" 2>/dev/null && break
-    kill -0 $drv 2>/dev/null || break
-    sleep 0.1
-done
-"$bin" pipeline -m "$tmp/wikillama-3M.gguf" -q Q8_0,Q6_K,Q4_K_M -p 64 -n 16 -r 3 --ppl "$tmp/wikitext-2-heldout.txt" \
-    -c 128 --chunks 6 --suite default --max-tokens 48 --db "$db" --dashboard=0 --quiet -o json >"$tmp/pipe.json" 2>"$tmp/pipe.err" &
-pipe=$!
-if url=$(url_of "$tmp/pipe.err"); then
-    ok
-    echo "$url" > "$tmp/url.part" && mv "$tmp/url.part" "$tmp/url"
-    wait $drv
-    count_driver live
-else
-    bad "pipeline printed no dashboard URL: $(cat "$tmp/pipe.err")"
-    kill $drv 2>/dev/null; wait $drv
-fi
-wait $pipe && ok || bad "pipeline failed: $(cat "$tmp/pipe.err")"
+watched live "$tmp/pipe.json" "$tmp/pipe.err" "$bin" pipeline -m "$tmp/wikillama-3M.gguf" -q Q8_0,Q6_K,Q4_K_M -p 64 \
+    -n 16 -r 3 --ppl "$tmp/wikitext-2-heldout.txt" -c 128 --chunks 6 --suite default --max-tokens 48 --db "$db" \
+    --dashboard=0 --quiet -o json
+[ "$run_rc" = 0 ] && ok || bad "pipeline failed: $(cat "$tmp/pipe.err")"
 
 # --- 2. a serving load against the mock server, watched live through --dashboard ---------------
 # One run unwatched, then one watched (60 requests of 20 tokens 10 ms apart, 4 at a time: about
@@ -92,26 +105,9 @@ if [ -z "$mport" ]; then
 else
     "$bin" load --url "http://127.0.0.1:$mport" --model mock -c 4 -N 8 --output-len 20 --db "$db" >"$tmp/load1.out" 2>&1 &&
         ok || bad "load: $(cat "$tmp/load1.out")"
-    node "$here/dashboard.cjs" "$pw" load "@$tmp/lurl" "$img" > "$tmp/driver-load.out" 2>&1 &
-    drv=$!
-    for _ in $(seq 1 1200); do
-        grep -q '^browser ready' "$tmp/driver-load.out" 2>/dev/null && break
-        kill -0 $drv 2>/dev/null || break
-        sleep 0.1
-    done
-    "$bin" load --url "http://127.0.0.1:$mport" --model mock -c 4 -N 60 --output-len 20 --db "$db" --dashboard=0 \
-        >"$tmp/load2.out" 2>"$tmp/load2.err" &
-    lrun=$!
-    if url=$(url_of "$tmp/load2.err"); then
-        ok
-        echo "$url" > "$tmp/lurl.part" && mv "$tmp/lurl.part" "$tmp/lurl"
-        wait $drv
-        count_driver load
-    else
-        bad "load printed no dashboard URL: $(cat "$tmp/load2.err")"
-        kill $drv 2>/dev/null; wait $drv
-    fi
-    wait $lrun && grep -q '^Successful requests: *60$' "$tmp/load2.out" && ok || bad "load --dashboard: $(cat "$tmp/load2.err" "$tmp/load2.out")"
+    watched load "$tmp/load2.out" "$tmp/load2.err" "$bin" load --url "http://127.0.0.1:$mport" --model mock -c 4 -N 60 \
+        --output-len 20 --db "$db" --dashboard=0
+    [ "$run_rc" = 0 ] && grep -q '^Successful requests: *60$' "$tmp/load2.out" && ok || bad "load --dashboard: $(cat "$tmp/load2.err" "$tmp/load2.out")"
     kill $mock 2>/dev/null
 fi
 
