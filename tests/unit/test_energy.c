@@ -36,14 +36,18 @@ static int teardown(void **state)
     return system(cmd) == 0 ? 0 : -1;
 }
 
+/* Writes a domain's counter as sysfs shows it: whole (a new file renamed over the old), so
+ * the sampler's thread never reads it truncated half-way (it would take the domain for broken). */
 static void put(const char *dom, unsigned long long uj)
 {
-    char p[512];
+    char p[512], t[520];
     snprintf(p, sizeof p, "%s/sys/class/powercap/%s/energy_uj", root, dom);
-    FILE *f = fopen(p, "w");
+    snprintf(t, sizeof t, "%s.new", p);
+    FILE *f = fopen(t, "w");
     assert_non_null(f);
     fprintf(f, "%llu\n", uj);
     fclose(f);
+    assert_int_equal(rename(t, p), 0);
 }
 
 static void test_desktop(void **state)
