@@ -262,7 +262,7 @@ int llmb_cmd_load(int argc, char **argv, struct llmb_error *err)
         free(key);
     }
     c.p.api_key = NULL;
-    int lrc = llmb_load_live_close(&c.lv, run, llmb_cli_interrupted() ? LLMB_E_INTERRUPTED : rc, err->msg,
-                                   rc ? NULL : err);
+    int lrc =
+        llmb_load_live_close(&c.lv, run, llmb_cli_interrupted() ? LLMB_E_INTERRUPTED : rc, err->msg, rc ? NULL : err);
     return rc ? rc : lrc;
 }

@@ -21,7 +21,7 @@ struct llmb_load_live {
     size_t n_steps, index, n_steps_done, n_steps_failed;
     int in_step, of;
     size_t n_done, win_n, n_samples; /* requests ended in the step; completed in the sample's window; samples */
-    long long tokens, win_tokens; /* output tokens of completed requests: in the step, in the window */
+    long long tokens, win_tokens;    /* output tokens of completed requests: in the step, in the window */
     uint64_t t0, win_start, last_progress, last_done;
 };
 
