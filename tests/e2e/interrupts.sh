@@ -113,7 +113,11 @@ gone_within_2s() {
 "$bin" bench --engine null -m null:tg_us=20000 -p 0 -n 8 -r 20 --db "$o/k.db" --export-json "$o/k.json" \
     --tag "$marker-bench" >/dev/null 2>&1 &
 pid=$!
-sleep 1
+for _ in $(seq 1 200); do # its worker has started (a moment; longer under the sanitizers on a busy machine)
+    pgrep -f "$marker-bench" | grep -qv "^$pid$" && break
+    sleep 0.05
+done
+sleep 0.3 # and has begun measuring: the export's temporary exists
 pgrep -f "$marker-bench" | grep -qv "^$pid$" && ok || bad "no worker to kill"
 kill -9 $pid
 wait $pid 2>/dev/null
