@@ -222,14 +222,8 @@ static int run_one(struct llmb_load_cli *c, int argc, char **argv, int64_t *run_
     st.ok = 1;
     llmb_load_print(stdout, st.profile, &st.s);
     rc = llmb_load_store(c, argc, argv, &st, 1, run_id, err);
-    if (!rc) { /* instance_finished with the stored result */
-        struct llmb_result r;
-        double *tmp = malloc((st.s.n_ok + 1) * sizeof *tmp);
-        if (tmp)
-            llmb_load_step_result(c, &st, &r, tmp);
-        llmb_load_live_step_end(&c->lv, tmp ? &r : NULL, "out of memory");
-        free(tmp);
-    }
+    if (!rc) /* instance_finished with the stored result */
+        llmb_load_live_step_done(c, &st, &(struct llmb_error){0});
     llmb_load_summary_free(&st.s);
     return rc;
 }

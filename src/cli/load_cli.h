@@ -73,6 +73,9 @@ void llmb_load_print_sweep(FILE *out, const struct llmb_load_step *steps, size_t
  * step's summary; tmp: st->s.n_ok + 1 doubles). */
 void llmb_load_step_result(const struct llmb_load_cli *c, const struct llmb_load_step *st, struct llmb_result *r,
                            double *tmp);
+/* The step st (requests completed) ended: instance_finished with its result
+ * to c's listeners (instance_failed and LLMB_E_NOMEM when out of memory). */
+int llmb_load_live_step_done(struct llmb_load_cli *c, const struct llmb_load_step *st, struct llmb_error *err);
 /* Stores the steps that completed (one result of kind load each) as one run;
  * its id in *run_id (0 when nothing was stored). */
 int llmb_load_store(const struct llmb_load_cli *c, int argc, char **argv, const struct llmb_load_step *steps, size_t n,

@@ -79,3 +79,14 @@ int llmb_load_store(const struct llmb_load_cli *c, int argc, char **argv, const 
     free(tmp);
     return rc;
 }
+
+int llmb_load_live_step_done(struct llmb_load_cli *c, const struct llmb_load_step *st, struct llmb_error *err)
+{
+    struct llmb_result r;
+    double *tmp = malloc((st->s.n_ok + 1) * sizeof *tmp);
+    if (tmp)
+        llmb_load_step_result(c, st, &r, tmp);
+    llmb_load_live_step_end(&c->lv, tmp ? &r : NULL, "out of memory");
+    free(tmp);
+    return tmp ? LLMB_OK : llmb_error_set(err, LLMB_E_NOMEM, "out of memory");
+}

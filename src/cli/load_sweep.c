@@ -41,13 +41,9 @@ static int on_step(int i, double rate, struct llmb_load_summary *s, const char *
         st->ok = 1;
         fprintf(stderr, "sweep step %d: %g req/s offered, %.2f req/s completed\n", i + 1, rate,
                 s->fig.v[LLMB_LOADF_REQ_S]);
-        struct llmb_result r; /* what the step will be stored as, less the knee (known at the end) */
-        double *tmp = malloc((s->n_ok + 1) * sizeof *tmp);
-        if (!tmp)
-            return llmb_error_set(err, LLMB_E_NOMEM, "out of memory");
-        llmb_load_step_result(w->c, st, &r, tmp);
-        llmb_load_live_step_end(&w->c->lv, &r, NULL);
-        free(tmp);
+        int rc = llmb_load_live_step_done(w->c, st, err); /* as it will be stored, less the knee (known at the end) */
+        if (rc)
+            return rc;
     } else {
         snprintf(st->why, sizeof st->why, "%s", why ? why : "no request completed");
         fprintf(stderr, "sweep step %d: %g req/s offered: %s\n", i + 1, rate, st->why);
