@@ -11,14 +11,22 @@
 # fight for the same cores (ggml's threads spin while they wait: with -t 2 on
 # 2 cores, consecutive RPC tg runs of either tool vary from 580 to 1030 t/s).
 #
-# usage: bench/rpc.sh [-m MODEL] [-k PAIRS] [-t THREADS]
+# llmbench's warnings (the loopback servers are other processes using the
+# cores) go to a file; their count is printed at the end.
+#
+# usage: bench/rpc.sh [-m MODEL] [-k PAIRS] [-t THREADS] [-p N] [-n N] [-r REPS]
+#   defaults: 15 pairs, -p 128 -n 128 -r 5 (about 90 s; with tg32 x 3, some
+#   40 ms of timing, single pairs' tg ratios ranged from 0.67 to 1.5)
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 llmbench="${LLMBENCH:-$root/build/llmbench}"
 bindir="$root/deps/llama-build/bin"
-model="$root/../shared/data/wikillama-3M.gguf" k=3 t=""
-while getopts "m:k:t:" o; do
-    case $o in m) model=$OPTARG ;; k) k=$OPTARG ;; t) t=$OPTARG ;; *) sed -n '2,8p' "$0" >&2; exit 2 ;; esac
+model="$root/../shared/data/wikillama-3M.gguf" k=15 t="" p=128 n=128 r=5
+while getopts "m:k:t:p:n:r:" o; do
+    case $o in
+        m) model=$OPTARG ;; k) k=$OPTARG ;; t) t=$OPTARG ;; p) p=$OPTARG ;; n) n=$OPTARG ;; r) r=$OPTARG ;;
+        *) sed -n '2,19p' "$0" >&2; exit 2 ;;
+    esac
 done
 [ -f "$model" ] || { echo "rpc: no model $model (use -m)" >&2; exit 2; }
 . "$root/scripts/rpc_servers.sh"
@@ -26,6 +34,7 @@ srv=$(rpc_server_bin "$bindir") || { echo "rpc: no rpc server in $bindir (script
 if [ -z "$t" ]; then t=$(($(lscpu -p=core | grep -v '^#' | sort -u | wc -l) / 2)); [ "$t" -ge 1 ] || t=1; fi
 tmp="$(mktemp -d)"
 trap 'rpc_stop; rm -rf "$tmp"' EXIT
+: >"$tmp/warnings"
 rpc_start "$srv" 2 "$tmp" || { echo "rpc: the rpc servers did not listen: $(cat "$tmp"/rpc*.log)" >&2; exit 1; }
 ep=${rpc_eps%%,*}
 dev=$("$llmbench" bench -rpc "$ep" --list-devices | grep -o 'RPC[0-9]*' | head -1)
@@ -39,14 +48,16 @@ for i in $(seq 1 "$k"); do
         for w in $order; do
             if [ "$w" = us ]; then
                 # shellcheck disable=SC2086
-                "$llmbench" bench -m "$model" -p 128 -n 32 -r 3 -t "$t" $args -o json --no-db --quiet >"$tmp/$name.us.$i.json"
+                "$llmbench" bench -m "$model" -p "$p" -n "$n" -r "$r" -t "$t" $args -o json --no-db --quiet >"$tmp/$name.us.$i.json" 2>>"$tmp/warnings" ||
+                    { echo "rpc: llmbench failed ($name): $(tail -2 "$tmp/warnings")" >&2; exit 1; }
             else
                 # shellcheck disable=SC2086
-                "$bindir/llama-bench" -m "$model" -p 128 -n 32 -r 3 -t "$t" $args -o json 2>/dev/null >"$tmp/$name.lb.$i.json"
+                "$bindir/llama-bench" -m "$model" -p "$p" -n "$n" -r "$r" -t "$t" $args -o json 2>/dev/null >"$tmp/$name.lb.$i.json"
             fi
         done
     done
 done
+echo "rpc: $(basename "$model"), -p $p -n $n -r $r -t $t, $k pairs per configuration; llmbench warned $(wc -l <"$tmp/warnings") times (other processes: the servers)" >&2
 python3 - "$tmp" "$k" <<'PY'
 import json, statistics, sys
 d, k = sys.argv[1], int(sys.argv[2])

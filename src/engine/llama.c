@@ -311,12 +311,19 @@ static int eng_describe(void *st, struct llmb_model_info *mi)
         h = llmb_vocab_hash_add(h, llama_vocab_get_text(vocab, t));
     mi->vocab_hash = h;
 
-    /* backends as llama-bench names them: every registry but CPU and RPC, else "CPU" */
+    /* backends as llama-bench names them: every registry but CPU and RPC, then "RPC" once
+     * when a server's registry has devices (-rpc), else "CPU" */
+    int rpc_used = 0;
     for (size_t i = 0; i < ggml_backend_reg_count(); i++) {
-        const char *name = ggml_backend_reg_name(ggml_backend_reg_get(i));
-        if (strcmp(name, "CPU") && strncmp(name, "RPC", 3))
+        ggml_backend_reg_t reg = ggml_backend_reg_get(i);
+        const char *name = ggml_backend_reg_name(reg);
+        if (!strncmp(name, "RPC", 3))
+            rpc_used |= ggml_backend_reg_dev_count(reg) > 0;
+        else if (strcmp(name, "CPU"))
             append(mi->backends, sizeof mi->backends, ",", name);
     }
+    if (rpc_used)
+        append(mi->backends, sizeof mi->backends, ",", "RPC");
     if (!mi->backends[0])
         snprintf(mi->backends, sizeof mi->backends, "CPU");
     /* cpu_info and gpu_info as llama-bench: device descriptions joined by ", " */
