@@ -18,6 +18,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "base/clock.h"
 #include "llmbench/web.h"
 #include "api.h"
 #include "hub.h"
@@ -129,37 +130,61 @@ struct stream {
     size_t len, off, cap;
 };
 
+/* Appends one event's frame to the stream's buffer: 0, or -1 out of memory. */
+static int append_frame(struct stream *s, uint64_t id, const char *data, size_t dlen)
+{
+    size_t need = llmb_web_sse_frame(NULL, 0, id, data, dlen);
+    if (s->len + need >= s->cap) {
+        size_t cap = s->len + need + 1 > 2 * s->cap ? s->len + need + 1 : 2 * s->cap;
+        char *bigger = realloc(s->out, cap);
+        if (!bigger)
+            return -1;
+        s->out = bigger;
+        s->cap = cap;
+    }
+    s->len += llmb_web_sse_frame(s->out + s->len, s->cap - s->len, id, data, dlen);
+    s->pos = id;
+    return 0;
+}
+
+/* The events of a burst (a repetition's progress and sample, a run of
+ * tokens) go out in one write: after an event, those that follow within
+ * BURST_GAP_MS (up to BURST_MAX_MS and BURST_BYTES) join it, so a browser
+ * on a machine whose cores all run the test is woken once per burst, not
+ * once per event. */
+#define BURST_GAP_MS 2
+#define BURST_MAX_MS 10
+#define BURST_BYTES 65536
+
 static ssize_t stream_read(void *cls, uint64_t at, char *buf, size_t max)
 {
     (void)at;
     struct stream *s = cls;
     if (s->off == s->len) {
-        char *data = NULL;
-        size_t dlen = 0;
-        uint64_t id = 0;
-        int got = llmb_web_hub_next(s->w->hub, s->pos, PING_MS, &data, &dlen, &id);
-        if (got < 0)
-            return MHD_CONTENT_READER_END_OF_STREAM;
-        s->off = 0;
-        if (got == 0) {
-            s->len = (size_t)snprintf(s->out, s->cap, ": ping\n\n");
-        } else {
-            size_t need = llmb_web_sse_frame(s->out, s->cap, id, data, dlen);
-            if (need >= s->cap) {
-                char *bigger = realloc(s->out, need + 1);
-                if (!bigger) {
-                    free(data);
-                    return MHD_CONTENT_READER_END_WITH_ERROR;
-                }
-                s->out = bigger;
-                s->cap = need + 1;
-                llmb_web_sse_frame(s->out, s->cap, id, data, dlen);
-            }
-            s->len = need;
-            s->pos = id;
-            llmb_web_hub_seen(s->w->hub, s->slot, id);
+        s->off = s->len = 0;
+        uint64_t t0 = 0;
+        for (int wait_ms = PING_MS;; wait_ms = BURST_GAP_MS) {
+            char *data = NULL;
+            size_t dlen = 0;
+            uint64_t id = 0;
+            int got = llmb_web_hub_next(s->w->hub, s->pos, wait_ms, &data, &dlen, &id);
+            if (got < 0 && s->len == 0)
+                return MHD_CONTENT_READER_END_OF_STREAM;
+            if (got <= 0)
+                break;
+            int bad = append_frame(s, id, data, dlen);
+            free(data);
+            if (bad)
+                return MHD_CONTENT_READER_END_WITH_ERROR;
+            if (!t0)
+                t0 = llmb_clock_ns();
+            if (s->len >= BURST_BYTES || llmb_clock_ns() - t0 >= BURST_MAX_MS * 1000000ull)
+                break;
         }
-        free(data);
+        if (s->len == 0)
+            s->len = (size_t)snprintf(s->out, s->cap, ": ping\n\n");
+        else
+            llmb_web_hub_seen(s->w->hub, s->slot, s->pos);
     }
     size_t n = s->len - s->off < max ? s->len - s->off : max;
     memcpy(buf, s->out + s->off, n);

@@ -505,6 +505,15 @@ static void test_server(void **state)
                     strstr(buf, "id: 1\ndata: {\"v\":1,\"type\":\"run_started\""));
     assert_non_null(strstr(buf, "\"type\":\"sample\""));
     assert_non_null(strstr(buf, "\"type\":\"run_finished\""));
+    /* every event once, in order, whole (a burst goes out in one write: none lost, none doubled) */
+    unsigned long next = 1;
+    for (const char *at = strstr(buf, "id: "); at; at = strstr(at + 4, "id: "), next++) {
+        char *end;
+        unsigned long id = strtoul(at + 4, &end, 10);
+        if (id != next || strncmp(end, "\ndata: {", 8))
+            fail_msg("event %lu: '%.40s'", next, at);
+    }
+    assert_true(next > 4);
     close(fd);
 
     /* a thousand idle connections: refused past the limit, dropped when idle, then served again */
