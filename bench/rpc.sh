@@ -15,17 +15,18 @@
 # cores) go to a file; their count is printed at the end.
 #
 # usage: bench/rpc.sh [-m MODEL] [-k PAIRS] [-t THREADS] [-p N] [-n N] [-r REPS]
-#   defaults: 15 pairs, -p 128 -n 128 -r 5 (about 90 s; with tg32 x 3, some
+#   defaults: 31 pairs, -p 128 -n 128 -r 5 (about 3 min; tg through RPC varies
+#   by 10-20% from pair to pair, so fewer pairs move its median; with tg32 x 3, some
 #   40 ms of timing, single pairs' tg ratios ranged from 0.67 to 1.5)
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 llmbench="${LLMBENCH:-$root/build/llmbench}"
 bindir="$root/deps/llama-build/bin"
-model="$root/../shared/data/wikillama-3M.gguf" k=15 t="" p=128 n=128 r=5
+model="$root/../shared/data/wikillama-3M.gguf" k=31 t="" p=128 n=128 r=5
 while getopts "m:k:t:p:n:r:" o; do
     case $o in
         m) model=$OPTARG ;; k) k=$OPTARG ;; t) t=$OPTARG ;; p) p=$OPTARG ;; n) n=$OPTARG ;; r) r=$OPTARG ;;
-        *) sed -n '2,19p' "$0" >&2; exit 2 ;;
+        *) sed -n '2,20p' "$0" >&2; exit 2 ;;
     esac
 done
 [ -f "$model" ] || { echo "rpc: no model $model (use -m)" >&2; exit 2; }
