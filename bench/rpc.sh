@@ -37,6 +37,7 @@ tmp="$(mktemp -d)"
 trap 'rpc_stop; rm -rf "$tmp"' EXIT
 : >"$tmp/warnings"
 rpc_start "$srv" 2 "$tmp" || { echo "rpc: the rpc servers did not listen: $(cat "$tmp"/rpc*.log)" >&2; exit 1; }
+common=(-m "$model" -p "$p" -n "$n" -r "$r" -t "$t")
 ep=${rpc_eps%%,*}
 dev=$("$llmbench" bench -rpc "$ep" --list-devices | grep -o 'RPC[0-9]*' | head -1)
 cfgs=("cpu|-dev none -ngl 0" "rpc|-rpc $ep -dev $dev -ngl 99" "split|-rpc $ep -dev $dev -ngl 4 -ts 1"
@@ -49,11 +50,11 @@ for i in $(seq 1 "$k"); do
         for w in $order; do
             if [ "$w" = us ]; then
                 # shellcheck disable=SC2086
-                "$llmbench" bench -m "$model" -p "$p" -n "$n" -r "$r" -t "$t" $args -o json --no-db --quiet >"$tmp/$name.us.$i.json" 2>>"$tmp/warnings" ||
+                "$llmbench" bench "${common[@]}" $args -o json --no-db --quiet >"$tmp/$name.us.$i.json" 2>>"$tmp/warnings" ||
                     { echo "rpc: llmbench failed ($name): $(tail -2 "$tmp/warnings")" >&2; exit 1; }
             else
                 # shellcheck disable=SC2086
-                "$bindir/llama-bench" -m "$model" -p "$p" -n "$n" -r "$r" -t "$t" $args -o json 2>/dev/null >"$tmp/$name.lb.$i.json"
+                "$bindir/llama-bench" "${common[@]}" $args -o json 2>/dev/null >"$tmp/$name.lb.$i.json"
             fi
         done
     done

@@ -130,10 +130,11 @@ struct stream {
     size_t len, off, cap;
 };
 
-/* Appends one event's frame to the stream's buffer: 0, or -1 out of memory. */
+/* Appends one event's frame to the stream's buffer (framed once where it
+ * fits, again after growing where it did not): 0, or -1 out of memory. */
 static int append_frame(struct stream *s, uint64_t id, const char *data, size_t dlen)
 {
-    size_t need = llmb_web_sse_frame(NULL, 0, id, data, dlen);
+    size_t need = llmb_web_sse_frame(s->out + s->len, s->cap - s->len, id, data, dlen);
     if (s->len + need >= s->cap) {
         size_t cap = s->len + need + 1 > 2 * s->cap ? s->len + need + 1 : 2 * s->cap;
         char *bigger = realloc(s->out, cap);
@@ -141,8 +142,9 @@ static int append_frame(struct stream *s, uint64_t id, const char *data, size_t 
             return -1;
         s->out = bigger;
         s->cap = cap;
+        llmb_web_sse_frame(s->out + s->len, s->cap - s->len, id, data, dlen);
     }
-    s->len += llmb_web_sse_frame(s->out + s->len, s->cap - s->len, id, data, dlen);
+    s->len += need;
     s->pos = id;
     return 0;
 }

@@ -47,8 +47,8 @@ run() {
     # the backends as llama-bench names them ("RPC" once a server is registered)
     python3 - "$tmp/$name.us.json" "$tmp/$name.lb.json" <<'PY' && ok || bad "$name: backends differ from llama-bench's"
 import json, sys
-us, lb = (json.load(open(f)) for f in sys.argv[1:3])
-assert [r["backends"] for r in us] == [r["backends"] for r in lb], ([r["backends"] for r in us], [r["backends"] for r in lb])
+us, lb = ([r["backends"] for r in json.load(open(f))] for f in sys.argv[1:3])
+assert us == lb, (us, lb)
 PY
 }
 # devices NAME PATTERN: every llmbench result names devices matching PATTERN
